@@ -1,0 +1,55 @@
+// kiosk_config.hpp — one terminal's configuration (TOML), checked strictly:
+// an unknown key, a wrong type or an out-of-range value is an error naming
+// the key and its line. Paths in it are relative to the config file.
+#pragma once
+
+#include "diagnostic.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace pulse {
+
+struct KioskConfig {
+    std::filesystem::path source;  // the config file itself
+
+    // [terminal]
+    std::string terminal_id;       // "ishoj-rådhus-1": stable name of this terminal
+    std::string workplace;         // workplace id the answers belong to
+    std::string language = "da";   // start language of each session ("da"|"en")
+
+    // [pulse]
+    std::filesystem::path questions_file;  // question bank (resolved, absolute)
+    std::filesystem::path texts_file;      // screen texts (default texts.toml beside the bank)
+    int per_session = 3;                   // questions per session, 1..3
+    double idle_timeout_s = 20;            // inactivity on a question -> attract, 5..600
+    double thanks_s = 3;                   // thank-you screen, 1..30
+    double cooldown_s = 5;                 // no new session after thanks, 0..300
+
+    // [storage]
+    std::filesystem::path database;  // SQLite file (resolved, absolute)
+
+    // [display]
+    bool fullscreen = true;
+    int width = 1920;              // window / screen pixels, 320..8192
+    int height = 1080;
+    double diagonal_inch = 0;      // physical diagonal; 0 = not given
+    double dpi = 0;                // pixels per inch; 0 = not given (one of the two is required)
+    std::string accent = "#2F6FA8";  // municipality accent colour, "#RRGGBB"
+    std::filesystem::path font;    // TTF; empty = the build's default (Open Sans)
+
+    // Physical pixels per millimetre on the glass, from dpi or diagonal_inch.
+    double px_per_mm() const;
+};
+
+struct ConfigLoad {
+    std::optional<KioskConfig> config;  // set only when errors is empty
+    Diagnostics errors;
+};
+
+// Reads and checks a kiosk config. Does not open the bank or texts (see
+// check_all in kiosk). Never throws.
+ConfigLoad load_kiosk_config(const std::filesystem::path& file);
+
+}  // namespace pulse

@@ -1,0 +1,2 @@
+// main.cpp — placeholder while the kiosk is being built (replaced in this issue).
+int main() { return 1; }

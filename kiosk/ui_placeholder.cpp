@@ -1,0 +1,1 @@
+// ui_placeholder.cpp — removed once the first screen exists.
