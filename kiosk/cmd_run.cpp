@@ -1,0 +1,94 @@
+// cmd_run.cpp — the kiosk itself: a window (fullscreen on the terminal), the
+// answer writer on its own thread, and a loop that sleeps until an input
+// event or the next due timer. Nothing is drawn while nothing changes.
+#include "commands.hpp"
+#include "kiosk.hpp"
+
+#include <chrono>
+#include <iostream>
+#include <ostream>
+
+namespace pulse {
+
+namespace {
+
+Millis monotonic_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+UnixSeconds wall_s() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace
+
+int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
+    Diagnostics errors;
+    std::optional<LoadedConfig> cfg = load_all(config_file, &errors);
+    if (!cfg) {
+        print_diagnostics(errors, err);
+        return kExitBadConfig;
+    }
+    PlatformOptions options;
+    options.width = cfg->config.width;
+    options.height = cfg->config.height;
+    options.fullscreen = cfg->config.fullscreen;
+    options.title = "Pulse — " + cfg->config.workplace;
+
+    // The writer wakes the loop through the platform, which exists only after open().
+    Platform* platform_for_wake = nullptr;
+    auto wake = [&platform_for_wake] {
+        if (platform_for_wake) platform_for_wake->wake();
+    };
+    std::string error;
+    std::unique_ptr<Kiosk> kiosk = Kiosk::open(*cfg, options, make_thread_writer(cfg->config.database, wake),
+                                               make_os_seeded_rng(), monotonic_ms(), wall_s(), &error);
+    if (!kiosk) {
+        err << "pulse-kiosk: " << error << '\n';
+        if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
+            err << "pulse-kiosk: no display here. To see the kiosk without one, run it headless: "
+                   "pulse-kiosk simulate --config "
+                << config_file.string() << " --script FILE --shots DIR (see README.md)\n";
+        }
+        return kExitFailure;
+    }
+    platform_for_wake = &kiosk->platform();
+    err << "pulse-kiosk: terminal " << cfg->config.terminal_id << " (" << cfg->config.workplace << "), renderer "
+        << kiosk->platform().renderer_name() << ", database " << cfg->config.database.string() << '\n';
+
+    Millis last_frame = monotonic_ms();
+    int frames_owed = 2;  // ImGui settles in two frames after any change
+    for (;;) {
+        // Sleep until an event, or the next timer, unless a frame is owed.
+        int timeout_ms = -1;
+        if (frames_owed > 0 || kiosk->pointer().busy()) {
+            timeout_ms = 0;
+        } else if (std::optional<Millis> due = kiosk->terminal().next_deadline()) {
+            timeout_ms = static_cast<int>(std::clamp<Millis>(*due - monotonic_ms() + 1, 0, 60'000));
+        }
+        SDL_Event event;
+        bool have_event = kiosk->platform().wait_event(&event, timeout_ms);
+        while (have_event) {
+            if (event.type == SDL_QUIT) return kExitOk;
+            if (event.type == SDL_KEYDOWN && event.key.keysym.sym == SDLK_ESCAPE && !cfg->config.fullscreen) {
+                return kExitOk;  // windowed (demo, development) only: the appliance has no way out
+            }
+            if (kiosk->pointer().handle(event, kiosk->platform().width(), kiosk->platform().height()))
+                frames_owed = 2;
+            if (event.type == SDL_WINDOWEVENT) frames_owed = std::max(frames_owed, 1);
+            have_event = SDL_PollEvent(&event) == 1;
+        }
+        const Millis now = monotonic_ms();
+        if (kiosk->terminal().update(now, wall_s())) frames_owed = 2;
+        if (frames_owed > 0 || kiosk->pointer().busy()) {
+            const float dt = static_cast<float>(std::max<Millis>(1, now - last_frame)) / 1000.0f;
+            last_frame = now;
+            if (kiosk->frame(now, wall_s(), dt)) frames_owed = 2;
+            else --frames_owed;
+        }
+    }
+}
+
+}  // namespace pulse

@@ -1,0 +1,72 @@
+// commands.hpp — pulse-kiosk's subcommands. main.cpp parses the command line
+// and calls one of these; each returns the process exit code.
+#pragma once
+
+#include "answer_store.hpp"
+#include "kiosk_config.hpp"
+#include "question_bank.hpp"
+#include "texts.hpp"
+#include "ui.hpp"
+
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace pulse {
+
+// Exit codes.
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;     // a run failed (script error, no display, answers pending)
+constexpr int kExitBadConfig = 2;   // config, bank or texts invalid
+
+// A terminal's config with its question bank and texts, all checked.
+struct LoadedConfig {
+    KioskConfig config;
+    QuestionBank bank;
+    Texts texts;
+};
+
+// Loads and checks config, bank and texts; on failure every problem is in
+// *errors ("FILE:LINE: message") and nullopt is returned.
+std::optional<LoadedConfig> load_all(const std::filesystem::path& config_file, Diagnostics* errors);
+
+// Prints every diagnostic to err, one a line.
+void print_diagnostics(const Diagnostics& errors, std::ostream& err);
+
+// The screens' colours, with the config's accent.
+Palette palette_for(const KioskConfig& config);
+
+// Flow settings from config.
+FlowSettings flow_settings_for(const KioskConfig& config);
+
+// The font file to use: [display] font, else the build's default.
+std::filesystem::path font_for(const KioskConfig& config);
+
+// Stored answers per question in the Copenhagen week of wall_now, read with a
+// short-lived connection; empty if the database cannot be read (the writer
+// then reports the fault).
+std::map<std::string, int> read_week_counts(const std::filesystem::path& database, UnixSeconds wall_now);
+
+// `pulse-kiosk check`: 0, or 2 with every error on err.
+int cmd_check(const std::filesystem::path& config_file, std::ostream& out, std::ostream& err);
+
+// `pulse-kiosk status`: one JSON object on out.
+int cmd_status(const std::filesystem::path& config_file, UnixSeconds wall_now, std::ostream& out, std::ostream& err);
+
+// `pulse-kiosk` / `pulse-kiosk run`: the real kiosk in a window.
+int cmd_run(const std::filesystem::path& config_file, std::ostream& err);
+
+struct SimulateOptions {
+    std::filesystem::path config_file;
+    std::filesystem::path script_file;
+    std::filesystem::path shots_dir;     // empty: `shot` is an error
+    std::uint64_t seed = 1;              // fixes every random choice
+    std::optional<UnixSeconds> now;      // virtual clock start; default: the real time
+    int width = 0, height = 0;           // 0: from config
+};
+
+// `pulse-kiosk simulate`: replays a script against the real UI headless.
+int cmd_simulate(const SimulateOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace pulse

@@ -1,0 +1,44 @@
+// gui.hpp — Dear ImGui on a Platform: context, style, fonts sized for the
+// window, the SDL2 platform backend and the SDL_Renderer backend, and one
+// call that renders a frame of the current screen.
+#pragma once
+
+#include "platform.hpp"
+#include "pointer.hpp"
+#include "ui.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace pulse {
+
+class Gui {
+public:
+    // Sets up ImGui for platform and loads font_file at the sizes of layout.
+    // Returns nullptr and sets *error if the font cannot be loaded.
+    static std::unique_ptr<Gui> create(Platform& platform, const std::filesystem::path& font_file,
+                                       const Layout& layout, std::string* error);
+    ~Gui();
+    Gui(const Gui&) = delete;
+    Gui& operator=(const Gui&) = delete;
+
+    const Fonts& fonts() const { return fonts_; }
+
+    // Renders one frame: feeds pointer into ImGui, draws the screen of
+    // view.flow, presents unless present is false (the simulator reads the
+    // back buffer first, then presents). dt_s is the time since the last frame
+    // (fixed in the simulator so frames are repeatable). Returns the intent
+    // from this frame; view.hits is filled with the elements drawn.
+    Intent frame(View& view, Pointer& pointer, float dt_s);
+
+    // Presents the frame rendered by frame() (when the caller defers it).
+    void present();
+
+private:
+    explicit Gui(Platform& platform) : platform_(platform) {}
+    Platform& platform_;
+    Fonts fonts_;
+};
+
+}  // namespace pulse

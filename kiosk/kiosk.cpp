@@ -1,0 +1,31 @@
+// kiosk.cpp — wiring of platform, ImGui, pointer and terminal (see kiosk.hpp).
+#include "kiosk.hpp"
+
+namespace pulse {
+
+std::unique_ptr<Kiosk> Kiosk::open(const LoadedConfig& cfg, const PlatformOptions& options,
+                                   std::unique_ptr<AnswerWriter> writer, Rng rng, Millis now, UnixSeconds wall_now,
+                                   std::string* error) {
+    std::unique_ptr<Kiosk> k(new Kiosk(cfg));
+    k->platform_ = Platform::create(options, error);
+    if (!k->platform_) return nullptr;
+    k->palette_ = palette_for(cfg.config);
+    k->layout_ = make_layout(static_cast<float>(k->platform_->width()), static_cast<float>(k->platform_->height()),
+                             cfg.config.px_per_mm());
+    k->gui_ = Gui::create(*k->platform_, font_for(cfg.config), k->layout_, error);
+    if (!k->gui_) return nullptr;
+    k->terminal_ = std::make_unique<Terminal>(cfg.bank, flow_settings_for(cfg.config), std::move(writer),
+                                              std::move(rng), read_week_counts(cfg.config.database, wall_now), now,
+                                              wall_now);
+    return k;
+}
+
+bool Kiosk::frame(Millis now, UnixSeconds wall_now, float dt_s, bool present) {
+    View view{terminal_->flow(), cfg_.bank, cfg_.texts, layout_, gui_->fonts(), palette_, &hits_};
+    const Intent intent = gui_->frame(view, pointer_, dt_s);
+    if (present) gui_->present();
+    if (intent.action == Intent::Action::none) return false;
+    return terminal_->apply(intent, now, wall_now);
+}
+
+}  // namespace pulse

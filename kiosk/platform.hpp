@@ -1,0 +1,61 @@
+// platform.hpp — the one seam to SDL: a window with an SDL_Renderer (GPU if
+// there is one, else software), the event pump, a thread-safe wake-up, and
+// frame capture to PNG. The real kiosk and the headless simulator share it;
+// headless uses SDL's offscreen (or dummy) video driver and the software
+// renderer.
+#pragma once
+
+#include <SDL.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pulse {
+
+struct PlatformOptions {
+    int width = 1920;
+    int height = 1080;
+    bool fullscreen = false;
+    bool headless = false;  // offscreen/dummy driver + software renderer
+    std::string title = "Pulse";
+};
+
+class Platform {
+public:
+    // Initialises SDL video and opens the window and renderer. Returns nullptr
+    // and sets *error (with SDL_GetError()) if that fails, e.g. no display.
+    static std::unique_ptr<Platform> create(const PlatformOptions& options, std::string* error);
+    ~Platform();
+    Platform(const Platform&) = delete;
+    Platform& operator=(const Platform&) = delete;
+
+    SDL_Window* window() const { return window_; }
+    SDL_Renderer* renderer() const { return renderer_; }
+    int width() const;   // renderer output size, pixels
+    int height() const;
+    const char* renderer_name() const;
+
+    // Waits up to timeout_ms (< 0: forever) for an event.
+    bool wait_event(SDL_Event* event, int timeout_ms);
+
+    // Makes wait_event return soon; callable from any thread.
+    void wake();
+
+    // The current back buffer as tightly packed RGB (3 bytes a pixel).
+    // Call after rendering and before presenting.
+    bool read_rgb(std::vector<std::uint8_t>& rgb, std::string* error) const;
+
+    // Writes the current back buffer as a PNG.
+    bool save_png(const std::filesystem::path& file, std::string* error) const;
+
+private:
+    Platform() = default;
+    SDL_Window* window_ = nullptr;
+    SDL_Renderer* renderer_ = nullptr;
+    std::uint32_t wake_event_ = 0;
+};
+
+}  // namespace pulse

@@ -1,0 +1,42 @@
+// ui.cpp — layout arithmetic and the dispatch from a Flow's screen to the
+// function that draws it.
+#include "ui.hpp"
+
+#include <algorithm>
+
+namespace pulse {
+
+Layout make_layout(float width, float height, double px_per_mm) {
+    Layout l;
+    l.width = width;
+    l.height = height;
+    l.scale = std::min(width, height) / 1080.0f;
+    l.px_per_mm = static_cast<float>(px_per_mm);
+    l.portrait = height > width;
+    l.margin = std::max(16.0f, 48 * l.scale);
+    // Portrait: the bottom 15 % holds nothing essential (hard to reach from a wheelchair).
+    l.reach_bottom = l.portrait ? height * 0.85f : height;
+    return l;
+}
+
+std::string fill(std::string text, const char* name, const std::string& value) {
+    const std::string token = std::string("{") + name + "}";
+    for (std::size_t at = text.find(token); at != std::string::npos; at = text.find(token, at + value.size())) {
+        text.replace(at, token.size(), value);
+    }
+    return text;
+}
+
+Intent draw_screen(const View& view) {
+    switch (view.flow.screen) {
+        case Screen::attract:
+        case Screen::cooldown: return draw_attract(view);
+        case Screen::question: return draw_question(view);
+        case Screen::saving:
+        case Screen::thanks: return draw_thanks(view);
+        case Screen::out_of_order: return draw_out_of_order(view);
+    }
+    return {};
+}
+
+}  // namespace pulse

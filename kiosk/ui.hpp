@@ -1,0 +1,91 @@
+// ui.hpp — what every screen draws with: the layout (sizes derived from the
+// window and the glass's physical size), fonts, colours, and the list of
+// touchable elements a frame drew (for scripted taps and tests). A screen is
+// `Intent draw_x(const View&)`: it reads state, calls ImGui, returns what the
+// person did. No screen holds business data.
+#pragma once
+
+#include "flow.hpp"
+#include "question_bank.hpp"
+#include "texts.hpp"
+
+#include <string>
+#include <vector>
+
+struct ImFont;
+struct ImDrawList;
+
+namespace pulse {
+
+// An RGBA colour, 0xRRGGBBAA.
+using Rgba = unsigned int;
+
+struct Palette {
+    Rgba background = 0xF6F4EFFF;  // warm light background
+    Rgba text = 0x1E2430FF;        // near-black
+    Rgba muted = 0x5B6270FF;       // secondary text
+    Rgba card = 0xFFFFFFFF;        // answer buttons
+    Rgba outline = 0x5B6270FF;     // secondary buttons' border
+    Rgba accent = 0x2F6FA8FF;      // from config: the start button, checks
+    Rgba on_accent = 0xFFFFFFFF;   // text on accent
+    Rgba scale[5] = {0xC8553DFF, 0xEBA47CFF, 0xD9D9D9FF, 0x8CB7D8FF, 0x2F6FA8FF};  // 1..5
+    Rgba fault = 0xB3261EFF;       // out of order
+    Rgba calm = 0xE6E2D8FF;        // the start button while cooling down
+};
+
+struct Fonts {
+    ImFont* headline = nullptr;   // 72 px at H=1080
+    ImFont* statement = nullptr;  // 56 px
+    ImFont* button = nullptr;     // 32 px
+    ImFont* title = nullptr;      // 28 px (theme title, progress)
+    ImFont* fine = nullptr;       // 24 px (anonymity line)
+};
+
+// Sizes for one window. All in pixels; `mm` converts physical millimetres.
+struct Layout {
+    float width = 1920, height = 1080;
+    float scale = 1;        // type scale: min(width, height) / 1080
+    float px_per_mm = 4;    // from the configured screen size
+    bool portrait = false;  // height > width
+    float margin = 48;      // outer margin
+    float reach_bottom = 1080;  // nothing essential below this (portrait: 85 % of height)
+
+    float mm(float millimetres) const { return millimetres * px_per_mm; }
+    float min_target() const { return mm(20); }  // smallest touch target side
+    float min_gap() const { return mm(4); }      // smallest gap between targets
+};
+
+Layout make_layout(float width, float height, double px_per_mm);
+
+// One touchable element drawn this frame, in window pixels.
+struct Hit {
+    std::string id;  // "start", "answer-3", "lang-en", ...
+    float x0, y0, x1, y1;
+    Rgba fill;       // the colour its background was drawn in (for tests)
+};
+
+struct View {
+    const Flow& flow;
+    const QuestionBank& bank;
+    const Texts& texts;
+    const Layout& layout;
+    const Fonts& fonts;
+    const Palette& palette;
+    std::vector<Hit>* hits;  // every screen appends the elements it drew
+
+    const std::string& text(const char* key) const { return texts.get(flow.language, key); }
+};
+
+// Draws the screen for view.flow and returns what the person did this frame.
+Intent draw_screen(const View& view);
+
+// The screens (one file each).
+Intent draw_attract(const View& view);   // also the dimmed cooldown
+Intent draw_question(const View& view);
+Intent draw_thanks(const View& view);    // also "saving"
+Intent draw_out_of_order(const View& view);
+
+// Replaces "{name}" in text with value.
+std::string fill(std::string text, const char* name, const std::string& value);
+
+}  // namespace pulse

@@ -1,1 +1,0 @@
-// ui_placeholder.cpp — removed once the first screen exists.

@@ -1,0 +1,171 @@
+// widgets.cpp — shared drawing pieces (see widgets.hpp).
+#include "widgets.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pulse {
+
+ImU32 im_colour(Rgba c) {
+    return IM_COL32((c >> 24) & 0xFF, (c >> 16) & 0xFF, (c >> 8) & 0xFF, c & 0xFF);
+}
+
+Rgba with_alpha(Rgba c, float a) {
+    const unsigned alpha = static_cast<unsigned>(std::lround(static_cast<float>(c & 0xFF) * std::clamp(a, 0.f, 1.f)));
+    return (c & 0xFFFFFF00u) | alpha;
+}
+
+Rgba darker(Rgba c, float amount) {
+    auto ch = [&](int shift) {
+        return static_cast<unsigned>(std::lround(static_cast<float>((c >> shift) & 0xFF) * (1 - amount))) << shift;
+    };
+    return ch(24) | ch(16) | ch(8) | (c & 0xFF);
+}
+
+ImDrawList* begin_canvas(const View& view) {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(view.layout.width, view.layout.height));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
+    ImGui::Begin("pulse", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                     ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoScrollWithMouse);
+    ImDrawList* list = ImGui::GetWindowDrawList();
+    list->AddRectFilled(ImVec2(0, 0), ImVec2(view.layout.width, view.layout.height), im_colour(view.palette.background));
+    return list;
+}
+
+void end_canvas() {
+    ImGui::End();
+    ImGui::PopStyleVar(2);
+}
+
+bool touch_button(const View& view, const char* id, ImVec2 min, ImVec2 max, const ButtonLook& look) {
+    ImGui::SetCursorScreenPos(min);
+    const bool clicked = ImGui::InvisibleButton(id, ImVec2(max.x - min.x, max.y - min.y));
+    const bool held = ImGui::IsItemActive();
+    ImDrawList* list = ImGui::GetWindowDrawList();
+    const float rounding = std::min(max.y - min.y, max.x - min.x) * 0.12f;
+    const Rgba fill = held ? darker(look.fill, 0.12f) : look.fill;
+    list->AddRectFilled(min, max, im_colour(fill), rounding);
+    if (look.border && look.border_px > 0) {
+        const float inset = look.border_px * 0.5f;
+        list->AddRect(ImVec2(min.x + inset, min.y + inset), ImVec2(max.x - inset, max.y - inset),
+                      im_colour(look.border), rounding, 0, look.border_px);
+    }
+    if (look.font && look.label) {
+        const float wrap = (max.x - min.x) * 0.92f;
+        const float h = text_block_height(look.font, look.label, wrap, 2);
+        const float top = min.y + (max.y - min.y) * look.label_y - h * 0.5f;
+        text_block(list, look.font, look.label, (min.x + max.x) * 0.5f, top, wrap, look.text, 2);
+    }
+    if (view.hits) view.hits->push_back(Hit{id, min.x, min.y, max.x, max.y, look.fill});
+    return clicked;
+}
+
+namespace {
+
+// Splits text into the lines ImGui would wrap it into.
+std::vector<std::string> wrap_lines(ImFont* font, const std::string& text, float wrap_width) {
+    std::vector<std::string> lines;
+    const float scale = 1.0f;  // fonts are loaded at their display size
+    const char* s = text.c_str();
+    const char* end = s + text.size();
+    while (s < end) {
+        const char* nl = std::find(s, end, '\n');
+        const char* brk = font->CalcWordWrapPositionA(scale, s, nl, wrap_width);
+        if (brk == s) brk = s + 1;  // a single glyph wider than the line: take it anyway
+        std::string line(s, brk);
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        lines.push_back(line);
+        s = brk;
+        while (s < end && *s == ' ') ++s;
+        if (s < end && *s == '\n' && s == nl) ++s;
+    }
+    if (lines.empty()) lines.emplace_back();
+    return lines;
+}
+
+}  // namespace
+
+float text_block_height(ImFont* font, const std::string& text, float wrap_width, int max_lines) {
+    const int n = std::min(static_cast<int>(wrap_lines(font, text, wrap_width).size()), max_lines);
+    return static_cast<float>(n) * font->FontSize * 1.15f;
+}
+
+float text_block(ImDrawList* list, ImFont* font, const std::string& text, float centre_x, float top,
+                 float wrap_width, Rgba colour, int max_lines) {
+    std::vector<std::string> lines = wrap_lines(font, text, wrap_width);
+    if (static_cast<int>(lines.size()) > max_lines) {
+        lines.resize(static_cast<std::size_t>(max_lines));
+        lines.back() += "\xE2\x80\xA6";  // …
+    }
+    const float line_h = font->FontSize * 1.15f;
+    float y = top;
+    for (const std::string& line : lines) {
+        const ImVec2 size = font->CalcTextSizeA(font->FontSize, 1e9f, 0, line.c_str());
+        list->AddText(font, font->FontSize, ImVec2(std::round(centre_x - size.x * 0.5f), std::round(y)),
+                      im_colour(colour), line.c_str());
+        y += line_h;
+    }
+    return y - top;
+}
+
+void draw_face(ImDrawList* list, ImVec2 c, float r, int value, Rgba fill, Rgba ink) {
+    const float stroke = std::max(2.0f, r * 0.08f);
+    list->AddCircleFilled(c, r, im_colour(fill), 48);
+    list->AddCircle(c, r - stroke * 0.5f, im_colour(ink), 48, stroke);
+    // Eyes: the same in all five faces.
+    list->AddCircleFilled(ImVec2(c.x - r * 0.33f, c.y - r * 0.22f), r * 0.1f, im_colour(ink), 16);
+    list->AddCircleFilled(ImVec2(c.x + r * 0.33f, c.y - r * 0.22f), r * 0.1f, im_colour(ink), 16);
+    // Mouth: a parabola whose bend goes from frown (-1) to smile (+1).
+    const float bend = static_cast<float>(value - 3) / 2.0f;
+    const float half = r * 0.45f, base_y = c.y + r * 0.38f, depth = r * 0.22f;
+    ImVec2 points[17];
+    for (int i = 0; i <= 16; ++i) {
+        const float t = static_cast<float>(i) / 16.0f * 2.0f - 1.0f;  // -1..1 across the mouth
+        points[i] = ImVec2(c.x + t * half, base_y + bend * depth * (1.0f - t * t) - bend * depth * 0.5f);
+    }
+    list->AddPolyline(points, 17, im_colour(ink), 0, stroke * 1.2f);
+}
+
+void draw_check(ImDrawList* list, ImVec2 c, float r, Rgba fill, Rgba ink) {
+    list->AddCircleFilled(c, r, im_colour(fill), 64);
+    const ImVec2 points[3] = {ImVec2(c.x - r * 0.45f, c.y + r * 0.02f), ImVec2(c.x - r * 0.12f, c.y + r * 0.35f),
+                              ImVec2(c.x + r * 0.48f, c.y - r * 0.32f)};
+    list->AddPolyline(points, 3, im_colour(ink), 0, r * 0.16f);
+}
+
+Intent language_toggle(const View& view, float right, float top, bool dim) {
+    const Layout& l = view.layout;
+    const float w = std::max(l.min_target() * 1.6f, 170 * l.scale);
+    const float h = std::max(l.min_target(), 72 * l.scale);
+    const float gap = l.min_gap();
+    Intent intent;
+    const float n = static_cast<float>(kLanguages.size());
+    float x = right - w * n - gap * (n - 1);
+    for (const std::string& lang : kLanguages) {
+        const bool selected = view.flow.language == lang;
+        ButtonLook look;
+        look.fill = selected ? view.palette.text : view.palette.card;
+        look.text = selected ? view.palette.background : view.palette.text;
+        look.border = view.palette.outline;
+        look.border_px = std::max(2.0f, 3 * l.scale);
+        look.font = view.fonts.button;
+        look.label = view.texts.get(lang, "language_label").c_str();
+        if (dim) {
+            look.fill = with_alpha(look.fill, 0.5f);
+            look.text = with_alpha(look.text, 0.5f);
+            look.border = with_alpha(look.border, 0.5f);
+        }
+        const std::string id = "lang-" + lang;
+        if (touch_button(view, id.c_str(), ImVec2(x, top), ImVec2(x + w, top + h), look)) {
+            intent = Intent{Intent::Action::set_language, 0, lang};
+        }
+        x += w + gap;
+    }
+    return intent;
+}
+
+}  // namespace pulse

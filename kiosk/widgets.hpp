@@ -1,0 +1,58 @@
+// widgets.hpp — the few drawing pieces the screens share: touch buttons that
+// register their hit rectangle, wrapped centred text, the answer faces, the
+// check mark and the language toggle. All sizes come from the Layout.
+#pragma once
+
+#include "ui.hpp"
+
+#include <imgui.h>
+
+namespace pulse {
+
+// 0xRRGGBBAA -> ImGui's packed colour.
+ImU32 im_colour(Rgba c);
+// c with its alpha multiplied by a (0..1).
+Rgba with_alpha(Rgba c, float a);
+// c mixed toward black by amount (0..1), for the pressed look.
+Rgba darker(Rgba c, float amount);
+
+struct ButtonLook {
+    Rgba fill = 0xFFFFFFFF;
+    Rgba border = 0;          // 0 = no border
+    float border_px = 0;
+    Rgba text = 0x1E2430FF;
+    ImFont* font = nullptr;   // label font; nullptr = no label
+    const char* label = nullptr;
+    float label_y = 0.5f;     // label centre as a fraction of the button height
+};
+
+// A touch button with id (also its ImGui id and its Hit id) over [min, max].
+// Draws it (darker while pressed), appends a Hit, returns true on the frame
+// the press is released over it.
+bool touch_button(const View& view, const char* id, ImVec2 min, ImVec2 max, const ButtonLook& look);
+
+// Draws text wrapped to wrap_width, each line centred on centre_x, starting at
+// top. Draws at most max_lines (the last one ends in "…" if cut). Returns the
+// height used.
+float text_block(ImDrawList* list, ImFont* font, const std::string& text, float centre_x, float top,
+                 float wrap_width, Rgba colour, int max_lines = 3);
+
+// Height text_block would use.
+float text_block_height(ImFont* font, const std::string& text, float wrap_width, int max_lines = 3);
+
+// A face for answer value 1..5: same circle and eyes for all, the mouth goes
+// from frown (1) through straight (3) to smile (5).
+void draw_face(ImDrawList* list, ImVec2 centre, float radius, int value, Rgba fill, Rgba ink);
+
+// A check mark in a filled circle.
+void draw_check(ImDrawList* list, ImVec2 centre, float radius, Rgba fill, Rgba ink);
+
+// The DA | EN toggle with its right edge at right and top at top. Returns a
+// set_language intent when tapped. dim draws it faded (cooldown).
+Intent language_toggle(const View& view, float right, float top, bool dim = false);
+
+// The full-window ImGui canvas every screen draws into.
+ImDrawList* begin_canvas(const View& view);
+void end_canvas();
+
+}  // namespace pulse
