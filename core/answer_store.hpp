@@ -37,12 +37,15 @@ struct StoreStatus {
 class AnswerStore {
 public:
     // Opens (creating if needed) the database at path with WAL and
-    // synchronous=FULL, and creates or migrates the schema. If SQLite reports
-    // the file corrupt (SQLITE_CORRUPT/SQLITE_NOTADB, or integrity_check fails
-    // on open), the file and its -wal/-shm are renamed to
-    // "<name>.corrupt-<UTC yyyymmddThhmmssZ>" (never deleted), a fresh database
-    // is created and *moved_aside_to is set to the new name. On any other
-    // failure (unwritable folder, disk full) returns nullptr and sets *error.
+    // synchronous=FULL, and creates or migrates the schema (PRAGMA
+    // user_version, v1); the parent folder is created if missing. If SQLite
+    // reports the file corrupt (SQLITE_CORRUPT/SQLITE_NOTADB, or quick_check
+    // is not "ok" on open), the file and its -wal/-shm are renamed, untouched,
+    // to "<name>.corrupt-<UTC yyyymmddThhmmssZ>" (+ "-wal"/"-shm"; ".2", ".3"
+    // appended if that name is taken; never deleted), a fresh database is
+    // created and *moved_aside_to is set to the new name. On any other failure
+    // (unwritable folder, disk full, a newer schema version) returns nullptr
+    // and sets *error (error may be null).
     static std::unique_ptr<AnswerStore> open(const std::filesystem::path& path,
                                              StoreStatus* error,
                                              std::filesystem::path* moved_aside_to = nullptr);
@@ -53,8 +56,12 @@ public:
     // Inserts answers in one transaction and returns only after the commit is
     // durable (fsync'ed). All or nothing: on failure nothing is stored and the
     // caller keeps the answers to retry. Re-inserting an id that is already
-    // stored with the same content is a no-op success (retries are safe).
+    // stored with the same content is a no-op success (retries are safe); the
+    // same id with different content fails with SQLITE_CONSTRAINT (19).
     StoreStatus insert(const std::vector<Answer>& answers);
+
+    // The read functions below return -1 / an empty map / an empty vector if
+    // SQLite cannot read the file (it vanished or became corrupt).
 
     // Number of stored answers per question with hour >= since (for rotation).
     std::map<std::string, int> counts_per_question_since(UnixSeconds since);

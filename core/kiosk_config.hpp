@@ -15,8 +15,8 @@ struct KioskConfig {
     std::filesystem::path source;  // the config file itself
 
     // [terminal]
-    std::string terminal_id;       // "ishoj-rådhus-1": stable name of this terminal
-    std::string workplace;         // workplace id the answers belong to
+    std::string terminal_id;       // "ishoj-raadhus-1": stable name of this terminal; [A-Za-z0-9._-]+ (URLs)
+    std::string workplace;         // workplace id the answers belong to; [A-Za-z0-9._-]+
     std::string language = "da";   // start language of each session ("da"|"en")
 
     // [pulse]
@@ -34,12 +34,15 @@ struct KioskConfig {
     bool fullscreen = true;
     int width = 1920;              // window / screen pixels, 320..8192
     int height = 1080;
-    double diagonal_inch = 0;      // physical diagonal; 0 = not given
-    double dpi = 0;                // pixels per inch; 0 = not given (one of the two is required)
+    double diagonal_inch = 0;      // physical diagonal, 5..150; 0 = not given
+    double dpi = 0;                // pixels per inch, 50..1200; 0 = not given
+                                   // (the file must give exactly one of the two: both is an error)
     std::string accent = "#2F6FA8";  // municipality accent colour, "#RRGGBB"
     std::filesystem::path font;    // TTF; empty = the build's default (Open Sans)
 
-    // Physical pixels per millimetre on the glass, from dpi or diagonal_inch.
+    // Physical pixels per millimetre on the glass: dpi / 25.4, else
+    // hypot(width, height) / diagonal_inch / 25.4; 0 when neither is set
+    // (a KioskConfig that was not loaded).
     double px_per_mm() const;
 };
 

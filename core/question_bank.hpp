@@ -20,7 +20,7 @@ inline const std::vector<std::string> kLanguages = {"da", "en"};
 using LocalText = std::map<std::string, std::string>;
 
 struct Theme {
-    std::string id;       // "1".."4" for the framework; a workplace may add more
+    std::string id;       // "1".."4" for the framework; a workplace may add more ([A-Za-z0-9_-], no dot)
     LocalText title;      // short title shown above a question
     LocalText statement;  // the framework's statement ("Jeg kommunikerer"); may be empty
     int line = 0;         // line of the [[theme]] table, for messages

@@ -8,13 +8,15 @@
 namespace pulse {
 
 Terminal::Terminal(const QuestionBank& bank, const FlowSettings& settings, std::unique_ptr<AnswerWriter> writer,
-                   Rng rng, std::map<std::string, int> answers_this_week, Millis now, UnixSeconds wall_now)
+                   Rng rng, std::map<std::string, int> answers_this_week, Millis now, UnixSeconds wall_now,
+                   Log log)
     : bank_(bank),
       flow_(make_flow(settings, now)),
       writer_(std::move(writer)),
       rng_(std::move(rng)),
       answers_this_week_(std::move(answers_this_week)),
-      week_(copenhagen_iso_week(wall_now)) {}
+      week_(copenhagen_iso_week(wall_now)),
+      log_(std::move(log)) {}
 
 void Terminal::roll_week(UnixSeconds wall_now) {
     const IsoWeek week = copenhagen_iso_week(wall_now);
@@ -47,15 +49,20 @@ bool Terminal::update(Millis now, UnixSeconds wall_now) {
                 answers_durable_ += e.count;
                 on_answers_durable(flow_, e.count, now);
                 break;
-            case WriteEvent::Kind::failed:
+            case WriteEvent::Kind::failed: {
+                const std::string code = "DB-" + std::to_string(e.code);
                 last_store_error_ = e.message;
-                on_store_failed(flow_, "DB-" + std::to_string(e.code), now);
+                if (log_) log_("out of order [" + code + "]: answers cannot be stored, retrying: " + e.message);
+                on_store_failed(flow_, code, now);
                 break;
+            }
             case WriteEvent::Kind::recovered:
+                if (log_) log_("answers can be stored again; back in service");
                 on_store_recovered(flow_, now);
                 break;
             case WriteEvent::Kind::moved_aside:
                 moved_aside_to_ = e.message;
+                if (log_) log_("the database was corrupt: moved aside to " + e.message + "; started a fresh one");
                 break;
         }
     }

@@ -11,6 +11,7 @@
 #include "rng.hpp"
 #include "time_util.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -19,11 +20,17 @@ namespace pulse {
 
 class Terminal {
 public:
+    // Receives one line for the operator's log: store faults (with the code
+    // the out-of-order screen shows), recovery, a corrupt file moved aside.
+    // Never anything about an answer.
+    using Log = std::function<void(const std::string& line)>;
+
     // bank must outlive the terminal. answers_this_week are the stored
     // answers per question in the Copenhagen ISO week of wall_now (from the
     // store; empty if it could not be read).
     Terminal(const QuestionBank& bank, const FlowSettings& settings, std::unique_ptr<AnswerWriter> writer,
-             Rng rng, std::map<std::string, int> answers_this_week, Millis now, UnixSeconds wall_now);
+             Rng rng, std::map<std::string, int> answers_this_week, Millis now, UnixSeconds wall_now,
+             Log log = {});
 
     // Applies a tap. Answers go to the writer. Returns true if the state changed.
     bool apply(const Intent& intent, Millis now, UnixSeconds wall_now);
@@ -51,6 +58,7 @@ private:
     int answers_durable_ = 0;
     std::string last_store_error_;
     std::string moved_aside_to_;
+    Log log_;
 };
 
 }  // namespace pulse

@@ -4,7 +4,9 @@
 #include "commands.hpp"
 #include "kiosk.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <ostream>
 
@@ -46,11 +48,13 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
     std::unique_ptr<Kiosk> kiosk = Kiosk::open(*cfg, options, make_thread_writer(cfg->config.database, wake),
                                                make_os_seeded_rng(), monotonic_ms(), wall_s(), &error);
     if (!kiosk) {
-        err << "pulse-kiosk: " << error << '\n';
-        if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
-            err << "pulse-kiosk: no display here. To see the kiosk without one, run it headless: "
-                   "pulse-kiosk simulate --config "
-                << config_file.string() << " --script FILE --shots DIR (see README.md)\n";
+        const bool no_display = !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY");
+        if (no_display) {  // one clear line, and where to go instead
+            err << "pulse-kiosk: no display on this machine (" << error
+                << "); see the kiosk headless instead: pulse-kiosk simulate --config " << config_file.string()
+                << " --script FILE --shots DIR (README.md, \"Headless simulation\")\n";
+        } else {
+            err << "pulse-kiosk: " << error << '\n';
         }
         return kExitFailure;
     }

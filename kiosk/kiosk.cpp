@@ -1,7 +1,16 @@
 // kiosk.cpp — wiring of platform, ImGui, pointer and terminal (see kiosk.hpp).
 #include "kiosk.hpp"
 
+#include <chrono>
+#include <iostream>
+
 namespace pulse {
+
+void log_to_stderr(const std::string& line) {
+    const UnixSeconds now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    std::cerr << format_iso_utc(now) << " pulse-kiosk: " << line << std::endl;
+}
 
 std::unique_ptr<Kiosk> Kiosk::open(const LoadedConfig& cfg, const PlatformOptions& options,
                                    std::unique_ptr<AnswerWriter> writer, Rng rng, Millis now, UnixSeconds wall_now,
@@ -16,7 +25,7 @@ std::unique_ptr<Kiosk> Kiosk::open(const LoadedConfig& cfg, const PlatformOption
     if (!k->gui_) return nullptr;
     k->terminal_ = std::make_unique<Terminal>(cfg.bank, flow_settings_for(cfg.config), std::move(writer),
                                               std::move(rng), read_week_counts(cfg.config.database, wall_now), now,
-                                              wall_now);
+                                              wall_now, log_to_stderr);
     return k;
 }
 

@@ -14,6 +14,10 @@
 
 namespace pulse {
 
+// "2026-11-27T09:12:03Z pulse-kiosk: <line>" on stderr (the kiosk's log,
+// collected by journald on the appliance).
+void log_to_stderr(const std::string& line);
+
 class Kiosk {
 public:
     // Opens the window and ImGui for cfg and starts the terminal with writer.

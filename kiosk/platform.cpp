@@ -13,6 +13,13 @@ std::unique_ptr<Platform> Platform::create(const PlatformOptions& o, std::string
         const char* chosen = std::getenv("SDL_VIDEODRIVER");
         SDL_SetHint(SDL_HINT_VIDEODRIVER, chosen && *chosen ? chosen : "offscreen");
         SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+    } else if (!std::getenv("SDL_VIDEODRIVER")) {
+        // A real screen only: SDL would otherwise fall back to its offscreen
+        // driver and "run" invisibly. X11/Wayland when a session is there,
+        // else KMS/DRM (an appliance without a desktop).
+        const bool wayland = std::getenv("WAYLAND_DISPLAY") != nullptr;
+        const bool x11 = std::getenv("DISPLAY") != nullptr;
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, wayland ? "wayland,x11" : x11 ? "x11" : "kmsdrm");
     }
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");

@@ -1,0 +1,336 @@
+// kiosk_config.cpp — reads and checks one terminal's TOML config. Every key is
+// declared once in load_into() with its type and range; anything else in the
+// file is reported, and every problem names "[table] key" and its line.
+#include "kiosk_config.hpp"
+
+#include "question_bank.hpp"  // kLanguages
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string_view>
+#include <vector>
+
+namespace pulse {
+namespace {
+
+namespace fs = std::filesystem;
+
+// [SECTION] Helpers
+
+int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
+
+std::string type_name(const toml::node& node) {
+    switch (node.type()) {
+        case toml::node_type::string: return "a string";
+        case toml::node_type::integer: return "an integer";
+        case toml::node_type::floating_point: return "a number with a decimal point";
+        case toml::node_type::boolean: return "true/false";
+        case toml::node_type::array: return "an array";
+        case toml::node_type::table: return "a table";
+        case toml::node_type::date: return "a date";
+        case toml::node_type::time: return "a time";
+        case toml::node_type::date_time: return "a date-time";
+        case toml::node_type::none: break;
+    }
+    return "nothing";
+}
+
+// Shortest text that reads back as the same double ("20", "0.5").
+std::string format_number(double value) {
+    char buffer[32];
+    auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return std::string(buffer, result.ptr);
+}
+
+// ids become parts of URLs and file names later.
+bool is_url_safe_name(std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+               c == '_' || c == '-';
+    });
+}
+
+bool is_hex_colour(std::string_view text) {
+    return text.size() == 7 && text[0] == '#' && std::all_of(text.begin() + 1, text.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+           });
+}
+
+// The config's tables and the keys each may hold: everything else is reported.
+const std::map<std::string, std::vector<std::string>, std::less<>> kSchema = {
+    {"terminal", {"id", "workplace", "language"}},
+    {"pulse", {"questions", "texts", "per_session", "idle_timeout_s", "thanks_s", "cooldown_s"}},
+    {"storage", {"database"}},
+    {"display", {"fullscreen", "width", "height", "diagonal_inch", "dpi", "accent", "font"}},
+};
+
+// Reads typed keys from the config's tables, reporting every problem as
+// "[table] key …" with the line of the value (or of the table header when the
+// key is missing, 0 when the table is missing too).
+class Reader {
+public:
+    Reader(const toml::table& root, std::string file, Diagnostics& errors)
+        : root_(root), file_(std::move(file)), errors_(errors) {}
+
+    void error(int line, std::string message) { errors_.push_back({file_, line, std::move(message)}); }
+
+    // The [table] in the file, or nullptr when it is absent or not a table
+    // (load_into reports that once).
+    const toml::table* table(std::string_view name) {
+        const toml::node* node = root_.get(name);
+        return node ? node->as_table() : nullptr;
+    }
+
+    int table_line(std::string_view name) {
+        const toml::table* t = table(name);
+        return t ? line_of(*t) : 0;
+    }
+
+    // The node of [table] key; reports it missing when required.
+    const toml::node* node(std::string_view table_name, std::string_view key, bool required,
+                           std::string_view example) {
+        const toml::table* t = table(table_name);
+        const toml::node* n = t ? t->get(key) : nullptr;
+        if (!n && required) {
+            error(t ? line_of(*t) : 0, name(table_name, key) + " is missing; add " + std::string(key) + " = " +
+                                           std::string(example) + " under [" + std::string(table_name) + "]");
+        }
+        return n;
+    }
+
+    std::optional<std::string> string(std::string_view table_name, std::string_view key, bool required,
+                                      std::string_view example = "\"…\"") {
+        const toml::node* n = node(table_name, key, required, example);
+        if (!n) return std::nullopt;
+        if (const auto* value = n->as_string()) return value->get();
+        error(line_of(*n), name(table_name, key) + " must be a string (in quotes), not " + type_name(*n));
+        return std::nullopt;
+    }
+
+    std::optional<bool> boolean(std::string_view table_name, std::string_view key) {
+        const toml::node* n = node(table_name, key, false, "");
+        if (!n) return std::nullopt;
+        if (const auto* value = n->as_boolean()) return value->get();
+        error(line_of(*n), name(table_name, key) + " must be true or false (no quotes), not " + type_name(*n));
+        return std::nullopt;
+    }
+
+    // An integer in lo..hi; nullopt when absent or wrong (reported).
+    std::optional<int> integer(std::string_view table_name, std::string_view key, int lo, int hi,
+                               std::string_view unit = "") {
+        const toml::node* n = node(table_name, key, false, "");
+        if (!n) return std::nullopt;
+        const auto* value = n->as_integer();
+        if (!value) {
+            error(line_of(*n), name(table_name, key) + " must be a whole number, not " + type_name(*n));
+            return std::nullopt;
+        }
+        const std::int64_t v = value->get();
+        if (v < lo || v > hi) {
+            error(line_of(*n), name(table_name, key) + " = " + std::to_string(v) + " is out of range (" +
+                                   std::to_string(lo) + ".." + std::to_string(hi) + std::string(unit) + ")");
+            return std::nullopt;
+        }
+        return static_cast<int>(v);
+    }
+
+    // A number (integer or float) in lo..hi; nullopt when absent or wrong (reported).
+    std::optional<double> number(std::string_view table_name, std::string_view key, double lo, double hi,
+                                 std::string_view unit = "") {
+        const toml::node* n = node(table_name, key, false, "");
+        if (!n) return std::nullopt;
+        std::optional<double> v;
+        if (const auto* i = n->as_integer()) v = static_cast<double>(i->get());
+        if (const auto* f = n->as_floating_point()) v = f->get();
+        if (!v) {
+            error(line_of(*n), name(table_name, key) + " must be a number, not " + type_name(*n));
+            return std::nullopt;
+        }
+        if (!(*v >= lo && *v <= hi)) {  // also rejects nan
+            error(line_of(*n), name(table_name, key) + " = " + format_number(*v) + " is out of range (" +
+                                   format_number(lo) + ".." + format_number(hi) + std::string(unit) + ")");
+            return std::nullopt;
+        }
+        return v;
+    }
+
+    // A path relative to base_dir (or absolute), made absolute and normal.
+    std::optional<fs::path> path(std::string_view table_name, std::string_view key, bool required,
+                                 const fs::path& base_dir) {
+        const std::optional<std::string> text = string(table_name, key, required, "\"path/to/file\"");
+        if (!text) return std::nullopt;
+        if (text->empty()) {
+            error(line_of(*node(table_name, key, false, "")),
+                  name(table_name, key) + " is empty; give a file path (relative to this config file)" +
+                      (required ? "" : " or remove the key"));
+            return std::nullopt;
+        }
+        return resolve(base_dir, fs::path(*text));
+    }
+
+    static fs::path resolve(const fs::path& base_dir, const fs::path& p) {
+        const fs::path joined = p.is_absolute() ? p : base_dir / p;
+        std::error_code ec;
+        fs::path resolved = fs::weakly_canonical(joined, ec);
+        return ec ? joined.lexically_normal() : resolved;
+    }
+
+    static std::string name(std::string_view table_name, std::string_view key) {
+        return "[" + std::string(table_name) + "] " + std::string(key);
+    }
+
+private:
+    const toml::table& root_;
+    std::string file_;
+    Diagnostics& errors_;
+};
+
+// [SECTION] Loader
+
+void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors) {
+    const std::string file_name = file.string();
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) {
+        errors.push_back({file_name, 0, fs::exists(file, ec) ? "the config is not a regular file"
+                                                             : "the config file does not exist"});
+        return;
+    }
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream bytes;
+    if (!in || !(bytes << in.rdbuf())) {
+        errors.push_back({file_name, 0, "the config file cannot be read (check its permissions)"});
+        return;
+    }
+    toml::table root;
+    try {
+        root = toml::parse(bytes.str(), std::string_view{file_name});
+    } catch (const toml::parse_error& error) {
+        errors.push_back({file_name, static_cast<int>(error.source().begin.line),
+                          "TOML syntax error: " + std::string(error.description())});
+        return;
+    }
+
+    Reader read(root, file_name, errors);
+    fs::path absolute_file = fs::absolute(file, ec);
+    if (ec) absolute_file = file;
+    config.source = absolute_file.lexically_normal();
+    const fs::path base_dir = config.source.parent_path();
+
+    // Unknown tables and keys, usually typos.
+    for (const auto& [table_name, node] : root) {
+        auto schema = kSchema.find(table_name.str());
+        if (schema == kSchema.end()) {
+            read.error(line_of(node), "[" + std::string(table_name.str()) +
+                                          "] is not a known table (known: [terminal], [pulse], [storage], "
+                                          "[display]); check the spelling or remove it");
+            continue;
+        }
+        const toml::table* table = node.as_table();
+        if (!table) {
+            read.error(line_of(node), "[" + std::string(table_name.str()) + "] must be a table, not " +
+                                          type_name(node));
+            continue;
+        }
+        for (const auto& [key, value] : *table) {
+            const auto& keys = schema->second;
+            if (std::find(keys.begin(), keys.end(), key.str()) != keys.end()) continue;
+            std::string known;
+            for (const auto& k : keys) known += (known.empty() ? "" : ", ") + k;
+            read.error(line_of(value), Reader::name(table_name.str(), key.str()) + " is not a known key (known: " +
+                                           known + "); check the spelling or remove it");
+        }
+    }
+
+    // [terminal]
+    const std::string url_safe = " may only contain A–Z, a–z, 0–9, '.', '_' and '-' (it becomes part of URLs)";
+    if (auto id = read.string("terminal", "id", true, "\"ishoj-raadhus-1\"")) {
+        if (is_url_safe_name(*id)) config.terminal_id = *id;
+        else read.error(line_of(*read.node("terminal", "id", false, "")), "[terminal] id = \"" + *id + "\"" + url_safe);
+    }
+    if (auto workplace = read.string("terminal", "workplace", true, "\"…\"")) {
+        if (is_url_safe_name(*workplace)) config.workplace = *workplace;
+        else read.error(line_of(*read.node("terminal", "workplace", false, "")),
+                        "[terminal] workplace = \"" + *workplace + "\"" + url_safe);
+    }
+    if (auto language = read.string("terminal", "language", false)) {
+        if (std::find(kLanguages.begin(), kLanguages.end(), *language) != kLanguages.end()) {
+            config.language = *language;
+        } else {
+            std::string known;
+            for (const auto& lang : kLanguages) known += (known.empty() ? "\"" : ", \"") + lang + "\"";
+            read.error(line_of(*read.node("terminal", "language", false, "")),
+                       "[terminal] language = \"" + *language + "\" is not one of " + known);
+        }
+    }
+
+    // [pulse]
+    if (auto questions = read.path("pulse", "questions", true, base_dir)) {
+        config.questions_file = *questions;
+        config.texts_file = questions->parent_path() / "texts.toml";
+    }
+    if (auto texts = read.path("pulse", "texts", false, base_dir)) config.texts_file = *texts;
+    if (auto v = read.integer("pulse", "per_session", 1, 3)) config.per_session = *v;
+    if (auto v = read.number("pulse", "idle_timeout_s", 5, 600, " seconds")) config.idle_timeout_s = *v;
+    if (auto v = read.number("pulse", "thanks_s", 1, 30, " seconds")) config.thanks_s = *v;
+    if (auto v = read.number("pulse", "cooldown_s", 0, 300, " seconds")) config.cooldown_s = *v;
+
+    // [storage]
+    if (auto database = read.path("storage", "database", true, base_dir)) config.database = *database;
+
+    // [display]
+    if (auto v = read.boolean("display", "fullscreen")) config.fullscreen = *v;
+    if (auto v = read.integer("display", "width", 320, 8192, " px")) config.width = *v;
+    if (auto v = read.integer("display", "height", 320, 8192, " px")) config.height = *v;
+    const auto diagonal = read.number("display", "diagonal_inch", 5, 150, " inches");
+    const auto dpi = read.number("display", "dpi", 50, 1200);
+    if (diagonal) config.diagonal_inch = *diagonal;
+    if (dpi) config.dpi = *dpi;
+    const toml::node* diagonal_node = read.node("display", "diagonal_inch", false, "");
+    const toml::node* dpi_node = read.node("display", "dpi", false, "");
+    if (!diagonal_node && !dpi_node) {
+        read.error(read.table_line("display"),
+                   "[display] needs diagonal_inch (the screen's diagonal in inches) or dpi, to size touch targets "
+                   "in millimetres; add one of them under [display]");
+    } else if (diagonal_node && dpi_node) {
+        read.error(line_of(*dpi_node), "[display] has both diagonal_inch and dpi; give only one (they could "
+                                       "disagree): remove the one you are less sure of");
+    }
+    if (auto accent = read.string("display", "accent", false)) {
+        if (is_hex_colour(*accent)) config.accent = *accent;
+        else read.error(line_of(*read.node("display", "accent", false, "")),
+                        "[display] accent = \"" + *accent + "\" is not a colour \"#RRGGBB\" (e.g. \"#2F6FA8\")");
+    }
+    if (auto font = read.path("display", "font", false, base_dir)) config.font = *font;
+}
+
+}  // namespace
+
+double KioskConfig::px_per_mm() const {
+    constexpr double kMmPerInch = 25.4;
+    if (dpi > 0) return dpi / kMmPerInch;
+    if (diagonal_inch > 0) return std::hypot(width, height) / diagonal_inch / kMmPerInch;
+    return 0;
+}
+
+ConfigLoad load_kiosk_config(const std::filesystem::path& file) {
+    ConfigLoad out;
+    KioskConfig config;
+    try {
+        load_into(file, config, out.errors);
+    } catch (const std::exception& error) {  // e.g. bad_alloc: the contract is "never throws"
+        out.errors.push_back({file.string(), 0, std::string("the config could not be loaded: ") + error.what()});
+    }
+    std::stable_sort(out.errors.begin(), out.errors.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+    if (out.errors.empty()) out.config = std::move(config);
+    return out;
+}
+
+}  // namespace pulse
