@@ -62,6 +62,7 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
     err << "pulse-kiosk: terminal " << cfg->config.terminal_id << " (" << cfg->config.workplace << "), renderer "
         << kiosk->platform().renderer_name() << ", database " << cfg->config.database.string() << '\n';
 
+    const bool exit_after_first_frame = std::getenv("PULSE_EXIT_AFTER_FIRST_FRAME") != nullptr;
     Millis last_frame = monotonic_ms();
     int frames_owed = 2;  // ImGui settles in two frames after any change
     for (;;) {
@@ -91,6 +92,8 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
             last_frame = now;
             if (kiosk->frame(now, wall_s(), dt)) frames_owed = 2;
             else --frames_owed;
+            // For the start-up benchmark (bench/README.md): stop once the first frame is on screen.
+            if (exit_after_first_frame) return kExitOk;
         }
     }
 }
