@@ -48,9 +48,18 @@ std::filesystem::path font_for(const KioskConfig& config) {
     return config.font.empty() ? std::filesystem::path(PULSE_FONT_FILE) : config.font;
 }
 
-std::map<std::string, int> read_week_counts(const std::filesystem::path& database, UnixSeconds wall_now) {
+std::unique_ptr<AnswerStore> open_store_logged(const std::filesystem::path& database,
+                                               const std::function<void(const std::string&)>& log) {
     StoreStatus status;
-    std::unique_ptr<AnswerStore> store = AnswerStore::open(database, &status);
+    std::filesystem::path moved_aside;
+    std::unique_ptr<AnswerStore> store = AnswerStore::open(database, &status, &moved_aside);
+    if (!moved_aside.empty() && log) {
+        log("the database was corrupt: moved aside to " + moved_aside.string() + "; started a fresh one");
+    }
+    return store;
+}
+
+std::map<std::string, int> read_week_counts(AnswerStore* store, UnixSeconds wall_now) {
     if (!store) return {};
     return store->counts_per_question_since(copenhagen_week_start(copenhagen_iso_week(wall_now)));
 }

@@ -46,7 +46,7 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
     };
     std::string error;
     std::unique_ptr<Kiosk> kiosk = Kiosk::open(*cfg, options, make_thread_writer(cfg->config.database, wake),
-                                               make_os_seeded_rng(), monotonic_ms(), wall_s(), &error);
+                                               make_os_seeded_rng(), monotonic_ms(), wall_s(), log_to(err), &error);
     if (!kiosk) {
         const bool no_display = !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY");
         if (no_display) {  // one clear line, and where to go instead

@@ -9,6 +9,8 @@
 #include "ui.hpp"
 
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -43,10 +45,15 @@ FlowSettings flow_settings_for(const KioskConfig& config);
 // The font file to use: [display] font, else the build's default.
 std::filesystem::path font_for(const KioskConfig& config);
 
-// Stored answers per question in the Copenhagen week of wall_now, read with a
-// short-lived connection; empty if the database cannot be read (the writer
-// then reports the fault).
-std::map<std::string, int> read_week_counts(const std::filesystem::path& database, UnixSeconds wall_now);
+// Opens the store for a short read. A corrupt file moved aside on the way is
+// logged (it is an event IT must know of, whoever opened the file first).
+// nullptr if it cannot be opened (the writer then reports the fault).
+std::unique_ptr<AnswerStore> open_store_logged(const std::filesystem::path& database,
+                                               const std::function<void(const std::string&)>& log);
+
+// Stored answers per question in the Copenhagen week of wall_now; empty if
+// the database cannot be read.
+std::map<std::string, int> read_week_counts(AnswerStore* store, UnixSeconds wall_now);
 
 // `pulse-kiosk check`: 0, or 2 with every error on err.
 int cmd_check(const std::filesystem::path& config_file, std::ostream& out, std::ostream& err);

@@ -2,19 +2,22 @@
 #include "kiosk.hpp"
 
 #include <chrono>
-#include <iostream>
+#include <ostream>
 
 namespace pulse {
 
-void log_to_stderr(const std::string& line) {
-    const UnixSeconds now =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    std::cerr << format_iso_utc(now) << " pulse-kiosk: " << line << std::endl;
+Terminal::Log log_to(std::ostream& out) {
+    return [&out](const std::string& line) {
+        const UnixSeconds now = std::chrono::duration_cast<std::chrono::seconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
+        out << format_iso_utc(now) << " pulse-kiosk: " << line << std::endl;
+    };
 }
 
 std::unique_ptr<Kiosk> Kiosk::open(const LoadedConfig& cfg, const PlatformOptions& options,
                                    std::unique_ptr<AnswerWriter> writer, Rng rng, Millis now, UnixSeconds wall_now,
-                                   std::string* error) {
+                                   Terminal::Log log, std::string* error) {
     std::unique_ptr<Kiosk> k(new Kiosk(cfg));
     k->platform_ = Platform::create(options, error);
     if (!k->platform_) return nullptr;
@@ -23,9 +26,15 @@ std::unique_ptr<Kiosk> Kiosk::open(const LoadedConfig& cfg, const PlatformOption
                              cfg.config.px_per_mm());
     k->gui_ = Gui::create(*k->platform_, font_for(cfg.config), k->layout_, error);
     if (!k->gui_) return nullptr;
+    std::map<std::string, int> counts;
+    if (std::unique_ptr<AnswerStore> store = open_store_logged(cfg.config.database, log)) {
+        counts = read_week_counts(store.get(), wall_now);
+        // A rerun with the same seed on the same database must not draw the
+        // same answer ids again: mix what is stored into the generator.
+        rng.discard(static_cast<unsigned long long>(std::max<std::int64_t>(0, store->count_all())));
+    }
     k->terminal_ = std::make_unique<Terminal>(cfg.bank, flow_settings_for(cfg.config), std::move(writer),
-                                              std::move(rng), read_week_counts(cfg.config.database, wall_now), now,
-                                              wall_now, log_to_stderr);
+                                              std::move(rng), std::move(counts), now, wall_now, std::move(log));
     return k;
 }
 

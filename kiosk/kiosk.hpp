@@ -14,9 +14,9 @@
 
 namespace pulse {
 
-// "2026-11-27T09:12:03Z pulse-kiosk: <line>" on stderr (the kiosk's log,
-// collected by journald on the appliance).
-void log_to_stderr(const std::string& line);
+// A log that writes "2026-11-27T09:12:03Z pulse-kiosk: <line>" to out (the
+// kiosk's stderr, collected by journald on the appliance).
+Terminal::Log log_to(std::ostream& out);
 
 class Kiosk {
 public:
@@ -24,7 +24,7 @@ public:
     // Returns nullptr with *error set if the window or font cannot be opened.
     static std::unique_ptr<Kiosk> open(const LoadedConfig& cfg, const PlatformOptions& platform_options,
                                        std::unique_ptr<AnswerWriter> writer, Rng rng, Millis now,
-                                       UnixSeconds wall_now, std::string* error);
+                                       UnixSeconds wall_now, Terminal::Log log, std::string* error);
 
     // Draws one frame of the current state with the pointer's next state, and
     // applies the intent of that frame. Leaves the frame unpresented if

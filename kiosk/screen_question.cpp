@@ -57,7 +57,7 @@ Intent draw_question(const View& v) {
         if (touch_button(v, id.c_str(), min, max, look)) intent = Intent{Intent::Action::answer, value, {}};
         const float radius = std::min(answer_w * 0.32f, answer_h * 0.27f);
         draw_face(list, ImVec2((min.x + max.x) * 0.5f, min.y + answer_h * 0.38f), radius, value,
-                  p.scale[value - 1], p.text);
+                  p.scale[value - 1], p.text, p.card);
     }
 
     // Secondary choices, outlined and neutral.

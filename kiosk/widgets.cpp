@@ -22,6 +22,23 @@ Rgba darker(Rgba c, float amount) {
     return ch(24) | ch(16) | ch(8) | (c & 0xFF);
 }
 
+float relative_luminance(Rgba c) {
+    auto channel = [](unsigned v) {
+        const float s = static_cast<float>(v) / 255.0f;
+        return s <= 0.03928f ? s / 12.92f : std::pow((s + 0.055f) / 1.055f, 2.4f);
+    };
+    return 0.2126f * channel((c >> 24) & 0xFF) + 0.7152f * channel((c >> 16) & 0xFF) + 0.0722f * channel((c >> 8) & 0xFF);
+}
+
+float contrast_ratio(Rgba a, Rgba b) {
+    const float la = relative_luminance(a), lb = relative_luminance(b);
+    return (std::max(la, lb) + 0.05f) / (std::min(la, lb) + 0.05f);
+}
+
+Rgba readable_on(Rgba background, Rgba dark, Rgba light) {
+    return contrast_ratio(background, dark) >= contrast_ratio(background, light) ? dark : light;
+}
+
 ImDrawList* begin_canvas(const View& view) {
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(view.layout.width, view.layout.height));
@@ -112,10 +129,11 @@ float text_block(ImDrawList* list, ImFont* font, const std::string& text, float 
     return y - top;
 }
 
-void draw_face(ImDrawList* list, ImVec2 c, float r, int value, Rgba fill, Rgba ink) {
+void draw_face(ImDrawList* list, ImVec2 c, float r, int value, Rgba fill, Rgba outline, Rgba light) {
     const float stroke = std::max(2.0f, r * 0.08f);
+    const Rgba ink = readable_on(fill, outline, light);
     list->AddCircleFilled(c, r, im_colour(fill), 48);
-    list->AddCircle(c, r - stroke * 0.5f, im_colour(ink), 48, stroke);
+    list->AddCircle(c, r - stroke * 0.5f, im_colour(outline), 48, stroke);
     // Eyes: the same in all five faces.
     list->AddCircleFilled(ImVec2(c.x - r * 0.33f, c.y - r * 0.22f), r * 0.1f, im_colour(ink), 16);
     list->AddCircleFilled(ImVec2(c.x + r * 0.33f, c.y - r * 0.22f), r * 0.1f, im_colour(ink), 16);

@@ -16,6 +16,12 @@ Rgba with_alpha(Rgba c, float a);
 // c mixed toward black by amount (0..1), for the pressed look.
 Rgba darker(Rgba c, float amount);
 
+// WCAG 2 relative luminance (0 = black .. 1 = white) and contrast ratio (1..21).
+float relative_luminance(Rgba c);
+float contrast_ratio(Rgba a, Rgba b);
+// Of dark and light, the one with more contrast against background.
+Rgba readable_on(Rgba background, Rgba dark, Rgba light);
+
 struct ButtonLook {
     Rgba fill = 0xFFFFFFFF;
     Rgba border = 0;          // 0 = no border
@@ -41,8 +47,10 @@ float text_block(ImDrawList* list, ImFont* font, const std::string& text, float 
 float text_block_height(ImFont* font, const std::string& text, float wrap_width, int max_lines = 3);
 
 // A face for answer value 1..5: same circle and eyes for all, the mouth goes
-// from frown (1) through straight (3) to smile (5).
-void draw_face(ImDrawList* list, ImVec2 centre, float radius, int value, Rgba fill, Rgba ink);
+// from frown (1) through straight (3) to smile (5). The circle is outlined in
+// outline; eyes and mouth are drawn in whichever of outline and light reads
+// best on fill.
+void draw_face(ImDrawList* list, ImVec2 centre, float radius, int value, Rgba fill, Rgba outline, Rgba light);
 
 // A check mark in a filled circle.
 void draw_check(ImDrawList* list, ImVec2 centre, float radius, Rgba fill, Rgba ink);

@@ -1,0 +1,171 @@
+// test_simulate.cpp — headless simulations that tap through sessions with the
+// real UI and check what reached the database.
+#include "sim_env.hpp"
+
+#include <doctest/doctest.h>
+
+#include <regex>
+#include <set>
+
+using namespace pulse;
+using namespace pulse::test;
+
+TEST_CASE("a session of an answer, a don't know and a skip stores exactly two rows, and nothing else") {
+    SimEnv env;
+    SimResult r = env.simulate("tap start\ntap answer-4\ntap dont-know\ntap skip\n");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out == "{\"screen\":\"thanks\",\"answers_stored\":2}\n");
+    std::vector<Row> rows = env.rows();
+    REQUIRE(rows.size() == 2);
+    int dont_know = 0, fours = 0;
+    const std::regex uuid_v4("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    for (const Row& row : rows) {
+        CHECK(std::regex_match(row.id, uuid_v4));
+        CHECK(row.lang == "da");
+        CHECK(row.hour == *parse_iso8601("2026-11-27T09:00:00Z"));  // 09:41 stored as 09:00
+        if (!row.value) ++dont_know;
+        else if (*row.value == 4) ++fours;
+    }
+    CHECK(dont_know == 1);
+    CHECK(fours == 1);
+    CHECK(rows[0].question != rows[1].question);
+}
+
+TEST_CASE("the five answer buttons store the values 1 to 5") {
+    SimEnv env;
+    std::string script;
+    for (int v = 1; v <= 5; ++v) script += "tap start\ntap answer-" + std::to_string(v) + "\ntap skip\ntap skip\nwait 8\n";
+    SimResult r = env.simulate(script);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    std::multiset<int> values;
+    for (const Row& row : env.rows()) values.insert(*row.value);
+    CHECK(values == std::multiset<int>{1, 2, 3, 4, 5});
+}
+
+TEST_CASE("a timeout in the middle of a session returns to attract and keeps the answers already given") {
+    SimEnv env;
+    SimResult r = env.simulate("tap start\ntap answer-2\nwait 19.9\ntap answer-5\nwait 20\n");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out == "{\"screen\":\"attract\",\"answers_stored\":2}\n");
+    CHECK(env.rows().size() == 2);
+}
+
+TEST_CASE("the idle timeout on a question fires at 20 s, not before") {
+    SimEnv env;
+    // The clock starts when the tap ends; the timeout fires exactly 20 s later.
+    CHECK(env.simulate("tap start\nwait 19.999\n").out == "{\"screen\":\"question\",\"answers_stored\":0}\n");
+    CHECK(env.simulate("tap start\nwait 20\n").out == "{\"screen\":\"attract\",\"answers_stored\":0}\n");
+}
+
+TEST_CASE("after thanks comes a calm cooldown in which start does nothing, then attract again") {
+    SimEnv env;
+    SimResult r = env.simulate("tap start\ntap skip\ntap skip\ntap skip\nwait 3\ntap start\n");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out == "{\"screen\":\"cooldown\",\"answers_stored\":0}\n");
+    r = env.simulate("tap start\ntap skip\ntap skip\ntap skip\nwait 8\ntap start\n");
+    CHECK(r.out == "{\"screen\":\"question\",\"answers_stored\":0}\n");
+}
+
+TEST_CASE("switching to English stores English answers, and the next session starts in Danish again") {
+    SimEnv env;
+    SimResult r = env.simulate(
+        "tap lang-en\ntap start\ntap answer-3\ntap lang-da\ntap answer-1\ntap skip\nwait 8\ntap start\ntap answer-5\n");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    std::multiset<std::string> langs;
+    for (const Row& row : env.rows()) langs.insert(row.lang);
+    CHECK(langs == std::multiset<std::string>{"en", "da", "da"});
+}
+
+TEST_CASE("a tap on an element that is not on the screen names the script line and exits 1") {
+    SimEnv env;
+    SimResult r = env.simulate("tap start\n\ntap answer-3\ntap start\n");
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("script-1.txt:4: no element 'start' on the question screen (there: lang-da, lang-en, answer-1") !=
+          std::string::npos);
+}
+
+TEST_CASE("a tap on nothing names the script line and exits 1") {
+    SimEnv env;
+    SimResult r = env.simulate("tap 5 1070\n");
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("script-1.txt:1: nothing to tap at (5, 1070) on the attract screen") != std::string::npos);
+}
+
+TEST_CASE("a bad config stops simulate with exit 2 before anything runs") {
+    SimEnv env("per_session = 9\n");
+    SimResult r = env.simulate("tap start\n");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("per_session") != std::string::npos);
+    CHECK(r.err.find(env.config.string() + ":") == 0);
+    CHECK_FALSE(std::filesystem::exists(env.db));
+}
+
+TEST_CASE("one session never asks the same question twice and spreads the themes") {
+    SimEnv env;
+    for (int s = 0; s < 10; ++s) {
+        SimResult r = env.simulate("tap start\ntap answer-3\ntap answer-3\ntap answer-3\n", "", 100 + s);
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    }
+    // 10 sessions x 3 answers in one hour: the rotation gives 30 distinct questions' worth of spread.
+    std::map<std::string, int> per_question;
+    for (const Row& row : env.rows()) ++per_question[row.question];
+    CHECK(env.rows().size() == 30);
+    for (const auto& [q, n] : per_question) CHECK_MESSAGE(n <= 2, q);  // 28 questions, 30 answers
+}
+
+TEST_CASE("the same script, config, seed and time give the same rows and byte-identical screenshots") {
+    SimEnv a, b;
+    const std::string script = "shot attract\ntap start\nshot q1\ntap answer-2\nshot q2\ntap dont-know\ntap skip\nshot thanks\n";
+    SimResult ra = a.simulate(script, "", 42, "2026-11-27T09:41:00Z", 0, 0, a.dir / "shots");
+    SimResult rb = b.simulate(script, "", 42, "2026-11-27T09:41:00Z", 0, 0, b.dir / "shots");
+    REQUIRE_MESSAGE(ra.exit_code == 0, ra.err);
+    REQUIRE_MESSAGE(rb.exit_code == 0, rb.err);
+    for (const char* name : {"attract", "q1", "q2", "thanks"}) {
+        auto read = [](const std::filesystem::path& p) {
+            std::ifstream in(p, std::ios::binary);
+            return std::string(std::istreambuf_iterator<char>(in), {});
+        };
+        const std::string pa = read(a.dir / "shots" / (std::string(name) + ".png"));
+        CHECK(pa.size() > 1000);
+        CHECK_MESSAGE(pa == read(b.dir / "shots" / (std::string(name) + ".png")), name);
+    }
+    std::vector<Row> rows_a = a.rows(), rows_b = b.rows();
+    REQUIRE(rows_a.size() == 2);
+    REQUIRE(rows_b.size() == 2);
+    for (int i = 0; i < 2; ++i) {
+        CHECK(rows_a[i].id == rows_b[i].id);
+        CHECK(rows_a[i].question == rows_b[i].question);
+        CHECK(rows_a[i].value == rows_b[i].value);
+    }
+    // A different seed chooses differently.
+    SimEnv c;
+    c.simulate(script, "", 43, "2026-11-27T09:41:00Z", 0, 0, c.dir / "shots");
+    CHECK(c.rows()[0].id != rows_a[0].id);
+}
+
+TEST_CASE("an unwritable database shows out of order, keeps the kiosk running, and stores nothing silently") {
+    SimEnv env("", "/proc/version/answers.sqlite3");  // a folder that is a file: never writable
+    SimResult r = env.simulate("wait 1\n");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out == "{\"screen\":\"out_of_order\",\"answers_stored\":0}\n");
+    CHECK(r.err.find("out of order [DB-") != std::string::npos);
+    SimResult tap = env.simulate("tap start\n");
+    CHECK(tap.exit_code == 1);  // there is nothing to tap while out of order
+}
+
+TEST_CASE("a corrupt database is moved aside with a timestamped name, logged, and answers go to a fresh one") {
+    SimEnv env;
+    std::ofstream(env.db, std::ios::binary) << std::string(8192, '\x5A');
+    SimResult r = env.simulate("tap start\ntap answer-5\n");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.err.find("the database was corrupt: moved aside to") != std::string::npos);
+    bool found = false;
+    for (const auto& entry : std::filesystem::directory_iterator(env.dir)) {
+        if (entry.path().filename().string().rfind("answers.sqlite3.corrupt-", 0) == 0) {
+            found = true;
+            CHECK(std::filesystem::file_size(entry.path()) == 8192);
+        }
+    }
+    CHECK(found);
+    CHECK(env.rows().size() == 1);
+}
