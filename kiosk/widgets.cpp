@@ -15,6 +15,14 @@ Rgba with_alpha(Rgba c, float a) {
     return (c & 0xFFFFFF00u) | alpha;
 }
 
+Rgba mix(Rgba a, Rgba b, float t) {
+    auto ch = [&](int shift) {
+        const float x = static_cast<float>((a >> shift) & 0xFF), y = static_cast<float>((b >> shift) & 0xFF);
+        return static_cast<unsigned>(std::lround(x + (y - x) * t)) << shift;
+    };
+    return ch(24) | ch(16) | ch(8) | 0xFF;
+}
+
 Rgba darker(Rgba c, float amount) {
     auto ch = [&](int shift) {
         return static_cast<unsigned>(std::lround(static_cast<float>((c >> shift) & 0xFF) * (1 - amount))) << shift;
@@ -172,10 +180,10 @@ Intent language_toggle(const View& view, float right, float top, bool dim) {
         look.border_px = std::max(2.0f, 3 * l.scale);
         look.font = view.fonts.button;
         look.label = view.texts.get(lang, "language_label").c_str();
-        if (dim) {
-            look.fill = with_alpha(look.fill, 0.5f);
-            look.text = with_alpha(look.text, 0.5f);
-            look.border = with_alpha(look.border, 0.5f);
+        if (dim) {  // faded toward the background, still opaque
+            look.fill = mix(look.fill, view.palette.background, 0.5f);
+            look.text = mix(look.text, look.fill, 0.4f);
+            look.border = mix(look.border, view.palette.background, 0.5f);
         }
         const std::string id = "lang-" + lang;
         if (touch_button(view, id.c_str(), ImVec2(x, top), ImVec2(x + w, top + h), look)) {

@@ -13,6 +13,8 @@ namespace pulse {
 ImU32 im_colour(Rgba c);
 // c with its alpha multiplied by a (0..1).
 Rgba with_alpha(Rgba c, float a);
+// a mixed toward b by amount (0 = a, 1 = b), opaque.
+Rgba mix(Rgba a, Rgba b, float amount);
 // c mixed toward black by amount (0..1), for the pressed look.
 Rgba darker(Rgba c, float amount);
 

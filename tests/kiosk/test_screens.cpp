@@ -1,0 +1,234 @@
+// test_screens.cpp — every screen in Danish and English, landscape 1920×1080
+// and portrait 1080×1920, rendered by the real UI headless. The PNGs are
+// written to <build>/screenshots/ (look at them); the tests check what a
+// person would: each button is drawn where it can be tapped, in its colour,
+// large enough on the glass, reachable, and the two languages differ.
+#include "sim_env.hpp"
+#include "simulator.hpp"
+#include "widgets.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+using namespace pulse;
+using namespace pulse::test;
+
+namespace {
+
+const std::filesystem::path kShots = std::filesystem::path(PULSE_BINARY_DIR) / "screenshots";
+
+// Answers are accepted but never confirmed: the flow stays on "saving".
+class NeverDurableWriter final : public AnswerWriter {
+public:
+    void submit(Answer) override { ++queued_; }
+    std::vector<WriteEvent> poll() override { return {}; }
+    int queued() const override { return queued_; }
+
+private:
+    int queued_ = 0;
+};
+
+// The disk is full: every poll reports the failure.
+class FullDiskWriter final : public AnswerWriter {
+public:
+    void submit(Answer) override {}
+    std::vector<WriteEvent> poll() override {
+        return {WriteEvent{WriteEvent::Kind::failed, 0, 13, "database or disk is full"}};
+    }
+    int queued() const override { return 0; }
+};
+
+struct Frame {
+    std::vector<std::uint8_t> rgb;
+    std::vector<Hit> hits;
+    int width = 0, height = 0;
+    Rgba at(float x, float y) const {
+        const std::size_t i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)) * 3;
+        return (Rgba(rgb[i]) << 24) | (Rgba(rgb[i + 1]) << 16) | (Rgba(rgb[i + 2]) << 8) | 0xFF;
+    }
+};
+
+bool close_colour(Rgba a, Rgba b) {
+    for (int shift : {24, 16, 8}) {
+        if (std::abs(static_cast<int>((a >> shift) & 0xFF) - static_cast<int>((b >> shift) & 0xFF)) > 3) return false;
+    }
+    return true;
+}
+
+std::string hex(Rgba c) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "#%06X", c >> 8);
+    return buf;
+}
+
+// Captures the current frame, saves it as <size>-<lang>-<name>.png, and checks
+// every touchable element: drawn in its colour where it is hit-tested, at
+// least 20 mm on each side with 4 mm between elements, and (portrait) above
+// the bottom 15 % of the screen.
+Frame capture_and_check(Simulator& sim, const LoadedConfig& cfg, int w, int h, const std::string& lang,
+                        const std::string& name) {
+    Frame f;
+    f.width = w;
+    f.height = h;
+    f.rgb = sim.pixels();
+    f.hits = sim.hits();
+    REQUIRE(f.rgb.size() == static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 3);
+    std::filesystem::create_directories(kShots);
+    const std::string file = std::to_string(w) + "x" + std::to_string(h) + "-" + lang + "-" + name + ".png";
+    std::string error;
+    CHECK_MESSAGE(sim.shot(kShots / file, &error), error);
+
+    // The configured glass (21.5") at this resolution.
+    const double diagonal_px = std::sqrt(double(w) * w + double(h) * h);
+    const float px_per_mm = static_cast<float>(diagonal_px / cfg.config.diagonal_inch / 25.4);
+    for (const Hit& hit : f.hits) {
+        INFO(file << ": element " << hit.id);
+        const float bw = hit.x1 - hit.x0, bh = hit.y1 - hit.y0;
+        CHECK(bw >= 20 * px_per_mm - 0.5f);
+        CHECK(bh >= 20 * px_per_mm - 0.5f);
+        CHECK(hit.x0 >= 0);
+        CHECK(hit.x1 <= w);
+        CHECK(hit.y0 >= 0);
+        if (h > w) CHECK(hit.y1 <= 0.85f * h + 0.5f);
+        else CHECK(hit.y1 <= h);
+        // The pixel inside the element, clear of its border, label and face, is its colour.
+        const Rgba seen = f.at((hit.x0 + hit.x1) * 0.5f, hit.y0 + bh * 0.07f);
+        CHECK_MESSAGE(close_colour(seen, hit.fill), "drawn " << hex(seen) << ", expected " << hex(hit.fill));
+        for (const Hit& other : f.hits) {
+            if (&other == &hit) continue;
+            const float gap_x = std::max(other.x0 - hit.x1, hit.x0 - other.x1);
+            const float gap_y = std::max(other.y0 - hit.y1, hit.y0 - other.y1);
+            CHECK_MESSAGE(std::max(gap_x, gap_y) >= 4 * px_per_mm - 0.5f, "too close to " << other.id);
+        }
+    }
+    return f;
+}
+
+std::vector<std::string> ids(const Frame& f) {
+    std::vector<std::string> out;
+    for (const Hit& h : f.hits) out.push_back(h.id);
+    return out;
+}
+
+// Pixels that differ between two frames of the same size.
+long differing_pixels(const Frame& a, const Frame& b) {
+    long n = 0;
+    for (std::size_t i = 0; i + 2 < a.rgb.size(); i += 3)
+        if (a.rgb[i] != b.rgb[i] || a.rgb[i + 1] != b.rgb[i + 1] || a.rgb[i + 2] != b.rgb[i + 2]) ++n;
+    return n;
+}
+
+// Pixels of the text colour (near-black) in a horizontal band: text is there.
+long text_pixels(const Frame& f, float y0, float y1) {
+    long n = 0;
+    for (int y = static_cast<int>(y0); y < static_cast<int>(y1); ++y)
+        for (int x = 0; x < f.width; ++x)
+            if (close_colour(f.at(static_cast<float>(x), static_cast<float>(y)), Palette{}.text)) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("every screen in both languages and both orientations is drawn as designed") {
+    SimEnv env;
+    Diagnostics errors;
+    std::optional<LoadedConfig> cfg = load_all(env.config, &errors);
+    REQUIRE(cfg);
+    for (auto [w, h] : {std::pair{1920, 1080}, std::pair{1080, 1920}}) {
+        std::map<std::string, Frame> question_by_lang, attract_by_lang;
+        for (const std::string lang : {"da", "en"}) {
+            CAPTURE(w);
+            CAPTURE(lang);
+            std::filesystem::remove(env.db);
+            std::string error;
+            std::unique_ptr<Simulator> sim =
+                Simulator::open(*cfg, w, h, make_inline_writer(env.db), 7, *parse_iso8601("2026-11-27T09:41:00Z"), {}, &error);
+            REQUIRE_MESSAGE(sim, error);
+            if (lang == "en") REQUIRE(sim->tap("lang-en", &error));
+
+            Frame attract = capture_and_check(*sim, *cfg, w, h, lang, "attract");
+            CHECK(ids(attract) == std::vector<std::string>{"lang-da", "lang-en", "start"});
+            CHECK(text_pixels(attract, 0.1f * h, 0.3f * h) > 1000);  // the headline is there
+            attract_by_lang[lang] = attract;
+
+            REQUIRE(sim->tap("start", &error));
+            Frame question = capture_and_check(*sim, *cfg, w, h, lang, "question");
+            CHECK(ids(question) == std::vector<std::string>{"lang-da", "lang-en", "answer-1", "answer-2", "answer-3",
+                                                            "answer-4", "answer-5", "dont-know", "skip"});
+            // The five answers carry the scale's colours in their borders (and faces), in order.
+            for (int v = 1; v <= 5; ++v) {
+                const Hit& a = question.hits[static_cast<std::size_t>(v + 1)];
+                const Rgba border = question.at((a.x0 + a.x1) * 0.5f, a.y0 + 3);
+                CHECK_MESSAGE(close_colour(border, Palette{}.scale[v - 1]), "answer " << v << " border " << hex(border));
+            }
+            question_by_lang[lang] = question;
+
+            REQUIRE(sim->tap("answer-4", &error));
+            REQUIRE(sim->tap("answer-2", &error));
+            REQUIRE(sim->tap("skip", &error));
+            REQUIRE(sim->screen() == Screen::thanks);
+            Frame thanks = capture_and_check(*sim, *cfg, w, h, lang, "thanks");
+            CHECK(thanks.hits.empty());
+            CHECK(text_pixels(thanks, 0.3f * h, 0.7f * h) > 1000);
+
+            sim->wait(3);
+            REQUIRE(sim->screen() == Screen::cooldown);
+            Frame cooldown = capture_and_check(*sim, *cfg, w, h, lang, "cooldown");
+            CHECK(differing_pixels(cooldown, attract) > 10000);  // visibly calmer than attract
+            const Hit& start = cooldown.hits.back();
+            CHECK(close_colour(cooldown.at((start.x0 + start.x1) * 0.5f, start.y0 + 10), Palette{}.calm));
+        }
+        CHECK(differing_pixels(question_by_lang["da"], question_by_lang["en"]) > 2000);
+        CHECK(differing_pixels(attract_by_lang["da"], attract_by_lang["en"]) > 2000);
+    }
+}
+
+TEST_CASE("the saving and out-of-order screens are drawn, in both languages") {
+    SimEnv env;
+    Diagnostics errors;
+    std::optional<LoadedConfig> cfg = load_all(env.config, &errors);
+    REQUIRE(cfg);
+    for (const std::string lang : {"da", "en"}) {
+        std::string error;
+        std::unique_ptr<Simulator> sim = Simulator::open(*cfg, 1920, 1080, std::make_unique<NeverDurableWriter>(), 1,
+                                                         *parse_iso8601("2026-11-27T09:41:00Z"), {}, &error);
+        REQUIRE_MESSAGE(sim, error);
+        if (lang == "en") sim->tap("lang-en", &error);
+        sim->tap("start", &error);
+        sim->tap("answer-5", &error);
+        sim->tap("skip", &error);
+        sim->tap("skip", &error);
+        CHECK(sim->screen() == Screen::saving);  // not thanked before the answer is durable
+        sim->wait(60);
+        CHECK(sim->screen() == Screen::saving);
+        Frame saving = capture_and_check(*sim, *cfg, 1920, 1080, lang, "saving");
+        CHECK(saving.hits.empty());
+        sim.reset();
+
+        sim = Simulator::open(*cfg, 1920, 1080, std::make_unique<FullDiskWriter>(), 1,
+                              *parse_iso8601("2026-11-27T09:41:00Z"), {}, &error);
+        REQUIRE_MESSAGE(sim, error);
+        CHECK(sim->screen() == Screen::out_of_order);
+        CHECK(sim->kiosk().terminal().flow().fault_code == "DB-13");
+        Frame broken = capture_and_check(*sim, *cfg, 1920, 1080, lang, "out-of-order");
+        CHECK(broken.hits.empty());
+        CHECK(text_pixels(broken, 0.25f * 1080, 0.6f * 1080) > 1000);
+    }
+}
+
+TEST_CASE("text and controls have at least 4.5:1 contrast against what they are drawn on") {
+    const Palette p;
+    CHECK(contrast_ratio(p.text, p.background) >= 4.5f);
+    CHECK(contrast_ratio(p.muted, p.background) >= 4.5f);
+    CHECK(contrast_ratio(p.text, p.card) >= 4.5f);
+    CHECK(contrast_ratio(p.on_accent, p.accent) >= 4.5f);
+    CHECK(contrast_ratio(p.text, p.calm) >= 4.5f);
+    CHECK(contrast_ratio(p.background, p.text) >= 4.5f);  // the selected language button
+    // A face's eyes and mouth are graphics, not text: WCAG 1.4.11 asks 3:1.
+    // The word under each face is text on the white card (checked above).
+    for (Rgba face : p.scale) {
+        const Rgba ink = readable_on(face, p.text, p.card);
+        CHECK_MESSAGE(contrast_ratio(ink, face) >= 3.0f, hex(face));
+    }
+}
