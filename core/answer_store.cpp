@@ -162,6 +162,9 @@ OpenAttempt try_open(const std::filesystem::path& path) {
     }
     rc = exec(db, "PRAGMA synchronous=FULL");
     if (rc != SQLITE_OK) return fail("cannot set synchronous=FULL", rc);
+    // Freed pages (answers deleted after upload) are overwritten with zeros.
+    rc = exec(db, "PRAGMA secure_delete=ON");
+    if (rc != SQLITE_OK) return fail("cannot set secure_delete", rc);
     if (version < kSchemaVersion) {
         // Migrations from older versions go here, one transaction each.
         rc = exec(db, "BEGIN IMMEDIATE");
@@ -313,6 +316,14 @@ StoreStatus AnswerStore::insert(const std::vector<Answer>& answers) {
     // With WAL and synchronous=FULL the commit returns after the WAL is fsync'ed.
     rc = exec(db_, "COMMIT");
     if (rc != SQLITE_OK) return roll_back(failure(path_, "cannot commit answers", db_, rc));
+    return {};
+}
+
+StoreStatus AnswerStore::scrub_write_order() {
+    int rc = exec(db_, "VACUUM");
+    if (rc != SQLITE_OK) return failure(path_, "cannot rebuild the database (VACUUM)", db_, rc);
+    rc = exec(db_, "PRAGMA wal_checkpoint(TRUNCATE)");
+    if (rc != SQLITE_OK) return failure(path_, "cannot empty the write-ahead log", db_, rc);
     return {};
 }
 

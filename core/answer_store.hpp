@@ -63,6 +63,14 @@ public:
     // The read functions below return -1 / an empty map / an empty vector if
     // SQLite cannot read the file (it vanished or became corrupt).
 
+    // Removes the traces of the order answers were written in: SQLite places
+    // new cells in a page, and frames in the WAL, in write order, which could
+    // link the answers of one session. VACUUM rebuilds every page in id order
+    // (random), then the WAL is checkpointed and truncated to zero bytes.
+    // Best effort: on failure (e.g. a reader holds the WAL) nothing is lost
+    // and the caller tries again later.
+    StoreStatus scrub_write_order();
+
     // Number of stored answers per question with hour >= since (for rotation).
     std::map<std::string, int> counts_per_question_since(UnixSeconds since);
 

@@ -65,6 +65,10 @@ public:
         return true;
     }
 
+    // Rebuilds the file so it holds no trace of write order (see
+    // AnswerStore::scrub_write_order). Returns false if it could not (retry later).
+    bool scrub() { return store_ && store_->scrub_write_order().ok(); }
+
     const std::string& last_failure() const { return last_failure_; }
 
 private:
@@ -112,9 +116,13 @@ public:
     int queued() const override { return static_cast<int>(queue_.size()); }
 
 private:
+    // Inline, the write order is scrubbed at once after every commit.
     void write_queue() {
         std::vector<Answer> batch(queue_.begin(), queue_.end());
-        if (committer_.write(batch, events_)) queue_.clear();
+        if (committer_.write(batch, events_)) {
+            queue_.clear();
+            if (!batch.empty()) committer_.scrub();
+        }
     }
 
     Committer committer_;
@@ -126,8 +134,11 @@ private:
 
 class ThreadWriter final : public AnswerWriter {
 public:
-    ThreadWriter(std::filesystem::path database, std::function<void()> wake, int retry_ms)
-        : database_(std::move(database)), wake_(std::move(wake)), retry_(std::chrono::milliseconds(retry_ms)) {
+    ThreadWriter(std::filesystem::path database, std::function<void()> wake, int retry_ms, int scrub_after_ms)
+        : database_(std::move(database)),
+          wake_(std::move(wake)),
+          retry_(std::chrono::milliseconds(retry_ms)),
+          scrub_after_(std::chrono::milliseconds(scrub_after_ms)) {
         assert(retry_ms > 0 && "retry_ms must be positive: the writer retries failed writes on that period.");
         worker_ = std::thread([this] { run(); });
     }
@@ -173,13 +184,33 @@ private:
 
     // The worker: the store lives and dies on this thread. The lock is never
     // held during disk I/O, so submit() and poll() never wait for the disk.
+    //
+    // After writes, once nobody has answered for scrub_after_ (the person has
+    // walked away), the file is rebuilt so it keeps no write order; also once
+    // after start (a crash may have left order behind) and before exit.
     void run() {
         Committer committer(database_);
         std::unique_lock lock(mutex_);
+        bool scrub_pending = true;
+        auto scrub_due = std::chrono::steady_clock::now() + scrub_after_;
+        auto scrub = [&] {
+            lock.unlock();
+            const bool done = committer.scrub();
+            lock.lock();
+            if (done) scrub_pending = false;
+            else scrub_due = std::chrono::steady_clock::now() + scrub_after_;
+        };
         while (true) {
-            if (stopping_ && queue_.empty()) break;
+            if (stopping_ && queue_.empty()) {
+                if (scrub_pending && committer.is_open()) scrub();
+                break;
+            }
             if (queue_.empty() && committer.is_open()) {
-                wakeup_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+                if (!scrub_pending) {
+                    wakeup_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+                } else if (!wakeup_.wait_until(lock, scrub_due, [&] { return stopping_ || !queue_.empty(); })) {
+                    scrub();  // quiet for scrub_after_: nobody is mid-session any more
+                }
                 continue;
             }
 
@@ -191,6 +222,10 @@ private:
             bool written = committer.write(batch, events);
             lock.lock();
             if (written) queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(batch.size()));
+            if (written && !batch.empty()) {
+                scrub_pending = true;
+                scrub_due = std::chrono::steady_clock::now() + scrub_after_;
+            }
             last_failure_ = committer.last_failure();
             publish(lock, events);
             if (written) continue;
@@ -221,6 +256,7 @@ private:
     const std::filesystem::path database_;
     const std::function<void()> wake_;
     const std::chrono::milliseconds retry_;
+    const std::chrono::milliseconds scrub_after_;  // quiet time before the write order is scrubbed
 
     mutable std::mutex mutex_;              // guards everything below
     std::condition_variable wakeup_;        // answers queued, or stopping
@@ -239,8 +275,8 @@ std::unique_ptr<AnswerWriter> make_inline_writer(std::filesystem::path database)
 }
 
 std::unique_ptr<AnswerWriter> make_thread_writer(std::filesystem::path database,
-                                                 std::function<void()> wake, int retry_ms) {
-    return std::make_unique<ThreadWriter>(std::move(database), std::move(wake), retry_ms);
+                                                 std::function<void()> wake, int retry_ms, int scrub_after_ms) {
+    return std::make_unique<ThreadWriter>(std::move(database), std::move(wake), retry_ms, scrub_after_ms);
 }
 
 }  // namespace pulse

@@ -48,15 +48,19 @@ public:
 };
 
 // Commits on the calling thread inside submit()/poll(): deterministic, for the
-// simulator and tests. A failed write is retried on the next poll().
+// simulator and tests. A failed write is retried on the next poll(). The
+// write order is scrubbed (AnswerStore::scrub_write_order) after each commit.
 std::unique_ptr<AnswerWriter> make_inline_writer(std::filesystem::path database);
 
 // Commits on a background thread with its own connection. wake() is called
 // (from that thread) after each event is queued, so the UI loop can wake up
 // from its wait. A failure is retried every retry_ms until it succeeds. The
 // destructor tries to write what is still queued for up to 2 s, then stops.
+// Once no answer has come for scrub_after_ms (and once after start, and
+// before exit) the write order is scrubbed from the file, off the UI thread.
 std::unique_ptr<AnswerWriter> make_thread_writer(std::filesystem::path database,
                                                  std::function<void()> wake,
-                                                 int retry_ms = 1000);
+                                                 int retry_ms = 1000,
+                                                 int scrub_after_ms = 10'000);
 
 }  // namespace pulse

@@ -15,12 +15,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <random>
 #include <unordered_set>
 
 extern char** environ;
@@ -411,4 +413,58 @@ TEST_CASE("a writer killed at random moments leaves a sound database with every 
     auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
     MESSAGE("crash test: 50 kills, " << reported.size() << " answers reported durable, " << elapsed_ms << " ms");
     CHECK(reported.size() > 0);
+}
+
+// [SECTION] Write order
+
+namespace {
+
+// Byte offsets of each id in the database file, in the order given.
+std::vector<std::size_t> offsets_in_file(const std::filesystem::path& file, const std::vector<std::string>& ids) {
+    std::ifstream in(file, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    std::vector<std::size_t> at;
+    for (const std::string& id : ids) at.push_back(bytes.find(id));
+    return at;
+}
+
+bool strictly_monotonic(const std::vector<std::size_t>& v) {
+    bool up = true, down = true;
+    for (std::size_t i = 1; i < v.size(); ++i) {
+        up = up && v[i] > v[i - 1];
+        down = down && v[i] < v[i - 1];
+    }
+    return up || down;
+}
+
+}  // namespace
+
+TEST_CASE("after scrubbing, the file holds answers in id order and an empty WAL, so write order cannot link a session") {
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("pulse-scrub-" + std::to_string(std::random_device{}()));
+    std::filesystem::create_directories(dir);
+    const std::filesystem::path db = dir / "a.sqlite3";
+    StoreStatus status;
+    std::unique_ptr<AnswerStore> store = AnswerStore::open(db, &status);
+    REQUIRE_MESSAGE(store, status.message);
+    // Written one by one in an order far from id order (a session's answers).
+    const std::vector<std::string> written = {"5c000000-0000-4000-8000-000000000000", "1a000000-0000-4000-8000-000000000000",
+                                              "9e000000-0000-4000-8000-000000000000", "3b000000-0000-4000-8000-000000000000",
+                                              "7d000000-0000-4000-8000-000000000000", "0f000000-0000-4000-8000-000000000000"};
+    for (const std::string& id : written) REQUIRE(store->insert({Answer{id, "1.1", 3, "da", 1795770000}}));
+    std::vector<std::string> sorted = written;
+    std::sort(sorted.begin(), sorted.end());
+
+    // Without scrubbing, the checkpointed file shows the order they were written in.
+    REQUIRE(store->integrity_check() == "ok");
+    sqlite3_exec(store->handle(), "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
+    CHECK(strictly_monotonic(offsets_in_file(db, written)));
+    CHECK_FALSE(strictly_monotonic(offsets_in_file(db, sorted)));
+
+    REQUIRE(store->scrub_write_order());
+    CHECK(std::filesystem::file_size(std::filesystem::path(db.string() + "-wal")) == 0);
+    CHECK(strictly_monotonic(offsets_in_file(db, sorted)));
+    CHECK_FALSE(strictly_monotonic(offsets_in_file(db, written)));
+    CHECK(store->count_all() == 6);
+    store.reset();
+    std::filesystem::remove_all(dir);
 }

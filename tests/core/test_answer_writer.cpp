@@ -438,3 +438,27 @@ TEST_CASE("a full disk (a tiny tmpfs): failed with code 13, the answer is kept a
     CHECK(store->count_all() == submitted);
     CHECK(store->integrity_check() == "ok");
 }
+
+TEST_CASE("the thread writer scrubs the write order once nobody has answered for a while, and not before") {
+    TempDir dir;
+    fs::path db = dir.path / "pulse.sqlite";
+    fs::path wal = db.string() + "-wal";
+    pulse::Rng rng(9);
+    Wakeups wakeups;
+    EventLog log;
+    auto writer = pulse::make_thread_writer(db, wakeups.callback(), 20, 400);
+    for (int i = 0; i < 3; ++i) {
+        writer->submit(some_answer(rng));
+        log.wait_for(*writer, wakeups, Kind::durable, log.events.size());
+    }
+    // Right after the writes the WAL still holds them, in the order written.
+    CHECK(fs::file_size(wal) > 0);
+    // After the quiet time the file is rebuilt and the WAL emptied.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (fs::file_size(wal) > 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK(fs::file_size(wal) == 0);
+    writer.reset();
+    CHECK(open_store(db)->count_all() == 3);
+}
