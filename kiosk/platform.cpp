@@ -9,9 +9,11 @@ namespace pulse {
 
 std::unique_ptr<Platform> Platform::create(const PlatformOptions& o, std::string* error) {
     if (o.headless) {
-        // Respect an explicit choice (e.g. SDL_VIDEODRIVER=dummy), else offscreen.
+        // Respect an explicit choice (e.g. SDL_VIDEODRIVER=offscreen), else
+        // dummy: a plain framebuffer for the software renderer that loads no
+        // EGL/GL driver (offscreen loads Mesa, slower to start, and leaky).
         const char* chosen = std::getenv("SDL_VIDEODRIVER");
-        SDL_SetHint(SDL_HINT_VIDEODRIVER, chosen && *chosen ? chosen : "offscreen");
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, chosen && *chosen ? chosen : "dummy");
         SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
     } else if (!std::getenv("SDL_VIDEODRIVER")) {
         // A real screen only: SDL would otherwise fall back to its offscreen
@@ -24,8 +26,8 @@ std::unique_ptr<Platform> Platform::create(const PlatformOptions& o, std::string
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     bool started = SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) == 0;
-    if (!started && o.headless) {  // an SDL built without offscreen: try dummy
-        SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
+    if (!started && o.headless) {  // an SDL built without the chosen driver: try offscreen
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
         started = SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) == 0;
     }
     if (!started) {

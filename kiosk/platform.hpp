@@ -1,7 +1,7 @@
 // platform.hpp — the one seam to SDL: a window with an SDL_Renderer (GPU if
 // there is one, else software), the event pump, a thread-safe wake-up, and
 // frame capture to PNG. The real kiosk and the headless simulator share it;
-// headless uses SDL's offscreen (or dummy) video driver and the software
+// headless uses SDL's dummy (or offscreen) video driver and the software
 // renderer.
 #pragma once
 
