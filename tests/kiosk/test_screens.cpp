@@ -1,5 +1,5 @@
 // test_screens.cpp — every screen in Danish and English, landscape 1920×1080
-// and portrait 1080×1920, rendered by the real UI headless. The PNGs are
+// and 1280×800 and portrait 1080×1920, rendered by the real UI headless. The PNGs are
 // written to <build>/screenshots/ (look at them); the tests check what a
 // person would: each button is drawn where it can be tapped, in its colour,
 // large enough on the glass, reachable, and the two languages differ.
@@ -135,7 +135,7 @@ TEST_CASE("every screen in both languages and both orientations is drawn as desi
     Diagnostics errors;
     std::optional<LoadedConfig> cfg = load_all(env.config, &errors);
     REQUIRE(cfg);
-    for (auto [w, h] : {std::pair{1920, 1080}, std::pair{1080, 1920}}) {
+    for (auto [w, h] : {std::pair{1920, 1080}, std::pair{1280, 800}, std::pair{1080, 1920}}) {
         std::map<std::string, Frame> question_by_lang, attract_by_lang;
         for (const std::string lang : {"da", "en"}) {
             CAPTURE(w);

@@ -1,0 +1,51 @@
+// test_commands.cpp — `check` and `status`, as IT uses them.
+#include "sim_env.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+using namespace pulse;
+using namespace pulse::test;
+
+TEST_CASE("check accepts the shipped demo and example configs") {
+    for (const char* name : {"demo.toml", "terminal.example.toml"}) {
+        std::ostringstream out, err;
+        CHECK_MESSAGE(cmd_check(std::filesystem::path(PULSE_SOURCE_DIR) / "config" / name, out, err) == 0, err.str());
+        CHECK(out.str().find("28 active questions") != std::string::npos);
+    }
+}
+
+TEST_CASE("check reports every error as FILE:LINE: message and exits 2") {
+    SimEnv env("per_session = 0\nidle_timeout_s = \"soon\"\ncolour = \"red\"\n");
+    std::ostringstream out, err;
+    CHECK(cmd_check(env.config, out, err) == 2);
+    const std::string f = env.config.string();
+    CHECK(err.str().find(f + ":8: [pulse] per_session = 0 is out of range (1..3)") != std::string::npos);
+    CHECK(err.str().find(f + ":9: [pulse] idle_timeout_s must be a number") != std::string::npos);
+    CHECK(err.str().find(f + ":10: [pulse] colour is not a known key") != std::string::npos);
+    CHECK(err.str().find("colour") != std::string::npos);
+    CHECK(out.str().empty());
+}
+
+TEST_CASE("status reports the stored answers of all time and of this Copenhagen week as JSON") {
+    SimEnv env;
+    std::ostringstream out, err;
+    const UnixSeconds monday_morning = *parse_iso8601("2026-11-23T08:00:00Z");  // week 48
+    REQUIRE(cmd_status(env.config, monday_morning, out, err) == 0);
+    nlohmann::json j = nlohmann::json::parse(out.str());
+    CHECK(j["answers_total"] == 0);
+    CHECK(j["database_ok"] == true);
+
+    // Two answers on Sunday of week 47 (local time), one on Monday of week 48.
+    REQUIRE(env.simulate("tap start\ntap answer-1\ntap answer-2\n", "", 1, "2026-11-22T21:30:00Z").exit_code == 0);
+    REQUIRE(env.simulate("tap start\ntap answer-3\n", "", 2, "2026-11-22T23:10:00Z").exit_code == 0);
+    out.str("");
+    REQUIRE(cmd_status(env.config, monday_morning, out, err) == 0);
+    j = nlohmann::json::parse(out.str());
+    CHECK(j["answers_total"] == 3);
+    CHECK(j["answers_this_week"] == 1);
+    CHECK(j["pending_upload"] == 3);
+    CHECK(j["week"] == "2026-W48");
+    CHECK(j["terminal"] == "test-1");
+    CHECK(j["upload"] == "offline");
+}
