@@ -140,8 +140,8 @@ float text_block(ImDrawList* list, ImFont* font, const std::string& text, float 
 void draw_face(ImDrawList* list, ImVec2 c, float r, int value, Rgba fill, Rgba outline, Rgba light) {
     const float stroke = std::max(2.0f, r * 0.08f);
     const Rgba ink = readable_on(fill, outline, light);
-    list->AddCircleFilled(c, r, im_colour(fill), 48);
-    list->AddCircle(c, r - stroke * 0.5f, im_colour(outline), 48, stroke);
+    list->AddCircleFilled(c, r, im_colour(fill), 0);
+    list->AddCircle(c, r - stroke * 0.5f, im_colour(outline), 0, stroke);
     // Eyes: the same in all five faces.
     list->AddCircleFilled(ImVec2(c.x - r * 0.33f, c.y - r * 0.22f), r * 0.1f, im_colour(ink), 16);
     list->AddCircleFilled(ImVec2(c.x + r * 0.33f, c.y - r * 0.22f), r * 0.1f, im_colour(ink), 16);
@@ -157,7 +157,7 @@ void draw_face(ImDrawList* list, ImVec2 c, float r, int value, Rgba fill, Rgba o
 }
 
 void draw_check(ImDrawList* list, ImVec2 c, float r, Rgba fill, Rgba ink) {
-    list->AddCircleFilled(c, r, im_colour(fill), 64);
+    list->AddCircleFilled(c, r, im_colour(fill), 0);
     const ImVec2 points[3] = {ImVec2(c.x - r * 0.45f, c.y + r * 0.02f), ImVec2(c.x - r * 0.12f, c.y + r * 0.35f),
                               ImVec2(c.x + r * 0.48f, c.y - r * 0.32f)};
     list->AddPolyline(points, 3, im_colour(ink), 0, r * 0.16f);
