@@ -11,13 +11,19 @@ void enter(Flow& f, Screen s, Millis now) {
     f.since_ms = now;
 }
 
-// Back to the attract screen: the session is over and forgotten, the
-// language goes back to the terminal's default.
-void end_session(Flow& f, Millis now) {
+// The session is over and forgotten; the language goes back to the
+// terminal's default. Answers already handed to the store stay counted in
+// `unsaved` until the store confirms them.
+void forget_session(Flow& f) {
     f.session.clear();
     f.index = 0;
     f.answered = 0;
     f.language = f.settings.default_language;
+}
+
+// Back to the attract screen.
+void end_session(Flow& f, Millis now) {
+    forget_session(f);
     enter(f, Screen::attract, now);
 }
 
@@ -28,10 +34,7 @@ void finish_session(Flow& f, Millis now) {
 
 void after_thanks(Flow& f, Millis now) {
     if (f.settings.cooldown_ms > 0) {
-        f.session.clear();
-        f.index = 0;
-        f.answered = 0;
-        f.language = f.settings.default_language;
+        forget_session(f);
         enter(f, Screen::cooldown, now);
     } else {
         end_session(f, now);
@@ -153,10 +156,7 @@ void on_answers_durable(Flow& f, int count, Millis now) {
 void on_store_failed(Flow& f, const std::string& code, Millis now) {
     f.fault_code = code;
     if (f.screen == Screen::out_of_order) return;
-    f.session.clear();
-    f.index = 0;
-    f.answered = 0;
-    f.language = f.settings.default_language;
+    forget_session(f);
     enter(f, Screen::out_of_order, now);
 }
 
