@@ -4,16 +4,13 @@
 #include "kiosk_config.hpp"
 
 #include "question_bank.hpp"  // kLanguages
-
-#include <toml++/toml.h>
+#include "toml_util.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string_view>
 #include <vector>
 
@@ -23,24 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 
 // [SECTION] Helpers
-
-int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
-
-std::string type_name(const toml::node& node) {
-    switch (node.type()) {
-        case toml::node_type::string: return "a string";
-        case toml::node_type::integer: return "an integer";
-        case toml::node_type::floating_point: return "a number with a decimal point";
-        case toml::node_type::boolean: return "true/false";
-        case toml::node_type::array: return "an array";
-        case toml::node_type::table: return "a table";
-        case toml::node_type::date: return "a date";
-        case toml::node_type::time: return "a time";
-        case toml::node_type::date_time: return "a date-time";
-        case toml::node_type::none: break;
-    }
-    return "nothing";
-}
 
 // Shortest text that reads back as the same double ("20", "0.5").
 std::string format_number(double value) {
@@ -90,7 +69,7 @@ public:
 
     int table_line(std::string_view name) {
         const toml::table* t = table(name);
-        return t ? line_of(*t) : 0;
+        return t ? toml_line_of(*t) : 0;
     }
 
     // The node of [table] key; reports it missing when required.
@@ -99,8 +78,8 @@ public:
         const toml::table* t = table(table_name);
         const toml::node* n = t ? t->get(key) : nullptr;
         if (!n && required) {
-            error(t ? line_of(*t) : 0, name(table_name, key) + " is missing; add " + std::string(key) + " = " +
-                                           std::string(example) + " under [" + std::string(table_name) + "]");
+            error(t ? toml_line_of(*t) : 0, name(table_name, key) + " is missing; add " + std::string(key) + " = " +
+                                                std::string(example) + " under [" + std::string(table_name) + "]");
         }
         return n;
     }
@@ -110,7 +89,7 @@ public:
         const toml::node* n = node(table_name, key, required, example);
         if (!n) return std::nullopt;
         if (const auto* value = n->as_string()) return value->get();
-        error(line_of(*n), name(table_name, key) + " must be a string (in quotes), not " + type_name(*n));
+        error(toml_line_of(*n), name(table_name, key) + " must be a string (in quotes), not " + toml_type_name(*n));
         return std::nullopt;
     }
 
@@ -118,7 +97,8 @@ public:
         const toml::node* n = node(table_name, key, false, "");
         if (!n) return std::nullopt;
         if (const auto* value = n->as_boolean()) return value->get();
-        error(line_of(*n), name(table_name, key) + " must be true or false (no quotes), not " + type_name(*n));
+        error(toml_line_of(*n),
+              name(table_name, key) + " must be true or false (no quotes), not " + toml_type_name(*n));
         return std::nullopt;
     }
 
@@ -129,13 +109,13 @@ public:
         if (!n) return std::nullopt;
         const auto* value = n->as_integer();
         if (!value) {
-            error(line_of(*n), name(table_name, key) + " must be a whole number, not " + type_name(*n));
+            error(toml_line_of(*n), name(table_name, key) + " must be a whole number, not " + toml_type_name(*n));
             return std::nullopt;
         }
         const std::int64_t v = value->get();
         if (v < lo || v > hi) {
-            error(line_of(*n), name(table_name, key) + " = " + std::to_string(v) + " is out of range (" +
-                                   std::to_string(lo) + ".." + std::to_string(hi) + std::string(unit) + ")");
+            error(toml_line_of(*n), name(table_name, key) + " = " + std::to_string(v) + " is out of range (" +
+                                        std::to_string(lo) + ".." + std::to_string(hi) + std::string(unit) + ")");
             return std::nullopt;
         }
         return static_cast<int>(v);
@@ -150,12 +130,12 @@ public:
         if (const auto* i = n->as_integer()) v = static_cast<double>(i->get());
         if (const auto* f = n->as_floating_point()) v = f->get();
         if (!v) {
-            error(line_of(*n), name(table_name, key) + " must be a number, not " + type_name(*n));
+            error(toml_line_of(*n), name(table_name, key) + " must be a number, not " + toml_type_name(*n));
             return std::nullopt;
         }
         if (!(*v >= lo && *v <= hi)) {  // also rejects nan
-            error(line_of(*n), name(table_name, key) + " = " + format_number(*v) + " is out of range (" +
-                                   format_number(lo) + ".." + format_number(hi) + std::string(unit) + ")");
+            error(toml_line_of(*n), name(table_name, key) + " = " + format_number(*v) + " is out of range (" +
+                                        format_number(lo) + ".." + format_number(hi) + std::string(unit) + ")");
             return std::nullopt;
         }
         return v;
@@ -167,7 +147,7 @@ public:
         const std::optional<std::string> text = string(table_name, key, required, "\"path/to/file\"");
         if (!text) return std::nullopt;
         if (text->empty()) {
-            error(line_of(*node(table_name, key, false, "")),
+            error(toml_line_of(*node(table_name, key, false, "")),
                   name(table_name, key) + " is empty; give a file path (relative to this config file)" +
                       (required ? "" : " or remove the key"));
             return std::nullopt;
@@ -195,29 +175,12 @@ private:
 // [SECTION] Loader
 
 void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors) {
-    const std::string file_name = file.string();
-    std::error_code ec;
-    if (!fs::is_regular_file(file, ec)) {
-        errors.push_back({file_name, 0, fs::exists(file, ec) ? "the config is not a regular file"
-                                                             : "the config file does not exist"});
-        return;
-    }
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream bytes;
-    if (!in || !(bytes << in.rdbuf())) {
-        errors.push_back({file_name, 0, "the config file cannot be read (check its permissions)"});
-        return;
-    }
-    toml::table root;
-    try {
-        root = toml::parse(bytes.str(), std::string_view{file_name});
-    } catch (const toml::parse_error& error) {
-        errors.push_back({file_name, static_cast<int>(error.source().begin.line),
-                          "TOML syntax error: " + std::string(error.description())});
-        return;
-    }
+    const std::optional<toml::table> parsed = parse_toml_file(file, "the config file", errors);
+    if (!parsed) return;
+    const toml::table& root = *parsed;
 
-    Reader read(root, file_name, errors);
+    Reader read(root, file.string(), errors);
+    std::error_code ec;
     fs::path absolute_file = fs::absolute(file, ec);
     if (ec) absolute_file = file;
     config.source = absolute_file.lexically_normal();
@@ -227,15 +190,15 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors) {
     for (const auto& [table_name, node] : root) {
         auto schema = kSchema.find(table_name.str());
         if (schema == kSchema.end()) {
-            read.error(line_of(node), "[" + std::string(table_name.str()) +
-                                          "] is not a known table (known: [terminal], [pulse], [storage], "
-                                          "[display]); check the spelling or remove it");
+            read.error(toml_line_of(node), "[" + std::string(table_name.str()) +
+                                               "] is not a known table (known: [terminal], [pulse], [storage], "
+                                               "[display]); check the spelling or remove it");
             continue;
         }
         const toml::table* table = node.as_table();
         if (!table) {
-            read.error(line_of(node), "[" + std::string(table_name.str()) + "] must be a table, not " +
-                                          type_name(node));
+            read.error(toml_line_of(node), "[" + std::string(table_name.str()) + "] must be a table, not " +
+                                               toml_type_name(node));
             continue;
         }
         for (const auto& [key, value] : *table) {
@@ -243,8 +206,8 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors) {
             if (std::find(keys.begin(), keys.end(), key.str()) != keys.end()) continue;
             std::string known;
             for (const auto& k : keys) known += (known.empty() ? "" : ", ") + k;
-            read.error(line_of(value), Reader::name(table_name.str(), key.str()) + " is not a known key (known: " +
-                                           known + "); check the spelling or remove it");
+            read.error(toml_line_of(value), Reader::name(table_name.str(), key.str()) + " is not a known key (known: " +
+                                                known + "); check the spelling or remove it");
         }
     }
 
@@ -252,11 +215,12 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors) {
     const std::string url_safe = " may only contain A–Z, a–z, 0–9, '.', '_' and '-' (it becomes part of URLs)";
     if (auto id = read.string("terminal", "id", true, "\"ishoj-raadhus-1\"")) {
         if (is_url_safe_name(*id)) config.terminal_id = *id;
-        else read.error(line_of(*read.node("terminal", "id", false, "")), "[terminal] id = \"" + *id + "\"" + url_safe);
+        else read.error(toml_line_of(*read.node("terminal", "id", false, "")),
+                        "[terminal] id = \"" + *id + "\"" + url_safe);
     }
     if (auto workplace = read.string("terminal", "workplace", true, "\"…\"")) {
         if (is_url_safe_name(*workplace)) config.workplace = *workplace;
-        else read.error(line_of(*read.node("terminal", "workplace", false, "")),
+        else read.error(toml_line_of(*read.node("terminal", "workplace", false, "")),
                         "[terminal] workplace = \"" + *workplace + "\"" + url_safe);
     }
     if (auto language = read.string("terminal", "language", false)) {
@@ -265,7 +229,7 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors) {
         } else {
             std::string known;
             for (const auto& lang : kLanguages) known += (known.empty() ? "\"" : ", \"") + lang + "\"";
-            read.error(line_of(*read.node("terminal", "language", false, "")),
+            read.error(toml_line_of(*read.node("terminal", "language", false, "")),
                        "[terminal] language = \"" + *language + "\" is not one of " + known);
         }
     }
@@ -299,12 +263,12 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors) {
                    "[display] needs diagonal_inch (the screen's diagonal in inches) or dpi, to size touch targets "
                    "in millimetres; add one of them under [display]");
     } else if (diagonal_node && dpi_node) {
-        read.error(line_of(*dpi_node), "[display] has both diagonal_inch and dpi; give only one (they could "
-                                       "disagree): remove the one you are less sure of");
+        read.error(toml_line_of(*dpi_node), "[display] has both diagonal_inch and dpi; give only one (they could "
+                                            "disagree): remove the one you are less sure of");
     }
     if (auto accent = read.string("display", "accent", false)) {
         if (is_hex_colour(*accent)) config.accent = *accent;
-        else read.error(line_of(*read.node("display", "accent", false, "")),
+        else read.error(toml_line_of(*read.node("display", "accent", false, "")),
                         "[display] accent = \"" + *accent + "\" is not a colour \"#RRGGBB\" (e.g. \"#2F6FA8\")");
     }
     if (auto font = read.path("display", "font", false, base_dir)) config.font = *font;
@@ -322,13 +286,7 @@ double KioskConfig::px_per_mm() const {
 ConfigLoad load_kiosk_config(const std::filesystem::path& file) {
     ConfigLoad out;
     KioskConfig config;
-    try {
-        load_into(file, config, out.errors);
-    } catch (const std::exception& error) {  // e.g. bad_alloc: the contract is "never throws"
-        out.errors.push_back({file.string(), 0, std::string("the config could not be loaded: ") + error.what()});
-    }
-    std::stable_sort(out.errors.begin(), out.errors.end(),
-                     [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+    run_loader(file, "the config", out.errors, [&] { load_into(file, config, out.errors); });
     if (out.errors.empty()) out.config = std::move(config);
     return out;
 }

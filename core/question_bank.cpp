@@ -3,100 +3,17 @@
 // digits of the SHA-256 of its bytes (same as `sha256sum questions.toml | cut -c1-16`).
 #include "question_bank.hpp"
 
-#include <toml++/toml.h>
+#include "sha256.hpp"
+#include "toml_util.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cstdint>
-#include <fstream>
 #include <map>
-#include <set>
-#include <sstream>
 #include <string_view>
 
 namespace pulse {
 namespace {
 
-// [SECTION] SHA-256 (FIPS 180-4)
-// A small one of our own: pulse_core links no crypto library, and this hash
-// only names a version of a text file, it protects nothing.
-
-constexpr std::array<std::uint32_t, 64> kSha256Rounds = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-
-std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
-
-// Lower-case hex digest of data (64 characters).
-std::string sha256_hex(std::string_view data) {
-    std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    // Padding: 0x80, zeros, then the message length in bits, big-endian, to a multiple of 64 bytes.
-    std::string message(data);
-    const std::uint64_t bit_length = static_cast<std::uint64_t>(data.size()) * 8;
-    message += static_cast<char>(0x80);
-    while (message.size() % 64 != 56) message += '\0';
-    for (int i = 7; i >= 0; --i) message += static_cast<char>((bit_length >> (8 * i)) & 0xFF);
-
-    for (std::size_t block = 0; block < message.size(); block += 64) {
-        std::array<std::uint32_t, 64> w{};
-        for (int i = 0; i < 16; ++i) {
-            for (int b = 0; b < 4; ++b) {
-                w[i] = (w[i] << 8) | static_cast<std::uint8_t>(message[block + 4 * i + b]);
-            }
-        }
-        for (int i = 16; i < 64; ++i) {
-            std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-            std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-        }
-        std::array<std::uint32_t, 8> v = h;  // a..h
-        for (int i = 0; i < 64; ++i) {
-            std::uint32_t s1 = rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25);
-            std::uint32_t choose = (v[4] & v[5]) ^ (~v[4] & v[6]);
-            std::uint32_t t1 = v[7] + s1 + choose + kSha256Rounds[i] + w[i];
-            std::uint32_t s0 = rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22);
-            std::uint32_t majority = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-            std::uint32_t t2 = s0 + majority;
-            v = {t1 + t2, v[0], v[1], v[2], v[3] + t1, v[4], v[5], v[6]};
-        }
-        for (int i = 0; i < 8; ++i) h[i] += v[i];
-    }
-
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (std::uint32_t word : h) {
-        for (int shift = 28; shift >= 0; shift -= 4) out += hex[(word >> shift) & 0xF];
-    }
-    return out;
-}
-
 // [SECTION] Helpers
-
-// "a string", "an integer", … for "must be X, not Y" messages.
-std::string type_name(const toml::node& node) {
-    switch (node.type()) {
-        case toml::node_type::string: return "a string";
-        case toml::node_type::integer: return "an integer";
-        case toml::node_type::floating_point: return "a number";
-        case toml::node_type::boolean: return "true/false";
-        case toml::node_type::array: return "an array";
-        case toml::node_type::table: return "a table";
-        case toml::node_type::date: return "a date";
-        case toml::node_type::time: return "a time";
-        case toml::node_type::date_time: return "a date-time";
-        case toml::node_type::none: break;
-    }
-    return "nothing";
-}
-
-int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
 
 bool is_blank(std::string_view text) {
     return text.find_first_not_of(" \t\r\n\v\f") == std::string_view::npos;
@@ -136,8 +53,8 @@ void check_keys(const toml::table& table, std::initializer_list<std::string_view
         if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
         std::string known;
         for (auto name : allowed) known += std::string(known.empty() ? "" : ", ") + std::string(name);
-        report(line_of(node), where + ": unknown key \"" + std::string(key.str()) + "\" (allowed: " + known +
-                                  "); check the spelling or remove it");
+        report(toml_line_of(node), where + ": unknown key \"" + std::string(key.str()) + "\" (allowed: " + known +
+                                       "); check the spelling or remove it");
     }
 }
 
@@ -147,7 +64,8 @@ std::optional<std::string> read_string(const toml::table& table, std::string_vie
     const toml::node* node = table.get(key);
     if (!node) return std::nullopt;
     if (const auto* value = node->as_string()) return value->get();
-    report(line_of(*node), where + ": " + std::string(key) + " must be a string (in quotes), not " + type_name(*node));
+    report(toml_line_of(*node),
+           where + ": " + std::string(key) + " must be a string (in quotes), not " + toml_type_name(*node));
     return std::nullopt;
 }
 
@@ -165,27 +83,29 @@ LocalText read_local_text(const toml::table& owner, int owner_line, std::string_
     }
     const toml::table* table = node->as_table();
     if (!table) {
-        report(line_of(*node), where + ": " + std::string(key) + " must be " + shape + ", not " + type_name(*node));
+        report(toml_line_of(*node),
+               where + ": " + std::string(key) + " must be " + shape + ", not " + toml_type_name(*node));
         return text;
     }
     for (const auto& [lang, value] : *table) {
         const std::string name = std::string(key) + "." + std::string(lang.str());
         if (std::find(kLanguages.begin(), kLanguages.end(), lang.str()) == kLanguages.end()) {
-            report(line_of(value), where + ": " + std::string(key) + " has unknown language \"" +
-                                       std::string(lang.str()) + "\" (allowed: " + language_list() + ")");
+            report(toml_line_of(value), where + ": " + std::string(key) + " has unknown language \"" +
+                                            std::string(lang.str()) + "\" (allowed: " + language_list() + ")");
         } else if (const auto* str = value.as_string()) {
             if (is_blank(str->get())) {
-                report(line_of(value), where + ": " + name + " is empty; write the text");
+                report(toml_line_of(value), where + ": " + name + " is empty; write the text");
             }
             text[std::string(lang.str())] = str->get();
         } else {
-            report(line_of(value), where + ": " + name + " must be a string (in quotes), not " + type_name(value));
+            report(toml_line_of(value),
+                   where + ": " + name + " must be a string (in quotes), not " + toml_type_name(value));
         }
     }
     for (const auto& lang : kLanguages) {
         if (!table->contains(lang)) {
-            report(line_of(*node), where + ": " + std::string(key) + " has no \"" + lang + "\" translation; add " +
-                                       lang + " = \"…\"");
+            report(toml_line_of(*node), where + ": " + std::string(key) + " has no \"" + lang + "\" translation; add " +
+                                            lang + " = \"…\"");
         }
     }
     return text;
@@ -199,61 +119,37 @@ std::vector<const toml::table*> array_of_tables(const toml::table& root, std::st
     if (!node) return tables;
     const toml::array* array = node->as_array();
     if (!array) {
-        report(line_of(*node), std::string(name) + " must be written as [[" + std::string(name) +
-                                   "]] tables, not " + type_name(*node));
+        report(toml_line_of(*node), std::string(name) + " must be written as [[" + std::string(name) +
+                                        "]] tables, not " + toml_type_name(*node));
         return tables;
     }
     for (const auto& element : *array) {
         if (const auto* table = element.as_table()) {
             tables.push_back(table);
         } else {
-            report(line_of(element), std::string(name) + " must hold [[" + std::string(name) + "]] tables, not " +
-                                         type_name(element));
+            report(toml_line_of(element), std::string(name) + " must hold [[" + std::string(name) + "]] tables, not " +
+                                              toml_type_name(element));
         }
     }
     return tables;
 }
 
-// The file's bytes, or nullopt with a reason.
-std::optional<std::string> read_bytes(const std::filesystem::path& file, std::string& why) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec)) {
-        why = std::filesystem::exists(file, ec) ? "is not a regular file" : "does not exist";
-        return std::nullopt;
-    }
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream bytes;
-    if (!in || !(bytes << in.rdbuf())) {
-        why = "cannot be read (check its permissions)";
-        return std::nullopt;
-    }
-    return bytes.str();
-}
-
 // [SECTION] Loader
 
 void load_into(const std::filesystem::path& file, QuestionBank& bank, const Reporter& report) {
-    std::string why;
-    const std::optional<std::string> bytes = read_bytes(file, why);
-    if (!bytes) {
-        report(0, "the question bank " + why);
-        return;
-    }
-    toml::table root;
-    try {
-        root = toml::parse(*bytes, std::string_view{report.file});
-    } catch (const toml::parse_error& error) {
-        report(static_cast<int>(error.source().begin.line),
-               "TOML syntax error: " + std::string(error.description()));
-        return;
-    }
+    // Read, then parse: the bytes are hashed for the version below.
+    const std::optional<std::string> bytes = read_file_bytes(file, "the question bank", report.errors);
+    if (!bytes) return;
+    const std::optional<toml::table> parsed = parse_toml(*bytes, file, report.errors);
+    if (!parsed) return;
+    const toml::table& root = *parsed;
 
     check_keys(root, {"version", "theme", "question"}, "top level", report);
     if (const toml::node* node = root.get("version")) {
         const auto* version = node->as_string();
         if (!version || is_blank(version->get())) {
-            report(line_of(*node), "version must be a non-empty string such as \"2026.1\" (or remove it to "
-                                   "version the bank by its SHA-256)");
+            report(toml_line_of(*node), "version must be a non-empty string such as \"2026.1\" (or remove it to "
+                                        "version the bank by its SHA-256)");
         } else {
             bank.version = version->get();
         }
@@ -266,19 +162,19 @@ void load_into(const std::filesystem::path& file, QuestionBank& bank, const Repo
     std::map<std::string, int> theme_lines;  // id -> line of its [[theme]]
     for (const toml::table* table : array_of_tables(root, "theme", report)) {
         Theme theme;
-        theme.line = line_of(*table);
+        theme.line = toml_line_of(*table);
         std::string where = "[[theme]]";
         if (auto id = read_string(*table, "id", where, report)) {
             theme.id = *id;
             where = "[[theme]] \"" + theme.id + "\"";
             if (!is_valid_theme_id(theme.id)) {
-                report(line_of(*table->get("id")),
+                report(toml_line_of(*table->get("id")),
                        where + ": id may only contain letters A–Z, digits, '_' and '-' (no dot: it begins the "
                                "question ids \"T.E\")");
             }
             if (auto seen = theme_lines.find(theme.id); seen != theme_lines.end()) {
-                report(line_of(*table->get("id")), where + ": duplicate theme id; it is already used at line " +
-                                                       std::to_string(seen->second));
+                report(toml_line_of(*table->get("id")), where + ": duplicate theme id; it is already used at line " +
+                                                            std::to_string(seen->second));
             } else {
                 theme_lines[theme.id] = theme.line;
             }
@@ -295,7 +191,7 @@ void load_into(const std::filesystem::path& file, QuestionBank& bank, const Repo
     std::map<std::string, int> question_lines;  // id -> line of its [[question]]
     for (const toml::table* table : array_of_tables(root, "question", report)) {
         Question question;
-        question.line = line_of(*table);
+        question.line = toml_line_of(*table);
         std::string where = "[[question]]";
         const std::optional<std::string> id = read_string(*table, "id", where, report);
         if (id) {
@@ -308,14 +204,15 @@ void load_into(const std::filesystem::path& file, QuestionBank& bank, const Repo
         if (theme) {
             question.theme = *theme;
             if (!theme_lines.count(question.theme)) {
-                report(line_of(*table->get("theme")), where + ": theme \"" + question.theme +
-                                                          "\" is not defined; add a [[theme]] with that id or fix it");
+                report(toml_line_of(*table->get("theme")),
+                       where + ": theme \"" + question.theme +
+                           "\" is not defined; add a [[theme]] with that id or fix it");
             }
         } else if (!table->contains("theme")) {
             report(question.line, where + ": theme is missing; add theme = \"…\" (the id of its [[theme]])");
         }
         if (id) {
-            const int id_line = line_of(*table->get("id"));
+            const int id_line = toml_line_of(*table->get("id"));
             const std::size_t dot = question.id.rfind('.');
             const bool well_formed = dot != std::string::npos && dot > 0 &&
                                      is_example_number(std::string_view(question.id).substr(dot + 1));
@@ -338,7 +235,8 @@ void load_into(const std::filesystem::path& file, QuestionBank& bank, const Repo
             if (const auto* active = node->as_boolean()) {
                 question.active = active->get();
             } else {
-                report(line_of(*node), where + ": active must be true or false (no quotes), not " + type_name(*node));
+                report(toml_line_of(*node),
+                       where + ": active must be true or false (no quotes), not " + toml_type_name(*node));
             }
         }
         bank.questions.push_back(std::move(question));
@@ -376,13 +274,7 @@ BankLoad load_question_bank(const std::filesystem::path& file) {
     Reporter report{file.string(), out.errors};
     QuestionBank bank;
     bank.source = file;
-    try {
-        load_into(file, bank, report);
-    } catch (const std::exception& error) {  // e.g. bad_alloc: the contract is "never throws"
-        report(0, std::string("the question bank could not be loaded: ") + error.what());
-    }
-    std::stable_sort(out.errors.begin(), out.errors.end(),
-                     [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+    run_loader(file, "the question bank", out.errors, [&] { load_into(file, bank, report); });
     if (out.errors.empty()) out.bank = std::move(bank);
     return out;
 }

@@ -3,13 +3,10 @@
 #include "texts.hpp"
 
 #include "question_bank.hpp"  // kLanguages
-
-#include <toml++/toml.h>
+#include "toml_util.hpp"
 
 #include <algorithm>
 #include <cassert>
-#include <fstream>
-#include <sstream>
 #include <string_view>
 
 namespace pulse {
@@ -57,24 +54,6 @@ bool is_language(std::string_view lang) {
     return std::find(kLanguages.begin(), kLanguages.end(), lang) != kLanguages.end();
 }
 
-int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
-
-std::string type_name(const toml::node& node) {
-    switch (node.type()) {
-        case toml::node_type::string: return "a string";
-        case toml::node_type::integer: return "an integer";
-        case toml::node_type::floating_point: return "a number";
-        case toml::node_type::boolean: return "true/false";
-        case toml::node_type::array: return "an array";
-        case toml::node_type::table: return "a table";
-        case toml::node_type::date: return "a date";
-        case toml::node_type::time: return "a time";
-        case toml::node_type::date_time: return "a date-time";
-        case toml::node_type::none: break;
-    }
-    return "nothing";
-}
-
 bool is_blank(std::string_view text) {
     return text.find_first_not_of(" \t\r\n\v\f") == std::string_view::npos;
 }
@@ -105,33 +84,16 @@ void check_placeholders(std::string_view lang, std::string_view key, std::string
 }
 
 void load_into(const std::filesystem::path& file, Texts& texts, const Reporter& report) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec)) {
-        report(0, std::filesystem::exists(file, ec) ? "the texts file is not a regular file"
-                                                    : "the texts file does not exist");
-        return;
-    }
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream bytes;
-    if (!in || !(bytes << in.rdbuf())) {
-        report(0, "the texts file cannot be read (check its permissions)");
-        return;
-    }
-    toml::table root;
-    try {
-        root = toml::parse(bytes.str(), std::string_view{report.file});
-    } catch (const toml::parse_error& error) {
-        report(static_cast<int>(error.source().begin.line),
-               "TOML syntax error: " + std::string(error.description()));
-        return;
-    }
+    const std::optional<toml::table> parsed = parse_toml_file(file, "the texts file", report.errors);
+    if (!parsed) return;
+    const toml::table& root = *parsed;
 
     for (const auto& [name, node] : root) {
         if (!is_language(name.str())) {
             std::string known;
             for (const auto& lang : kLanguages) known += (known.empty() ? "" : ", ") + lang;
-            report(line_of(node), "unknown language \"" + std::string(name.str()) + "\" (allowed: " + known +
-                                      "); check the spelling or remove it");
+            report(toml_line_of(node), "unknown language \"" + std::string(name.str()) + "\" (allowed: " + known +
+                                           "); check the spelling or remove it");
         }
     }
     for (const auto& lang : kLanguages) {
@@ -142,24 +104,24 @@ void load_into(const std::filesystem::path& file, Texts& texts, const Reporter& 
         }
         const toml::table* table = node->as_table();
         if (!table) {
-            report(line_of(*node), "[" + lang + "] must be a table of texts, not " + type_name(*node));
+            report(toml_line_of(*node), "[" + lang + "] must be a table of texts, not " + toml_type_name(*node));
             continue;
         }
         for (const auto& [key, value] : *table) {
             const std::string where = "[" + lang + "] " + std::string(key.str());
             if (!is_text_key(key.str())) {
-                report(line_of(value), where + " is not a known text key; check the spelling or remove it");
+                report(toml_line_of(value), where + " is not a known text key; check the spelling or remove it");
             } else if (const auto* str = value.as_string()) {
-                if (is_blank(str->get())) report(line_of(value), where + " is empty; write the text");
-                check_placeholders(lang, key.str(), str->get(), line_of(value), report);
+                if (is_blank(str->get())) report(toml_line_of(value), where + " is empty; write the text");
+                check_placeholders(lang, key.str(), str->get(), toml_line_of(value), report);
                 texts.set(lang, std::string(key.str()), str->get());
             } else {
-                report(line_of(value), where + " must be a string (in quotes), not " + type_name(value));
+                report(toml_line_of(value), where + " must be a string (in quotes), not " + toml_type_name(value));
             }
         }
         for (const auto& key : kTextKeys) {
             if (!table->contains(key)) {
-                report(line_of(*table), "[" + lang + "] " + key + " is missing; add " + key + " = \"…\"");
+                report(toml_line_of(*table), "[" + lang + "] " + key + " is missing; add " + key + " = \"…\"");
             }
         }
     }
@@ -192,13 +154,7 @@ TextsLoad load_texts(const std::filesystem::path& file) {
     TextsLoad out;
     Reporter report{file.string(), out.errors};
     Texts texts;
-    try {
-        load_into(file, texts, report);
-    } catch (const std::exception& error) {  // e.g. bad_alloc: the contract is "never throws"
-        report(0, std::string("the texts could not be loaded: ") + error.what());
-    }
-    std::stable_sort(out.errors.begin(), out.errors.end(),
-                     [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+    run_loader(file, "the texts", out.errors, [&] { load_into(file, texts, report); });
     if (out.errors.empty()) out.texts = std::move(texts);
     return out;
 }

@@ -1,52 +1,21 @@
 // test_config.cpp — the shipped kiosk configs load; paths resolve beside the
 // config file; every kind of mistake is reported as "[table] key" with its line.
 #include "kiosk_config.hpp"
+#include "temp_file.hpp"
 
 #include <doctest/doctest.h>
 
-#include <atomic>
 #include <cmath>
-#include <fstream>
 #include <string>
-#include <unistd.h>
 
 namespace {
 
 namespace fs = std::filesystem;
 using pulse::load_kiosk_config;
-
-// A fresh folder under the temp folder for one test.
-fs::path temp_folder() {
-    static std::atomic<int> counter{0};
-    fs::path dir = fs::temp_directory_path() /
-                   ("pulse-config-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(dir);
-    return dir;
-}
-
-fs::path write_file(const fs::path& file, const std::string& content) {
-    fs::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << content;
-    return file;
-}
-
-fs::path write_temp(const std::string& content) { return write_file(temp_folder() / "kiosk.toml", content); }
-
-std::string all(const pulse::Diagnostics& errors) {
-    std::string out;
-    for (const auto& e : errors) out += e.str() + "\n";
-    return out;
-}
-
-bool has_error(const pulse::Diagnostics& errors, int line, const std::string& fragment) {
-    for (const auto& e : errors) {
-        if (e.line == line && e.message.find(fragment) != std::string::npos) return true;
-    }
-    return false;
-}
-
-#define CHECK_ERROR(load, line, fragment) \
-    CHECK_MESSAGE(has_error((load).errors, (line), (fragment)), "expected line ", (line), " \"", (fragment), "\" in:\n", all((load).errors))
+using pulse::testing::all;
+using pulse::testing::temp_folder;
+using pulse::testing::write_file;
+using pulse::testing::write_temp;
 
 // A minimal valid config; line numbers in the tests refer to it.
 const std::string kMinimal = R"([terminal]

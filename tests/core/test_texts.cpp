@@ -1,46 +1,21 @@
 // test_texts.cpp — the shipped screen texts are complete in both languages,
 // and every kind of mistake in a texts file is reported with its line.
 #include "question_bank.hpp"  // kLanguages
+#include "temp_file.hpp"
 #include "texts.hpp"
 
 #include <doctest/doctest.h>
 
-#include <atomic>
-#include <fstream>
 #include <set>
 #include <string>
-#include <unistd.h>
 
 namespace {
 
 namespace fs = std::filesystem;
 using pulse::kTextKeys;
 using pulse::load_texts;
-
-fs::path write_temp(const std::string& content) {
-    static std::atomic<int> counter{0};
-    fs::path dir = fs::temp_directory_path() / ("pulse-texts-test-" + std::to_string(getpid()));
-    fs::create_directories(dir);
-    fs::path file = dir / ("texts-" + std::to_string(counter++) + ".toml");
-    std::ofstream(file, std::ios::binary) << content;
-    return file;
-}
-
-std::string all(const pulse::Diagnostics& errors) {
-    std::string out;
-    for (const auto& e : errors) out += e.str() + "\n";
-    return out;
-}
-
-bool has_error(const pulse::Diagnostics& errors, int line, const std::string& fragment) {
-    for (const auto& e : errors) {
-        if (e.line == line && e.message.find(fragment) != std::string::npos) return true;
-    }
-    return false;
-}
-
-#define CHECK_ERROR(load, line, fragment) \
-    CHECK_MESSAGE(has_error((load).errors, (line), (fragment)), "expected line ", (line), " \"", (fragment), "\" in:\n", all((load).errors))
+using pulse::testing::all;
+using pulse::testing::write_temp;
 
 // A complete texts file: "[da]" on line 1, its keys on lines 2..22, "[en]" on
 // line 23, its keys on lines 24..44. Each value is "<lang> <key>".
