@@ -47,7 +47,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>> kSchema = {
     {"terminal", {"id", "workplace", "language"}},
     {"pulse", {"questions", "texts", "per_session", "idle_timeout_s", "thanks_s", "cooldown_s"}},
     {"storage", {"database"}},
-    {"display", {"fullscreen", "width", "height", "diagonal_inch", "dpi", "accent", "font"}},
+    {"display", {"fullscreen", "width", "height", "diagonal_inch", "dpi", "accent", "font", "renderer"}},
 };
 
 // Reads typed keys from the config's tables, reporting every problem as
@@ -272,6 +272,11 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors) {
                         "[display] accent = \"" + *accent + "\" is not a colour \"#RRGGBB\" (e.g. \"#2F6FA8\")");
     }
     if (auto font = read.path("display", "font", false, base_dir)) config.font = *font;
+    if (auto renderer = read.string("display", "renderer", false)) {
+        if (*renderer == "auto" || *renderer == "gpu" || *renderer == "software") config.renderer = *renderer;
+        else read.error(toml_line_of(*read.node("display", "renderer", false, "")),
+                        "[display] renderer = \"" + *renderer + "\" is not one of \"auto\", \"gpu\", \"software\"");
+    }
 }
 
 }  // namespace

@@ -39,6 +39,7 @@ struct KioskConfig {
                                    // (the file must give exactly one of the two: both is an error)
     std::string accent = "#2F6FA8";  // municipality accent colour, "#RRGGBB"
     std::filesystem::path font;    // TTF; empty = the build's default (Open Sans)
+    std::string renderer = "auto";   // "gpu" | "software" | "auto": gpu when the machine has a DRM render node
 
     // Physical pixels per millimetre on the glass: dpi / 25.4, else
     // hypot(width, height) / diagonal_inch / 25.4; 0 when neither is set

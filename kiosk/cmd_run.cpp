@@ -24,6 +24,15 @@ UnixSeconds wall_s() {
         .count();
 }
 
+// A DRM render node means a GPU the accelerated renderer can use.
+bool has_gpu_render_node() {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/dev/dri", ec)) {
+        if (entry.path().filename().string().rfind("renderD", 0) == 0) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
@@ -38,6 +47,8 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
     options.height = cfg->config.height;
     options.fullscreen = cfg->config.fullscreen;
     options.title = "Pulse — " + cfg->config.workplace;
+    options.software = cfg->config.renderer == "software" ||
+                       (cfg->config.renderer == "auto" && !has_gpu_render_node());
 
     // The writer wakes the loop through the platform, which exists only after open().
     Platform* platform_for_wake = nullptr;

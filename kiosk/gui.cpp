@@ -1,6 +1,8 @@
 // gui.cpp — ImGui setup and one frame (see gui.hpp).
 #include "gui.hpp"
 
+#include "render_sdl.hpp"
+
 #include <imgui.h>
 #include <imgui_impl_sdl.h>
 #include <imgui_impl_sdlrenderer.h>
@@ -81,7 +83,7 @@ Intent Gui::frame(View& view, Pointer& pointer, float dt_s) {
     SDL_SetRenderDrawColor(r, (view.palette.background >> 24) & 0xFF, (view.palette.background >> 16) & 0xFF,
                            (view.palette.background >> 8) & 0xFF, 0xFF);
     SDL_RenderClear(r);
-    ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+    render_draw_data(r, ImGui::GetDrawData());
     return intent;
 }
 

@@ -23,6 +23,12 @@ std::unique_ptr<Platform> Platform::create(const PlatformOptions& o, std::string
         const bool x11 = std::getenv("DISPLAY") != nullptr;
         SDL_SetHint(SDL_HINT_VIDEODRIVER, wayland ? "wayland,x11" : x11 ? "x11" : "kmsdrm");
     }
+    if (o.software) {
+        // Draw into the window's own framebuffer: no GL context, so Mesa
+        // (and its LLVM) is never loaded on a machine without a GPU.
+        SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    }
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     bool started = SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) == 0;
@@ -43,7 +49,7 @@ std::unique_ptr<Platform> Platform::create(const PlatformOptions& o, std::string
         if (error) *error = std::string("SDL could not open a window: ") + SDL_GetError();
         return nullptr;
     }
-    if (!o.headless) {
+    if (!o.headless && !o.software) {
         p->renderer_ = SDL_CreateRenderer(p->window_, -1, SDL_RENDERER_ACCELERATED);
     }
     if (!p->renderer_) {

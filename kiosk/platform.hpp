@@ -19,7 +19,8 @@ struct PlatformOptions {
     int width = 1920;
     int height = 1080;
     bool fullscreen = false;
-    bool headless = false;  // offscreen/dummy driver + software renderer
+    bool headless = false;  // dummy/offscreen driver + software renderer
+    bool software = false;  // SDL's software renderer even with a display (no GPU)
     std::string title = "Pulse";
 };
 

@@ -56,9 +56,7 @@ ImDrawList* begin_canvas(const View& view) {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoBringToFrontOnFocus |
                      ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoScrollWithMouse);
-    ImDrawList* list = ImGui::GetWindowDrawList();
-    list->AddRectFilled(ImVec2(0, 0), ImVec2(view.layout.width, view.layout.height), im_colour(view.palette.background));
-    return list;
+    return ImGui::GetWindowDrawList();  // the frame was cleared to the background colour
 }
 
 void end_canvas() {
