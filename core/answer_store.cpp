@@ -1,6 +1,8 @@
 // answer_store.cpp — AnswerStore on SQLite: opening (WAL, synchronous=FULL,
-// schema v1), moving a corrupt file aside, all-or-nothing inserts and the
-// counts rotation and the admin screen need. See answer_store.hpp.
+// schema v2, migrating older files), moving a corrupt file aside,
+// all-or-nothing inserts, the counts rotation and the admin screen need, and
+// the upload queue (batches fixed before their first send). See
+// answer_store.hpp and docs/protocol.md.
 #include "answer_store.hpp"
 
 #include <sqlite3.h>
@@ -16,8 +18,9 @@ namespace {
 
 // [SECTION] SQLite helpers
 
-constexpr int kSchemaVersion = 1;    // PRAGMA user_version this build writes and reads
-constexpr int kBusyTimeout_ms = 5000;  // the uploader (later) writes on its own connection
+constexpr int kSchemaVersion = 2;    // PRAGMA user_version this build writes and reads
+constexpr int kBusyTimeout_ms = 5000;  // the uploader writes on its own connection
+constexpr UnixSeconds kSecondsPerDay = 86400;
 
 // Schema v1. WITHOUT ROWID and a random UUID key: the table keeps no
 // insertion order, so the file cannot tell who answered after whom.
@@ -31,6 +34,39 @@ constexpr const char* kSchemaV1 =
     ") WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS answers_by_hour ON answers(hour);"
     "PRAGMA user_version = 1;";
+
+// v1 -> v2: the upload queue. Per answer only two facts are added, both
+// unable to single anyone out: the random id of the batch it is being sent
+// in (forgotten once the server acknowledged it) and the UTC day of that
+// acknowledgement (a midnight, never a time). Batches have random ids and no
+// rowid either, so nothing records which batch was formed first.
+//
+// The constraints make the lost-answer states impossible rather than
+// unlikely: an answer cannot point at a batch that does not exist (it would
+// be neither pending nor set aside, so never sent; needs PRAGMA foreign_keys,
+// set on every connection in try_open), and an acknowledged answer belongs to
+// no batch. answers_by_batch serves every queue query: (batch IS NULL,
+// uploaded_day IS NULL) in id order for new batches, batch = ? for members
+// and for the foreign-key check, (batch IS NULL, uploaded_day < ?) for purge.
+constexpr const char* kMigrateV1ToV2 =
+    "CREATE TABLE batches("
+    " id TEXT PRIMARY KEY,"
+    " state TEXT NOT NULL CHECK(state IN ('open', 'set_aside')),"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " reason TEXT"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE upload_facts("
+    " key TEXT PRIMARY KEY,"
+    " value TEXT NOT NULL"
+    ") WITHOUT ROWID;"
+    "ALTER TABLE answers ADD COLUMN batch TEXT NULL REFERENCES batches(id);"
+    "ALTER TABLE answers ADD COLUMN uploaded_day INTEGER NULL"
+    " CHECK(uploaded_day IS NULL OR (batch IS NULL AND uploaded_day % 86400 = 0));"
+    "CREATE INDEX answers_by_batch ON answers(batch, uploaded_day);"
+    "PRAGMA user_version = 2;";
+
+// kMigrations[v] turns schema version v into v + 1 (0 is a new, empty file).
+constexpr const char* kMigrations[kSchemaVersion] = {kSchemaV1, kMigrateV1ToV2};
 
 // One prepared statement, finalized when it goes out of scope.
 class Statement {
@@ -100,6 +136,49 @@ std::string column_text(sqlite3_stmt* stmt, int column) {
     return s ? reinterpret_cast<const char*>(s) : "";
 }
 
+void bind_text(sqlite3_stmt* stmt, int index, const std::string& text) {
+    sqlite3_bind_text(stmt, index, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+// An answer from the columns id, question, value, lang, hour (in that order).
+Answer read_answer(sqlite3_stmt* stmt) {
+    Answer a;
+    a.id = column_text(stmt, 0);
+    a.question = column_text(stmt, 1);
+    if (sqlite3_column_type(stmt, 2) != SQLITE_NULL) a.value = sqlite3_column_int(stmt, 2);
+    a.lang = column_text(stmt, 3);
+    a.hour = sqlite3_column_int64(stmt, 4);
+    return a;
+}
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back if it goes out of scope without a
+// successful commit. IMMEDIATE takes the write lock before the first read
+// (waiting out the other connections through the busy timeout), so a read
+// that decides a write can never be overtaken by another connection's commit
+// (which a deferred transaction would report as SQLITE_BUSY, unretried).
+// Declare it before the statements it runs, so they are finalized first.
+class WriteTransaction {
+public:
+    explicit WriteTransaction(sqlite3* db) : db_(db), begin_rc_(exec(db, "BEGIN IMMEDIATE")) {}
+    ~WriteTransaction() {
+        if (begin_rc_ == SQLITE_OK && !committed_ && !sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
+    }
+    WriteTransaction(const WriteTransaction&) = delete;
+    WriteTransaction& operator=(const WriteTransaction&) = delete;
+
+    int begin_rc() const { return begin_rc_; }  // SQLITE_OK when the transaction is open
+    int commit() {
+        int rc = exec(db_, "COMMIT");
+        committed_ = rc == SQLITE_OK;
+        return rc;
+    }
+
+private:
+    sqlite3* db_;
+    int begin_rc_;
+    bool committed_ = false;
+};
+
 // [SECTION] Opening
 
 // Result of one attempt to open and check the file.
@@ -111,7 +190,7 @@ struct OpenAttempt {
 
 // Opens path, checks it is a sound database before writing anything (so a
 // corrupt file is moved aside exactly as it was), then sets WAL and
-// synchronous=FULL and creates schema v1 if the file is new.
+// synchronous=FULL and creates or migrates the schema to kSchemaVersion.
 OpenAttempt try_open(const std::filesystem::path& path) {
     OpenAttempt attempt;
     sqlite3* db = nullptr;
@@ -165,18 +244,36 @@ OpenAttempt try_open(const std::filesystem::path& path) {
     // Freed pages (answers deleted after upload) are overwritten with zeros.
     rc = exec(db, "PRAGMA secure_delete=ON");
     if (rc != SQLITE_OK) return fail("cannot set secure_delete", rc);
+    // Answers may only point at batches that exist (see kMigrateV1ToV2).
+    rc = exec(db, "PRAGMA foreign_keys=ON");
+    if (rc != SQLITE_OK) return fail("cannot enable foreign keys", rc);
     if (version < kSchemaVersion) {
-        // Migrations from older versions go here, one transaction each.
-        rc = exec(db, "BEGIN IMMEDIATE");
-        if (rc == SQLITE_OK) rc = exec(db, kSchemaV1);
-        if (rc == SQLITE_OK) rc = exec(db, "COMMIT");
-        if (rc != SQLITE_OK) {
-            attempt.status = failure(path, "cannot create the schema", db, rc);
-            attempt.corrupt = is_corruption(rc);
+        // All steps in one transaction: an interrupted migration leaves the
+        // old version, whole. The version is read again under the write lock,
+        // because another connection (the uploader's) may have just migrated.
+        auto fail_migration = [&](int code, const std::string& detail) {
+            attempt.status = failure(path, "cannot create or migrate the schema to version " +
+                                               std::to_string(kSchemaVersion), code, detail);
+            attempt.corrupt = is_corruption(code);
             if (!sqlite3_get_autocommit(db)) exec(db, "ROLLBACK");
             sqlite3_close_v2(db);
             return attempt;
+        };
+        rc = exec(db, "BEGIN IMMEDIATE");
+        if (rc == SQLITE_OK) rc = query_text(db, "PRAGMA user_version", &version_text);
+        if (rc != SQLITE_OK) return fail_migration(rc, sqlite3_errmsg(db));
+        version = std::atoi(version_text.c_str());
+        if (version < 0 || version > kSchemaVersion) {
+            return fail_migration(SQLITE_ERROR, "the file's schema version is " + version_text);
         }
+        for (int step = version; step < kSchemaVersion; ++step) {
+            rc = exec(db, kMigrations[step]);
+            if (rc != SQLITE_OK) {
+                return fail_migration(rc, "step from version " + std::to_string(step) + ": " + sqlite3_errmsg(db));
+            }
+        }
+        rc = exec(db, "COMMIT");
+        if (rc != SQLITE_OK) return fail_migration(rc, sqlite3_errmsg(db));
     }
     sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
     attempt.db = db;
@@ -319,6 +416,287 @@ StoreStatus AnswerStore::insert(const std::vector<Answer>& answers) {
     return {};
 }
 
+// [SECTION] Upload queue
+
+namespace {
+
+// The UTC midnight that starts the day of t.
+UnixSeconds utc_day_of(UnixSeconds t) {
+    UnixSeconds into_day = t % kSecondsPerDay;
+    if (into_day < 0) into_day += kSecondsPerDay;
+    return t - into_day;
+}
+
+// *state gets batch_id's state ("open" | "set_aside"). SQLITE_OK, SQLITE_DONE
+// when there is no such batch, or SQLite's error.
+int batch_state(sqlite3* db, const std::string& batch_id, std::string* state) {
+    Statement stmt(db, "SELECT state FROM batches WHERE id = ?");
+    if (stmt.prepare_rc() != SQLITE_OK) return stmt.prepare_rc();
+    bind_text(stmt.get(), 1, batch_id);
+    int rc = sqlite3_step(stmt.get());
+    if (rc != SQLITE_ROW) return rc;
+    *state = column_text(stmt.get(), 0);
+    return SQLITE_OK;
+}
+
+// The members of batch_id in id order (random, never the order given).
+int batch_answers(sqlite3* db, const std::string& batch_id, std::vector<Answer>* answers) {
+    Statement stmt(db, "SELECT id, question, value, lang, hour FROM answers WHERE batch = ? ORDER BY id");
+    if (stmt.prepare_rc() != SQLITE_OK) return stmt.prepare_rc();
+    bind_text(stmt.get(), 1, batch_id);
+    int rc;
+    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) answers->push_back(read_answer(stmt.get()));
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+// Runs a prepared write once; SQLITE_OK when it completed.
+int run(Statement& stmt) {
+    if (stmt.prepare_rc() != SQLITE_OK) return stmt.prepare_rc();
+    int rc = sqlite3_step(stmt.get());
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+}  // namespace
+
+std::optional<AnswerStore::Batch> AnswerStore::next_batch(int max_answers,
+                                                          const std::function<std::string()>& new_id,
+                                                          StoreStatus* error) {
+    StoreStatus ignored;
+    if (!error) error = &ignored;
+    *error = {};
+    const std::string what = "cannot form the next upload batch";
+    if (max_answers < 1) {
+        *error = failure(path_, what, SQLITE_MISUSE, "max_answers is " + std::to_string(max_answers) + ", must be at least 1");
+        return std::nullopt;
+    }
+
+    WriteTransaction transaction(db_);
+    if (transaction.begin_rc() != SQLITE_OK) {
+        *error = failure(path_, what + ": cannot start a transaction", db_, transaction.begin_rc());
+        return std::nullopt;
+    }
+    Batch batch;
+
+    // A batch formed before (and not acknowledged) is resent exactly as it is.
+    Statement open_batch(db_, "SELECT id, attempts FROM batches WHERE state = 'open' ORDER BY id LIMIT 1");
+    if (open_batch.prepare_rc() != SQLITE_OK) {
+        *error = failure(path_, what, db_, open_batch.prepare_rc());
+        return std::nullopt;
+    }
+    int rc = sqlite3_step(open_batch.get());
+    if (rc == SQLITE_ROW) {
+        batch.id = column_text(open_batch.get(), 0);
+        batch.attempts = sqlite3_column_int(open_batch.get(), 1);
+    } else if (rc != SQLITE_DONE) {
+        *error = failure(path_, what, db_, rc);
+        return std::nullopt;
+    }
+    sqlite3_reset(open_batch.get());
+
+    if (batch.id.empty()) {
+        // A new batch: the first max_answers pending answers in id order, which
+        // is a random sample since ids are random.
+        Statement pick(db_,
+                       "SELECT id FROM answers WHERE batch IS NULL AND uploaded_day IS NULL ORDER BY id LIMIT ?");
+        if (pick.prepare_rc() != SQLITE_OK) {
+            *error = failure(path_, what, db_, pick.prepare_rc());
+            return std::nullopt;
+        }
+        sqlite3_bind_int(pick.get(), 1, max_answers);
+        std::int64_t picked = 0;
+        std::string last_id;
+        while ((rc = sqlite3_step(pick.get())) == SQLITE_ROW) {
+            ++picked;
+            last_id = column_text(pick.get(), 0);
+        }
+        if (rc != SQLITE_DONE) {
+            *error = failure(path_, what, db_, rc);
+            return std::nullopt;
+        }
+        if (picked == 0) return std::nullopt;  // nothing pending; the transaction rolls back, having changed nothing
+
+        batch.id = new_id ? new_id() : std::string();
+        if (batch.id.empty()) {
+            *error = failure(path_, what, SQLITE_MISUSE, "new_id gave no batch id");
+            return std::nullopt;
+        }
+        Statement insert_batch(db_, "INSERT INTO batches(id, state) VALUES(?, 'open')");
+        bind_text(insert_batch.get(), 1, batch.id);
+        rc = run(insert_batch);
+        if (rc != SQLITE_OK) {
+            *error = failure(path_, what + ": cannot create batch " + batch.id, db_, rc);
+            return std::nullopt;
+        }
+        // Under the write lock the picked answers are exactly the pending,
+        // unbatched ones up to last_id.
+        Statement assign(db_,
+                         "UPDATE answers SET batch = ?1"
+                         " WHERE batch IS NULL AND uploaded_day IS NULL AND id <= ?2");
+        bind_text(assign.get(), 1, batch.id);
+        bind_text(assign.get(), 2, last_id);
+        rc = run(assign);
+        if (rc != SQLITE_OK) {
+            *error = failure(path_, what + ": cannot fill batch " + batch.id, db_, rc);
+            return std::nullopt;
+        }
+        if (sqlite3_changes64(db_) != picked) {
+            *error = failure(path_, what, SQLITE_INTERNAL,
+                             "picked " + std::to_string(picked) + " answers but assigned " +
+                                 std::to_string(sqlite3_changes64(db_)) + " to batch " + batch.id);
+            return std::nullopt;
+        }
+    }
+
+    rc = batch_answers(db_, batch.id, &batch.answers);
+    if (rc != SQLITE_OK) {
+        *error = failure(path_, what + ": cannot read batch " + batch.id, db_, rc);
+        return std::nullopt;
+    }
+    rc = transaction.commit();
+    if (rc != SQLITE_OK) {
+        *error = failure(path_, what + ": cannot commit batch " + batch.id, db_, rc);
+        return std::nullopt;
+    }
+    return batch;
+}
+
+StoreStatus AnswerStore::count_attempt(const std::string& batch_id) {
+    const std::string what = "cannot count an attempt of batch " + batch_id;
+    Statement stmt(db_, "UPDATE batches SET attempts = attempts + 1 WHERE id = ?");
+    bind_text(stmt.get(), 1, batch_id);
+    int rc = run(stmt);
+    if (rc != SQLITE_OK) return failure(path_, what, db_, rc);
+    if (sqlite3_changes64(db_) == 0) return failure(path_, what, SQLITE_NOTFOUND, "no such batch");
+    return {};
+}
+
+StoreStatus AnswerStore::mark_uploaded(const std::string& batch_id, UnixSeconds now) {
+    const std::string what = "cannot mark batch " + batch_id + " uploaded";
+    WriteTransaction transaction(db_);
+    if (transaction.begin_rc() != SQLITE_OK) return failure(path_, what, db_, transaction.begin_rc());
+
+    std::string state;
+    int rc = batch_state(db_, batch_id, &state);
+    if (rc == SQLITE_DONE) return failure(path_, what, SQLITE_NOTFOUND, "no such batch");
+    if (rc != SQLITE_OK) return failure(path_, what, db_, rc);
+
+    // The grouping is forgotten once acknowledged: only the day stays.
+    Statement mark(db_, "UPDATE answers SET uploaded_day = ?, batch = NULL WHERE batch = ?");
+    sqlite3_bind_int64(mark.get(), 1, utc_day_of(now));
+    bind_text(mark.get(), 2, batch_id);
+    rc = run(mark);
+    if (rc != SQLITE_OK) return failure(path_, what, db_, rc);
+    Statement close(db_, "DELETE FROM batches WHERE id = ?");
+    bind_text(close.get(), 1, batch_id);
+    rc = run(close);
+    if (rc != SQLITE_OK) return failure(path_, what, db_, rc);
+
+    rc = transaction.commit();
+    if (rc != SQLITE_OK) return failure(path_, what, db_, rc);
+    return {};
+}
+
+StoreStatus AnswerStore::set_aside(const std::string& batch_id, const std::string& reason) {
+    const std::string what = "cannot set batch " + batch_id + " aside";
+    Statement stmt(db_, "UPDATE batches SET state = 'set_aside', reason = ? WHERE id = ?");
+    bind_text(stmt.get(), 1, reason);
+    bind_text(stmt.get(), 2, batch_id);
+    int rc = run(stmt);
+    if (rc != SQLITE_OK) return failure(path_, what, db_, rc);
+    if (sqlite3_changes64(db_) == 0) return failure(path_, what, SQLITE_NOTFOUND, "no such batch");
+    return {};
+}
+
+StoreStatus AnswerStore::split_batch(const std::string& batch_id, const std::function<std::string()>& new_id) {
+    const std::string what = "cannot split batch " + batch_id;
+    WriteTransaction transaction(db_);
+    if (transaction.begin_rc() != SQLITE_OK) return failure(path_, what, db_, transaction.begin_rc());
+
+    std::string state;
+    int rc = batch_state(db_, batch_id, &state);
+    if (rc == SQLITE_DONE) return failure(path_, what, SQLITE_NOTFOUND, "no such batch");
+    if (rc != SQLITE_OK) return failure(path_, what, db_, rc);
+    if (state != "open") return failure(path_, what, SQLITE_MISUSE, "it is set aside; only an open batch is split");
+
+    std::vector<Answer> members;
+    rc = batch_answers(db_, batch_id, &members);
+    if (rc != SQLITE_OK) return failure(path_, what, db_, rc);
+    if (members.size() < 2) {
+        return failure(path_, what, SQLITE_MISUSE,
+                       "it holds " + std::to_string(members.size()) + " answer(s); set it aside instead");
+    }
+    // The first half (the larger one for an odd count) is the ids below pivot.
+    const std::string& pivot = members[(members.size() + 1) / 2].id;
+    const std::string halves[2] = {new_id ? new_id() : std::string(), new_id ? new_id() : std::string()};
+    if (halves[0].empty() || halves[1].empty()) return failure(path_, what, SQLITE_MISUSE, "new_id gave no batch id");
+
+    Statement insert_batch(db_, "INSERT INTO batches(id, state) VALUES(?, 'open')");
+    for (const std::string& half : halves) {
+        sqlite3_reset(insert_batch.get());
+        bind_text(insert_batch.get(), 1, half);
+        rc = run(insert_batch);
+        if (rc != SQLITE_OK) return failure(path_, what + ": cannot create batch " + half, db_, rc);
+    }
+    Statement first(db_, "UPDATE answers SET batch = ? WHERE batch = ? AND id < ?");
+    bind_text(first.get(), 1, halves[0]);
+    bind_text(first.get(), 2, batch_id);
+    bind_text(first.get(), 3, pivot);
+    rc = run(first);
+    if (rc != SQLITE_OK) return failure(path_, what, db_, rc);
+    Statement second(db_, "UPDATE answers SET batch = ? WHERE batch = ?");
+    bind_text(second.get(), 1, halves[1]);
+    bind_text(second.get(), 2, batch_id);
+    rc = run(second);
+    if (rc != SQLITE_OK) return failure(path_, what, db_, rc);
+    Statement remove(db_, "DELETE FROM batches WHERE id = ?");
+    bind_text(remove.get(), 1, batch_id);
+    rc = run(remove);
+    if (rc != SQLITE_OK) return failure(path_, what, db_, rc);
+
+    rc = transaction.commit();
+    if (rc != SQLITE_OK) return failure(path_, what, db_, rc);
+    return {};
+}
+
+std::int64_t AnswerStore::purge_uploaded_before(UnixSeconds cutoff) {
+    // batch IS NULL always holds for uploaded answers (a CHECK); it lets the
+    // query use answers_by_batch.
+    Statement stmt(db_, "DELETE FROM answers WHERE batch IS NULL AND uploaded_day IS NOT NULL AND uploaded_day < ?");
+    sqlite3_bind_int64(stmt.get(), 1, cutoff);
+    if (run(stmt) != SQLITE_OK) return -1;
+    return sqlite3_changes64(db_);
+}
+
+std::int64_t AnswerStore::count_set_aside() {
+    return query_count(db_,
+                       "SELECT COUNT(*) FROM answers JOIN batches ON batches.id = answers.batch"
+                       " WHERE batches.state = 'set_aside'",
+                       nullptr);
+}
+
+std::int64_t AnswerStore::count_uploaded() {
+    return query_count(db_, "SELECT COUNT(*) FROM answers WHERE batch IS NULL AND uploaded_day IS NOT NULL", nullptr);
+}
+
+StoreStatus AnswerStore::put_upload_fact(const std::string& key, const std::string& value) {
+    Statement stmt(db_, "INSERT OR REPLACE INTO upload_facts(key, value) VALUES(?, ?)");
+    bind_text(stmt.get(), 1, key);
+    bind_text(stmt.get(), 2, value);
+    int rc = run(stmt);
+    if (rc != SQLITE_OK) return failure(path_, "cannot store the upload fact " + key, db_, rc);
+    return {};
+}
+
+std::map<std::string, std::string> AnswerStore::upload_facts() {
+    std::map<std::string, std::string> facts;
+    Statement stmt(db_, "SELECT key, value FROM upload_facts");
+    if (stmt.prepare_rc() != SQLITE_OK) return facts;
+    while (sqlite3_step(stmt.get()) == SQLITE_ROW) facts[column_text(stmt.get(), 0)] = column_text(stmt.get(), 1);
+    return facts;
+}
+
+// [SECTION] Scrubbing and counts
+
 StoreStatus AnswerStore::scrub_write_order() {
     int rc = exec(db_, "VACUUM");
     if (rc != SQLITE_OK) return failure(path_, "cannot rebuild the database (VACUUM)", db_, rc);
@@ -344,21 +722,21 @@ std::int64_t AnswerStore::count_since(UnixSeconds since) {
     return query_count(db_, "SELECT COUNT(*) FROM answers WHERE hour >= ?", &since);
 }
 
-std::int64_t AnswerStore::count_pending_upload() { return count_all(); }
+// Pending: not acknowledged, and in no batch or in an open one. Two counts
+// so that each can use answers_by_batch.
+std::int64_t AnswerStore::count_pending_upload() {
+    return query_count(db_,
+                       "SELECT (SELECT COUNT(*) FROM answers WHERE batch IS NULL AND uploaded_day IS NULL)"
+                       " + (SELECT COUNT(*) FROM answers JOIN batches ON batches.id = answers.batch"
+                       "    WHERE batches.state = 'open')",
+                       nullptr);
+}
 
 std::vector<Answer> AnswerStore::all_answers() {
     std::vector<Answer> answers;
     Statement stmt(db_, "SELECT id, question, value, lang, hour FROM answers ORDER BY id");
     if (stmt.prepare_rc() != SQLITE_OK) return answers;
-    while (sqlite3_step(stmt.get()) == SQLITE_ROW) {
-        Answer a;
-        a.id = column_text(stmt.get(), 0);
-        a.question = column_text(stmt.get(), 1);
-        if (sqlite3_column_type(stmt.get(), 2) != SQLITE_NULL) a.value = sqlite3_column_int(stmt.get(), 2);
-        a.lang = column_text(stmt.get(), 3);
-        a.hour = sqlite3_column_int64(stmt.get(), 4);
-        answers.push_back(std::move(a));
-    }
+    while (sqlite3_step(stmt.get()) == SQLITE_ROW) answers.push_back(read_answer(stmt.get()));
     return answers;
 }
 

@@ -8,7 +8,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
+#include <iterator>
 #include <cmath>
+#include <cstdio>
 #include <cstdint>
 #include <map>
 #include <string_view>
@@ -46,7 +49,8 @@ bool is_hex_colour(std::string_view text) {
 const std::map<std::string, std::vector<std::string>, std::less<>> kSchema = {
     {"terminal", {"id", "workplace", "language"}},
     {"pulse", {"questions", "texts", "per_session", "idle_timeout_s", "thanks_s", "cooldown_s"}},
-    {"storage", {"database"}},
+    {"storage", {"database", "keep_uploaded_days"}},
+    {"upload", {"endpoint", "token_file", "interval_s", "batch_size", "backoff_min_s", "backoff_max_s", "ca_file"}},
     {"display", {"fullscreen", "width", "height", "diagonal_inch", "dpi", "accent", "font", "renderer"}},
 };
 
@@ -59,6 +63,7 @@ public:
         : root_(root), file_(std::move(file)), errors_(errors) {}
 
     void error(int line, std::string message) { errors_.push_back({file_, line, std::move(message)}); }
+    const std::string& file() const { return file_; }
 
     // The [table] in the file, or nullptr when it is absent or not a table
     // (load_into reports that once).
@@ -174,7 +179,95 @@ private:
 
 // [SECTION] Loader
 
-void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors) {
+// The host of an http(s) URL ("127.0.0.1", "::1", "collector.ishoj.dk").
+std::string url_host(const std::string& url) {
+    std::size_t start = url.find("://");
+    start = start == std::string::npos ? 0 : start + 3;
+    std::size_t end = url.find_first_of("/?#", start);
+    std::string authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    const std::size_t at = authority.rfind('@');
+    if (at != std::string::npos) authority = authority.substr(at + 1);
+    if (!authority.empty() && authority.front() == '[') return authority.substr(1, authority.find(']') - 1);
+    return authority.substr(0, authority.find(':'));
+}
+
+// [upload], checked: the endpoint's scheme (plain http only to this machine),
+// the token file (exists, readable, one non-empty token; readable by others
+// is a warning), ranges.
+UploadConfig read_upload(Reader& read, const fs::path& base_dir, Diagnostics& warnings) {
+    UploadConfig up;
+    if (auto endpoint = read.string("upload", "endpoint", true, "\"https://pulse.example.dk\"")) {
+        const int line = toml_line_of(*read.node("upload", "endpoint", false, ""));
+        std::string e = *endpoint;
+        while (!e.empty() && e.back() == '/') e.pop_back();
+        const bool https = e.rfind("https://", 0) == 0, http = e.rfind("http://", 0) == 0;
+        const std::string host = url_host(e);
+        if (!https && !http) {
+            read.error(line, "[upload] endpoint = \"" + *endpoint + "\" must start with https://");
+        } else if (host.empty()) {
+            read.error(line, "[upload] endpoint = \"" + *endpoint + "\" has no host name");
+        } else if (http && !is_loopback_host(host)) {
+            read.error(line, "[upload] endpoint = \"" + *endpoint + "\" uses plain http:// to another machine; "
+                             "answers must travel encrypted: use https:// (http:// is only for 127.0.0.1 or localhost)");
+        } else {
+            up.endpoint = e;
+        }
+    }
+    if (auto token_file = read.path("upload", "token_file", true, base_dir)) {
+        up.token_file = *token_file;
+        const int line = toml_line_of(*read.node("upload", "token_file", false, ""));
+        std::ifstream in(*token_file, std::ios::binary);
+        std::string text((std::istreambuf_iterator<char>(in)), {});
+        const std::size_t first = text.find_first_not_of(" \t\r\n");
+        const std::size_t last = text.find_last_not_of(" \t\r\n");
+        const std::string token = first == std::string::npos ? "" : text.substr(first, last - first + 1);
+        std::error_code ec;
+        if (!fs::is_regular_file(*token_file, ec)) {
+            read.error(line, "[upload] token_file: " + token_file->string() +
+                             " does not exist or is not a file; put the terminal's token there (from the collector's "
+                             "administrator)");
+        } else if (!in && text.empty()) {
+            read.error(line, "[upload] token_file: cannot read " + token_file->string() +
+                             " (check its owner and permissions)");
+        } else if (token.empty() || token.find_first_of(" \t\r\n") != std::string::npos ||
+                   !std::all_of(token.begin(), token.end(), [](char c) { return c > 0x20 && c < 0x7F; })) {
+            read.error(line, "[upload] token_file: " + token_file->string() +
+                             " must hold exactly one token (printable characters, no spaces)");
+        } else {
+            up.token = token;
+            const fs::perms p = fs::status(*token_file, ec).permissions();
+            if (!ec && (p & (fs::perms::group_read | fs::perms::others_read)) != fs::perms::none) {
+                warnings.push_back({read.file(), line, "[upload] token_file " + token_file->string() +
+                                                           " can be read by other users; restrict it: chmod 600 " +
+                                                           token_file->string()});
+            }
+        }
+    }
+    if (auto v = read.number("upload", "interval_s", 10, 86400, " seconds")) up.interval_s = *v;
+    if (auto v = read.integer("upload", "batch_size", 1, 5000, " answers")) up.batch_size = *v;
+    if (auto v = read.number("upload", "backoff_min_s", 1, 3600, " seconds")) up.backoff_min_s = *v;
+    if (auto v = read.number("upload", "backoff_max_s", 1, 86400, " seconds")) {
+        if (*v < up.backoff_min_s) {
+            read.error(toml_line_of(*read.node("upload", "backoff_max_s", false, "")),
+                       "[upload] backoff_max_s = " + format_number(*v) + " is below backoff_min_s (" +
+                           format_number(up.backoff_min_s) + ")");
+        } else {
+            up.backoff_max_s = *v;
+        }
+    }
+    if (auto ca = read.path("upload", "ca_file", false, base_dir)) {
+        std::error_code ec;
+        if (!fs::is_regular_file(*ca, ec)) {
+            read.error(toml_line_of(*read.node("upload", "ca_file", false, "")),
+                       "[upload] ca_file: " + ca->string() + " does not exist or is not a file");
+        } else {
+            up.ca_file = *ca;
+        }
+    }
+    return up;
+}
+
+void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors, Diagnostics& warnings) {
     const std::optional<toml::table> parsed = parse_toml_file(file, "the config file", errors);
     if (!parsed) return;
     const toml::table& root = *parsed;
@@ -192,7 +285,7 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors) {
         if (schema == kSchema.end()) {
             read.error(toml_line_of(node), "[" + std::string(table_name.str()) +
                                                "] is not a known table (known: [terminal], [pulse], [storage], "
-                                               "[display]); check the spelling or remove it");
+                                               "[display], [upload]); check the spelling or remove it");
             continue;
         }
         const toml::table* table = node.as_table();
@@ -247,6 +340,10 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors) {
 
     // [storage]
     if (auto database = read.path("storage", "database", true, base_dir)) config.database = *database;
+    if (auto v = read.integer("storage", "keep_uploaded_days", 1, 3650, " days")) config.keep_uploaded_days = *v;
+
+    // [upload]
+    if (read.table("upload")) config.upload = read_upload(read, base_dir, warnings);
 
     // [display]
     if (auto v = read.boolean("display", "fullscreen")) config.fullscreen = *v;
@@ -281,6 +378,15 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors) {
 
 }  // namespace
 
+bool is_loopback_host(const std::string& host) {
+    if (host == "localhost" || host == "::1") return true;
+    // 127.0.0.0/8 as a dotted quad.
+    unsigned a, b, c, d;
+    char tail;
+    return std::sscanf(host.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4 && a == 127 && b < 256 &&
+           c < 256 && d < 256;
+}
+
 double KioskConfig::px_per_mm() const {
     constexpr double kMmPerInch = 25.4;
     if (dpi > 0) return dpi / kMmPerInch;
@@ -291,7 +397,7 @@ double KioskConfig::px_per_mm() const {
 ConfigLoad load_kiosk_config(const std::filesystem::path& file) {
     ConfigLoad out;
     KioskConfig config;
-    run_loader(file, "the config", out.errors, [&] { load_into(file, config, out.errors); });
+    run_loader(file, "the config", out.errors, [&] { load_into(file, config, out.errors, out.warnings); });
     if (out.errors.empty()) out.config = std::move(config);
     return out;
 }

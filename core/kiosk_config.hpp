@@ -11,6 +11,19 @@
 
 namespace pulse {
 
+// [upload]: where and how answers are uploaded (docs/protocol.md). Absent:
+// the terminal runs offline and says so in status.
+struct UploadConfig {
+    std::string endpoint;               // https://…, or http:// to a loopback address only; no trailing slash
+    std::filesystem::path token_file;   // holds the terminal's bearer token (resolved, absolute)
+    std::string token;                  // read from token_file; never printed
+    double interval_s = 300;            // between uploads while fewer than batch_size are pending, 10..86400
+    int batch_size = 500;               // answers per batch (and the early-upload trigger), 1..5000
+    double backoff_min_s = 5;           // first retry delay, 1..3600
+    double backoff_max_s = 900;         // longest retry delay, backoff_min_s..86400
+    std::filesystem::path ca_file;      // extra CA bundle (a municipal CA); empty = the system's
+};
+
 struct KioskConfig {
     std::filesystem::path source;  // the config file itself
 
@@ -29,6 +42,10 @@ struct KioskConfig {
 
     // [storage]
     std::filesystem::path database;  // SQLite file (resolved, absolute)
+    int keep_uploaded_days = 35;     // uploaded answers are deleted after this many days, 1..3650
+
+    // [upload]; nullopt = offline
+    std::optional<UploadConfig> upload;
 
     // [display]
     bool fullscreen = true;
@@ -50,7 +67,12 @@ struct KioskConfig {
 struct ConfigLoad {
     std::optional<KioskConfig> config;  // set only when errors is empty
     Diagnostics errors;
+    Diagnostics warnings;  // not fatal, but IT should act (e.g. a token file others can read)
 };
+
+// True for an http:// host the kiosk may use without TLS: 127.0.0.0/8,
+// "localhost" and [::1].
+bool is_loopback_host(const std::string& host);
 
 // Reads and checks a kiosk config. Does not open the bank or texts (see
 // check_all in kiosk). Never throws.

@@ -8,8 +8,15 @@
 
 namespace pulse {
 
-std::optional<LoadedConfig> load_all(const std::filesystem::path& config_file, Diagnostics* errors) {
+std::optional<LoadedConfig> load_all(const std::filesystem::path& config_file, Diagnostics* errors,
+                                     std::ostream* warnings_out) {
     ConfigLoad c = load_kiosk_config(config_file);
+    if (warnings_out) {
+        for (const Diagnostic& w : c.warnings) {
+            *warnings_out << (w.line > 0 ? w.file + ":" + std::to_string(w.line) : w.file) << ": warning: "
+                          << w.message << '\n';
+        }
+    }
     if (!c.config) {
         errors->insert(errors->end(), c.errors.begin(), c.errors.end());
         return std::nullopt;
@@ -66,7 +73,7 @@ std::map<std::string, int> read_week_counts(AnswerStore* store, UnixSeconds wall
 
 int cmd_check(const std::filesystem::path& config_file, std::ostream& out, std::ostream& err) {
     Diagnostics errors;
-    std::optional<LoadedConfig> loaded = load_all(config_file, &errors);
+    std::optional<LoadedConfig> loaded = load_all(config_file, &errors, &err);
     if (!loaded) {
         print_diagnostics(errors, err);
         return kExitBadConfig;
@@ -98,7 +105,12 @@ int cmd_status(const std::filesystem::path& config_file, UnixSeconds wall_now, s
     j["active_questions"] = loaded->bank.active_questions().size();
     j["database"] = c.database.string();
     j["week"] = copenhagen_iso_week(wall_now).str();
-    j["upload"] = "offline";  // no [upload] section: uploading is not configured
+    if (c.upload) {
+        j["upload"] = "online";
+        j["endpoint"] = c.upload->endpoint;
+    } else {
+        j["upload"] = "offline";  // no [upload] section: answers stay on this terminal
+    }
     int exit_code = kExitOk;
     if (!std::filesystem::exists(c.database)) {
         j["database_ok"] = true;
@@ -106,6 +118,10 @@ int cmd_status(const std::filesystem::path& config_file, UnixSeconds wall_now, s
         j["answers_total"] = 0;
         j["answers_this_week"] = 0;
         j["pending_upload"] = 0;
+        j["set_aside"] = 0;
+        j["last_upload_ok"] = nullptr;
+        j["last_error"] = nullptr;
+        j["next_attempt"] = nullptr;
     } else {
         StoreStatus status;
         std::unique_ptr<AnswerStore> store = AnswerStore::open(c.database, &status);
@@ -118,6 +134,18 @@ int cmd_status(const std::filesystem::path& config_file, UnixSeconds wall_now, s
             j["answers_total"] = store->count_all();
             j["answers_this_week"] = store->count_since(copenhagen_week_start(copenhagen_iso_week(wall_now)));
             j["pending_upload"] = store->count_pending_upload();
+            j["set_aside"] = store->count_set_aside();
+            j["uploaded_kept"] = store->count_uploaded();
+            const std::map<std::string, std::string> facts = store->upload_facts();
+            auto fact = [&](const char* key) -> nlohmann::ordered_json {
+                auto it = facts.find(key);
+                return it == facts.end() || it->second.empty() ? nlohmann::ordered_json(nullptr)
+                                                               : nlohmann::ordered_json(it->second);
+            };
+            j["last_upload_ok"] = fact("last_upload_ok");
+            j["last_error"] = fact("last_error");
+            j["next_attempt"] = c.upload ? fact("next_attempt") : nlohmann::ordered_json(nullptr);
+            if (facts.count("token_rejected") && facts.at("token_rejected") == "true") j["token_rejected"] = true;
         }
     }
     out << j.dump() << '\n';

@@ -37,7 +37,7 @@ bool has_gpu_render_node() {
 
 int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
     Diagnostics errors;
-    std::optional<LoadedConfig> cfg = load_all(config_file, &errors);
+    std::optional<LoadedConfig> cfg = load_all(config_file, &errors, &err);
     if (!cfg) {
         print_diagnostics(errors, err);
         return kExitBadConfig;
@@ -71,7 +71,22 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
     }
     platform_for_wake = &kiosk->platform();
     err << "pulse-kiosk: terminal " << cfg->config.terminal_id << " (" << cfg->config.workplace << "), renderer "
-        << kiosk->platform().renderer_name() << ", database " << cfg->config.database.string() << '\n';
+        << kiosk->platform().renderer_name() << ", database " << cfg->config.database.string() << ", "
+        << (cfg->config.upload ? "uploading to " + cfg->config.upload->endpoint : std::string("offline (no [upload])"))
+        << '\n';
+
+    // Store-and-forward on its own thread and connection; told of new answers.
+    std::unique_ptr<UploaderThread> uploader;
+    if (cfg->config.upload) {
+        const KioskConfig& config = cfg->config;
+        uploader = std::make_unique<UploaderThread>(
+            config.database,
+            [&config](const std::atomic<bool>* cancel) {
+                return make_curl_http_client(curl_options_for(config, cancel));
+            },
+            upload_settings_for(*cfg), log_to(err));
+    }
+    int durable_seen = 0;
 
     const bool exit_after_first_frame = std::getenv("PULSE_EXIT_AFTER_FIRST_FRAME") != nullptr;
     Millis last_frame = monotonic_ms();
@@ -98,6 +113,10 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
         }
         const Millis now = monotonic_ms();
         if (kiosk->terminal().update(now, wall_s())) frames_owed = 2;
+        if (uploader && kiosk->terminal().answers_durable() != durable_seen) {
+            uploader->notify(kiosk->terminal().answers_durable() - durable_seen);
+            durable_seen = kiosk->terminal().answers_durable();
+        }
         if (frames_owed > 0 || kiosk->pointer().busy()) {
             const float dt = static_cast<float>(std::max<Millis>(1, now - last_frame)) / 1000.0f;
             last_frame = now;

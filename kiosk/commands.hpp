@@ -7,6 +7,7 @@
 #include "question_bank.hpp"
 #include "texts.hpp"
 #include "ui.hpp"
+#include "uploader.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -30,8 +31,18 @@ struct LoadedConfig {
 };
 
 // Loads and checks config, bank and texts; on failure every problem is in
-// *errors ("FILE:LINE: message") and nullopt is returned.
-std::optional<LoadedConfig> load_all(const std::filesystem::path& config_file, Diagnostics* errors);
+// *errors ("FILE:LINE: message") and nullopt is returned. Warnings (not
+// fatal) are printed to warnings_out as "FILE:LINE: warning: message".
+std::optional<LoadedConfig> load_all(const std::filesystem::path& config_file, Diagnostics* errors,
+                                     std::ostream* warnings_out = nullptr);
+
+// The uploader's settings and curl options from a config with [upload].
+UploadSettings upload_settings_for(const LoadedConfig& cfg);
+CurlOptions curl_options_for(const KioskConfig& config, const std::atomic<bool>* cancel);
+
+// `pulse-kiosk sync`: upload everything pending now; 0 when nothing is left
+// pending, 1 otherwise (reason on err), 2 for a bad config.
+int cmd_sync(const std::filesystem::path& config_file, double timeout_s, std::ostream& out, std::ostream& err);
 
 // Prints every diagnostic to err, one a line.
 void print_diagnostics(const Diagnostics& errors, std::ostream& err);

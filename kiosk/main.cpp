@@ -3,6 +3,7 @@
 //   pulse-kiosk simulate ...            the real UI headless, replaying a script
 //   pulse-kiosk check --config FILE     validate config, question bank and texts
 //   pulse-kiosk status --config FILE    one JSON object for IT
+//   pulse-kiosk sync --config FILE      upload everything pending now
 #include "commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -26,6 +27,12 @@ int main(int argc, char** argv) {
     CLI::App* status = app.add_subcommand("status", "print the terminal's state as one JSON object");
     status->add_option("--config", config, "terminal config (TOML)")->required()->check(CLI::ExistingFile);
 
+    double sync_timeout_s = 60;
+    CLI::App* sync = app.add_subcommand("sync", "upload everything pending now; exit 0 when nothing is left pending");
+    sync->add_option("--config", config, "terminal config (TOML)")->required()->check(CLI::ExistingFile);
+    sync->add_option("--timeout", sync_timeout_s, "give up after this many seconds (default 60)")
+        ->check(CLI::Range(1.0, 86400.0));
+
     SimulateOptions sim;
     std::string sim_now, sim_size;
     CLI::App* simulate = app.add_subcommand("simulate", "replay a script against the real UI, headless");
@@ -44,6 +51,7 @@ int main(int argc, char** argv) {
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     if (*check) return cmd_check(config, std::cout, std::cerr);
     if (*status) return cmd_status(config, wall_now, std::cout, std::cerr);
+    if (*sync) return cmd_sync(config, sync_timeout_s, std::cout, std::cerr);
     if (*simulate) {
         sim.config_file = config;
         if (!sim_now.empty()) {

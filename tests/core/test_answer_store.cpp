@@ -197,16 +197,19 @@ TEST_CASE("a batch with an id already stored under different content stores noth
     CHECK(store->insert({answer("later-id", "2.1", 1, "en", kNineAm)}).ok());
 }
 
-TEST_CASE("the connection uses WAL, synchronous=FULL, a busy timeout and schema version 1") {
+TEST_CASE("the connection uses WAL, synchronous=FULL, a busy timeout and schema version 2") {
     TempDir dir;
     auto store = open_store(dir.path / "pulse.sqlite");
     CHECK(query_text(store->handle(), "PRAGMA journal_mode") == "wal");
     CHECK(query_text(store->handle(), "PRAGMA synchronous") == "2");  // FULL
     CHECK(std::stoi(query_text(store->handle(), "PRAGMA busy_timeout")) >= 1000);
-    CHECK(query_text(store->handle(), "PRAGMA user_version") == "1");
+    CHECK(query_text(store->handle(), "PRAGMA user_version") == "2");
 }
 
-TEST_CASE("the table has no rowid and stores exactly id, question, value, lang and hour") {
+// Schema v2 adds two upload columns, neither able to single anyone out: the
+// random id of the batch an answer is being sent in (cleared once the server
+// acknowledged it) and the UTC midnight of the day it was acknowledged.
+TEST_CASE("no table has a rowid, and answers store exactly id, question, value, lang, hour and the upload batch and day") {
     TempDir dir;
     auto store = open_store(dir.path / "pulse.sqlite");
     std::string sql = query_text(store->handle(), "SELECT sql FROM sqlite_master WHERE name = 'answers'");
@@ -217,12 +220,18 @@ TEST_CASE("the table has no rowid and stores exactly id, question, value, lang a
     std::vector<std::string> columns;
     while (sqlite3_step(stmt) == SQLITE_ROW) columns.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1)));
     sqlite3_finalize(stmt);
-    CHECK(columns == std::vector<std::string>{"id", "question", "value", "lang", "hour"});
+    CHECK(columns == std::vector<std::string>{"id", "question", "value", "lang", "hour", "batch", "uploaded_day"});
 
     // No hidden insertion counter either.
     CHECK(sqlite3_prepare_v2(store->handle(), "SELECT rowid FROM answers", -1, &stmt, nullptr) != SQLITE_OK);
     sqlite3_finalize(stmt);
-    CHECK(query_text(store->handle(), "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'") == "answers");
+    CHECK(query_text(store->handle(), "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)") ==
+          "answers,batches,upload_facts");
+    for (const char* table : {"batches", "upload_facts"}) {
+        CAPTURE(table);
+        CHECK(query_text(store->handle(), std::string("SELECT sql FROM sqlite_master WHERE name = '") + table + "'")
+                  .find("WITHOUT ROWID") != std::string::npos);
+    }
 }
 
 // [SECTION] Failures

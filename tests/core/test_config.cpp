@@ -140,12 +140,12 @@ TEST_CASE("a value of the wrong type is reported with the type expected") {
     CHECK_MESSAGE(load.errors.size() == 4, all(load.errors));
 }
 
-TEST_CASE("an unknown key and an unknown table are reported, e.g. [upload] before it exists") {
+TEST_CASE("an unknown key and an unknown table are reported") {
     const auto load = load_kiosk_config(write_temp(with_line("workplace", "workplace = \"w\"\nlanguage_ = \"da\"") +
-                                                   "\n[upload]\nurl = \"https://example.org\"\n"));
+                                                   "\n[uploads]\nurl = \"https://example.org\"\n"));
     CHECK_FALSE(load.config);
     CHECK_ERROR(load, 4, "[terminal] language_ is not a known key (known: id, workplace, language)");
-    CHECK_ERROR(load, 15, "[upload] is not a known table");
+    CHECK_ERROR(load, 15, "[uploads] is not a known table");
     CHECK_MESSAGE(load.errors.size() == 2, all(load.errors));
 }
 
