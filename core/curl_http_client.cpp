@@ -76,6 +76,12 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     }
 }
 
+// Abandons the transfer once *cancel turns true (a prompt shutdown).
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    const auto* cancel = static_cast<const std::atomic<bool>*>(user);
+    return cancel && cancel->load() ? 1 : 0;
+}
+
 class CurlHttpClient final : public HttpClient {
 public:
     explicit CurlHttpClient(CurlOptions options) : options_(std::move(options)) {
@@ -151,6 +157,11 @@ private:
         curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(c, CURLOPT_HEADERDATA, &transfer);
         curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
+        if (options_.cancel) {
+            curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+            curl_easy_setopt(c, CURLOPT_XFERINFODATA, options_.cancel);
+            curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+        }
         // Never CURLOPT_VERBOSE: it would print the Authorization header.
 
         CURLcode rc = curl_easy_perform(c);

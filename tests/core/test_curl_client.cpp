@@ -12,6 +12,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -326,4 +327,29 @@ TEST_CASE("resending each batch until acknowledged through a random mix of fault
     std::size_t duplicates = 0;
     for (const auto& record : s.server.requests()) duplicates += record.duplicates;
     CHECK(duplicates > 0);  // lost acknowledgements were resent and recognised
+}
+
+TEST_CASE("a request in flight is abandoned promptly when the cancel flag turns true") {
+    pulse::testing::FaultServer server;
+    std::string error;
+    REQUIRE_MESSAGE(server.start(&error), error);
+    server.push(pulse::testing::Fault::hang);
+    std::atomic<bool> cancel{false};
+    pulse::CurlOptions options;
+    options.cancel = &cancel;
+    std::unique_ptr<pulse::HttpClient> http = pulse::make_curl_http_client(options);  // 120 s total by default
+    pulse::HttpRequest request;
+    request.url = server.url() + "/v1/batches";
+    request.body = "{}";
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        cancel = true;
+    });
+    const auto start = std::chrono::steady_clock::now();
+    const pulse::HttpResponse response = http->post(request);
+    const auto took = std::chrono::steady_clock::now() - start;
+    canceller.join();
+    CHECK(response.transport_failed());
+    CHECK(took < std::chrono::seconds(3));
+    server.stop();
 }
