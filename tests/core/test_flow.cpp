@@ -53,7 +53,7 @@ TEST_CASE("no session starts when the picker has no question") {
     CHECK(f.flow.screen == Screen::attract);
 }
 
-TEST_CASE("answers, don't know and skip each move to the next question; only answers are given") {
+TEST_CASE("answers, don't know and skip each move to the next question, and only answers are given") {
     Fixture f;
     f.tap(A::start, 0);
     CHECK(f.tap(A::answer, 1000, 4));

@@ -118,7 +118,7 @@ TEST_CASE("an acknowledgement lost on the way makes the resend count duplicates,
     check_exactly_once(rig.server, read_upload_state(rig.db));
 }
 
-TEST_CASE("413 splits batches until they fit; 400 sets a batch aside and keeps it; the rest goes through") {
+TEST_CASE("413 splits batches until they fit, 400 sets a batch aside and keeps it, and the rest goes through") {
     FaultServerOptions options;
     options.split_above = 10;
     Rig rig(options);

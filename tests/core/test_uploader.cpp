@@ -322,7 +322,7 @@ TEST_CASE("one log line per attempt, with the batch and the outcome, never an an
     }
 }
 
-TEST_CASE("uploaded answers are deleted after keep_uploaded_days; pending and set-aside ones never") {
+TEST_CASE("uploaded answers are deleted after keep_uploaded_days, pending and set-aside ones never") {
     Fixture f;
     f.settings.keep_uploaded_days = 35;
     f.settings.batch_size = 2;
