@@ -1,0 +1,24 @@
+// report.hpp — the weekly summary of one workplace, offline: read the counts
+// from the store, build the summary (anonymity applied there) and write it in
+// one format. `pulse-collector report` calls it; so can a test with a fake store.
+#pragma once
+
+#include "collector_store.hpp"
+#include "question_bank.hpp"
+#include "time_util.hpp"
+
+#include <ostream>
+#include <string>
+
+namespace pulse {
+
+// Writes the summary of `workplace` for `week` to `out` as format "json",
+// "csv" or "html", in language lang ("da" | "en"), withholding figures built
+// on fewer than min_answers answers. Returns 0 on success; 2 with a one-line
+// message on `err` (and nothing on `out`) for an unknown format or language.
+// Reads store.counts(workplace, week, 4): that week and the four before it.
+int run_report(CollectorStore& store, const QuestionBank& bank, const std::string& workplace, IsoWeek week,
+               const std::string& format, const std::string& lang, int min_answers, std::ostream& out,
+               std::ostream& err);
+
+}  // namespace pulse

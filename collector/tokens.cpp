@@ -1,0 +1,53 @@
+// tokens.cpp — token creation (RAND_bytes), hashing and constant-time lookup.
+#include "tokens.hpp"
+
+#include "sha256.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+namespace pulse {
+
+std::optional<std::string> new_token() {
+    unsigned char bytes[32];
+    if (RAND_bytes(bytes, sizeof bytes) != 1) return std::nullopt;
+    static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string out;
+    unsigned bits = 0;
+    int held = 0;  // bits held in `bits`
+    for (unsigned char b : bytes) {
+        bits = (bits << 8) | b;
+        held += 8;
+        while (held >= 6) {
+            held -= 6;
+            out += kAlphabet[(bits >> held) & 0x3F];
+        }
+    }
+    if (held > 0) out += kAlphabet[(bits << (6 - held)) & 0x3F];
+    OPENSSL_cleanse(bytes, sizeof bytes);
+    return out;
+}
+
+bool hashes_equal(const std::string& a, const std::string& b) {
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::optional<std::size_t> find_token(const std::string& token, const std::vector<std::string>& token_hashes) {
+    if (token.empty()) return std::nullopt;
+    const std::string hash = sha256_hex(token);
+    std::optional<std::size_t> found;
+    for (std::size_t i = 0; i < token_hashes.size(); ++i) {
+        if (hashes_equal(hash, token_hashes[i]) && !found) found = i;
+    }
+    return found;
+}
+
+std::string bearer_token(const std::string& authorization) {
+    static const std::string kPrefix = "Bearer ";
+    if (authorization.size() <= kPrefix.size() || authorization.compare(0, kPrefix.size(), kPrefix) != 0) return {};
+    std::string token = authorization.substr(kPrefix.size());
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.pop_back();
+    return token;
+}
+
+}  // namespace pulse

@@ -1,0 +1,77 @@
+// collector_fixture.hpp — for the collector tests: a config with two
+// terminals (two workplaces), a manager and an admin, written to a temp
+// folder with the project's question bank; batch bodies to upload; gzip.
+#pragma once
+
+#include "collector_config.hpp"
+#include "sha256.hpp"
+#include "temp_file.hpp"
+
+#include <nlohmann/json.hpp>
+#include <zlib.h>
+
+#include <cstdio>
+#include <string>
+
+namespace pulse::testing {
+
+inline const std::string kTerminalToken = "terminal-token-a";    // terminal "term-a", workplace "wp-a"
+inline const std::string kOtherTerminalToken = "terminal-token-b";  // terminal "term-b", workplace "wp-b"
+inline const std::string kManagerToken = "manager-token-a";      // reads wp-a only
+inline const std::string kAdminToken = "admin-token";
+
+// The config's text; database relative to the config file.
+inline std::string collector_config_text(const std::string& database = "collector.sqlite3") {
+    return "[server]\nlisten = \"127.0.0.1\"\nport = 0\n"
+           "[storage]\ndatabase = \"" + database + "\"\nmax_age_days = 30\n"
+           "[anonymity]\nmin_answers = 5\n"
+           "[bank]\nquestions = [\"" PULSE_SOURCE_DIR "/config/questions.toml\"]\n"
+           "[[terminal]]\nid = \"term-a\"\nworkplace = \"wp-a\"\ntoken_sha256 = \"" + sha256_hex(kTerminalToken) + "\"\n"
+           "[[terminal]]\nid = \"term-b\"\nworkplace = \"wp-b\"\ntoken_sha256 = \"" + sha256_hex(kOtherTerminalToken) + "\"\n"
+           "[[manager]]\nname = \"Leder A\"\ntoken_sha256 = \"" + sha256_hex(kManagerToken) + "\"\nworkplaces = [\"wp-a\"]\n"
+           "[[admin]]\nname = \"IT\"\ntoken_sha256 = \"" + sha256_hex(kAdminToken) + "\"\n";
+}
+
+// The loaded config in a new temp folder (its database beside it).
+inline CollectorConfig test_collector_config() {
+    CollectorConfigLoad load = load_collector_config(write_temp(collector_config_text(), "collector.toml"));
+    REQUIRE_MESSAGE(load.config, all(load.errors));
+    return *load.config;
+}
+
+// A UUID that differs per n ("00000000-0000-4000-8000-00000000000n" in hex).
+inline std::string test_uuid(unsigned n) {
+    char text[37];
+    std::snprintf(text, sizeof text, "00000000-0000-4000-8000-%012x", n);
+    return text;
+}
+
+// One answer as on the wire.
+inline nlohmann::json wire_answer(unsigned n, const std::string& hour = "2026-11-27T09:00:00Z", int value = 4) {
+    return {{"id", test_uuid(n)}, {"question", "2.3"}, {"value", value}, {"lang", "da"}, {"hour", hour}};
+}
+
+// A valid batch of term-a with `count` answers, ids first_id.. .
+inline nlohmann::json wire_batch(unsigned count, unsigned first_id = 1, unsigned batch_n = 0xbad) {
+    nlohmann::json answers = nlohmann::json::array();
+    for (unsigned i = 0; i < count; ++i) answers.push_back(wire_answer(first_id + i));
+    return {{"schema", 1}, {"terminal", "term-a"}, {"workplace", "wp-a"},
+            {"batch", test_uuid(batch_n)}, {"bank", "2026.1"}, {"answers", answers}};
+}
+
+// bytes gzip-compressed.
+inline std::string gzip(const std::string& bytes) {
+    z_stream z{};
+    REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) == Z_OK);
+    std::string out(deflateBound(&z, bytes.size()) + 32, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+    z.avail_in = static_cast<uInt>(bytes.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    return out;
+}
+
+}  // namespace pulse::testing

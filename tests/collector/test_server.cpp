@@ -1,0 +1,307 @@
+// test_server.cpp — the collector's HTTP API on a real server on 127.0.0.1
+// with a real SQLite file, driven by a real HTTP client (httplib::Client), and
+// by the kiosk's own uploader over libcurl: every protocol rule, the auth of
+// the summary routes, concurrent uploads of one batch.
+#include "collector_fixture.hpp"
+#include "collector_store.hpp"
+#include "http_client.hpp"
+#include "ingest.hpp"
+#include "server.hpp"
+#include "uploader.hpp"
+
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+using namespace pulse;
+using namespace pulse::testing;
+using nlohmann::json;
+
+namespace {
+
+const UnixSeconds kNow = *parse_iso8601("2026-11-27T10:30:00Z");  // wire_batch's hours are 09:00 that day
+
+// A collector on 127.0.0.1 at a free port, on a fresh database, with the
+// clock fixed at kNow. log collects the server's log lines.
+struct Collector {
+    CollectorConfig config = test_collector_config();
+    std::unique_ptr<CollectorStore> store;
+    std::unique_ptr<CollectorServer> server;
+    std::mutex log_mutex;
+    std::vector<std::string> log;
+
+    Collector() {
+        std::string error;
+        store = open_collector_store(config.database, &error);
+        REQUIRE_MESSAGE(store, error);
+        server = std::make_unique<CollectorServer>(*config_ptr(), *store, [] { return kNow; },
+                                                   [this](const std::string& line) {
+                                                       std::lock_guard<std::mutex> lock(log_mutex);
+                                                       log.push_back(line);
+                                                   });
+        REQUIRE_MESSAGE(server->start("127.0.0.1", 0, &error), error);
+    }
+    ~Collector() { server->stop(); }
+    const CollectorConfig* config_ptr() const { return &config; }
+
+    httplib::Client client() const {
+        httplib::Client c("127.0.0.1", server->port());
+        c.set_read_timeout(30, 0);
+        return c;
+    }
+
+    // POSTs body to /v1/batches with token (and Content-Encoding when given).
+    httplib::Result post(const std::string& body, const std::string& token = kTerminalToken,
+                         const std::string& encoding = "") const {
+        httplib::Headers headers = {{"Authorization", "Bearer " + token}};
+        if (!encoding.empty()) headers.emplace("Content-Encoding", encoding);
+        return client().Post("/v1/batches", headers, body, "application/json");
+    }
+    httplib::Result post(const json& body, const std::string& token = kTerminalToken) const {
+        return post(body.dump(), token);
+    }
+
+    httplib::Result get(const std::string& path, const std::string& token) const {
+        httplib::Headers headers;
+        if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+        return client().Get(path.c_str(), headers);
+    }
+
+    // Rows in the collector's database, read straight from SQLite.
+    std::int64_t stored() const {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open_v2(config.database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+        sqlite3_stmt* st = nullptr;
+        REQUIRE(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM answers", -1, &st, nullptr) == SQLITE_OK);
+        REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+        const std::int64_t n = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        return n;
+    }
+};
+
+// The {"error": …} of a response ("" when there is none).
+std::string error_of(const httplib::Result& r) {
+    if (!r) return "no response: " + httplib::to_string(r.error());
+    const json body = json::parse(r->body, nullptr, false);
+    return body.is_object() && body.contains("error") && body["error"].is_string() ? body["error"].get<std::string>()
+                                                                                      : "";
+}
+
+#define CHECK_STATUS(result, code, fragment)                                                          \
+    do {                                                                                              \
+        const httplib::Result& r_ = (result);                                                         \
+        REQUIRE_MESSAGE(r_, httplib::to_string(r_.error()));                                          \
+        CHECK_MESSAGE(r_->status == (code), "body: ", r_->body);                                      \
+        CHECK_MESSAGE(error_of(r_).find(fragment) != std::string::npos, "body: ", r_->body);          \
+        CHECK(r_->get_header_value("Content-Type") == "application/json");                            \
+    } while (false)
+
+json ack(const httplib::Result& r) {
+    REQUIRE_MESSAGE(r, httplib::to_string(r.error()));
+    REQUIRE_MESSAGE(r->status == 200, r->body);
+    return json::parse(r->body);
+}
+
+}  // namespace
+
+TEST_CASE("a batch is stored and its resend counts as duplicates") {
+    Collector c;
+    CHECK(ack(c.post(wire_batch(3))) == json{{"accepted", 3}, {"duplicates", 0}});
+    CHECK(ack(c.post(wire_batch(3))) == json{{"accepted", 0}, {"duplicates", 3}});
+    CHECK(ack(c.post(wire_batch(4, 2))) == json{{"accepted", 2}, {"duplicates", 2}});  // ids 2..5
+    CHECK(c.stored() == 5);
+}
+
+TEST_CASE("a gzip body is stored like a plain one") {
+    Collector c;
+    CHECK(ack(c.post(gzip(wire_batch(5).dump()), kTerminalToken, "gzip")) == json{{"accepted", 5}, {"duplicates", 0}});
+    CHECK(c.stored() == 5);
+}
+
+TEST_CASE("an id stored with other content is 409 and nothing of that batch is stored") {
+    Collector c;
+    ack(c.post(wire_batch(2)));
+    json changed = wire_batch(4);  // ids 1..4; id 2 now says 5
+    changed["answers"][1]["value"] = 5;
+    CHECK_STATUS(c.post(changed), 409, test_uuid(2));
+    CHECK(c.stored() == 2);  // ids 3 and 4 were not stored either
+}
+
+TEST_CASE("each bad body is 400 with its message and nothing is stored") {
+    Collector c;
+    const auto bad = [](const char* field, const json& value, unsigned index = 2) {
+        json b = wire_batch(4);
+        b["answers"][index][field] = value;
+        return b;
+    };
+    CHECK_STATUS(c.post(std::string("not json")), 400, "body: not valid JSON");
+    CHECK_STATUS(c.post(bad("value", 7)), 400, "answers[2].value: 7 is not 1–5 or null");
+    CHECK_STATUS(c.post(bad("question", "7.1")), 400, "answers[2].question");
+    CHECK_STATUS(c.post(bad("lang", "sv")), 400, "answers[2].lang");
+    CHECK_STATUS(c.post(bad("hour", "2026-11-28T09:00:00Z")), 400, "is in the future");
+    CHECK_STATUS(c.post(bad("id", test_uuid(1))), 400, "appears twice");
+    json schema = wire_batch(1);
+    schema["schema"] = 2;
+    CHECK_STATUS(c.post(schema), 400, "schema: 2 is not 1");
+    std::string corrupt = gzip(wire_batch(3).dump());
+    for (std::size_t i = 12; i < corrupt.size() - 8; i += 7) corrupt[i] = static_cast<char>(corrupt[i] ^ 0x33);
+    const httplib::Result r = c.post(corrupt, kTerminalToken, "gzip");
+    REQUIRE(r);
+    CHECK_MESSAGE(r->status == 400, r->body);
+    CHECK(c.stored() == 0);
+}
+
+TEST_CASE("an oversize body is 413, compressed or not, and nothing is stored") {
+    Collector c;
+    CHECK_STATUS(c.post(std::string(kMaxBodyBytes + 1, ' ')), 413, "2 MiB");
+    CHECK_STATUS(c.post(gzip(std::string(kMaxBodyBytes + 1, ' ')), kTerminalToken, "gzip"), 413, "after decompression");
+    CHECK_STATUS(c.post(wire_batch(5001)), 413, "more than 5000");
+    CHECK(c.stored() == 0);
+    CHECK(ack(c.post(wire_batch(1)))["accepted"] == 1);  // the server still serves
+}
+
+TEST_CASE("an unknown token is 401, another workplace 403, and nothing is stored") {
+    Collector c;
+    CHECK_STATUS(c.post(wire_batch(2), "wrong-token"), 401, "no terminal has this token");
+    CHECK_STATUS(c.post(wire_batch(2), kManagerToken), 401, "no terminal has this token");
+    const httplib::Result none = c.client().Post("/v1/batches", wire_batch(2).dump(), "application/json");
+    CHECK_STATUS(none, 401, "Bearer");
+    CHECK_STATUS(c.post(wire_batch(2), kOtherTerminalToken), 403, "terminal: \"term-a\"");
+    json other_place = wire_batch(2);
+    other_place["workplace"] = "wp-b";
+    CHECK_STATUS(c.post(other_place), 403, "workplace: \"wp-b\"");
+    CHECK(c.stored() == 0);
+    for (const std::string& line : c.log) CHECK(line.find(kTerminalToken) == std::string::npos);
+}
+
+TEST_CASE("the same batch uploaded from several threads at once is accepted exactly once") {
+    Collector c;
+    constexpr int kThreads = 8;
+    const std::string body = wire_batch(200).dump();
+    std::atomic<int> accepted_all{0}, duplicates_all{0}, full_accepts{0}, failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&] {
+            const httplib::Result r = c.post(body);
+            if (!r || r->status != 200) {
+                ++failures;
+                return;
+            }
+            const json j = json::parse(r->body);
+            accepted_all += j["accepted"].get<int>();
+            duplicates_all += j["duplicates"].get<int>();
+            if (j["accepted"] == 200) ++full_accepts;
+        });
+    }
+    for (std::thread& t : threads) t.join();
+    CHECK(failures == 0);
+    CHECK(accepted_all == 200);
+    CHECK(duplicates_all == 200 * (kThreads - 1));
+    CHECK(full_accepts == 1);
+    CHECK(c.stored() == 200);
+}
+
+TEST_CASE("summaries need a manager of the workplace or an admin") {
+    Collector c;
+    ack(c.post(wire_batch(6)));
+    const std::string path = "/v1/workplaces/wp-a/summary?week=2026-W48";
+    CHECK_STATUS(c.get(path, ""), 401, "unknown token");
+    CHECK_STATUS(c.get(path, "nobody"), 401, "unknown token");
+    CHECK_STATUS(c.get(path, kTerminalToken), 403, "terminal token");
+    CHECK_STATUS(c.get("/v1/workplaces/wp-b/summary?week=2026-W48", kManagerToken), 403, "wp-b");
+    CHECK_STATUS(c.get("/v1/workplaces/wp-a/summary?week=2026-W99", kManagerToken), 400, "week");
+    CHECK_STATUS(c.get("/v1/workplaces/wp-a/summary?week=2026-W48&lang=de", kManagerToken), 400, "lang");
+    CHECK_STATUS(c.get("/v1/workplaces/nowhere/summary?week=2026-W48", kAdminToken), 404, "nowhere");
+
+    for (const std::string& token : {kManagerToken, kAdminToken}) {
+        const httplib::Result r = c.get(path, token);
+        REQUIRE(r);
+        REQUIRE_MESSAGE(r->status == 200, r->body);
+        const json j = json::parse(r->body);
+        CHECK(j["workplace"] == "wp-a");
+        CHECK(j["week"] == "2026-W48");
+        CHECK(j["answers"] == 6);
+    }
+    const httplib::Result csv = c.get("/v1/workplaces/wp-a/summary.csv?week=2026-W48", kManagerToken);
+    REQUIRE(csv);
+    CHECK(csv->status == 200);
+    CHECK(csv->get_header_value("Content-Type") == "text/csv; charset=utf-8");
+    const httplib::Result html = c.get("/v1/workplaces/wp-a/summary.html?week=2026-W48&lang=en", kAdminToken);
+    REQUIRE(html);
+    CHECK(html->status == 200);
+    CHECK(html->body.find("<svg") != std::string::npos);
+}
+
+TEST_CASE("the admin overview lists every workplace with its week's answers, for admins only") {
+    Collector c;
+    ack(c.post(wire_batch(3)));
+    CHECK_STATUS(c.get("/v1/admin/overview?week=2026-W48", kManagerToken), 403, "only an admin");
+    CHECK_STATUS(c.get("/v1/admin/overview?week=2026-W48", "x"), 401, "unknown token");
+    CHECK_STATUS(c.get("/v1/admin/overview?week=48", kAdminToken), 400, "week");
+    const httplib::Result r = c.get("/v1/admin/overview?week=2026-W48", kAdminToken);
+    REQUIRE(r);
+    REQUIRE_MESSAGE(r->status == 200, r->body);
+    const json j = json::parse(r->body);
+    CHECK(j["workplaces"] == json::array({{{"workplace", "wp-a"}, {"answers_in_week", 3}},
+                                          {{"workplace", "wp-b"}, {"answers_in_week", 0}}}));
+    const json before = json::parse(c.get("/v1/admin/overview?week=2026-W47", kAdminToken)->body);
+    CHECK(before["workplaces"][0]["answers_in_week"] == 0);
+}
+
+TEST_CASE("an unknown route is a 404 with a JSON error") {
+    Collector c;
+    CHECK_STATUS(c.get("/v2/nothing", kAdminToken), 404, "no such route");
+}
+
+TEST_CASE("the kiosk's own uploader stores every answer on the collector exactly once") {
+    Collector c;
+    const std::filesystem::path kiosk_db = temp_folder() / "kiosk.sqlite3";
+    StoreStatus status;
+    std::unique_ptr<AnswerStore> kiosk = AnswerStore::open(kiosk_db, &status);
+    REQUIRE_MESSAGE(kiosk, status.message);
+    Rng rng(3);
+    std::vector<Answer> answers;
+    for (int i = 0; i < 1234; ++i) {
+        std::optional<int> value;
+        if (i % 7 != 0) value = 1 + i % 5;
+        answers.push_back(Answer{uuid_v4(rng), i % 2 ? "1.1" : "3.2", value, i % 3 ? "da" : "en",
+                                 truncate_to_hour(kNow) - 3600 * (i % 50)});
+    }
+    REQUIRE(kiosk->insert(answers));
+
+    UploadSettings settings;
+    settings.endpoint = "http://127.0.0.1:" + std::to_string(c.server->port());
+    settings.token = kTerminalToken;
+    settings.terminal = "term-a";
+    settings.workplace = "wp-a";
+    settings.bank_version = "2026.1";
+    settings.batch_size = 500;
+    std::unique_ptr<HttpClient> http = make_curl_http_client(CurlOptions{});
+    std::vector<std::string> log;
+    Uploader uploader(*kiosk, *http, settings, Rng(9), [&](const std::string& line) { log.push_back(line); });
+    std::string all_log;
+    for (int i = 0; i < 10; ++i) {
+        const Uploader::Step s = uploader.step(kNow);
+        if (s.pending == 0 && s.attempted) break;
+    }
+    for (const std::string& line : log) all_log += line + "\n";
+    CHECK_MESSAGE(kiosk->count_pending_upload() == 0, all_log);
+    CHECK(c.stored() == 1234);
+
+    // A resend of everything (as after a lost acknowledgement) adds nothing.
+    json body = {{"schema", 1}, {"terminal", "term-a"}, {"workplace", "wp-a"}, {"batch", test_uuid(77)},
+                 {"bank", "2026.1"}, {"answers", json::array()}};
+    for (const Answer& a : answers) {
+        body["answers"].push_back({{"id", a.id}, {"question", a.question},
+                                   {"value", a.value ? json(*a.value) : json(nullptr)}, {"lang", a.lang},
+                                   {"hour", format_iso_utc(a.hour)}});
+    }
+    CHECK(ack(c.post(body)) == json{{"accepted", 0}, {"duplicates", 1234}});
+    CHECK(c.stored() == 1234);
+}

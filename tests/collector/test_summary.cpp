@@ -1,0 +1,362 @@
+// test_summary.cpp — build_summary against hand-computed fixtures, and the
+// anonymity rule (docs/anonymity.md): withholding under the threshold and
+// each subtraction that would recover a withheld figure without the rule.
+// Also: Copenhagen week boundaries on the DST weekends of 2026.
+#include "summary.hpp"
+
+#include <doctest/doctest.h>
+
+#include <optional>
+
+namespace {
+
+using namespace pulse;
+
+// Three themes, 1.1 1.2 1.3 | 2.1 2.2 | 3.1, in this order.
+QuestionBank fixture_bank() {
+    QuestionBank bank;
+    bank.themes = {{"1", {{"da", "Lederskab"}, {"en", "Leadership"}}, {}, 0},
+                   {"2", {{"da", "Kommunikation"}, {"en", "Communication"}}, {}, 0},
+                   {"3", {{"da", "Trivsel"}, {"en", "Well-being"}}, {}, 0}};
+    auto q = [](std::string id, std::string theme, std::string da, std::string en) {
+        return Question{std::move(id), std::move(theme), {{"da", std::move(da)}, {"en", std::move(en)}}, true, 0};
+    };
+    bank.questions = {q("1.1", "1", "Min leder sætter mål.", "My manager sets goals."),
+                      q("1.2", "1", "Min leder følger op.", "My manager follows up."),
+                      q("1.3", "1", "Min leder er realistisk.", "My manager is realistic."),
+                      q("2.1", "2", "Min leder lytter.", "My manager listens."),
+                      q("2.2", "2", "Min leder forklarer.", "My manager explains."),
+                      q("3.1", "3", "Min leder ser mig.", "My manager sees me.")};
+    return bank;
+}
+
+constexpr std::optional<int> kDontKnow = std::nullopt;
+constexpr IsoWeek kWeek{2026, 48};
+
+// Adds n answers of `value` to question q in week `offset` on `weekday`.
+void add(std::vector<AnswerCount>& counts, const std::string& q, std::optional<int> value, std::int64_t n,
+         int weekday = 0, int offset = 0) {
+    counts.push_back(AnswerCount{q, value, offset, weekday, n});
+}
+
+const ThemeSummary& theme(const Summary& s, const std::string& id) {
+    for (const auto& t : s.themes) {
+        if (t.id == id) return t;
+    }
+    FAIL("no theme " << id);
+    throw 0;
+}
+
+const Figures& question(const Summary& s, const std::string& id) {
+    for (const auto& t : s.themes) {
+        for (const auto& q : t.questions) {
+            if (q.id == id) return q.figures;
+        }
+    }
+    FAIL("no question " << id);
+    throw 0;
+}
+
+// A withheld item carries no figure at all.
+void check_no_figures(const Figures& f) {
+    CHECK(f.withheld);
+    CHECK(f.n == 0);
+    CHECK_FALSE(f.mean);
+    CHECK_FALSE(f.favourable);
+    CHECK(f.distribution == std::array<std::int64_t, 5>{});
+    CHECK(f.dont_know == 0);
+    CHECK_FALSE(f.change);
+    CHECK(f.trend.empty());
+}
+
+}  // namespace
+
+TEST_CASE("a question's figures are the hand-computed ones: n, mean, favourable, distribution, ved ikke, change, trend") {
+    std::vector<AnswerCount> c;
+    // 1.1 this week: 5,5,4 on Monday, 3,2,1,4 on Tuesday, 2 × ved ikke on Wednesday.
+    add(c, "1.1", 5, 2, 0);
+    add(c, "1.1", 4, 1, 0);
+    add(c, "1.1", 3, 1, 1);
+    add(c, "1.1", 2, 1, 1);
+    add(c, "1.1", 1, 1, 1);
+    add(c, "1.1", 4, 1, 1);
+    add(c, "1.1", kDontKnow, 2, 2);
+    // 1.2: six 3s on Monday. 1.3: 1,2,3,4,5 on Tuesday.
+    add(c, "1.2", 3, 6, 0);
+    for (int v = 1; v <= 5; ++v) add(c, "1.3", v, 1, 1);
+    // 1.1 in earlier weeks: last week five 4s; two weeks ago three 5s (too few); three weeks ago five 2s.
+    add(c, "1.1", 4, 5, 3, 1);
+    add(c, "1.1", 5, 3, 3, 2);
+    add(c, "1.1", 2, 5, 3, 3);
+
+    const Summary s = build_summary("skolen", kWeek, fixture_bank(), c, 5, "da");
+
+    const Figures& q = question(s, "1.1");
+    CHECK_FALSE(q.withheld);
+    CHECK(q.n == 7);                          // 5,5,4,3,2,1,4
+    CHECK(*q.mean == doctest::Approx(24.0 / 7));  // (5+5+4+3+2+1+4) / 7
+    CHECK(*q.favourable == doctest::Approx(4.0 / 7));  // 5,5,4,4
+    CHECK(q.distribution == std::array<std::int64_t, 5>{1, 1, 1, 2, 2});
+    CHECK(q.dont_know == 2);
+    CHECK(*q.change == doctest::Approx(24.0 / 7 - 4.0));  // last week: mean 4
+    REQUIRE(q.trend.size() == 4);                          // oldest first
+    CHECK(*q.trend[0] == doctest::Approx(2.0));
+    CHECK_FALSE(q.trend[1]);                               // 3 answers: withheld that week
+    CHECK(*q.trend[2] == doctest::Approx(4.0));
+    CHECK(*q.trend[3] == doctest::Approx(24.0 / 7));
+
+    const Figures& q3 = question(s, "1.3");
+    CHECK(*q3.mean == doctest::Approx(3.0));
+    CHECK(*q3.favourable == doctest::Approx(2.0 / 5));
+    CHECK_FALSE(q3.change);  // no answers last week
+
+    // Theme 1 = 1.1 + 1.2 + 1.3: distribution [2,2,8,3,3], n 18, sum 2+4+24+12+15 = 57.
+    const Figures& t = theme(s, "1").figures;
+    CHECK_FALSE(t.withheld);
+    CHECK(t.n == 18);
+    CHECK(t.distribution == std::array<std::int64_t, 5>{2, 2, 8, 3, 3});
+    CHECK(*t.mean == doctest::Approx(57.0 / 18));
+    CHECK(*t.favourable == doctest::Approx(6.0 / 18));
+    CHECK(t.dont_know == 2);
+    CHECK(*t.change == doctest::Approx(57.0 / 18 - 4.0));
+
+    // Participation: 9 + 6 + 5 = 20 answers (ved ikke counts as an answer).
+    CHECK_FALSE(s.answers_withheld);
+    CHECK(s.answers == 20);
+    CHECK(s.min_answers == 5);
+    CHECK(s.workplace == "skolen");
+    CHECK(s.week == kWeek);
+}
+
+TEST_CASE("an item with fewer than min_answers answers with a value is withheld and carries no figures") {
+    std::vector<AnswerCount> c;
+    add(c, "1.1", 5, 4);              // 4 answers with a value ...
+    add(c, "1.1", kDontKnow, 3);      // ... and 3 × ved ikke: still 4 < 5 for the threshold
+    add(c, "2.1", 3, 10);
+    const Summary s = build_summary("skolen", kWeek, fixture_bank(), c, 5, "da");
+    check_no_figures(question(s, "1.1"));
+    check_no_figures(theme(s, "1").figures);  // the theme has the same 4
+    check_no_figures(question(s, "1.2"));     // no answers at all
+    CHECK_FALSE(question(s, "2.1").withheld);
+    CHECK(s.answers == 17);  // participation counts ved ikke
+}
+
+TEST_CASE("a theme minus its shown questions never reveals a withheld question: a second question is withheld") {
+    std::vector<AnswerCount> c;
+    add(c, "1.1", 4, 7);
+    add(c, "1.2", 3, 6);
+    add(c, "1.3", 1, 2);  // without the rule: theme (15) − 1.1 (7) − 1.2 (6) = 1.3's two 1s
+    add(c, "2.1", 5, 5);
+    add(c, "2.2", 5, 5);
+    add(c, "3.1", 5, 5);
+    const Summary s = build_summary("skolen", kWeek, fixture_bank(), c, 5, "da");
+    CHECK_FALSE(theme(s, "1").figures.withheld);
+    CHECK_FALSE(question(s, "1.1").withheld);
+    CHECK(question(s, "1.3").withheld);
+    CHECK(question(s, "1.2").withheld);  // the smallest shown one, withheld with it: 2 + 6 = 8 ≥ 5
+    // What subtraction gives now is two questions together, 8 answers.
+    const auto& t = theme(s, "1").figures;
+    const auto& q1 = question(s, "1.1");
+    std::int64_t residual = 0;
+    for (int v = 0; v < 5; ++v) residual += t.distribution[v] - q1.distribution[v];
+    CHECK(residual == 8);
+}
+
+TEST_CASE("a theme minus its shown questions never reveals a withheld question's ved ikke count") {
+    std::vector<AnswerCount> c;
+    add(c, "1.1", 4, 7);
+    add(c, "1.2", 3, 6);
+    add(c, "1.3", kDontKnow, 2);  // theme dont_know − shown ones would be 1.3's two ved ikke
+    const Summary s = build_summary("skolen", kWeek, fixture_bank(), c, 5, "da");
+    CHECK(question(s, "1.3").withheld);
+    CHECK(question(s, "1.2").withheld);
+    CHECK_FALSE(question(s, "1.1").withheld);
+}
+
+TEST_CASE("a question nobody answered does not force a second question to be withheld") {
+    std::vector<AnswerCount> c;
+    add(c, "1.1", 4, 7);
+    add(c, "1.2", 3, 6);  // 1.3: no answers; theme − shown = nothing, which describes nobody
+    const Summary s = build_summary("skolen", kWeek, fixture_bank(), c, 5, "da");
+    CHECK(question(s, "1.3").withheld);
+    CHECK_FALSE(question(s, "1.1").withheld);
+    CHECK_FALSE(question(s, "1.2").withheld);
+}
+
+TEST_CASE("complementary suppression in a theme repeats until the withheld questions hold min_answers together") {
+    std::vector<AnswerCount> c;
+    add(c, "1.1", 4, 20);
+    add(c, "1.2", 3, 1);  // 1.2 and 1.3 withheld: 1 + 1 = 2 < 5, so 1.1 (the only one shown) goes too
+    add(c, "1.3", 2, 1);
+    const Summary s = build_summary("skolen", kWeek, fixture_bank(), c, 5, "da");
+    CHECK_FALSE(theme(s, "1").figures.withheld);
+    for (const auto& q : theme(s, "1").questions) CHECK(q.figures.withheld);
+}
+
+TEST_CASE("the week's total minus its shown themes never reveals a withheld theme's answers") {
+    std::vector<AnswerCount> c;
+    add(c, "1.1", 4, 10);
+    add(c, "2.1", 3, 3);  // theme 2: 3 answers; total 19 − 10 − 6 would give them
+    add(c, "3.1", 5, 6);
+    const Summary s = build_summary("skolen", kWeek, fixture_bank(), c, 5, "da");
+    CHECK(s.answers == 19);
+    CHECK(theme(s, "2").figures.withheld);
+    CHECK(theme(s, "3").figures.withheld);   // the smallest shown theme: 3 + 6 = 9 ≥ 5
+    check_no_figures(question(s, "3.1"));    // a withheld theme withholds its questions (else 3.1 = theme 3)
+    CHECK_FALSE(theme(s, "1").figures.withheld);
+    CHECK_FALSE(question(s, "1.1").withheld);
+}
+
+TEST_CASE("the week's total minus its shown days never reveals a withheld day: a second day is withheld") {
+    std::vector<AnswerCount> c;
+    add(c, "1.1", 4, 9, 0);  // Monday 9
+    add(c, "1.2", 4, 8, 1);  // Tuesday 8
+    add(c, "1.3", 4, 3, 2);  // Wednesday 3: without the rule, 20 − 9 − 8 = 3
+    const Summary s = build_summary("skolen", kWeek, fixture_bank(), c, 5, "da");
+    CHECK(s.answers == 20);
+    CHECK(s.answers_per_weekday[0] == 9);
+    CHECK_FALSE(s.answers_per_weekday[1]);  // the smallest shown day: 3 + 8 = 11 ≥ 5
+    CHECK_FALSE(s.answers_per_weekday[2]);
+    for (int d = 3; d < 7; ++d) CHECK_FALSE(s.answers_per_weekday[d]);  // 0 is fewer than 5 too
+}
+
+TEST_CASE("days nobody answered leave the other days shown") {
+    std::vector<AnswerCount> c;
+    add(c, "1.1", 4, 9, 0);
+    add(c, "1.2", 4, 8, 4);
+    const Summary s = build_summary("skolen", kWeek, fixture_bank(), c, 5, "da");
+    CHECK(s.answers_per_weekday[0] == 9);
+    CHECK(s.answers_per_weekday[4] == 8);
+    CHECK_FALSE(s.answers_per_weekday[5]);
+}
+
+TEST_CASE("a week with fewer than min_answers answers withholds its total, every day and every item") {
+    std::vector<AnswerCount> c;
+    add(c, "1.1", 4, 2, 0);
+    add(c, "2.1", kDontKnow, 2, 1);
+    const Summary s = build_summary("skolen", kWeek, fixture_bank(), c, 5, "da");
+    CHECK(s.answers_withheld);
+    CHECK(s.answers == 0);
+    for (const auto& d : s.answers_per_weekday) CHECK_FALSE(d);
+    for (const auto& t : s.themes) {
+        check_no_figures(t.figures);
+        for (const auto& q : t.questions) check_no_figures(q.figures);
+    }
+}
+
+TEST_CASE("the trend shows each earlier week's mean only as that week's own summary shows it") {
+    // Last week 1.2 had 6 answers but was withheld with 1.3 (2 answers), so
+    // this week it has no change and no mean for last week in its trend.
+    std::vector<AnswerCount> c;
+    add(c, "1.1", 4, 7, 0, 1);
+    add(c, "1.2", 3, 6, 0, 1);
+    add(c, "1.3", 1, 2, 0, 1);
+    add(c, "1.1", 4, 7);
+    add(c, "1.2", 2, 6);
+    const Summary s = build_summary("skolen", kWeek, fixture_bank(), c, 5, "da");
+    const Figures& q = question(s, "1.2");
+    CHECK_FALSE(q.withheld);
+    CHECK_FALSE(q.change);
+    REQUIRE(q.trend.size() == 4);
+    CHECK_FALSE(q.trend[2]);
+    CHECK(*q.trend[3] == doctest::Approx(2.0));
+    CHECK(*question(s, "1.1").change == doctest::Approx(0.0));
+
+    // Last week's own summary agrees.
+    std::vector<AnswerCount> last;
+    for (auto a : c) {
+        if (a.week_offset == 1) { a.week_offset = 0; last.push_back(a); }
+    }
+    const Summary before = build_summary("skolen", previous_week(kWeek), fixture_bank(), last, 5, "da");
+    CHECK(question(before, "1.2").withheld);
+    CHECK(*question(before, "1.1").mean == doctest::Approx(*question(s, "1.1").trend[2]));
+}
+
+TEST_CASE("themes and questions come in the bank's order with the text of the summary's language") {
+    std::vector<AnswerCount> c;
+    add(c, "3.1", 4, 5);
+    add(c, "1.1", 4, 5);
+    add(c, "9.9", 4, 50);  // not in the bank: ignored, also for participation
+    const Summary en = build_summary("skolen", kWeek, fixture_bank(), c, 5, "en");
+    REQUIRE(en.themes.size() == 3);
+    CHECK(en.language == "en");
+    CHECK(en.themes[0].title == "Leadership");
+    CHECK(en.themes[2].title == "Well-being");
+    REQUIRE(en.themes[0].questions.size() == 3);
+    CHECK(en.themes[0].questions[0].id == "1.1");
+    CHECK(en.themes[0].questions[2].text == "My manager is realistic.");
+    CHECK(en.answers == 10);
+
+    const Summary da = build_summary("skolen", kWeek, fixture_bank(), c, 5, "xx");  // unknown → Danish
+    CHECK(da.language == "da");
+    CHECK(da.themes[1].questions[1].text == "Min leder forklarer.");
+}
+
+TEST_CASE("Copenhagen weeks change at Monday 00:00 local time on both DST weekends of 2026") {
+    auto week_at = [](const char* utc) { return copenhagen_iso_week(*parse_iso8601(utc)).str(); };
+    // Summer time begins Sunday 29 March 2026 (01:00 UTC); the week after starts Monday 30 March.
+    CHECK(week_at("2026-03-29T21:30:00Z") == "2026-W13");  // Sunday 23:30 CEST
+    CHECK(week_at("2026-03-29T22:30:00Z") == "2026-W14");  // Monday 00:30 CEST
+    CHECK(week_at("2026-03-29T00:30:00Z") == "2026-W13");  // Sunday 01:30 CET, before the switch
+    CHECK(format_iso_utc(copenhagen_week_start(IsoWeek{2026, 14})) == "2026-03-29T22:00:00Z");
+    // Summer time ends Sunday 25 October 2026 (01:00 UTC); the week after starts Monday 26 October.
+    CHECK(week_at("2026-10-25T22:30:00Z") == "2026-W43");  // Sunday 23:30 CET
+    CHECK(week_at("2026-10-25T23:30:00Z") == "2026-W44");  // Monday 00:30 CET
+    CHECK(week_at("2026-10-25T00:30:00Z") == "2026-W43");  // 02:30 CEST ...
+    CHECK(week_at("2026-10-25T01:30:00Z") == "2026-W43");  // ... and 02:30 CET again, the same Sunday
+    CHECK(format_iso_utc(copenhagen_week_start(IsoWeek{2026, 44})) == "2026-10-25T23:00:00Z");
+    // The week that ends summer time is 169 hours long.
+    CHECK(copenhagen_week_start(IsoWeek{2026, 44}) - copenhagen_week_start(IsoWeek{2026, 43}) == 169 * 3600);
+}
+
+TEST_CASE("in 2000 random weeks no shown figure lets a withheld one of fewer than min_answers be subtracted out") {
+    std::uint32_t seed = 12345;
+    auto next = [&seed](int below) {  // a small LCG: the same fixtures on every run
+        seed = seed * 1664525u + 1013904223u;
+        return static_cast<int>((seed >> 8) % static_cast<std::uint32_t>(below));
+    };
+    const auto bank = fixture_bank();
+    for (int round = 0; round < 2000; ++round) {
+        std::vector<AnswerCount> c;
+        for (const auto& q : bank.questions) {
+            const int kinds = next(4);
+            for (int k = 0; k < kinds; ++k) {
+                const int v = next(6);
+                add(c, q.id, v == 0 ? kDontKnow : std::optional<int>(v), 1 + next(4), next(7));
+            }
+        }
+        const Summary s = build_summary("w", kWeek, bank, c, 5, "da");
+        CAPTURE(round);
+        // theme − shown questions: nothing, or at least 5 answers with a value
+        std::int64_t hidden_theme_answers = 0, shown_theme_answers = 0;
+        for (const auto& t : s.themes) {
+            if (t.figures.withheld) {
+                for (const auto& q : t.questions) CHECK(q.figures.withheld);
+                continue;
+            }
+            CHECK(t.figures.n >= 5);
+            std::int64_t n = t.figures.n, dk = t.figures.dont_know;
+            for (const auto& q : t.questions) {
+                if (!q.figures.withheld) {
+                    CHECK(q.figures.n >= 5);
+                    n -= q.figures.n;
+                    dk -= q.figures.dont_know;
+                }
+            }
+            CHECK(((n == 0 && dk == 0) || n >= 5));
+            shown_theme_answers += t.figures.n + t.figures.dont_know;
+        }
+        if (!s.answers_withheld) {
+            hidden_theme_answers = s.answers - shown_theme_answers;
+            CHECK((hidden_theme_answers == 0 || hidden_theme_answers >= 5));
+            std::int64_t hidden_days = s.answers;
+            for (const auto& d : s.answers_per_weekday) {
+                if (d) {
+                    CHECK(*d >= 5);
+                    hidden_days -= *d;
+                }
+            }
+            CHECK((hidden_days == 0 || hidden_days >= 5));
+        }
+    }
+}

@@ -1,0 +1,250 @@
+// test_summary_formats.cpp — the summary as JSON, CSV and HTML: the fields the
+// issue names, withheld items without a single figure in any format, Danish
+// Excel conventions, a self-contained escaped page; and run_report over a
+// fake in-memory store.
+#include "report.hpp"
+#include "summary.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+namespace {
+
+using namespace pulse;
+
+QuestionBank fixture_bank() {
+    QuestionBank bank;
+    bank.themes = {{"1", {{"da", "Lederskab"}, {"en", "Leadership"}}, {}, 0},
+                   {"2", {{"da", "Kommunikation & <dialog>"}, {"en", "Communication & <dialogue>"}}, {}, 0}};
+    auto q = [](std::string id, std::string theme, std::string da, std::string en) {
+        return Question{std::move(id), std::move(theme), {{"da", std::move(da)}, {"en", std::move(en)}}, true, 0};
+    };
+    bank.questions = {q("1.1", "1", "Min leder sætter \"klare\" mål.", "My manager sets \"clear\" goals."),
+                      q("1.2", "1", "Min leder følger op.", "My manager follows up."),
+                      q("2.1", "2", "<script>alert(1)</script>", "=SUM(A1)"),
+                      q("2.2", "2", "Min leder forklarer.", "My manager explains.")};
+    return bank;
+}
+
+constexpr IsoWeek kWeek{2026, 48};
+
+// 1.1: 5,5,4,3,2,1,4 + 2 × ved ikke (Mon/Tue); 1.2: six 3s (Mon); 2.1: 2 answers (withheld),
+// which withholds 2.2 (five 4s) with it. Last week 1.1: five 4s.
+std::vector<AnswerCount> fixture_counts() {
+    std::vector<AnswerCount> c;
+    auto add = [&](const char* q, std::optional<int> v, std::int64_t n, int day, int offset = 0) {
+        c.push_back(AnswerCount{q, v, offset, day, n});
+    };
+    add("1.1", 5, 2, 0);
+    add("1.1", 4, 1, 0);
+    add("1.1", 3, 1, 1);
+    add("1.1", 2, 1, 1);
+    add("1.1", 1, 1, 1);
+    add("1.1", 4, 1, 1);
+    add("1.1", std::nullopt, 2, 1);
+    add("1.2", 3, 6, 0);
+    add("2.1", 1, 2, 0);
+    add("2.2", 4, 5, 1);
+    add("1.1", 4, 5, 0, 1);
+    return c;
+}
+
+Summary fixture_summary(const std::string& language = "da") {
+    return build_summary("skolen", kWeek, fixture_bank(), fixture_counts(), 5, language);
+}
+
+const std::vector<std::string> kFigureKeys = {"n", "mean", "favourable", "distribution", "dont_know", "change", "trend"};
+
+// A store that returns fixed counts and remembers what it was asked.
+class FakeStore : public CollectorStore {
+public:
+    std::vector<AnswerCount> rows;
+    std::string asked_workplace;
+    IsoWeek asked_week;
+    int asked_weeks_before = -1;
+
+    StoreResult store_batch(const std::string&, const std::string&, const std::vector<Answer>&) override { return {}; }
+    std::vector<AnswerCount> counts(const std::string& workplace, IsoWeek week, int weeks_before) override {
+        asked_workplace = workplace;
+        asked_week = week;
+        asked_weeks_before = weeks_before;
+        return rows;
+    }
+    std::int64_t answers_in_week(const std::string&, IsoWeek) override { return 0; }
+};
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("the JSON summary has the issue's fields with the hand-computed figures") {
+    const auto j = nlohmann::json::parse(summary_json(fixture_summary()));
+    CHECK(j["workplace"] == "skolen");
+    CHECK(j["week"] == "2026-W48");
+    CHECK(j["min_answers"] == 5);
+    CHECK(j["answers"] == 22);  // 9 + 6 + 2 + 5
+    REQUIRE(j["themes"].size() == 2);
+    const auto& t1 = j["themes"][0];
+    CHECK(t1["id"] == "1");
+    CHECK(t1["title"] == "Lederskab");
+    CHECK(t1["withheld"] == false);
+    CHECK(t1["n"] == 13);  // 7 + 6
+    CHECK(t1["distribution"] == nlohmann::json::array({1, 1, 7, 2, 2}));
+    CHECK(t1["mean"].get<double>() == doctest::Approx(42.0 / 13));  // 24 + 18
+    CHECK(t1["favourable"].get<double>() == doctest::Approx(4.0 / 13));
+    CHECK(t1["dont_know"] == 2);
+    const auto& q11 = t1["questions"][0];
+    CHECK(q11["id"] == "1.1");
+    CHECK(q11["text"] == "Min leder sætter \"klare\" mål.");
+    CHECK(q11["n"] == 7);
+    CHECK(q11["mean"].get<double>() == doctest::Approx(24.0 / 7));
+    CHECK(q11["favourable"].get<double>() == doctest::Approx(4.0 / 7));
+    CHECK(q11["change"].get<double>() == doctest::Approx(24.0 / 7 - 4));
+    REQUIRE(q11["trend"].size() == 4);
+    CHECK(q11["trend"][0].is_null());
+    CHECK(q11["trend"][2].get<double>() == doctest::Approx(4.0));
+    CHECK(j["trend_weeks"] == nlohmann::json::array({"2026-W45", "2026-W46", "2026-W47", "2026-W48"}));
+    REQUIRE(j["participation"].size() == 7);
+    CHECK(j["participation"][0]["weekday"] == "monday");
+    CHECK(j["participation"][0]["answers"] == 11);  // 3 + 6 + 2
+    CHECK(j["participation"][1]["answers"] == 11);  // 4 + 2 + 5
+    CHECK(j["participation"][2]["withheld"] == true);
+    CHECK_FALSE(j["participation"][2].contains("answers"));
+}
+
+TEST_CASE("a withheld item in the JSON has withheld true and no figure keys at all") {
+    const auto j = nlohmann::json::parse(summary_json(fixture_summary()));
+    const auto& t2 = j["themes"][1];
+    CHECK(t2["withheld"] == false);
+    for (const auto& q : t2["questions"]) {  // 2.1 (2 answers) and 2.2, withheld with it
+        CAPTURE(q.dump());
+        CHECK(q["withheld"] == true);
+        for (const auto& key : kFigureKeys) CHECK_FALSE(q.contains(key));
+    }
+    // Everything withheld: a week of 3 answers.
+    std::vector<AnswerCount> few{{"1.1", 4, 0, 0, 3}};
+    const auto k = nlohmann::json::parse(summary_json(build_summary("s", kWeek, fixture_bank(), few, 5, "da")));
+    CHECK(k["answers_withheld"] == true);
+    CHECK_FALSE(k.contains("answers"));
+    for (const auto& t : k["themes"]) {
+        CHECK(t["withheld"] == true);
+        for (const auto& key : kFigureKeys) CHECK_FALSE(t.contains(key));
+    }
+}
+
+TEST_CASE("the CSV opens in Danish Excel: BOM, semicolons, decimal comma, quoted text, too few answers in words") {
+    const std::string csv = summary_csv(fixture_summary());
+    REQUIRE(csv.rfind("\xEF\xBB\xBF", 0) == 0);
+    std::istringstream lines(csv.substr(3));
+    std::string header;
+    std::getline(lines, header);
+    CHECK(header == "niveau;tema;id;tekst;n;gennemsnit;positive %;1;2;3;4;5;ved ikke;ændring\r");
+    // 1.1: mean 24/7 = 3,43; favourable 4/7 = 57,1 %; change 24/7 − 4 = −0,57.
+    CHECK(csv.find("\"spørgsmål\";\"Lederskab\";\"1.1\";\"Min leder sætter \"\"klare\"\" mål.\";7;3,43;57,1;1;1;1;2;2;2;-0,57\r\n") !=
+          std::string::npos);
+    // Theme 1: 42/13 = 3,23; 4/13 = 30,8 %; last week's theme mean 4 → −0,77.
+    CHECK(csv.find("\"tema\";\"Lederskab\";\"1\";\"Lederskab\";13;3,23;30,8;1;1;7;2;2;2;-0,77\r\n") != std::string::npos);
+    // 2.1 withheld: every figure column says so, no number.
+    CHECK(csv.find("\"spørgsmål\";\"Kommunikation & <dialog>\";\"2.1\";\"<script>alert(1)</script>\"" + [] {
+              std::string s;
+              for (int i = 0; i < 10; ++i) s += ";\"for få svar\"";
+              return s;
+          }() + "\r\n") != std::string::npos);
+    CHECK(csv.find("\"deltagelse\";;\"2026-W48\";\"hele ugen\";22;") != std::string::npos);
+    // Every row has the header's 14 columns.
+    std::string row;
+    while (std::getline(lines, row)) {
+        std::size_t separators = 0;
+        bool quoted = false;
+        for (char c : row) {
+            if (c == '"') quoted = !quoted;
+            else if (c == ';' && !quoted) ++separators;
+        }
+        CAPTURE(row);
+        CHECK(separators == 13);
+    }
+}
+
+TEST_CASE("the English CSV says too few answers and keeps formulas out of Excel") {
+    const std::string csv = summary_csv(fixture_summary("en"));
+    CHECK(csv.find("level;theme;id;text;n;mean;favourable %") != std::string::npos);
+    CHECK(csv.find("\"too few answers\"") != std::string::npos);
+    CHECK(csv.find("\"'=SUM(A1)\"") != std::string::npos);
+}
+
+TEST_CASE("the HTML page is self-contained, escaped, responsive, printable and marks withheld items") {
+    const std::string page = summary_html(fixture_summary());
+    CHECK(page.rfind("<!doctype html>", 0) == 0);
+    CHECK(page.find("<html lang=\"da\">") != std::string::npos);
+    CHECK(page.find("name=\"viewport\"") != std::string::npos);
+    CHECK(page.find("@media print") != std::string::npos);
+    CHECK(page.find("size:A4") != std::string::npos);
+    // No external assets.
+    for (const char* external : {"http://", "https://", "<link", "<script", "src=", "@import", "url("}) {
+        CAPTURE(external);
+        CHECK(page.find(external) == std::string::npos);
+    }
+    // Bank text is escaped.
+    CHECK(page.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+    CHECK(page.find("Kommunikation &amp; &lt;dialog&gt;") != std::string::npos);
+    // Headline: the week and its dates, participation.
+    CHECK(page.find("Uge 48, 2026 · 23. – 29. november 2026") != std::string::npos);
+    CHECK(page.find("22 svar i ugen") != std::string::npos);
+    // Charts: a stacked bar per shown item in the ramp's colours, a sparkline.
+    CHECK(occurrences(page, "<svg class=\"bar\"") == 4);  // themes 1 and 2, questions 1.1 and 1.2
+    CHECK(page.find("#C8553D") != std::string::npos);
+    CHECK(page.find("#2F6FA8") != std::string::npos);
+    CHECK(page.find("<svg class=\"spark\"") != std::string::npos);
+    // What moved: 1.1 fell 0,6 from last week's 4.
+    CHECK(page.find("▼ 0,6") != std::string::npos);
+    // Withheld: 2.1 and 2.2 say so, and 2.1's question row carries no number.
+    CHECK(occurrences(page, "<div class=\"withheld\">for få svar</div>") == 2);
+    const auto row = page.find("id=\"q-2.1\"");
+    REQUIRE(row != std::string::npos);
+    const std::string q21 = page.substr(row, page.find("</div>\n", row) - row);
+    CHECK(q21.find("<svg") == std::string::npos);
+}
+
+TEST_CASE("the HTML page is in English when asked") {
+    const std::string page = summary_html(fixture_summary("en"));
+    CHECK(page.find("<html lang=\"en\">") != std::string::npos);
+    CHECK(page.find("Week 48, 2026 · 23 – 29 November 2026") != std::string::npos);
+    CHECK(page.find("too few answers") != std::string::npos);
+    CHECK(page.find("for få svar") == std::string::npos);
+    CHECK(page.find("Leadership") != std::string::npos);
+}
+
+TEST_CASE("run_report reads the week and the four before from the store and writes each format") {
+    FakeStore store;
+    store.rows = fixture_counts();
+    for (const char* format : {"json", "csv", "html"}) {
+        std::ostringstream out, err;
+        CAPTURE(format);
+        CHECK(run_report(store, fixture_bank(), "skolen", kWeek, format, "da", 5, out, err) == 0);
+        CHECK(err.str().empty());
+        CHECK(store.asked_workplace == "skolen");
+        CHECK(store.asked_week == kWeek);
+        CHECK(store.asked_weeks_before == 4);
+        CHECK(out.str() == (std::string(format) == "json"  ? summary_json(fixture_summary())
+                            : std::string(format) == "csv" ? summary_csv(fixture_summary())
+                                                           : summary_html(fixture_summary())));
+    }
+}
+
+TEST_CASE("run_report refuses an unknown format or language with exit 2 and writes nothing") {
+    FakeStore store;
+    std::ostringstream out, err;
+    CHECK(run_report(store, fixture_bank(), "skolen", kWeek, "pdf", "da", 5, out, err) == 2);
+    CHECK(err.str().find("pdf") != std::string::npos);
+    CHECK(out.str().empty());
+    std::ostringstream out2, err2;
+    CHECK(run_report(store, fixture_bank(), "skolen", kWeek, "html", "de", 5, out2, err2) == 2);
+    CHECK(err2.str().find("de") != std::string::npos);
+    CHECK(out2.str().empty());
+}
