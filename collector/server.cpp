@@ -216,9 +216,17 @@ void CollectorServer::routes() {
         }
         const std::optional<IsoWeek> week = week_param(req, res, clock_());
         if (!week) return;
+        // Participation as the workplace's own summary shows it: the same
+        // count and the same threshold, so the two can never be subtracted.
         json list = json::array();
         for (const std::string& w : config_.workplaces()) {
-            list.push_back({{"workplace", w}, {"answers_in_week", store_.answers_in_week(w, *week)}});
+            const Summary s = build_summary(w, *week, config_.banks.front(), store_.counts(w, *week, 0),
+                                            config_.min_answers, "da");
+            if (s.answers_withheld) {
+                list.push_back({{"workplace", w}, {"withheld", true}});
+            } else {
+                list.push_back({{"workplace", w}, {"withheld", false}, {"answers_in_week", s.answers}});
+            }
         }
         res.set_header("Cache-Control", "no-store");
         res.set_content(json{{"week", week->str()}, {"workplaces", list}}.dump(2), "application/json");

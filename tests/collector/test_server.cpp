@@ -238,9 +238,9 @@ TEST_CASE("summaries need a manager of the workplace or an admin") {
     CHECK(html->body.find("<svg") != std::string::npos);
 }
 
-TEST_CASE("the admin overview lists every workplace with its week's answers, for admins only") {
+TEST_CASE("the admin overview lists every workplace with its week's answers under the same threshold, for admins only") {
     Collector c;
-    ack(c.post(wire_batch(3)));
+    ack(c.post(wire_batch(7)));
     CHECK_STATUS(c.get("/v1/admin/overview?week=2026-W48", kManagerToken), 403, "only an admin");
     CHECK_STATUS(c.get("/v1/admin/overview?week=2026-W48", "x"), 401, "unknown token");
     CHECK_STATUS(c.get("/v1/admin/overview?week=48", kAdminToken), 400, "week");
@@ -248,10 +248,11 @@ TEST_CASE("the admin overview lists every workplace with its week's answers, for
     REQUIRE(r);
     REQUIRE_MESSAGE(r->status == 200, r->body);
     const json j = json::parse(r->body);
-    CHECK(j["workplaces"] == json::array({{{"workplace", "wp-a"}, {"answers_in_week", 3}},
-                                          {{"workplace", "wp-b"}, {"answers_in_week", 0}}}));
+    CHECK(j["workplaces"] == json::array({{{"workplace", "wp-a"}, {"withheld", false}, {"answers_in_week", 7}},
+                                          {{"workplace", "wp-b"}, {"withheld", true}}}));
     const json before = json::parse(c.get("/v1/admin/overview?week=2026-W47", kAdminToken)->body);
-    CHECK(before["workplaces"][0]["answers_in_week"] == 0);
+    CHECK(before["workplaces"][0] == json{{"workplace", "wp-a"}, {"withheld", true}});  // fewer than min_answers
+    CHECK_FALSE(before["workplaces"][0].contains("answers_in_week"));
 }
 
 TEST_CASE("an unknown route is a 404 with a JSON error") {
