@@ -1,0 +1,184 @@
+// test_summary_browser.cpp — the HTML summary in a real browser: Debian's
+// headless Chromium loads the page, its DOM holds the inline SVG charts and
+// the "for få svar" marks, no script error is reported, and a screenshot is
+// written to build/screenshots/summary-da.png for a person to look at.
+#include "collector_fixture.hpp"
+#include "collector_store.hpp"
+#include "report.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+using namespace pulse;
+using namespace pulse::testing;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kChromium = "/usr/bin/chromium";
+constexpr IsoWeek kWeek{2026, 48};
+const UnixSeconds kMonday = *parse_iso8601("2026-11-23T08:00:00Z");  // 09:00 in Copenhagen, Monday of 2026-W48
+
+struct ProcessResult {
+    int exit_code = -1;  // the exit status, or -signal
+    std::string out, err;
+};
+
+std::string slurp(const std::filesystem::path& file) {
+    std::ostringstream text;
+    text << std::ifstream(file, std::ios::binary).rdbuf();
+    return text.str();
+}
+
+// Runs args (args[0] a path), stdout and stderr captured in files under dir;
+// kills it after timeout_s and fails the test if it gets that far.
+ProcessResult run_process(const std::vector<std::string>& args, const std::filesystem::path& dir, int timeout_s) {
+    static int runs = 0;
+    const std::filesystem::path out_file = dir / ("run-" + std::to_string(++runs) + ".out");
+    const std::filesystem::path err_file = dir / ("run-" + std::to_string(runs) + ".err");
+    std::vector<std::string> arg_copy = args;
+    std::vector<char*> argv;
+    for (std::string& a : arg_copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid = 0;
+    // Its own process group, so a timeout kills Chromium's helper processes too.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+    const int spawned = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), environ);
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&actions);
+    REQUIRE_MESSAGE(spawned == 0, "cannot start ", args[0], ": ", std::strerror(spawned));
+
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    int status = 0;
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            kill(-pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            FAIL(args[0], " did not finish within ", timeout_s, " s; stderr:\n", slurp(err_file));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status), slurp(out_file), slurp(err_file)};
+}
+
+// Chromium headless with nothing of the network or the user's profile:
+// a fresh profile folder per call, then the page at url.
+std::vector<std::string> chromium_args(const std::filesystem::path& profile, std::vector<std::string> action,
+                                       const std::string& url) {
+    std::vector<std::string> args = {kChromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                                     "--no-first-run", "--disable-background-networking",
+                                     "--disable-component-update", "--disable-sync", "--enable-logging=stderr",
+                                     "--user-data-dir=" + profile.string()};
+    args.insert(args.end(), action.begin(), action.end());
+    args.push_back(url);
+    return args;
+}
+
+// Stores answers for wp-a: most active questions get 6–10 answers in
+// 2026-W48 (one "ved ikke" each) spread over Monday–Friday and 5 in the week
+// before (so change and trend show); every seventh gets only 2 and is withheld.
+void store_answers(CollectorStore& store, const QuestionBank& bank) {
+    std::vector<Answer> answers;
+    unsigned id = 1;
+    int index = 0;
+    for (const Question& q : bank.questions) {
+        if (!q.active) continue;
+        const int n = index % 7 == 3 ? 2 : 6 + index % 5;
+        for (int i = 0; i < n; ++i) {
+            std::optional<int> value;
+            if (i != 0) value = 1 + (index + i * (i % 3 + 1)) % 5;
+            answers.push_back(Answer{test_uuid(id++), q.id, value, "da", kMonday + 86400 * (i % 5) + 3600 * (index % 6)});
+        }
+        for (int i = 0; i < 5 && n > 2; ++i)
+            answers.push_back(Answer{test_uuid(id++), q.id, 2 + (index + i) % 4, "da", kMonday - 7 * 86400 + 3600 * i});
+        ++index;
+    }
+    const StoreResult stored = store.store_batch("wp-a", "term-a", answers);
+    REQUIRE_MESSAGE(stored.kind == StoreResult::Kind::stored, stored.message);
+}
+
+std::size_t count_of(const std::string& text, const std::string& needle) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("headless Chromium renders the Danish HTML summary with its charts and withheld marks and no script error") {
+    REQUIRE_MESSAGE(std::filesystem::exists(kChromium),
+                    kChromium, " is missing: install Debian's chromium (scripts/install-deps does)");
+
+    CollectorConfig config = test_collector_config();
+    std::string error;
+    std::unique_ptr<CollectorStore> store = open_collector_store(config.database, &error);
+    REQUIRE_MESSAGE(store, error);
+    REQUIRE(!config.banks.empty());
+    store_answers(*store, config.banks.front());
+
+    std::ostringstream html, summary_text, err;
+    REQUIRE(run_report(*store, config.banks.front(), "wp-a", kWeek, "html", "da", config.min_answers, html, err) == 0);
+    REQUIRE(run_report(*store, config.banks.front(), "wp-a", kWeek, "json", "da", config.min_answers, summary_text,
+                       err) == 0);
+    const json summary = json::parse(summary_text.str());
+    int shown = 0, withheld = 0;
+    for (const json& theme : summary["themes"])
+        for (const json& q : theme["questions"]) ++(q["withheld"] == true ? withheld : shown);
+    REQUIRE(shown > 0);
+    REQUIRE(withheld > 0);
+
+    const std::filesystem::path shots = std::filesystem::path(PULSE_BINARY_DIR) / "screenshots";
+    const std::filesystem::path page = write_file(shots / "summary-da.html", html.str());
+    const std::filesystem::path png = shots / "summary-da.png";
+    std::filesystem::remove(png);
+    const std::string url = "file://" + std::filesystem::absolute(page).string();
+    const std::filesystem::path work = temp_folder();
+
+    const ProcessResult shot = run_process(
+        chromium_args(work / "profile-shot", {"--screenshot=" + png.string(), "--window-size=1000,1400"}, url), work, 60);
+    CHECK_MESSAGE(shot.exit_code == 0, "chromium --screenshot: ", shot.err);
+    CHECK_MESSAGE(shot.err.find("Uncaught") == std::string::npos, shot.err);
+
+    REQUIRE_MESSAGE(std::filesystem::exists(png), "no screenshot; chromium said:\n", shot.err);
+    const std::string bytes = slurp(png);
+    CHECK(bytes.size() > 5000);
+    REQUIRE(bytes.size() > 24);
+    CHECK(bytes.substr(0, 8) == std::string("\x89PNG\r\n\x1a\n", 8));
+    CHECK(bytes.substr(12, 4) == "IHDR");
+    const auto be32 = [&](std::size_t at) {
+        return (std::uint32_t(std::uint8_t(bytes[at])) << 24) | (std::uint32_t(std::uint8_t(bytes[at + 1])) << 16) |
+               (std::uint32_t(std::uint8_t(bytes[at + 2])) << 8) | std::uint32_t(std::uint8_t(bytes[at + 3]));
+    };
+    CHECK(be32(16) == 1000);  // width
+    CHECK(be32(20) == 1400);  // height
+
+    const ProcessResult dom = run_process(chromium_args(work / "profile-dom", {"--dump-dom"}, url), work, 60);
+    CHECK_MESSAGE(dom.exit_code == 0, "chromium --dump-dom: ", dom.err);
+    CHECK_MESSAGE(dom.err.find("Uncaught") == std::string::npos, dom.err);
+    REQUIRE_MESSAGE(dom.out.find("</html>") != std::string::npos, "no DOM dumped; chromium said:\n", dom.err);
+    CHECK(count_of(dom.out, "<svg") >= static_cast<std::size_t>(shown));
+    CHECK(dom.out.find("for få svar") != std::string::npos);
+    MESSAGE("questions shown: ", shown, ", withheld: ", withheld, ", <svg>: ", count_of(dom.out, "<svg"));
+}
