@@ -5,6 +5,8 @@
 #include "answer_store.hpp"
 #include "rng.hpp"
 
+#include "temp_dir.hpp"
+
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
@@ -37,17 +39,8 @@ namespace {
 // [SECTION] Helpers
 
 // A fresh folder under the system temp dir, removed with everything in it.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "pulse-store-test-XXXXXX").string();
-        REQUIRE_MESSAGE(mkdtemp(pattern.data()) != nullptr, "cannot create a temp folder from " << pattern);
-        path = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
+struct TempDir : pulse::testing::TempDir {
+    TempDir() : pulse::testing::TempDir("pulse-store-test") {}
 };
 
 Answer answer(std::string id, std::string question, std::optional<int> value, std::string lang,

@@ -5,6 +5,8 @@
 #include "answer_store.hpp"
 #include "rng.hpp"
 
+#include "temp_dir.hpp"
+
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
@@ -28,17 +30,8 @@ namespace {
 // [SECTION] Helpers
 
 // A fresh folder under the system temp dir, removed with everything in it.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "pulse-queue-test-XXXXXX").string();
-        REQUIRE_MESSAGE(mkdtemp(pattern.data()) != nullptr, "cannot create a temp folder from " << pattern);
-        path = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
+struct TempDir : pulse::testing::TempDir {
+    TempDir() : pulse::testing::TempDir("pulse-queue-test") {}
 };
 
 constexpr pulse::UnixSeconds kNineAm = 1795770000;    // 2026-11-27T09:00:00Z
