@@ -6,11 +6,26 @@
 #include "answer_store.hpp"  // Answer
 #include "summary.hpp"       // AnswerCount
 
+#include <map>
 #include <memory>
+#include <optional>
+#include <tuple>
 #include <string>
 #include <vector>
 
 namespace pulse {
+
+// The weekly e-mail's bookkeeping for one workplace and week, kept in the
+// database so a restart never sends twice and several collector instances on
+// one PostgreSQL database share it.
+struct EmailRecord {
+    std::string workplace;
+    IsoWeek week;
+    bool sent = false;
+    int attempts = 0;               // sends tried so far
+    UnixSeconds next_attempt = 0;   // not sent: no instance tries before this (a claim or a retry wait)
+    std::string last_error;         // of the last failed attempt, "" if none
+};
 
 struct StoreResult {
     enum class Kind { stored, conflict, error };
@@ -39,10 +54,48 @@ public:
 
     // Answers stored for workplace in `week` (the admin overview).
     virtual std::int64_t answers_in_week(const std::string& workplace, IsoWeek week) = 0;
+
+    // Claims the e-mail of (workplace, week) for the caller: true when it is
+    // not sent and nobody holds it (no record, or next_attempt <= now); the
+    // record's attempts grows by one and next_attempt becomes now + lease_s, so
+    // no other instance sends it meanwhile. False when sent or held; false
+    // with *error set when the database fails.
+    virtual bool claim_email(const std::string& workplace, IsoWeek week, UnixSeconds now, UnixSeconds lease_s,
+                             std::string* error) = 0;
+
+    // Records the outcome of a claimed send: sent, or failed with
+    // failure_text and the earliest next try. False with *error set when the
+    // database fails.
+    virtual bool finish_email(const std::string& workplace, IsoWeek week, bool sent, const std::string& failure_text,
+                              UnixSeconds next_attempt, std::string* error) = 0;
+
+    // The record of (workplace, week), nullopt if none was ever claimed.
+    virtual std::optional<EmailRecord> email_record(const std::string& workplace, IsoWeek week) = 0;
 };
 
 // Opens the store named by `database`: a file path (SQLite) or a
-// postgresql:// URL. nullptr and *error on failure.
+// postgresql:// (or postgres://) URL. nullptr and *error on failure; the
+// error never contains the URL's password.
 std::unique_ptr<CollectorStore> open_collector_store(const std::string& database, std::string* error);
+
+// True when `database` names PostgreSQL rather than a SQLite file.
+bool is_postgres_url(const std::string& database);
+
+// For the stores' counts(): groups (question, value, hour) counts into the
+// Copenhagen weeks [start(week − weeks_before), start(week + 1)) and their
+// weekdays. Hours outside that range are ignored.
+class WeekCounter {
+public:
+    WeekCounter(IsoWeek week, int weeks_before);
+    UnixSeconds begin() const { return starts_.back(); }  // first hour counted
+    UnixSeconds end() const { return end_; }              // first hour not counted
+    void add(const std::string& question, std::optional<int> value, UnixSeconds hour, std::int64_t n);
+    std::vector<AnswerCount> result() const;  // sorted by question, value, week, weekday
+
+private:
+    std::vector<UnixSeconds> starts_;  // starts_[k] = start of the week k weeks before `week`
+    UnixSeconds end_ = 0;
+    std::map<std::tuple<std::string, int, int, int>, std::int64_t> sums_;  // question, value (0 = null), offset, weekday
+};
 
 }  // namespace pulse

@@ -2,21 +2,17 @@
 // synchronous=FULL: an acknowledged answer survives a power cut). Per answer
 // only what the terminal itself keeps, plus its workplace: no terminal id, no
 // arrival time, no batch, no rowid — nothing that links answers together.
-// open_collector_store picks the backend from the database setting.
 #include "collector_store.hpp"
 
 #include <sqlite3.h>
 
 #include <filesystem>
-#include <map>
 #include <mutex>
-#include <tuple>
 
 namespace pulse {
 namespace {
 
 constexpr int kBusyTimeout_ms = 10000;  // another collector process may hold the write lock
-constexpr UnixSeconds kSecondsPerDay = 86400;
 
 constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS answers("
@@ -27,7 +23,16 @@ constexpr const char* kSchema =
     " lang TEXT NOT NULL,"
     " hour INTEGER NOT NULL"
     ") WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS answers_by_workplace_hour ON answers(workplace, hour);";
+    "CREATE INDEX IF NOT EXISTS answers_by_workplace_hour ON answers(workplace, hour);"
+    "CREATE TABLE IF NOT EXISTS email_sends("
+    " workplace TEXT NOT NULL,"
+    " week TEXT NOT NULL,"
+    " sent INTEGER NOT NULL DEFAULT 0,"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt INTEGER NOT NULL DEFAULT 0,"
+    " last_error TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY(workplace, week)"
+    ") WITHOUT ROWID;";
 
 // A prepared statement, finalized on scope exit.
 class Statement {
@@ -54,13 +59,6 @@ private:
 std::string column_text(sqlite3_stmt* s, int i) {
     const unsigned char* t = sqlite3_column_text(s, i);
     return t ? reinterpret_cast<const char*>(t) : "";
-}
-
-// Monday = 0 .. Sunday = 6 of the Copenhagen day that contains t.
-int copenhagen_weekday(UnixSeconds t) {
-    const UnixSeconds local = t + copenhagen_utc_offset_s(t);
-    const std::int64_t days = local >= 0 ? local / kSecondsPerDay : (local - kSecondsPerDay + 1) / kSecondsPerDay;
-    return static_cast<int>(((days + 3) % 7 + 7) % 7);  // 1970-01-01 was a Thursday
 }
 
 class SqliteCollectorStore final : public CollectorStore {
@@ -116,41 +114,20 @@ public:
 
     std::vector<AnswerCount> counts(const std::string& workplace, IsoWeek week, int weeks_before) override {
         std::lock_guard<std::mutex> lock(mutex_);
-        // starts[k] = start of the week k weeks before `week`; end = start of the week after it.
-        std::vector<UnixSeconds> starts;
-        IsoWeek w = week;
-        for (int k = 0; k <= weeks_before; ++k) {
-            starts.push_back(copenhagen_week_start(w));
-            w = previous_week(w);
-        }
-        const UnixSeconds end = copenhagen_week_start(next_week(week));
+        WeekCounter counter(week, weeks_before);
         Statement q(db_, "SELECT question, value, hour, COUNT(*) FROM answers "
                          "WHERE workplace = ?1 AND hour >= ?2 AND hour < ?3 GROUP BY question, value, hour");
         if (!q.ok()) return {};
         q.text(1, workplace);
-        q.int64(2, starts.back());
-        q.int64(3, end);
-        std::map<std::tuple<std::string, int, int, int>, std::int64_t> sums;  // question, value (0 = null), offset, weekday
+        q.int64(2, counter.begin());
+        q.int64(3, counter.end());
         while (q.step() == SQLITE_ROW) {
             sqlite3_stmt* s = q.get();
-            const UnixSeconds hour = sqlite3_column_int64(s, 2);
-            int offset = 0;
-            while (offset + 1 < static_cast<int>(starts.size()) && hour < starts[static_cast<std::size_t>(offset)]) ++offset;
-            const int value = sqlite3_column_type(s, 1) == SQLITE_NULL ? 0 : sqlite3_column_int(s, 1);
-            sums[{column_text(s, 0), value, offset, copenhagen_weekday(hour)}] += sqlite3_column_int64(s, 3);
+            const std::optional<int> value =
+                sqlite3_column_type(s, 1) == SQLITE_NULL ? std::nullopt : std::optional<int>(sqlite3_column_int(s, 1));
+            counter.add(column_text(s, 0), value, sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3));
         }
-        std::vector<AnswerCount> out;
-        out.reserve(sums.size());
-        for (const auto& [key, n] : sums) {
-            AnswerCount c;
-            c.question = std::get<0>(key);
-            if (std::get<1>(key) != 0) c.value = std::get<1>(key);
-            c.week_offset = std::get<2>(key);
-            c.weekday = std::get<3>(key);
-            c.n = n;
-            out.push_back(std::move(c));
-        }
-        return out;
+        return counter.result();
     }
 
     std::int64_t answers_in_week(const std::string& workplace, IsoWeek week) override {
@@ -163,7 +140,63 @@ public:
         return q.step() == SQLITE_ROW ? sqlite3_column_int64(q.get(), 0) : -1;
     }
 
+    bool claim_email(const std::string& workplace, IsoWeek week, UnixSeconds now, UnixSeconds lease_s,
+                     std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        // One statement: insert a first claim, or take over a record that is
+        // not sent and no longer held. BEGIN IMMEDIATE is implied by the write.
+        Statement q(db_, "INSERT INTO email_sends(workplace, week, attempts, next_attempt) VALUES(?1, ?2, 1, ?4) "
+                         "ON CONFLICT(workplace, week) DO UPDATE SET attempts = attempts + 1, next_attempt = ?4 "
+                         "WHERE sent = 0 AND next_attempt <= ?3");
+        if (!q.ok()) return fail(error, "cannot prepare the e-mail claim");
+        q.text(1, workplace);
+        q.text(2, week.str());
+        q.int64(3, now);
+        q.int64(4, now + lease_s);
+        if (q.step() != SQLITE_DONE) return fail(error, "cannot claim the e-mail");
+        return sqlite3_changes(db_) == 1;
+    }
+
+    bool finish_email(const std::string& workplace, IsoWeek week, bool sent, const std::string& failure_text,
+                      UnixSeconds next_attempt, std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Statement q(db_, "UPDATE email_sends SET sent = ?3, last_error = ?4, next_attempt = ?5 "
+                         "WHERE workplace = ?1 AND week = ?2");
+        if (!q.ok()) return fail(error, "cannot prepare the e-mail record");
+        q.text(1, workplace);
+        q.text(2, week.str());
+        q.int64(3, sent ? 1 : 0);
+        q.text(4, sent ? std::string() : failure_text);
+        q.int64(5, next_attempt);
+        if (q.step() != SQLITE_DONE) return fail(error, "cannot record the e-mail");
+        return true;
+    }
+
+    std::optional<EmailRecord> email_record(const std::string& workplace, IsoWeek week) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Statement q(db_, "SELECT sent, attempts, next_attempt, last_error FROM email_sends "
+                         "WHERE workplace = ?1 AND week = ?2");
+        if (!q.ok()) return std::nullopt;
+        q.text(1, workplace);
+        q.text(2, week.str());
+        if (q.step() != SQLITE_ROW) return std::nullopt;
+        sqlite3_stmt* s = q.get();
+        EmailRecord r;
+        r.workplace = workplace;
+        r.week = week;
+        r.sent = sqlite3_column_int(s, 0) != 0;
+        r.attempts = sqlite3_column_int(s, 1);
+        r.next_attempt = sqlite3_column_int64(s, 2);
+        r.last_error = column_text(s, 3);
+        return r;
+    }
+
 private:
+    bool fail(std::string* error, const std::string& what) {
+        if (error) *error = path_ + ": " + what + ": " + sqlite3_errmsg(db_);
+        return false;
+    }
+
     bool exec(const char* sql) { return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
 
     StoreResult error(const std::string& what) {
@@ -183,7 +216,9 @@ private:
     std::mutex mutex_;  // one connection, used by one thread at a time
 };
 
-std::unique_ptr<CollectorStore> open_sqlite(const std::string& path, std::string* error) {
+}  // namespace
+
+std::unique_ptr<CollectorStore> open_sqlite_collector_store(const std::string& path, std::string* error) {
     const auto fail = [&](sqlite3* db, const std::string& what) -> std::unique_ptr<CollectorStore> {
         if (error) *error = path + ": " + what + (db ? std::string(": ") + sqlite3_errmsg(db) : "");
         sqlite3_close(db);
@@ -204,16 +239,6 @@ std::unique_ptr<CollectorStore> open_sqlite(const std::string& path, std::string
     if (rc != SQLITE_OK) return fail(db, "cannot switch to WAL");
     if (sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) return fail(db, "cannot create the schema");
     return std::make_unique<SqliteCollectorStore>(db, path);
-}
-
-}  // namespace
-
-std::unique_ptr<CollectorStore> open_collector_store(const std::string& database, std::string* error) {
-    if (database.rfind("postgresql://", 0) == 0 || database.rfind("postgres://", 0) == 0) {
-        if (error) *error = "PostgreSQL is not supported yet in this build";
-        return nullptr;
-    }
-    return open_sqlite(database, error);
 }
 
 }  // namespace pulse
