@@ -1,11 +1,13 @@
 // collector_fixture.hpp — for the collector tests: a config with two
 // terminals (two workplaces), a manager and an admin, written to a temp
-// folder with the project's question bank; batch bodies to upload; gzip.
+// folder with the project's question bank and a fresh database
+// (test_database.hpp); batch bodies to upload; gzip.
 #pragma once
 
 #include "collector_config.hpp"
 #include "sha256.hpp"
 #include "temp_file.hpp"
+#include "test_database.hpp"
 
 #include <nlohmann/json.hpp>
 #include <zlib.h>
@@ -20,8 +22,9 @@ inline const std::string kOtherTerminalToken = "terminal-token-b";  // terminal 
 inline const std::string kManagerToken = "manager-token-a";      // reads wp-a only
 inline const std::string kAdminToken = "admin-token";
 
-// The config's text; database relative to the config file.
-inline std::string collector_config_text(const std::string& database = "collector.sqlite3") {
+// The config's text; database relative to the config file, by default a new
+// empty one (SQLite, or PostgreSQL in the "postgres: " runs).
+inline std::string collector_config_text(const std::string& database = fresh_test_database()) {
     return "[server]\nlisten = \"127.0.0.1\"\nport = 0\n"
            "[storage]\ndatabase = \"" + database + "\"\nmax_age_days = 30\n"
            "[anonymity]\nmin_answers = 5\n"

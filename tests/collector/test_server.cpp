@@ -1,5 +1,6 @@
 // test_server.cpp — the collector's HTTP API on a real server on 127.0.0.1
-// with a real SQLite file, driven by a real HTTP client (httplib::Client), and
+// with a real database (SQLite, and PostgreSQL in the "postgres: " copies of
+// these tests: suite "store"), driven by a real HTTP client (httplib::Client), and
 // by the kiosk's own uploader over libcurl: every protocol rule, the auth of
 // the summary routes, concurrent uploads of one batch.
 #include "collector_fixture.hpp"
@@ -11,7 +12,6 @@
 
 #include <doctest/doctest.h>
 #include <httplib.h>
-#include <sqlite3.h>
 
 #include <atomic>
 #include <mutex>
@@ -71,18 +71,8 @@ struct Collector {
         return client().Get(path.c_str(), headers);
     }
 
-    // Rows in the collector's database, read straight from SQLite.
-    std::int64_t stored() const {
-        sqlite3* db = nullptr;
-        REQUIRE(sqlite3_open_v2(config.database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-        sqlite3_stmt* st = nullptr;
-        REQUIRE(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM answers", -1, &st, nullptr) == SQLITE_OK);
-        REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-        const std::int64_t n = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-        sqlite3_close(db);
-        return n;
-    }
+    // Rows in the collector's database, read straight from it.
+    std::int64_t stored() const { return query_int(config.database, "SELECT COUNT(*) FROM answers"); }
 };
 
 // The {"error": …} of a response ("" when there is none).
@@ -109,6 +99,8 @@ json ack(const httplib::Result& r) {
 }
 
 }  // namespace
+
+TEST_SUITE_BEGIN("store");
 
 TEST_CASE("a batch is stored and its resend counts as duplicates") {
     Collector c;
@@ -306,3 +298,5 @@ TEST_CASE("the kiosk's own uploader stores every answer on the collector exactly
     CHECK(ack(c.post(body)) == json{{"accepted", 0}, {"duplicates", 1234}});
     CHECK(c.stored() == 1234);
 }
+
+TEST_SUITE_END();

@@ -1,0 +1,83 @@
+// test_database.hpp — which database a collector test runs on: a SQLite file
+// by default; for the "postgres: " copies of the store tests (CTest sets
+// PULSE_TEST_POSTGRES_URL_FILE, written by tests/support/postgres_server.sh)
+// a fresh schema on the throwaway PostgreSQL server, so every test starts on
+// an empty database. Also counts rows on either, for checks.
+#pragma once
+
+#include <doctest/doctest.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+namespace pulse::testing {
+
+// The throwaway server's URL, or "" when this run is not a PostgreSQL one.
+inline std::string test_postgres_url() {
+    const char* file = std::getenv("PULSE_TEST_POSTGRES_URL_FILE");
+    if (!file || !*file) return "";
+    std::ifstream in(file);
+    std::string url;
+    std::getline(in, url);
+    REQUIRE_MESSAGE(!url.empty(), "PULSE_TEST_POSTGRES_URL_FILE=" << file << " holds no URL: did postgres_start run?");
+    return url;
+}
+
+// Runs sql on the PostgreSQL database at url; fails the test on an error.
+inline void postgres_exec(const std::string& url, const std::string& sql) {
+    PGconn* conn = PQconnectdb(url.c_str());
+    REQUIRE_MESSAGE(PQstatus(conn) == CONNECTION_OK, PQerrorMessage(conn));
+    PGresult* r = PQexec(conn, sql.c_str());
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    const std::string message = PQerrorMessage(conn);
+    PQclear(r);
+    PQfinish(conn);
+    REQUIRE_MESSAGE(ok, sql << ": " << message);
+}
+
+// The database setting for a new, empty test database: sqlite_file (a path,
+// relative to the config that names it) or, in a PostgreSQL run, the server's
+// URL with a new schema first on the search path.
+inline std::string fresh_test_database(const std::string& sqlite_file = "collector.sqlite3") {
+    const std::string url = test_postgres_url();
+    if (url.empty()) return sqlite_file;
+    static std::atomic<int> counter{0};
+    const std::string schema = "t" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+    postgres_exec(url, "CREATE SCHEMA " + schema);
+    return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+}
+
+// The single integer that sql (e.g. "SELECT COUNT(*) FROM answers") returns
+// on database (a SQLite file or a postgresql:// URL). Fails the test on error.
+inline std::int64_t query_int(const std::string& database, const std::string& sql) {
+    std::int64_t n = -1;
+    if (database.rfind("postgresql://", 0) == 0) {
+        PGconn* conn = PQconnectdb(database.c_str());
+        REQUIRE_MESSAGE(PQstatus(conn) == CONNECTION_OK, PQerrorMessage(conn));
+        PGresult* r = PQexec(conn, sql.c_str());
+        const bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+        if (ok) n = std::strtoll(PQgetvalue(r, 0, 0), nullptr, 10);
+        const std::string message = PQerrorMessage(conn);
+        PQclear(r);
+        PQfinish(conn);
+        REQUIRE_MESSAGE(ok, sql << ": " << message);
+        return n;
+    }
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE_MESSAGE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK, sqlite3_errmsg(db));
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+}  // namespace pulse::testing
