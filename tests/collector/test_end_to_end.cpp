@@ -4,26 +4,18 @@
 // stores and summarises matches the kiosk's own database row for row.
 #include "collector_fixture.hpp"
 #include "collector_store.hpp"
+#include "process.hpp"
 #include "server.hpp"
 
 #include <doctest/doctest.h>
 #include <httplib.h>
 #include <sqlite3.h>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <thread>
-
-extern char** environ;
 
 using namespace pulse;
 using namespace pulse::testing;
@@ -36,55 +28,6 @@ namespace {
 constexpr const char* kKioskNow = "2026-11-24T09:30:00Z";  // Tuesday of 2026-W48
 const UnixSeconds kCollectorNow = *parse_iso8601("2026-11-24T12:00:00Z");
 constexpr IsoWeek kWeek{2026, 48};
-
-struct ProcessResult {
-    int exit_code = -1;  // the exit status, or -signal
-    std::string out, err;
-};
-
-// Runs argv (argv[0] a path) with extra_env added to this process's
-// environment, stdout and stderr captured in files under dir; kills it after
-// timeout_s and fails the test if it gets that far.
-ProcessResult run_process(const std::vector<std::string>& args, const std::vector<std::string>& extra_env,
-                          const std::filesystem::path& dir, int timeout_s) {
-    static int runs = 0;
-    const std::filesystem::path out_file = dir / ("run-" + std::to_string(++runs) + ".out");
-    const std::filesystem::path err_file = dir / ("run-" + std::to_string(runs) + ".err");
-    std::vector<std::string> arg_copy = args, env_copy = extra_env;
-    std::vector<char*> argv, envp;
-    for (std::string& a : arg_copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    for (char** e = environ; *e; ++e) envp.push_back(*e);
-    for (std::string& e : env_copy) envp.push_back(e.data());
-    envp.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    REQUIRE_MESSAGE(spawned == 0, "cannot start ", args[0], ": ", std::strerror(spawned));
-
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-    int status = 0;
-    while (waitpid(pid, &status, WNOHANG) == 0) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            FAIL(args[0], " did not finish within ", timeout_s, " s");
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    const auto slurp = [](const std::filesystem::path& file) {
-        std::ostringstream text;
-        text << std::ifstream(file, std::ios::binary).rdbuf();
-        return text.str();
-    };
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status), slurp(out_file), slurp(err_file)};
-}
 
 // A (question, value) pair; value 0 = "ved ikke".
 using Key = std::pair<std::string, int>;
@@ -116,7 +59,8 @@ std::string session_script(int n) {
 
 }  // namespace
 
-TEST_CASE("answers given on the simulated kiosk and synced reach the collector's counts and summary unchanged") {
+TEST_CASE("answers given on the simulated kiosk and synced reach the collector's counts and summary unchanged" *
+          doctest::test_suite("store")) {
     // The collector, on a free port, with term-a (workplace wp-a) registered.
     CollectorConfig config = test_collector_config();
     std::string error;

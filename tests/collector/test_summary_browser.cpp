@@ -4,23 +4,15 @@
 // written to build/screenshots/summary-da.png for a person to look at.
 #include "collector_fixture.hpp"
 #include "collector_store.hpp"
+#include "process.hpp"
 #include "report.hpp"
 
 #include <doctest/doctest.h>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-extern char** environ;
 
 using namespace pulse;
 using namespace pulse::testing;
@@ -31,57 +23,6 @@ namespace {
 constexpr const char* kChromium = "/usr/bin/chromium";
 constexpr IsoWeek kWeek{2026, 48};
 const UnixSeconds kMonday = *parse_iso8601("2026-11-23T08:00:00Z");  // 09:00 in Copenhagen, Monday of 2026-W48
-
-struct ProcessResult {
-    int exit_code = -1;  // the exit status, or -signal
-    std::string out, err;
-};
-
-std::string slurp(const std::filesystem::path& file) {
-    std::ostringstream text;
-    text << std::ifstream(file, std::ios::binary).rdbuf();
-    return text.str();
-}
-
-// Runs args (args[0] a path), stdout and stderr captured in files under dir;
-// kills it after timeout_s and fails the test if it gets that far.
-ProcessResult run_process(const std::vector<std::string>& args, const std::filesystem::path& dir, int timeout_s) {
-    static int runs = 0;
-    const std::filesystem::path out_file = dir / ("run-" + std::to_string(++runs) + ".out");
-    const std::filesystem::path err_file = dir / ("run-" + std::to_string(runs) + ".err");
-    std::vector<std::string> arg_copy = args;
-    std::vector<char*> argv;
-    for (std::string& a : arg_copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid = 0;
-    // Its own process group, so a timeout kills Chromium's helper processes too.
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attr, 0);
-    const int spawned = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), environ);
-    posix_spawnattr_destroy(&attr);
-    posix_spawn_file_actions_destroy(&actions);
-    REQUIRE_MESSAGE(spawned == 0, "cannot start ", args[0], ": ", std::strerror(spawned));
-
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-    int status = 0;
-    while (waitpid(pid, &status, WNOHANG) == 0) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            kill(-pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            FAIL(args[0], " did not finish within ", timeout_s, " s; stderr:\n", slurp(err_file));
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status), slurp(out_file), slurp(err_file)};
-}
 
 // Chromium headless with nothing of the network or the user's profile:
 // a fresh profile folder per call, then the page at url.
@@ -157,7 +98,7 @@ TEST_CASE("headless Chromium renders the Danish HTML summary with its charts and
     const std::filesystem::path work = temp_folder();
 
     const ProcessResult shot = run_process(
-        chromium_args(work / "profile-shot", {"--screenshot=" + png.string(), "--window-size=1000,1400"}, url), work, 60);
+        chromium_args(work / "profile-shot", {"--screenshot=" + png.string(), "--window-size=1000,1400"}, url), {}, work, 60);
     CHECK_MESSAGE(shot.exit_code == 0, "chromium --screenshot: ", shot.err);
     CHECK_MESSAGE(shot.err.find("Uncaught") == std::string::npos, shot.err);
 
@@ -174,7 +115,7 @@ TEST_CASE("headless Chromium renders the Danish HTML summary with its charts and
     CHECK(be32(16) == 1000);  // width
     CHECK(be32(20) == 1400);  // height
 
-    const ProcessResult dom = run_process(chromium_args(work / "profile-dom", {"--dump-dom"}, url), work, 60);
+    const ProcessResult dom = run_process(chromium_args(work / "profile-dom", {"--dump-dom"}, url), {}, work, 60);
     CHECK_MESSAGE(dom.exit_code == 0, "chromium --dump-dom: ", dom.err);
     CHECK_MESSAGE(dom.err.find("Uncaught") == std::string::npos, dom.err);
     REQUIRE_MESSAGE(dom.out.find("</html>") != std::string::npos, "no DOM dumped; chromium said:\n", dom.err);

@@ -2,6 +2,7 @@
 // kiosk use them: exit codes, the real binary killed with SIGKILL while it
 // uploads (again and again), and the background thread's behaviour.
 #include "fault_server.hpp"
+#include "process.hpp"
 #include "sim_env.hpp"
 #include "upload_check.hpp"
 
@@ -9,15 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <thread>
-
-extern char** environ;
 
 using namespace pulse;
 using namespace pulse::test;
@@ -49,26 +44,9 @@ struct UploadEnv : SimEnv {
 
 // Runs pulse-kiosk with args; returns the pid (stdout and stderr to /dev/null).
 pid_t spawn_kiosk(const std::vector<std::string>& args) {
-    std::vector<char*> argv;
-    std::string exe = PULSE_KIOSK_EXE;
-    argv.push_back(exe.data());
-    std::vector<std::string> copy = args;
-    for (std::string& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = 0;
-    REQUIRE(posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&actions);
-    return pid;
-}
-
-int wait_exit(pid_t pid) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+    std::vector<std::string> argv = {PULSE_KIOSK_EXE};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return spawn_process(argv, {}, "/dev/null", "/dev/null");
 }
 
 }  // namespace
