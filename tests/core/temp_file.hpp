@@ -10,18 +10,32 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <string>
+#include <vector>
 #include <unistd.h>
 
 namespace pulse::testing {
 
 // A new folder under the temp folder, one per call and per test process, so
 // files never overwrite each other and relative paths resolve beside them.
+// Every one is removed when the test process exits normally.
 inline std::filesystem::path temp_folder() {
+    struct Made {
+        std::mutex mutex;
+        std::vector<std::filesystem::path> folders;
+        ~Made() {
+            std::error_code ec;
+            for (const auto& f : folders) std::filesystem::remove_all(f, ec);
+        }
+    };
+    static Made made;
     static std::atomic<int> counter{0};
     std::filesystem::path dir = std::filesystem::temp_directory_path() /
                                 ("pulse-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
     std::filesystem::create_directories(dir);
+    std::lock_guard<std::mutex> lock(made.mutex);
+    made.folders.push_back(dir);
     return dir;
 }
 
