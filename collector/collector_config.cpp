@@ -3,9 +3,11 @@
 // anything else in the file is reported with its line.
 #include "collector_config.hpp"
 
+#include "kiosk_config.hpp"  // is_loopback_host: the same rule as the kiosk's [upload] endpoint
 #include "toml_util.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -22,6 +24,8 @@ const std::map<std::string, std::vector<std::string>, std::less<>> kTables = {
     {"storage", {"database", "max_age_days"}},
     {"anonymity", {"min_answers"}},
     {"bank", {"questions"}},
+    {"email", {"smtp_url", "starttls", "username", "password_file", "ca_file", "sender", "send_day", "send_time",
+               "language", "recipients"}},
 };
 
 // Arrays of tables ([[terminal]] …) and the keys each entry may hold.
@@ -145,7 +149,201 @@ fs::path resolve(const fs::path& base_dir, const fs::path& p) {
 
 // [SECTION] Loader
 
-void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c, Diagnostics& errors) {
+// [SECTION] [email]
+
+// host and port of an smtp(s):// URL's authority ("[::1]:2525" → "::1", "2525").
+struct UrlAuthority {
+    std::string host, port;
+    bool userinfo = false;  // "user:pass@" present
+    bool path = false;      // anything after the authority
+};
+
+UrlAuthority smtp_authority(const std::string& rest) {
+    UrlAuthority a;
+    std::size_t end = rest.find_first_of("/?#");
+    a.path = end != std::string::npos && end + 1 < rest.size();
+    std::string authority = rest.substr(0, end);
+    if (authority.find('@') != std::string::npos) {
+        a.userinfo = true;
+        authority = authority.substr(authority.rfind('@') + 1);
+    }
+    if (!authority.empty() && authority.front() == '[') {
+        const std::size_t close = authority.find(']');
+        a.host = authority.substr(1, close == std::string::npos ? std::string::npos : close - 1);
+        if (close != std::string::npos && close + 1 < authority.size() && authority[close + 1] == ':') {
+            a.port = authority.substr(close + 2);
+        }
+    } else {
+        const std::size_t colon = authority.find(':');
+        a.host = authority.substr(0, colon);
+        if (colon != std::string::npos) a.port = authority.substr(colon + 1);
+    }
+    return a;
+}
+
+bool valid_port(const std::string& port) {
+    if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+        return false;
+    }
+    const int n = std::stoi(port);
+    return n >= 1 && n <= 65535;
+}
+
+// [email] and [email.recipients], checked: the URL's scheme (plain smtp://
+// only to this machine or with STARTTLS), the password file (exists, one
+// line; readable by others is a warning), addresses, the send day and time,
+// every recipient workplace known to the config (so call after the registry).
+void read_email(Reader& read, const toml::table& t, const fs::path& base_dir, CollectorConfig& c,
+                Diagnostics& warnings) {
+    const std::string where = "[email]";
+    EmailConfig email;
+    bool ok = true;
+    const auto line_of = [&](std::string_view key) { return toml_line_of(*t.get(key)); };
+    const auto fail = [&](int line, const std::string& message) {
+        read.error(line, message);
+        ok = false;
+    };
+
+    // starttls first: the URL rule depends on it.
+    if (const toml::node* n = t.get("starttls")) {
+        if (const auto* b = n->as_boolean()) email.starttls = b->get();
+        else fail(toml_line_of(*n), where + " starttls must be true or false, not " + toml_type_name(*n));
+    }
+    if (auto url = read.string(&t, where, "smtp_url", true)) {
+        const int line = line_of("smtp_url");
+        const bool smtps = url->rfind("smtps://", 0) == 0, smtp = url->rfind("smtp://", 0) == 0;
+        const UrlAuthority a = smtp_authority(url->substr(smtps ? 8 : smtp ? 7 : 0));
+        const std::string shown = where + " smtp_url = \"" + *url + "\"";
+        if (!smtps && !smtp) {
+            fail(line, shown + " must start with smtps:// (or smtp:// with starttls = true)");
+        } else if (a.userinfo) {
+            fail(line, shown + " holds a user name or password; put them in username and password_file instead");
+        } else if (a.host.empty()) {
+            fail(line, shown + " has no host name");
+        } else if (!a.port.empty() && !valid_port(a.port)) {
+            fail(line, shown + " has port \"" + a.port + "\"; give 1..65535 or leave it out");
+        } else if (a.path) {
+            fail(line, shown + " has a path; give only smtps://host[:port]");
+        } else if (smtps && email.starttls) {
+            fail(line_of("starttls"), where + " starttls = true applies only to smtp:// URLs; smtps:// is TLS already");
+        } else if (smtp && !email.starttls && !is_loopback_host(a.host)) {
+            fail(line, shown + " sends the summaries unencrypted to another machine; use smtps://, or set "
+                               "starttls = true (plain smtp:// is only for 127.0.0.1, ::1 or localhost)");
+        } else {
+            std::string u = *url;
+            while (!u.empty() && u.back() == '/') u.pop_back();
+            email.smtp_url = u;
+        }
+    } else {
+        ok = false;
+    }
+
+    if (auto user = read.string(&t, where, "username", false)) {
+        if (user->empty()) fail(line_of("username"), where + " username is empty; leave it out for no login");
+        else email.username = *user;
+    }
+    if (auto file = read.string(&t, where, "password_file", false)) {
+        const int line = line_of("password_file");
+        const fs::path path = resolve(base_dir, *file);
+        email.password_file = path;
+        std::error_code ec;
+        std::ifstream in(path, std::ios::binary);
+        std::string text((std::istreambuf_iterator<char>(in)), {});
+        while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+        if (!fs::is_regular_file(path, ec)) {
+            fail(line, where + " password_file: " + path.string() + " does not exist or is not a file; put the SMTP "
+                               "password there (one line)");
+        } else if (!in && text.empty()) {
+            fail(line, where + " password_file: cannot read " + path.string() + " (check its owner and permissions)");
+        } else if (text.empty() || text.find_first_of("\r\n") != std::string::npos) {
+            fail(line, where + " password_file: " + path.string() + " must hold the password on one line");
+        } else {
+            email.password = text;
+            const fs::perms p = fs::status(path, ec).permissions();
+            if (!ec && (p & (fs::perms::group_read | fs::perms::others_read)) != fs::perms::none) {
+                warnings.push_back({c.source.string(), line, where + " password_file " + path.string() +
+                                                              " can be read by other users; restrict it: chmod 600 " +
+                                                              path.string()});
+            }
+        }
+        if (email.username.empty() && !t.get("username")) {
+            fail(line, where + " password_file is set but username is not; give both or neither");
+        }
+    } else if (!email.username.empty()) {
+        fail(line_of("username"), where + " username is set but password_file is not; give both or neither");
+    }
+    if (auto ca = read.string(&t, where, "ca_file", false)) {
+        const fs::path path = resolve(base_dir, *ca);
+        std::error_code ec;
+        if (!fs::is_regular_file(path, ec)) {
+            fail(line_of("ca_file"), where + " ca_file: " + path.string() + " does not exist or is not a file");
+        } else {
+            email.ca_file = path;
+        }
+    }
+    if (auto sender = read.string(&t, where, "sender", true)) {
+        if (auto box = parse_mailbox(*sender)) email.sender = *box;
+        else fail(line_of("sender"), where + " sender = \"" + *sender + "\" is not an address like "
+                                     "\"pulse@ishoj.dk\" or \"Pulse <pulse@ishoj.dk>\" (ASCII address)");
+    } else {
+        ok = false;
+    }
+    if (auto day = read.string(&t, where, "send_day", false)) {
+        if (auto d = parse_weekday(*day)) email.schedule.send_day = *d;
+        else fail(line_of("send_day"), where + " send_day = \"" + *day + "\" is not one of \"monday\" .. \"sunday\"");
+    }
+    if (auto time = read.string(&t, where, "send_time", false)) {
+        if (auto m = parse_hh_mm(*time)) email.schedule.send_minute = *m;
+        else fail(line_of("send_time"), where + " send_time = \"" + *time + "\" is not a time HH:MM from 00:00 to 23:59 "
+                                        "(Copenhagen time)");
+    }
+    if (auto lang = read.string(&t, where, "language", false)) {
+        if (*lang == "da" || *lang == "en") email.language = *lang;
+        else fail(line_of("language"), where + " language = \"" + *lang + "\" is not \"da\" or \"en\"");
+    }
+
+    // [email.recipients]: workplace = ["address", …].
+    const toml::node* rn = t.get("recipients");
+    const toml::table* recipients = rn ? rn->as_table() : nullptr;
+    if (!rn) {
+        fail(toml_line_of(t), "[email.recipients] is missing; list each workplace's managers, e.g. "
+                              "wp-a = [\"leder@ishoj.dk\"]");
+    } else if (!recipients) {
+        fail(toml_line_of(*rn), where + " recipients must be a table [email.recipients], not " + toml_type_name(*rn));
+    } else {
+        const std::vector<std::string> known = c.workplaces();
+        for (const auto& [key, node] : *recipients) {
+            const std::string workplace(key.str());
+            const std::string at = "[email.recipients] " + workplace;
+            if (std::find(known.begin(), known.end(), workplace) == known.end()) {
+                fail(toml_line_of(node), at + " is not a workplace of any [[terminal]] or [[manager]] in this config");
+                continue;
+            }
+            auto list = read.strings(recipients, "[email.recipients]", workplace, true);
+            if (!list) {
+                ok = false;
+                continue;
+            }
+            std::vector<std::string> addresses;
+            for (const auto& [address, line] : *list) {
+                if (!is_email_address(address)) {
+                    fail(line, at + ": \"" + address + "\" is not an e-mail address like \"leder@ishoj.dk\" "
+                                   "(a bare ASCII address, no name)");
+                } else if (std::find(addresses.begin(), addresses.end(), address) != addresses.end()) {
+                    fail(line, at + ": \"" + address + "\" is listed twice");
+                } else {
+                    addresses.push_back(address);
+                }
+            }
+            email.recipients[workplace] = std::move(addresses);
+        }
+        if (recipients->empty()) fail(toml_line_of(*rn), "[email.recipients] is empty; name at least one workplace");
+    }
+    if (ok) c.email = std::move(email);
+}
+
+void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c, Diagnostics& errors,
+               Diagnostics& warnings) {
     Reader read(file.string(), errors);
     const fs::path base_dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
 
@@ -179,7 +377,7 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
             }
         } else {
             read.error(toml_line_of(node), k + " is not a known table or key (known: [server], [storage], "
-                                               "[anonymity], [bank], [[terminal]], [[manager]], [[admin]])");
+                                               "[anonymity], [bank], [email], [[terminal]], [[manager]], [[admin]])");
         }
     }
     const auto table = [&](std::string_view name) -> const toml::table* {
@@ -302,6 +500,9 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
         const bool hash_ok = unique_hash(hash, *t, where);
         if (name && hash_ok) c.admins.push_back({*name, *hash});
     }
+
+    // [email], last: its recipients must name workplaces of the registry.
+    if (const toml::table* email = table("email")) read_email(read, *email, base_dir, c, warnings);
 }
 
 }  // namespace
@@ -331,7 +532,7 @@ CollectorConfigLoad load_collector_config(const fs::path& file) {
     config.source = file;
     run_loader(file, "the collector config", load.errors, [&] {
         std::optional<toml::table> root = parse_toml_file(file, "the collector config", load.errors);
-        if (root) load_into(*root, file, config, load.errors);
+        if (root) load_into(*root, file, config, load.errors, load.warnings);
     });
     if (load.errors.empty()) load.config = std::move(config);
     return load;

@@ -2,13 +2,17 @@
 // strictly as the kiosk's: an unknown key, a wrong type or an out-of-range
 // value is an error "FILE:LINE: [table] key …". Holds the auth registry
 // (terminals, managers, admins; tokens only as SHA-256 hashes) and the
-// question banks a batch may name. Paths are relative to the config file.
+// question banks a batch may name, and the optional weekly e-mail ([email],
+// docs/email.md). Paths are relative to the config file.
 #pragma once
 
 #include "diagnostic.hpp"
+#include "email_message.hpp"  // Mailbox
+#include "email_policy.hpp"   // EmailSchedule
 #include "question_bank.hpp"
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +34,22 @@ struct ManagerEntry {
 struct AdminEntry {
     std::string name;
     std::string token_sha256;
+};
+
+// [email]: the weekly e-mail of each workplace's summary (docs/email.md).
+struct EmailConfig {
+    std::string smtp_url;                  // smtps://host[:port], or smtp://host[:port] (loopback, or with starttls)
+    bool starttls = false;                 // smtp:// upgraded with STARTTLS, required (CURLUSESSL_ALL)
+    std::string username;                  // SMTP AUTH user; "" = no AUTH
+    std::string password;                  // read from password_file at load; never logged
+    std::filesystem::path password_file;   // resolved, absolute; empty if not set
+    std::filesystem::path ca_file;         // extra CA bundle; empty = the system's
+    Mailbox sender;                        // From: and the envelope sender
+    EmailSchedule schedule;                // send_day, send_time (Copenhagen); default Monday 07:00
+    std::string language = "da";           // the summary's language, "da" | "en"
+    // workplace id -> its managers' addresses (at least one each); every key
+    // is a workplace of CollectorConfig::workplaces().
+    std::map<std::string, std::vector<std::string>> recipients;
 };
 
 struct CollectorConfig {
@@ -54,6 +74,8 @@ struct CollectorConfig {
     std::vector<ManagerEntry> managers;    // [[manager]]
     std::vector<AdminEntry> admins;        // [[admin]]
 
+    std::optional<EmailConfig> email;      // [email]; absent = no e-mail is sent
+
     // The bank with this version, or nullptr.
     const QuestionBank* find_bank(const std::string& version) const;
     // Every workplace named by a terminal or a manager, sorted, unique.
@@ -63,6 +85,7 @@ struct CollectorConfig {
 struct CollectorConfigLoad {
     std::optional<CollectorConfig> config;  // set only when errors is empty
     Diagnostics errors;                     // every problem, in line order
+    Diagnostics warnings;                   // not fatal, but IT should act (a password file others can read)
 };
 
 // Reads and checks the config and loads its question banks (their errors are

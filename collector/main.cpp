@@ -3,8 +3,10 @@
 //   pulse-collector token new              a fresh token and its config line
 //   pulse-collector check --config FILE    validate the config and its banks; exit 2 on errors
 //   pulse-collector report --config FILE --workplace ID --week 2026-W48 --format html|csv|json
+//   pulse-collector email --config FILE [--week 2026-W48] [--workplace ID]   send the weekly e-mail now
 #include "collector_config.hpp"
 #include "collector_store.hpp"
+#include "mailer.hpp"
 #include "report.hpp"
 #include "server.hpp"
 #include "sha256.hpp"
@@ -13,7 +15,9 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -22,10 +26,17 @@ namespace {
 
 using namespace pulse;
 
-// The config, or nullopt after printing every error as FILE:LINE: message.
+// The wall clock, in whole seconds: the mailer's and `email`'s `now`.
+UnixSeconds system_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The config, or nullopt after printing every error as FILE:LINE: message
+// (warnings are printed too, prefixed "warning: ", and do not stop anything).
 std::optional<CollectorConfig> load_config(const std::string& file) {
     CollectorConfigLoad load = load_collector_config(file);
     for (const Diagnostic& d : load.errors) std::cerr << d.str() << "\n";
+    for (const Diagnostic& d : load.warnings) std::cerr << "warning: " << d.str() << "\n";
     return std::move(load.config);
 }
 
@@ -46,7 +57,9 @@ int cmd_check(const std::string& file) {
     const std::optional<CollectorConfig> config = load_config(file);
     if (!config) return 2;
     std::cout << file << ": ok: " << config->terminals.size() << " terminals, " << config->managers.size()
-              << " managers, " << config->admins.size() << " admins, " << config->banks.size() << " question bank(s)\n";
+              << " managers, " << config->admins.size() << " admins, " << config->banks.size() << " question bank(s)";
+    if (config->email) std::cout << ", weekly e-mail for " << config->email->recipients.size() << " workplace(s)";
+    std::cout << "\n";
     return 0;
 }
 
@@ -67,20 +80,86 @@ int cmd_serve(const std::string& file) {
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
     std::mutex log_mutex;
-    CollectorServer server(*config, *store, nullptr, [&](const std::string& line) {
+    const auto log = [&](const std::string& line) {
         std::lock_guard<std::mutex> lock(log_mutex);
         std::cerr << line << "\n";
-    });
+    };
+    CollectorServer server(*config, *store, nullptr, log);
     if (!server.start(config->listen, config->port, &error)) {
         std::cerr << "[server] " << error << "\n";
         return 1;
     }
     std::cerr << "pulse-collector listening on http://" << config->listen << ":" << server.port() << "\n";
+
+    // The weekly e-mail, when [email] is configured: its own thread, on the store.
+    std::unique_ptr<MailSender> sender;
+    std::unique_ptr<MailerThread> mailer;
+    if (config->email) {
+        const EmailConfig& email = *config->email;
+        static const char* const kDays[7] = {"Mondays", "Tuesdays", "Wednesdays", "Thursdays",
+                                             "Fridays", "Saturdays", "Sundays"};
+        char when[64];
+        std::snprintf(when, sizeof when, "%s at %02d:%02d", kDays[email.schedule.send_day],
+                      email.schedule.send_minute / 60, email.schedule.send_minute % 60);
+        log("email: weekly e-mail for " + std::to_string(email.recipients.size()) + " workplace(s), " + when +
+            " Copenhagen time, via " + email.smtp_url);
+        sender = make_curl_mail_sender(email);
+        mailer = std::make_unique<MailerThread>(*config, *store, *sender, system_now, log);
+        mailer->start();
+    }
+
     int signal = 0;
     sigwait(&stop_signals, &signal);
     std::cerr << "stopping (signal " << signal << ")\n";
+    if (mailer) mailer->stop();
     server.stop();
     return 0;
+}
+
+// pulse-collector email: the summary of week (default: the week just ended,
+// Copenhagen time) to the recipients of workplace (default: every workplace
+// in [email.recipients]), now, ignoring and leaving the ledger. 0 when every
+// send succeeded, 1 when one failed (the reason on stderr), 2 for bad
+// arguments or config.
+int cmd_email(const std::string& file, const std::string& week_text, const std::string& workplace) {
+    const std::optional<CollectorConfig> config = load_config(file);
+    if (!config) return 2;
+    if (!config->email) {
+        std::cerr << file << ": has no [email] table; add one (see config/collector.example.toml)\n";
+        return 2;
+    }
+    const UnixSeconds now = system_now();
+    IsoWeek week = previous_week(copenhagen_iso_week(now));
+    if (!week_text.empty()) {
+        const std::optional<IsoWeek> parsed = parse_iso_week(week_text);
+        if (!parsed) {
+            std::cerr << "--week: '" << week_text << "' is not an ISO week like 2026-W48\n";
+            return 2;
+        }
+        week = *parsed;
+    }
+    std::vector<std::string> workplaces;
+    for (const auto& [w, addresses] : config->email->recipients) {
+        if (workplace.empty() || w == workplace) workplaces.push_back(w);
+    }
+    if (workplaces.empty()) {
+        std::cerr << "--workplace: '" << workplace << "' has no [email.recipients] entry in " << file << "\n";
+        return 2;
+    }
+    std::string error;
+    std::unique_ptr<CollectorStore> store = open_collector_store(config->database, &error);
+    if (!store) {
+        std::cerr << "[storage] database: " << error << "\n";
+        return 1;
+    }
+    std::unique_ptr<MailSender> sender = make_curl_mail_sender(*config->email);
+    int rc = 0;
+    for (const std::string& w : workplaces) {
+        const SendResult result = send_summary_email(*config, *store, *sender, w, week, now,
+                                                     [](const std::string& line) { std::cerr << line << "\n"; });
+        if (!result.ok) rc = 1;
+    }
+    return rc;
 }
 
 int cmd_report(const std::string& file, const std::string& workplace, const std::string& week_text,
@@ -148,11 +227,24 @@ int main(int argc, char** argv) {
     report->add_option("--lang", lang, "da or en")->check(CLI::IsMember({"da", "en"}));
     report->add_option("--out", out, "write to this file instead of stdout");
 
-    CLI11_PARSE(app, argc, argv);
+    std::string email_week, email_workplace;
+    CLI::App* email = app.add_subcommand("email", "send the weekly e-mail now (IT's test or a resend; the ledger is "
+                                                  "neither read nor changed)");
+    email->add_option("--config", config, "collector config (TOML) with an [email] table")->required()->check(CLI::ExistingFile);
+    email->add_option("--week", email_week, "ISO week, e.g. 2026-W48 (default: the week just ended)");
+    email->add_option("--workplace", email_workplace, "only this workplace (default: every one in [email.recipients])");
+
+    // A command-line mistake exits 2, like a config error (--help exits 0).
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 2;
+    }
 
     if (*serve) return cmd_serve(config);
     if (*token_new) return cmd_token_new();
     if (*check) return cmd_check(config);
     if (*report) return cmd_report(config, workplace, week, format, lang, out);
+    if (*email) return cmd_email(config, email_week, email_workplace);
     return 1;
 }

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -74,25 +75,34 @@ inline int wait_exit(pid_t pid) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }
 
-// Runs args to the end (see spawn_process) with stdout and stderr captured in
-// files under dir. Kills its process group after timeout_s and fails the test.
-inline ProcessResult run_process(const std::vector<std::string>& args, const std::vector<std::string>& extra_env,
-                                 const std::filesystem::path& dir, int timeout_s) {
-    static int runs = 0;
-    const std::filesystem::path out_file = dir / ("run-" + std::to_string(++runs) + ".out");
-    const std::filesystem::path err_file = dir / ("run-" + std::to_string(runs) + ".err");
-    const pid_t pid = spawn_process(args, extra_env, out_file, err_file);
+// Waits up to timeout_s for pid (started by spawn_process); after that kills
+// its process group and fails the test, saying what err_file holds. The exit
+// status, or -signal.
+inline int wait_exit(pid_t pid, int timeout_s, const std::filesystem::path& err_file = {}) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
     int status = 0;
     while (waitpid(pid, &status, WNOHANG) == 0) {
         if (std::chrono::steady_clock::now() > deadline) {
             kill(-pid, SIGKILL);
             waitpid(pid, &status, 0);
-            FAIL(args[0], " did not finish within ", timeout_s, " s; stderr:\n", slurp(err_file));
+            FAIL("process ", pid, " did not finish within ", timeout_s, " s; stderr:\n",
+                 err_file.empty() ? std::string() : slurp(err_file));
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status), slurp(out_file), slurp(err_file)};
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+// Runs args to the end (see spawn_process) with stdout and stderr captured in
+// files under dir; as wait_exit after timeout_s.
+inline ProcessResult run_process(const std::vector<std::string>& args, const std::vector<std::string>& extra_env,
+                                 const std::filesystem::path& dir, int timeout_s) {
+    static std::atomic<int> runs{0};
+    const int run = ++runs;
+    const std::filesystem::path out_file = dir / ("run-" + std::to_string(run) + ".out");
+    const std::filesystem::path err_file = dir / ("run-" + std::to_string(run) + ".err");
+    const int code = wait_exit(spawn_process(args, extra_env, out_file, err_file), timeout_s, err_file);
+    return {code, slurp(out_file), slurp(err_file)};
 }
 
 }  // namespace pulse::testing

@@ -1,0 +1,279 @@
+// email_message.cpp — addresses, RFC 2047 header words, the RFC 5322 date,
+// the text part and the MIME assembly of the weekly e-mail.
+#include "email_message.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <cstdio>
+
+namespace pulse {
+namespace {
+
+// [SECTION] Characters
+
+bool is_alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+// RFC 5322 atext.
+bool is_atext(char c) {
+    return is_alnum(c) || std::string_view("!#$%&'*+/=?^_`{|}~-").find(c) != std::string_view::npos;
+}
+
+bool is_printable_ascii(const std::string& text) {
+    return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+}
+
+// Dot-separated non-empty runs of chars accepted by ok.
+template <typename Ok>
+bool dotted(std::string_view text, Ok ok) {
+    if (text.empty() || text.front() == '.' || text.back() == '.' || text.find("..") != std::string_view::npos) {
+        return false;
+    }
+    return std::all_of(text.begin(), text.end(), [&](char c) { return c == '.' || ok(c); });
+}
+
+// [SECTION] Base64
+
+constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string base64(std::string_view bytes) {
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 2 < bytes.size(); i += 3) {
+        const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
+                           (static_cast<unsigned char>(bytes[i + 1]) << 8) | static_cast<unsigned char>(bytes[i + 2]);
+        out += kBase64[(v >> 18) & 63];
+        out += kBase64[(v >> 12) & 63];
+        out += kBase64[(v >> 6) & 63];
+        out += kBase64[v & 63];
+    }
+    if (i < bytes.size()) {
+        const bool two = i + 1 < bytes.size();
+        const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
+                           (two ? static_cast<unsigned char>(bytes[i + 1]) << 8 : 0);
+        out += kBase64[(v >> 18) & 63];
+        out += kBase64[(v >> 12) & 63];
+        out += two ? kBase64[(v >> 6) & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+// bytes in base64, CRLF after every 76 characters and at the end.
+std::string base64_lines(std::string_view bytes) {
+    const std::string encoded = base64(bytes);
+    std::string out;
+    for (std::size_t i = 0; i < encoded.size(); i += 76) out += encoded.substr(i, 76) + "\r\n";
+    return out;
+}
+
+// text with every line end (LF or CRLF) as CRLF: the canonical form of text/* (RFC 2046).
+std::string crlf(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 32);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
+        out += text[i];
+    }
+    return out;
+}
+
+// [SECTION] Numbers in the summary's language
+
+std::string one_decimal(double v, const std::string& language) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", v);
+    std::string s = buf;
+    if (language != "en") std::replace(s.begin(), s.end(), '.', ',');
+    return s;
+}
+
+std::string percent(double share) { return std::to_string(static_cast<int>(std::lround(share * 100))) + " %"; }
+
+}  // namespace
+
+// [SECTION] Addresses and headers
+
+bool is_email_address(const std::string& text) {
+    const std::size_t at = text.rfind('@');
+    if (text.size() > 254 || at == std::string::npos || at == 0 || at > 64) return false;
+    const std::string_view local = std::string_view(text).substr(0, at);
+    const std::string_view domain = std::string_view(text).substr(at + 1);
+    if (!dotted(local, is_atext) || !dotted(domain, [](char c) { return is_alnum(c) || c == '-'; })) return false;
+    // No label may start or end with '-'.
+    std::size_t start = 0;
+    while (start <= domain.size()) {
+        std::size_t end = domain.find('.', start);
+        if (end == std::string_view::npos) end = domain.size();
+        const std::string_view label = domain.substr(start, end - start);
+        if (label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+        start = end + 1;
+    }
+    return true;
+}
+
+std::optional<Mailbox> parse_mailbox(const std::string& text) {
+    const std::size_t open = text.find('<');
+    if (open == std::string::npos) {
+        if (!is_email_address(text)) return std::nullopt;
+        return Mailbox{"", text};
+    }
+    const std::size_t close = text.find('>', open);
+    if (close == std::string::npos || close + 1 != text.size()) return std::nullopt;
+    std::string name = text.substr(0, open);
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    while (!name.empty() && name.front() == ' ') name.erase(name.begin());
+    if (std::any_of(name.begin(), name.end(), [](char c) {
+            return (static_cast<unsigned char>(c) < 0x20) || c == 0x7F || c == '<' || c == '>' || c == '"';
+        })) {
+        return std::nullopt;
+    }
+    const std::string address = text.substr(open + 1, close - open - 1);
+    if (!is_email_address(address)) return std::nullopt;
+    return Mailbox{name, address};
+}
+
+std::string encode_header_text(const std::string& text) {
+    if (is_printable_ascii(text)) return text;
+    // 52 characters per word: "=?UTF-8?B?" + 40 base64 characters (30 bytes) + "?=",
+    // so "Subject: " and one word stay within RFC 2047's 76 (the limit per word is 75).
+    constexpr std::size_t kBytesPerWord = 30;
+    std::string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::size_t end = std::min(text.size(), i + kBytesPerWord);
+        // Back up to the start of a UTF-8 character (never split one).
+        while (end < text.size() && end > i && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+        if (!out.empty()) out += "\r\n ";
+        out += "=?UTF-8?B?" + base64(std::string_view(text).substr(i, end - i)) + "?=";
+        i = end;
+    }
+    return out;
+}
+
+std::string rfc5322_date(UnixSeconds t) {
+    static constexpr const char* kDays[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    static constexpr const char* kMonths[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const int offset_s = copenhagen_utc_offset_s(t);
+    const UnixSeconds local = t + offset_s;
+    const std::int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    const UnixSeconds second_of_day = local - days * 86400;
+    int year = 0;
+    unsigned month = 0, day = 0;
+    civil_from_days(days, year, month, day);
+    const int weekday = static_cast<int>(((days % 7) + 7 + 3) % 7);  // 1970-01-01 was a Thursday (3)
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d +%02d00", kDays[weekday], day, kMonths[month - 1],
+                  year, static_cast<int>(second_of_day / 3600), static_cast<int>(second_of_day / 60 % 60),
+                  static_cast<int>(second_of_day % 60), offset_s / 3600);
+    return buf;
+}
+
+// [SECTION] Contents
+
+std::string email_subject(const Summary& s) {
+    const bool en = s.language == "en";
+    return std::string(en ? "Weekly pulse: " : "Ugentlig puls: ") + s.workplace + (en ? ", week " : ", uge ") +
+           std::to_string(s.week.week) + " " + std::to_string(s.week.year);
+}
+
+std::string email_text(const Summary& s) {
+    const bool en = s.language == "en";
+    const std::string too_few = en ? "too few answers" : "for få svar";
+    std::string out = email_subject(s) + "\n\n";
+    out += en ? "Answers this week: " : "Svar i ugen: ";
+    out += s.answers_withheld ? too_few : std::to_string(s.answers);
+    out += "\n\n";
+    out += en ? "Themes (mean 1–5, favourable 4–5):\n" : "Temaer (gennemsnit 1–5, positive 4–5):\n";
+    for (const ThemeSummary& t : s.themes) {
+        out += "- " + t.title + ": ";
+        if (t.figures.withheld) out += too_few;
+        else if (!t.figures.mean) out += en ? "no answers" : "ingen svar";
+        else {
+            out += one_decimal(*t.figures.mean, s.language);
+            if (t.figures.favourable) out += ", " + percent(*t.figures.favourable) + (en ? " favourable" : " positive");
+        }
+        out += "\n";
+    }
+    out += "\n";
+    out += en ? "The whole summary, question by question and with the trend, is the HTML part of this e-mail.\n"
+                "Figures built on fewer than " + std::to_string(s.min_answers) +
+                    " answers are not shown (\"too few answers\").\n"
+              : "Hele opsummeringen, spørgsmål for spørgsmål og med udviklingen, er HTML-delen af denne e-mail.\n"
+                "Tal bygget på færre end " + std::to_string(s.min_answers) +
+                    " svar vises ikke (\"for få svar\").\n";
+    out += en ? "\nSent automatically by Pulse.\n" : "\nSendt automatisk af Pulse.\n";
+    return out;
+}
+
+// [SECTION] The message
+
+std::string build_email_message(const Summary& summary, const Mailbox& from, const std::vector<std::string>& to,
+                                UnixSeconds now, const std::string& unique) {
+    assert(!to.empty() && "build_email_message needs at least one recipient");
+    assert(!unique.empty() && std::all_of(unique.begin(), unique.end(), is_alnum) &&
+           "unique must be letters and digits (it goes into the Message-ID and the MIME boundary)");
+
+    // From: an atom phrase as is; other ASCII quoted; anything else RFC 2047.
+    std::string from_header = "From: ";
+    if (!from.name.empty()) {
+        const bool atoms = std::all_of(from.name.begin(), from.name.end(), [](char c) { return is_atext(c) || c == ' '; });
+        if (atoms) from_header += from.name;
+        else if (is_printable_ascii(from.name)) {
+            std::string quoted;
+            for (char c : from.name) {
+                if (c == '\\') quoted += '\\';
+                quoted += c;
+            }
+            from_header += "\"" + quoted + "\"";
+        } else {
+            from_header += encode_header_text(from.name);
+        }
+        from_header += " <" + from.address + ">";
+    } else {
+        from_header += from.address;
+    }
+
+    // To: folded before a line would pass 78 characters.
+    std::string to_header = "To: " + to.front();
+    std::size_t line_length = to_header.size();
+    for (std::size_t i = 1; i < to.size(); ++i) {
+        if (line_length + 2 + to[i].size() > 78) {
+            to_header += ",\r\n " + to[i];
+            line_length = 1 + to[i].size();
+        } else {
+            to_header += ", " + to[i];
+            line_length += 2 + to[i].size();
+        }
+    }
+
+    const std::string domain = from.address.substr(from.address.rfind('@') + 1);
+    // Base64 never holds '_' and '=' only at the end: "=_" cannot occur in a part.
+    const std::string boundary = "=_pulse_" + unique;
+
+    std::string m;
+    m += from_header + "\r\n";
+    m += to_header + "\r\n";
+    m += "Subject: " + encode_header_text(email_subject(summary)) + "\r\n";
+    m += "Date: " + rfc5322_date(now) + "\r\n";
+    m += "Message-ID: <pulse." + summary.week.str() + "." + unique + "@" + domain + ">\r\n";
+    m += "MIME-Version: 1.0\r\n";
+    m += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n";
+    m += "Auto-Submitted: auto-generated\r\n";  // RFC 3834: no vacation replies
+    m += "\r\n";
+    m += "This is a MIME message: a text part and an HTML part.\r\n";
+    m += "--" + boundary + "\r\n";
+    m += "Content-Type: text/plain; charset=UTF-8\r\n";
+    m += "Content-Transfer-Encoding: base64\r\n\r\n";
+    m += base64_lines(crlf(email_text(summary)));
+    m += "--" + boundary + "\r\n";
+    m += "Content-Type: text/html; charset=UTF-8\r\n";
+    m += "Content-Transfer-Encoding: base64\r\n\r\n";
+    m += base64_lines(crlf(summary_html(summary)));
+    m += "--" + boundary + "--\r\n";
+    return m;
+}
+
+}  // namespace pulse
