@@ -49,8 +49,11 @@ public:
                                     const std::vector<Answer>& answers) = 0;
 
     // Aggregated counts for workplace over the Copenhagen weeks `week` and
-    // the `weeks_before` weeks before it (see AnswerCount).
-    virtual std::vector<AnswerCount> counts(const std::string& workplace, IsoWeek week, int weeks_before) = 0;
+    // the `weeks_before` weeks before it (see AnswerCount). When the database
+    // fails: empty, and *error (if given) says why — so a caller can tell a
+    // failure from a week nobody answered; on success *error is untouched.
+    virtual std::vector<AnswerCount> counts(const std::string& workplace, IsoWeek week, int weeks_before,
+                                            std::string* error = nullptr) = 0;
 
     // Answers stored for workplace in `week` (the admin overview).
     virtual std::int64_t answers_in_week(const std::string& workplace, IsoWeek week) = 0;

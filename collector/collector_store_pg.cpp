@@ -223,16 +223,23 @@ public:
         return result;
     }
 
-    std::vector<AnswerCount> counts(const std::string& workplace, IsoWeek week, int weeks_before) override {
+    std::vector<AnswerCount> counts(const std::string& workplace, IsoWeek week, int weeks_before,
+                                    std::string* error) override {
         WeekCounter counter(week, weeks_before);
         Lease lease(*this);
-        if (!lease.conn) return {};
+        if (!lease.conn) {
+            fail(error, lease.error);
+            return {};
+        }
         const std::string begin = std::to_string(counter.begin()), end = std::to_string(counter.end());
         Result r = run(lease.conn,
                        "SELECT question, value, hour, COUNT(*) FROM answers "
                        "WHERE workplace = $1 AND hour >= $2 AND hour < $3 GROUP BY question, value, hour",
                        {workplace.c_str(), begin.c_str(), end.c_str()});
-        if (!r.ok()) return {};
+        if (!r.ok()) {
+            fail(error, message(lease.conn, "cannot read the counts"));
+            return {};
+        }
         for (int i = 0; i < r.rows(); ++i) {
             const std::optional<int> value =
                 r.null(i, 1) ? std::nullopt : std::optional<int>(static_cast<int>(r.int64(i, 1)));

@@ -112,20 +112,29 @@ public:
         return result;
     }
 
-    std::vector<AnswerCount> counts(const std::string& workplace, IsoWeek week, int weeks_before) override {
+    std::vector<AnswerCount> counts(const std::string& workplace, IsoWeek week, int weeks_before,
+                                    std::string* error) override {
         std::lock_guard<std::mutex> lock(mutex_);
         WeekCounter counter(week, weeks_before);
         Statement q(db_, "SELECT question, value, hour, COUNT(*) FROM answers "
                          "WHERE workplace = ?1 AND hour >= ?2 AND hour < ?3 GROUP BY question, value, hour");
-        if (!q.ok()) return {};
+        if (!q.ok()) {
+            fail(error, "cannot prepare the counts");
+            return {};
+        }
         q.text(1, workplace);
         q.int64(2, counter.begin());
         q.int64(3, counter.end());
-        while (q.step() == SQLITE_ROW) {
+        int rc = SQLITE_ROW;
+        while ((rc = q.step()) == SQLITE_ROW) {
             sqlite3_stmt* s = q.get();
             const std::optional<int> value =
                 sqlite3_column_type(s, 1) == SQLITE_NULL ? std::nullopt : std::optional<int>(sqlite3_column_int(s, 1));
             counter.add(column_text(s, 0), value, sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3));
+        }
+        if (rc != SQLITE_DONE) {
+            fail(error, "cannot read the counts");
+            return {};
         }
         return counter.result();
     }

@@ -51,13 +51,20 @@ std::string unique_message_token() {
     return token + "t" + std::to_string(ns) + "n" + std::to_string(counter++);
 }
 
-std::string make_summary_email(const CollectorConfig& config, CollectorStore& store, const std::string& workplace,
-                               IsoWeek week, UnixSeconds now, const std::string& unique) {
+std::optional<std::string> make_summary_email(const CollectorConfig& config, CollectorStore& store,
+                                              const std::string& workplace, IsoWeek week, UnixSeconds now,
+                                              const std::string& unique, std::string* error) {
     assert(config.email && config.email->recipients.count(workplace) && !config.banks.empty() &&
            "make_summary_email needs [email] with recipients for the workplace");
     const EmailConfig& email = *config.email;
-    const Summary summary = build_summary(workplace, week, config.banks.front(), store.counts(workplace, week, 4),
-                                          config.min_answers, email.language);
+    std::string read_error;
+    const std::vector<AnswerCount> counts = store.counts(workplace, week, 4, &read_error);
+    if (!read_error.empty()) {
+        if (error) *error = "cannot read the answers: " + read_error;
+        return std::nullopt;
+    }
+    const Summary summary = build_summary(workplace, week, config.banks.front(), counts, config.min_answers,
+                                          email.language);
     return build_email_message(summary, email.sender, email.recipients.at(workplace), now, unique);
 }
 
@@ -96,8 +103,10 @@ MailerStep run_due_emails(const CollectorConfig& config, CollectorStore& store, 
         const int attempts = record ? record->attempts : 1;
         if (attempts == 1) log_if_superseded(store, workplace, due.week, log);
 
-        const std::string message = make_summary_email(config, store, workplace, due.week, now, unique_message_token());
-        const SendResult result = sender.send(email.sender.address, recipients, message);
+        SendResult result;
+        const std::optional<std::string> message =
+            make_summary_email(config, store, workplace, due.week, now, unique_message_token(), &result.error);
+        if (message) result = sender.send(email.sender.address, recipients, *message);
         if (result.ok) {
             ++step.sent;
             log(what + " sent to " + recipients_text(recipients.size()));
@@ -127,8 +136,10 @@ MailerStep run_due_emails(const CollectorConfig& config, CollectorStore& store, 
 SendResult send_summary_email(const CollectorConfig& config, CollectorStore& store, MailSender& sender,
                               const std::string& workplace, IsoWeek week, UnixSeconds now, const MailLog& log) {
     const std::vector<std::string>& recipients = config.email->recipients.at(workplace);
-    const std::string message = make_summary_email(config, store, workplace, week, now, unique_message_token());
-    SendResult result = sender.send(config.email->sender.address, recipients, message);
+    SendResult result;
+    const std::optional<std::string> message =
+        make_summary_email(config, store, workplace, week, now, unique_message_token(), &result.error);
+    if (message) result = sender.send(config.email->sender.address, recipients, *message);
     if (result.ok) log(label(workplace, week) + " sent to " + recipients_text(recipients.size()) + " (by hand)");
     else log(label(workplace, week) + " failed: " + (result.error.empty() ? "no reason given" : result.error));
     return result;

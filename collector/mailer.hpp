@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -37,9 +38,11 @@ struct MailerStep {
 // store.counts(workplace, week, 4) → build_summary with the config's first
 // bank and min_answers, in the e-mail's language; then the whole message to
 // the workplace's recipients, dated now. `unique` as for build_email_message.
-// Requires config.email and workplace in its recipients.
-std::string make_summary_email(const CollectorConfig& config, CollectorStore& store, const std::string& workplace,
-                               IsoWeek week, UnixSeconds now, const std::string& unique);
+// Requires config.email and workplace in its recipients. nullopt with *error
+// set when the store cannot be read (never a summary of nothing).
+std::optional<std::string> make_summary_email(const CollectorConfig& config, CollectorStore& store,
+                                              const std::string& workplace, IsoWeek week, UnixSeconds now,
+                                              const std::string& unique, std::string* error);
 
 // Letters and digits, different for every call (from the OS CSPRNG; from the
 // time and a counter should that fail): for Message-IDs and MIME boundaries.

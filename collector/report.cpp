@@ -18,7 +18,13 @@ int run_report(CollectorStore& store, const QuestionBank& bank, const std::strin
         err << "unknown language '" << lang << "': use da or en\n";
         return 2;
     }
-    const Summary summary = build_summary(workplace, week, bank, store.counts(workplace, week, 4), min_answers, lang);
+    std::string error;
+    const std::vector<AnswerCount> counts = store.counts(workplace, week, 4, &error);
+    if (!error.empty()) {
+        err << "[storage] database: " << error << "\n";
+        return 1;
+    }
+    const Summary summary = build_summary(workplace, week, bank, counts, min_answers, lang);
     if (format == "json") out << summary_json(summary);
     else if (format == "csv") out << summary_csv(summary);
     else out << summary_html(summary);

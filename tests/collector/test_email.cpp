@@ -217,6 +217,51 @@ TEST_CASE("a 451 from the server is logged, recorded and retried later until the
     CHECK(w.sink.messages().front().recipients == kRecipients);
 }
 
+// The real store, but counts() fails while `failing` is set (a database gone
+// away while the ledger still answers).
+struct CountsFail final : CollectorStore {
+    CollectorStore& real;
+    bool failing = true;
+    explicit CountsFail(CollectorStore& r) : real(r) {}
+    StoreResult store_batch(const std::string& w, const std::string& t, const std::vector<Answer>& a) override {
+        return real.store_batch(w, t, a);
+    }
+    std::vector<AnswerCount> counts(const std::string& w, IsoWeek week, int before, std::string* error) override {
+        if (!failing) return real.counts(w, week, before, error);
+        if (error) *error = "collector.sqlite3: cannot read the counts: disk I/O error";
+        return {};
+    }
+    std::int64_t answers_in_week(const std::string& w, IsoWeek week) override { return real.answers_in_week(w, week); }
+    bool claim_email(const std::string& w, IsoWeek week, UnixSeconds now, UnixSeconds lease, std::string* e) override {
+        return real.claim_email(w, week, now, lease, e);
+    }
+    bool finish_email(const std::string& w, IsoWeek week, bool sent, const std::string& text, UnixSeconds next,
+                      std::string* e) override {
+        return real.finish_email(w, week, sent, text, next, e);
+    }
+    std::optional<EmailRecord> email_record(const std::string& w, IsoWeek week) override {
+        return real.email_record(w, week);
+    }
+};
+
+TEST_CASE("answers that cannot be read make a failed attempt that is retried, never an empty summary") {
+    EmailWorld w;
+    CountsFail store(*w.store);
+    MailerStep step = run_due_emails(w.config, store, *w.sender, kDue, w.log.sink());
+    CHECK(step.failed == 1);
+    CHECK(step.sent == 0);
+    CHECK(w.sink.message_count() == 0);
+    CHECK_MESSAGE(w.log.has("email: wp-a 2026-W48 attempt 1 failed: cannot read the answers: collector.sqlite3: "
+                            "cannot read the counts: disk I/O error; next try 2026-11-30T06:01:00Z"),
+                  w.log.text());
+    CHECK(w.store->email_record("wp-a", kWeek)->last_error.find("cannot read the answers") != std::string::npos);
+    store.failing = false;
+    step = run_due_emails(w.config, store, *w.sender, kDue + 60, w.log.sink());
+    CHECK(step.sent == 1);
+    REQUIRE(w.sink.message_count() == 1);
+    CHECK(html_part(w.sink.messages().front().data).find("wp-a") != std::string::npos);
+}
+
 TEST_CASE("a connection cut after the message is a failed attempt that is retried") {
     EmailWorld w;
     w.sink.drop_next(1);

@@ -66,7 +66,14 @@ public:
     int asked_weeks_before = -1;
 
     StoreResult store_batch(const std::string&, const std::string&, const std::vector<Answer>&) override { return {}; }
-    std::vector<AnswerCount> counts(const std::string& workplace, IsoWeek week, int weeks_before) override {
+    std::string fail_with;  // non-empty: counts() fails with this
+
+    std::vector<AnswerCount> counts(const std::string& workplace, IsoWeek week, int weeks_before,
+                                    std::string* error) override {
+        if (!fail_with.empty()) {
+            if (error) *error = fail_with;
+            return {};
+        }
         asked_workplace = workplace;
         asked_week = week;
         asked_weeks_before = weeks_before;
@@ -240,6 +247,16 @@ TEST_CASE("run_report reads the week and the four before from the store and writ
                             : std::string(format) == "csv" ? summary_csv(fixture_summary())
                                                            : summary_html(fixture_summary())));
     }
+}
+
+TEST_CASE("run_report says why and exits 1 without writing when the store cannot be read") {
+    FakeStore store;
+    store.rows = fixture_counts();
+    store.fail_with = "collector.sqlite3: cannot read the counts: disk I/O error";
+    std::ostringstream out, err;
+    CHECK(run_report(store, fixture_bank(), "skolen", kWeek, "html", "da", 5, out, err) == 1);
+    CHECK(out.str().empty());
+    CHECK(err.str() == "[storage] database: collector.sqlite3: cannot read the counts: disk I/O error\n");
 }
 
 TEST_CASE("run_report refuses an unknown format or language with exit 2 and writes nothing") {
