@@ -217,7 +217,9 @@ void read_email(Reader& read, const toml::table& t, const fs::path& base_dir, Co
         if (!smtps && !smtp) {
             fail(line, shown + " must start with smtps:// (or smtp:// with starttls = true)");
         } else if (a.userinfo) {
-            fail(line, shown + " holds a user name or password; put them in username and password_file instead");
+            // Not `shown`: the URL itself would put the password in the log.
+            fail(line, where + " smtp_url holds a user name or password (before '@'); put them in username and "
+                             "password_file instead");
         } else if (a.host.empty()) {
             fail(line, shown + " has no host name");
         } else if (!a.port.empty() && !valid_port(a.port)) {

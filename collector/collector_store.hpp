@@ -15,6 +15,10 @@
 
 namespace pulse {
 
+// finish_email's error when the claim was no longer the caller's.
+inline constexpr const char* kEmailClaimLost =
+    "the claim was lost: it outlived its lease and another instance took the e-mail over";
+
 // The weekly e-mail's bookkeeping for one workplace and week, kept in the
 // database so a restart never sends twice and several collector instances on
 // one PostgreSQL database share it.
@@ -58,19 +62,23 @@ public:
     // Answers stored for workplace in `week` (the admin overview).
     virtual std::int64_t answers_in_week(const std::string& workplace, IsoWeek week) = 0;
 
-    // Claims the e-mail of (workplace, week) for the caller: true when it is
-    // not sent and nobody holds it (no record, or next_attempt <= now); the
+    // Claims the e-mail of (workplace, week) for the caller when it is not
+    // sent and nobody holds it (no record, or next_attempt <= now): the
     // record's attempts grows by one and next_attempt becomes now + lease_s, so
-    // no other instance sends it meanwhile. False when sent or held; false
-    // with *error set when the database fails.
-    virtual bool claim_email(const std::string& workplace, IsoWeek week, UnixSeconds now, UnixSeconds lease_s,
-                             std::string* error) = 0;
+    // no other instance sends it meanwhile. Returns the attempt's number (the
+    // new attempts, >= 1), the caller's ticket for finish_email. 0 when sent or
+    // held; 0 with *error set when the database fails.
+    virtual int claim_email(const std::string& workplace, IsoWeek week, UnixSeconds now, UnixSeconds lease_s,
+                            std::string* error) = 0;
 
-    // Records the outcome of a claimed send: sent, or failed with
-    // failure_text and the earliest next try. False with *error set when the
-    // database fails.
-    virtual bool finish_email(const std::string& workplace, IsoWeek week, bool sent, const std::string& failure_text,
-                              UnixSeconds next_attempt, std::string* error) = 0;
+    // Records the outcome of the claim numbered `attempt`: sent, or failed
+    // with failure_text and the earliest next try. Only while that claim is
+    // the latest and the e-mail is not sent: a caller that overran its lease
+    // and lost the e-mail to another instance changes nothing. False with
+    // *error set when the database fails or the claim was lost (the text says
+    // which).
+    virtual bool finish_email(const std::string& workplace, IsoWeek week, int attempt, bool sent,
+                              const std::string& failure_text, UnixSeconds next_attempt, std::string* error) = 0;
 
     // The record of (workplace, week), nullopt if none was ever claimed.
     virtual std::optional<EmailRecord> email_record(const std::string& workplace, IsoWeek week) = 0;

@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
@@ -18,7 +19,14 @@ namespace pulse {
 namespace {
 
 constexpr std::size_t kMaxConnections = 4;  // the server's threads beyond this wait for a free one
-constexpr const char* kConnectTimeout_s = "10";
+constexpr auto kPoolWait = std::chrono::seconds(30);  // then the call fails (503) rather than hang
+// A database that stops answering (a dropped network, not a reset) must not
+// hang the collector: TCP keepalives and a TCP user timeout end a dead
+// connection within about a minute; no statement may run longer than 30 s.
+constexpr const char* kConnectionKeys[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
+                                           "keepalives_count", "tcp_user_timeout", "application_name"};
+constexpr const char* kConnectionValues[] = {"10", "1", "30", "10", "3", "60000", "pulse-collector"};
+constexpr const char* kSessionSettings = "SET TIME ZONE 'UTC'; SET statement_timeout = '30s'";
 
 // Created once per database by whichever instance comes first; the advisory
 // lock keeps two instances starting together from racing on CREATE.
@@ -46,15 +54,22 @@ constexpr const char* kSchema =
 std::string redact(const std::string& url) {
     std::string out = url;
     const std::size_t scheme = out.find("://");
-    const std::size_t at = out.find('@');
-    if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
-        const std::size_t colon = out.find(':', scheme + 3);
-        if (colon != std::string::npos && colon < at) out.erase(colon, at - colon);
+    if (scheme != std::string::npos) {
+        // user:password@host — the authority ends at the path or the query;
+        // the password may itself hold '@', so the last '@' ends the user info.
+        const std::size_t start = scheme + 3;
+        const std::size_t authority_end = std::min(out.find('/', start), out.find('?', start));
+        const std::size_t at = out.rfind('@', authority_end == std::string::npos ? std::string::npos : authority_end - 1);
+        if (at != std::string::npos && at >= start) {
+            const std::size_t colon = out.find(':', start);
+            if (colon != std::string::npos && colon < at) out.erase(colon, at - colon);
+        }
     }
-    const std::size_t password = out.find("password=");
-    if (password != std::string::npos) {
-        const std::size_t end = out.find('&', password);
-        out.replace(password, (end == std::string::npos ? out.size() : end) - password, "password=…");
+    // ?password=… or &password=… (not sslpassword=…), as often as it occurs.
+    for (std::size_t p = out.find('?'); p != std::string::npos; p = out.find('&', p + 1)) {
+        if (out.compare(p + 1, 9, "password=") != 0) continue;
+        const std::size_t end = out.find('&', p + 1);
+        out.replace(p + 1, (end == std::string::npos ? out.size() : end) - p - 1, "password=…");
     }
     return out;
 }
@@ -125,19 +140,27 @@ public:
     }
 
     // Opens a connection with the collector's defaults (the URL's own
-    // settings win). nullptr and *error (without the password) on failure.
+    // settings win: it comes last) and its session settings. nullptr and
+    // *error (without the password) on failure.
     static PGconn* connect(const std::string& url, std::string* error) {
-        const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
-        const char* values[] = {kConnectTimeout_s, "pulse-collector", url.c_str(), nullptr};
-        PGconn* conn = PQconnectdbParams(keys, values, 1);
+        std::vector<const char*> keys(std::begin(kConnectionKeys), std::end(kConnectionKeys));
+        std::vector<const char*> values(std::begin(kConnectionValues), std::end(kConnectionValues));
+        keys.push_back("dbname");
+        values.push_back(url.c_str());
+        keys.push_back(nullptr);
+        values.push_back(nullptr);
+        PGconn* conn = PQconnectdbParams(keys.data(), values.data(), 1);
         if (PQstatus(conn) != CONNECTION_OK) {
             if (error) *error = redact(url) + ": cannot connect: " + pq_message(conn);
             PQfinish(conn);
             return nullptr;
         }
-        // Answers' hours are plain integers; nothing depends on the session's
-        // time zone, but pin it so server-side logs read the same everywhere.
-        Result r(PQexec(conn, "SET TIME ZONE 'UTC'"));
+        const Result settings(PQexec(conn, kSessionSettings));
+        if (!settings.ok()) {
+            if (error) *error = redact(url) + ": cannot set up the session: " + pq_message(conn);
+            PQfinish(conn);
+            return nullptr;
+        }
         return conn;
     }
 
@@ -258,8 +281,8 @@ public:
         return r.ok() && r.rows() == 1 ? r.int64(0, 0) : -1;
     }
 
-    bool claim_email(const std::string& workplace, IsoWeek week, UnixSeconds now, UnixSeconds lease_s,
-                     std::string* error) override {
+    int claim_email(const std::string& workplace, IsoWeek week, UnixSeconds now, UnixSeconds lease_s,
+                    std::string* error) override {
         Lease lease(*this);
         if (!lease.conn) return fail(error, lease.error);
         const std::string week_text = week.str(), now_text = std::to_string(now);
@@ -268,25 +291,28 @@ public:
         Result r = run(lease.conn,
                        "INSERT INTO email_sends(workplace, week, attempts, next_attempt) VALUES($1, $2, 1, $4) "
                        "ON CONFLICT (workplace, week) DO UPDATE SET attempts = email_sends.attempts + 1, "
-                       "next_attempt = $4 WHERE NOT email_sends.sent AND email_sends.next_attempt <= $3",
+                       "next_attempt = $4 WHERE NOT email_sends.sent AND email_sends.next_attempt <= $3 "
+                       "RETURNING attempts",
                        {workplace.c_str(), week_text.c_str(), now_text.c_str(), until.c_str()});
         if (!r.ok()) return fail(error, message(lease.conn, "cannot claim the e-mail"));
-        return r.affected() == 1;
+        return r.rows() == 1 ? static_cast<int>(r.int64(0, 0)) : 0;
     }
 
-    bool finish_email(const std::string& workplace, IsoWeek week, bool sent, const std::string& failure_text,
-                      UnixSeconds next_attempt, std::string* error) override {
+    bool finish_email(const std::string& workplace, IsoWeek week, int attempt, bool sent,
+                      const std::string& failure_text, UnixSeconds next_attempt, std::string* error) override {
         Lease lease(*this);
         if (!lease.conn) return fail(error, lease.error);
         const std::string week_text = week.str(), next_text = std::to_string(next_attempt);
+        const std::string attempt_text = std::to_string(attempt);
         const std::string failure = sent ? std::string() : failure_text;
         Result r = run(lease.conn,
                        "UPDATE email_sends SET sent = $3, last_error = $4, next_attempt = $5 "
-                       "WHERE workplace = $1 AND week = $2",
+                       "WHERE workplace = $1 AND week = $2 AND NOT sent AND attempts = $6",
                        {workplace.c_str(), week_text.c_str(), sent ? "true" : "false", failure.c_str(),
-                        next_text.c_str()});
+                        next_text.c_str(), attempt_text.c_str()});
         if (!r.ok()) return fail(error, message(lease.conn, "cannot record the e-mail"));
-        return true;
+        if (r.affected() == 1) return true;
+        return fail(error, kEmailClaimLost);
     }
 
     std::optional<EmailRecord> email_record(const std::string& workplace, IsoWeek week) override {
@@ -320,7 +346,12 @@ private:
 
         explicit Lease(PostgresCollectorStore& s) : store(s) {
             std::unique_lock<std::mutex> lock(store.mutex_);
-            store.available_.wait(lock, [&] { return !store.idle_.empty() || store.open_ < kMaxConnections; });
+            if (!store.available_.wait_for(lock, kPoolWait,
+                                           [&] { return !store.idle_.empty() || store.open_ < kMaxConnections; })) {
+                error = store.redacted_ + ": all " + std::to_string(kMaxConnections) +
+                        " connections busy for 30 s; is the database answering?";
+                return;
+            }
             if (!store.idle_.empty()) {
                 conn = store.idle_.back();
                 store.idle_.pop_back();
@@ -337,6 +368,7 @@ private:
             }
             if (PQstatus(conn) != CONNECTION_OK || PQtransactionStatus(conn) != PQTRANS_IDLE) {
                 PQreset(conn);
+                if (PQstatus(conn) == CONNECTION_OK) Result(PQexec(conn, kSessionSettings));
                 if (PQstatus(conn) != CONNECTION_OK) {
                     error = store.redacted_ + ": connection lost and not re-established: " + pq_message(conn);
                     PQfinish(conn);

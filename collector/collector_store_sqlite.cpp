@@ -149,36 +149,42 @@ public:
         return q.step() == SQLITE_ROW ? sqlite3_column_int64(q.get(), 0) : -1;
     }
 
-    bool claim_email(const std::string& workplace, IsoWeek week, UnixSeconds now, UnixSeconds lease_s,
-                     std::string* error) override {
+    int claim_email(const std::string& workplace, IsoWeek week, UnixSeconds now, UnixSeconds lease_s,
+                    std::string* error) override {
         std::lock_guard<std::mutex> lock(mutex_);
         // One statement: insert a first claim, or take over a record that is
         // not sent and no longer held. BEGIN IMMEDIATE is implied by the write.
         Statement q(db_, "INSERT INTO email_sends(workplace, week, attempts, next_attempt) VALUES(?1, ?2, 1, ?4) "
                          "ON CONFLICT(workplace, week) DO UPDATE SET attempts = attempts + 1, next_attempt = ?4 "
-                         "WHERE sent = 0 AND next_attempt <= ?3");
+                         "WHERE sent = 0 AND next_attempt <= ?3 RETURNING attempts");
         if (!q.ok()) return fail(error, "cannot prepare the e-mail claim");
         q.text(1, workplace);
         q.text(2, week.str());
         q.int64(3, now);
         q.int64(4, now + lease_s);
-        if (q.step() != SQLITE_DONE) return fail(error, "cannot claim the e-mail");
-        return sqlite3_changes(db_) == 1;
+        const int rc = q.step();
+        if (rc == SQLITE_DONE) return 0;  // sent or held
+        if (rc != SQLITE_ROW) return fail(error, "cannot claim the e-mail");
+        const int attempt = sqlite3_column_int(q.get(), 0);
+        return q.step() == SQLITE_DONE ? attempt : fail(error, "cannot claim the e-mail");
     }
 
-    bool finish_email(const std::string& workplace, IsoWeek week, bool sent, const std::string& failure_text,
-                      UnixSeconds next_attempt, std::string* error) override {
+    bool finish_email(const std::string& workplace, IsoWeek week, int attempt, bool sent,
+                      const std::string& failure_text, UnixSeconds next_attempt, std::string* error) override {
         std::lock_guard<std::mutex> lock(mutex_);
         Statement q(db_, "UPDATE email_sends SET sent = ?3, last_error = ?4, next_attempt = ?5 "
-                         "WHERE workplace = ?1 AND week = ?2");
+                         "WHERE workplace = ?1 AND week = ?2 AND sent = 0 AND attempts = ?6");
         if (!q.ok()) return fail(error, "cannot prepare the e-mail record");
         q.text(1, workplace);
         q.text(2, week.str());
         q.int64(3, sent ? 1 : 0);
         q.text(4, sent ? std::string() : failure_text);
         q.int64(5, next_attempt);
+        q.int64(6, attempt);
         if (q.step() != SQLITE_DONE) return fail(error, "cannot record the e-mail");
-        return true;
+        if (sqlite3_changes(db_) == 1) return true;
+        if (error) *error = kEmailClaimLost;
+        return false;
     }
 
     std::optional<EmailRecord> email_record(const std::string& workplace, IsoWeek week) override {
@@ -201,6 +207,7 @@ public:
     }
 
 private:
+    // Sets *error to what failed and SQLite's message; false (0) for returning.
     bool fail(std::string* error, const std::string& what) {
         if (error) *error = path_ + ": " + what + ": " + sqlite3_errmsg(db_);
         return false;

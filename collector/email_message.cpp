@@ -145,6 +145,7 @@ std::string encode_header_text(const std::string& text) {
         std::size_t end = std::min(text.size(), i + kBytesPerWord);
         // Back up to the start of a UTF-8 character (never split one).
         while (end < text.size() && end > i && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+        if (end == i) end = std::min(text.size(), i + kBytesPerWord);  // not UTF-8: split anywhere, but go on
         if (!out.empty()) out += "\r\n ";
         out += "=?UTF-8?B?" + base64(std::string_view(text).substr(i, end - i)) + "?=";
         i = end;
@@ -251,7 +252,7 @@ std::string build_email_message(const Summary& summary, const Mailbox& from, con
 
     const std::string domain = from.address.substr(from.address.rfind('@') + 1);
     // Base64 never holds '_' and '=' only at the end: "=_" cannot occur in a part.
-    const std::string boundary = "=_pulse_" + unique;
+    const std::string boundary = "=_pulse_" + unique.substr(0, 40);  // RFC 2046: at most 70 characters
 
     std::string m;
     m += from_header + "\r\n";

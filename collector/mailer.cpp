@@ -89,7 +89,8 @@ MailerStep run_due_emails(const CollectorConfig& config, CollectorStore& store, 
             continue;
         }
         std::string error;
-        if (!store.claim_email(workplace, due.week, now, kEmailLease_s, &error)) {
+        const int attempts = store.claim_email(workplace, due.week, now, kEmailLease_s, &error);
+        if (attempts == 0) {
             if (!error.empty()) {
                 next = now + kEmailStoreRetry_s;
                 log(what + " cannot be claimed in the ledger: " + error + "; next look " + format_iso_utc(next));
@@ -99,8 +100,6 @@ MailerStep run_due_emails(const CollectorConfig& config, CollectorStore& store, 
             step.next_check = std::min(step.next_check, next);
             continue;
         }
-        record = store.email_record(workplace, due.week);
-        const int attempts = record ? record->attempts : 1;
         if (attempts == 1) log_if_superseded(store, workplace, due.week, log);
 
         SendResult result;
@@ -110,7 +109,7 @@ MailerStep run_due_emails(const CollectorConfig& config, CollectorStore& store, 
         if (result.ok) {
             ++step.sent;
             log(what + " sent to " + recipients_text(recipients.size()));
-            if (!store.finish_email(workplace, due.week, true, "", now, &error)) {
+            if (!store.finish_email(workplace, due.week, attempts, true, "", now, &error)) {
                 log(what + " was sent, but the ledger could not record it (" + error + "); it may be sent again after " +
                     format_iso_utc(now + kEmailLease_s));
                 next = std::min(next, now + kEmailLease_s);
@@ -122,7 +121,7 @@ MailerStep run_due_emails(const CollectorConfig& config, CollectorStore& store, 
             next = std::min(next, retry_at);
             log(what + " attempt " + std::to_string(attempts) + " failed: " + reason + "; next try " +
                 format_iso_utc(retry_at));
-            if (!store.finish_email(workplace, due.week, false, reason, retry_at, &error)) {
+            if (!store.finish_email(workplace, due.week, attempts, false, reason, retry_at, &error)) {
                 log(what + " failure could not be recorded in the ledger (" + error + "); next try after " +
                     format_iso_utc(now + kEmailLease_s));
                 next = std::min(due.superseded_at, now + kEmailLease_s);  // the claim holds until then

@@ -232,12 +232,12 @@ struct CountsFail final : CollectorStore {
         return {};
     }
     std::int64_t answers_in_week(const std::string& w, IsoWeek week) override { return real.answers_in_week(w, week); }
-    bool claim_email(const std::string& w, IsoWeek week, UnixSeconds now, UnixSeconds lease, std::string* e) override {
+    int claim_email(const std::string& w, IsoWeek week, UnixSeconds now, UnixSeconds lease, std::string* e) override {
         return real.claim_email(w, week, now, lease, e);
     }
-    bool finish_email(const std::string& w, IsoWeek week, bool sent, const std::string& text, UnixSeconds next,
-                      std::string* e) override {
-        return real.finish_email(w, week, sent, text, next, e);
+    bool finish_email(const std::string& w, IsoWeek week, int attempt, bool sent, const std::string& text,
+                      UnixSeconds next, std::string* e) override {
+        return real.finish_email(w, week, attempt, sent, text, next, e);
     }
     std::optional<EmailRecord> email_record(const std::string& w, IsoWeek week) override {
         return real.email_record(w, week);
@@ -352,7 +352,7 @@ TEST_CASE("a restart while a send was claimed but never finished sends after the
     EmailWorld w;
     // An instance claimed the week and died before it could send or record anything.
     std::string error;
-    REQUIRE(w.store->claim_email("wp-a", kWeek, kDue, kEmailLease_s, &error));
+    REQUIRE(w.store->claim_email("wp-a", kWeek, kDue, kEmailLease_s, &error) == 1);
     CHECK(w.step(kDue + 60).sent == 0);
     CHECK(w.sink.message_count() == 0);
     CHECK(w.step(kDue + kEmailLease_s).sent == 1);
@@ -405,12 +405,13 @@ TEST_CASE("smtp auth logs in with the configured user and a wrong password never
         CHECK(good.log.text().find("correct-horse-7") == std::string::npos);
     }
     {
-        EmailWorld bad(keys, {"pulse", "correct-horse-7"}, password_file("wrong-battery-9"));
+        // The server repeats the password in its refusal: the sender must scrub it.
+        EmailWorld bad(keys, {"pulse", "correct-horse-7", true}, password_file("wrong-battery-9"));
         CHECK(bad.step(kDue).failed == 1);
         CHECK(bad.sink.message_count() == 0);
         CHECK(bad.sink.auth_failures() >= 1);
         CHECK_MESSAGE(bad.log.has("email: wp-a 2026-W48 attempt 1 failed: "), bad.log.text());
-        CHECK_MESSAGE(bad.log.has("535 5.7.8"), bad.log.text());
+        CHECK_MESSAGE(bad.log.has("535 5.7.8 Authentication credentials invalid for password "), bad.log.text());
         CHECK(bad.log.text().find("wrong-battery-9") == std::string::npos);
         CHECK(bad.store->email_record("wp-a", kWeek)->last_error.find("wrong-battery-9") == std::string::npos);
     }

@@ -135,7 +135,9 @@ TEST_CASE("a bad smtp_url names its line and what is wrong") {
                          "[email.recipients]\nwp-a = [\"leder@ishoj.dk\"]\n");
     };
     CHECK_ERROR(with_url("https://mail.ishoj.dk"), line, "must start with smtps://");
-    CHECK_ERROR(with_url("smtps://pulse:pw@mail.ishoj.dk"), line, "put them in username and password_file");
+    const CollectorConfigLoad with_password = with_url("smtps://pulse:s3cret@mail.ishoj.dk");
+    CHECK_ERROR(with_password, line, "put them in username and password_file");
+    CHECK(all(with_password.errors).find("s3cret") == std::string::npos);  // errors reach the log
     CHECK_ERROR(with_url("smtps://"), line, "has no host name");
     CHECK_ERROR(with_url("smtps://mail.ishoj.dk:99999"), line, "has port \"99999\"");
     CHECK_ERROR(with_url("smtps://mail.ishoj.dk/client.dk"), line, "has a path");

@@ -3,6 +3,7 @@
 // the summary page, withheld figures as "for få svar", CRLF everywhere, no
 // line over 998 octets, RFC 2047 for non-ASCII header text.
 #include "email_message.hpp"
+#include "mailer.hpp"  // unique_message_token
 #include "smtp_sink.hpp"  // base64_decode: an independent decoder
 
 #include <doctest/doctest.h>
@@ -215,6 +216,23 @@ TEST_CASE("every line ends in crlf and none is longer than 998 octets") {
     const Parsed p = parse(message);
     CHECK(p.headers.at("To") == "a.very.long.name.indeed@ishoj.dk, another.long.name@ishoj.dk," +
                                     std::string(" third.person.with.a.title@ishoj.dk, fourth@ishoj.dk, fifth.one@ishoj.dk"));
+}
+
+TEST_CASE("with the mailer's real unique tokens the MIME boundary keeps to 70 characters and differs per message") {
+    std::string previous;
+    for (int i = 0; i < 50; ++i) {
+        const std::string message = build_email_message(test_summary(), {"Pulse", "pulse@ishoj.dk"},
+                                                         {"leder@ishoj.dk"}, kNow, unique_message_token());
+        const std::string key = "boundary=\"";
+        const std::size_t at = message.find(key);
+        REQUIRE(at != std::string::npos);
+        const std::string boundary = message.substr(at + key.size(), message.find('"', at + key.size()) - at - key.size());
+        CHECK(boundary.size() <= 70);
+        CHECK(boundary.size() >= 40);
+        CHECK(message.find("\r\n--" + boundary + "--\r\n") != std::string::npos);
+        CHECK(boundary != previous);
+        previous = boundary;
+    }
 }
 
 TEST_CASE("non-ascii header text is rfc 2047 encoded in short words that split no character") {

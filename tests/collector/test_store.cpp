@@ -229,27 +229,45 @@ TEST_CASE("an e-mail is claimed by one caller at a time, retried after its wait,
     const UnixSeconds now = at("2026-11-30T06:00:00Z");
     std::string error;
     CHECK_FALSE(f.store->email_record("wp-a", week));
-    CHECK(f.store->claim_email("wp-a", week, now, 600, &error));
-    CHECK_FALSE(f.store->claim_email("wp-a", week, now + 599, 600, &error));  // held
-    CHECK(f.store->claim_email("wp-b", week, now, 600, &error));              // another workplace is its own
-    REQUIRE(f.store->finish_email("wp-a", week, false, "451 try again", now + 300, &error));
+    CHECK(f.store->claim_email("wp-a", week, now, 600, &error) == 1);
+    CHECK(f.store->claim_email("wp-a", week, now + 599, 600, &error) == 0);  // held
+    CHECK(f.store->claim_email("wp-b", week, now, 600, &error) == 1);        // another workplace is its own
+    REQUIRE(f.store->finish_email("wp-a", week, 1, false, "451 try again", now + 300, &error));
     std::optional<EmailRecord> r = f.store->email_record("wp-a", week);
     REQUIRE(r);
     CHECK_FALSE(r->sent);
     CHECK(r->attempts == 1);
     CHECK(r->next_attempt == now + 300);
     CHECK(r->last_error == "451 try again");
-    CHECK_FALSE(f.store->claim_email("wp-a", week, now + 299, 600, &error));  // waiting to retry
-    CHECK(f.store->claim_email("wp-a", week, now + 300, 600, &error));
-    REQUIRE(f.store->finish_email("wp-a", week, true, "", 0, &error));
+    CHECK(f.store->claim_email("wp-a", week, now + 299, 600, &error) == 0);  // waiting to retry
+    CHECK(f.store->claim_email("wp-a", week, now + 300, 600, &error) == 2);
+    REQUIRE(f.store->finish_email("wp-a", week, 2, true, "", 0, &error));
     r = f.store->email_record("wp-a", week);
     REQUIRE(r);
     CHECK(r->sent);
     CHECK(r->attempts == 2);
     CHECK(r->last_error.empty());
-    CHECK_FALSE(f.store->claim_email("wp-a", week, now + 99999, 600, &error));
+    CHECK(f.store->claim_email("wp-a", week, now + 99999, 600, &error) == 0);
     CHECK(error.empty());
-    CHECK(f.store->claim_email("wp-a", IsoWeek{2026, 49}, now, 600, &error));  // the next week is new
+    CHECK(f.store->claim_email("wp-a", IsoWeek{2026, 49}, now, 600, &error) == 1);  // the next week is new
+}
+
+TEST_CASE("a claim that outlived its lease and was taken over records nothing when it finishes late") {
+    Fixture f;
+    const IsoWeek week{2026, 48};
+    const UnixSeconds now = at("2026-11-30T06:00:00Z");
+    std::string error;
+    REQUIRE(f.store->claim_email("wp-a", week, now, 600, &error) == 1);        // instance A stalls ...
+    REQUIRE(f.store->claim_email("wp-a", week, now + 600, 600, &error) == 2);  // ... B takes over
+    REQUIRE(f.store->finish_email("wp-a", week, 2, true, "", now + 601, &error));
+    CHECK_FALSE(f.store->finish_email("wp-a", week, 1, false, "timeout", now + 700, &error));  // A, late
+    CHECK(error == kEmailClaimLost);
+    const std::optional<EmailRecord> r = f.store->email_record("wp-a", week);
+    REQUIRE(r);
+    CHECK(r->sent);
+    CHECK(r->last_error.empty());
+    CHECK(r->attempts == 2);
+    CHECK(f.store->claim_email("wp-a", week, now + 9999, 600, &error) == 0);
 }
 
 TEST_CASE("of two instances claiming the same e-mail from many threads at once exactly one wins") {
@@ -262,7 +280,7 @@ TEST_CASE("of two instances claiming the same e-mail from many threads at once e
         threads.emplace_back([&, t] {
             std::string error;
             CollectorStore& s = t % 2 ? *second : *f.store;
-            if (s.claim_email("wp-a", IsoWeek{2026, 48}, now, 600, &error)) ++wins;
+            if (s.claim_email("wp-a", IsoWeek{2026, 48}, now, 600, &error) > 0) ++wins;
             if (!error.empty()) ++errors;
         });
     }
@@ -282,4 +300,14 @@ TEST_CASE("a PostgreSQL server that cannot be reached is an error naming the URL
     CHECK_MESSAGE(error.find("postgresql://pulse@/pulse?host=/nonexistent-pulse-socket-dir") != std::string::npos, error);
     CHECK_MESSAGE(error.find("cannot connect") != std::string::npos, error);
     CHECK(error.find("s3cret") == std::string::npos);
+
+    // A password holding '@', and one given as a parameter beside sslpassword.
+    const std::unique_ptr<CollectorStore> other = open_collector_store(
+        "postgresql://pulse:pa@s3cret@/pulse?host=/nonexistent-pulse-socket-dir&sslpassword=x&password=q5ecret", &error);
+    CHECK_FALSE(other);
+    CHECK_MESSAGE(error.find("postgresql://pulse@/pulse?host=/nonexistent-pulse-socket-dir&sslpassword=x&password=…") !=
+                      std::string::npos,
+                  error);
+    CHECK(error.find("s3cret") == std::string::npos);
+    CHECK(error.find("q5ecret") == std::string::npos);
 }

@@ -80,8 +80,8 @@ public:
         return rows;
     }
     std::int64_t answers_in_week(const std::string&, IsoWeek) override { return 0; }
-    bool claim_email(const std::string&, IsoWeek, UnixSeconds, UnixSeconds, std::string*) override { return false; }
-    bool finish_email(const std::string&, IsoWeek, bool, const std::string&, UnixSeconds, std::string*) override {
+    int claim_email(const std::string&, IsoWeek, UnixSeconds, UnixSeconds, std::string*) override { return 0; }
+    bool finish_email(const std::string&, IsoWeek, int, bool, const std::string&, UnixSeconds, std::string*) override {
         return false;
     }
     std::optional<EmailRecord> email_record(const std::string&, IsoWeek) override { return std::nullopt; }

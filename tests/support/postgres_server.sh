@@ -6,8 +6,11 @@
 # in that folder (no port to collide on) and is deleted by `stop`.
 #   postgres_server.sh start STATE_DIR   writes STATE_DIR/url (a postgresql:// URL)
 #   postgres_server.sh stop STATE_DIR    stops the server and deletes its folder
+#                                        (its log is kept as STATE_DIR/server.log)
 # As root the server runs as Debian's `postgres` user (initdb refuses root).
 set -euo pipefail
+# The server is named by the URL written below, never by the caller's PG* variables.
+unset PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER PGOPTIONS PGSERVICE
 command=${1:?start or stop}
 state=${2:?state folder}
 
@@ -23,6 +26,8 @@ stop() {
   if [ -d "$dir/data" ]; then
     "${as_server[@]}" "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
+  # The server's log stays beside the state for a failed test to be read.
+  cp "$dir/server.log" "$state/server.log" 2>/dev/null || true
   rm -rf "$dir" "$state/dir" "$state/url"
 }
 

@@ -84,6 +84,7 @@ struct SmtpSink::Impl {
     std::deque<std::string> faults;  // per transaction: a reply to refuse DATA with, or "" = drop
     int failed = 0;
     int auth_failed = 0;
+    std::string tried_password;  // the last AUTH's password (the sink serves one connection at a time)
 
     // [SECTION] One connection
 
@@ -127,6 +128,7 @@ struct SmtpSink::Impl {
     }
 
     bool check_credentials(const std::string& user, const std::string& password) {
+        tried_password = password;
         if (user == options.user && password == options.password) return true;
         std::lock_guard<std::mutex> lock(mutex);
         ++auth_failed;
@@ -186,7 +188,9 @@ struct SmtpSink::Impl {
                     authed = good;
                     if (good) user = name;
                     reply = good ? "235 2.7.0 Authentication successful\r\n"
-                                 : "535 5.7.8 Authentication credentials invalid\r\n";
+                                 : "535 5.7.8 Authentication credentials invalid" +
+                                       (options.echo_password ? " for password " + tried_password : std::string()) +
+                                       "\r\n";
                 }
             } else if (verb == "MAIL") {
                 if (!authed) {

@@ -23,6 +23,7 @@ struct SinkMessage {
 struct SmtpSinkOptions {
     std::string user;      // when set, AUTH is advertised and required before MAIL FROM
     std::string password;  // with user: the only password accepted
+    bool echo_password = false;  // a refused login's 535 repeats the password tried (a careless server)
 };
 
 class SmtpSink {

@@ -25,7 +25,8 @@ inline std::string test_postgres_url() {
     std::ifstream in(file);
     std::string url;
     std::getline(in, url);
-    REQUIRE_MESSAGE(!url.empty(), "PULSE_TEST_POSTGRES_URL_FILE=" << file << " holds no URL: did postgres_start run?");
+    REQUIRE_MESSAGE(url.rfind("postgresql://", 0) == 0,
+                    "PULSE_TEST_POSTGRES_URL_FILE=" << file << " holds no postgresql:// URL: did postgres_start run?");
     return url;
 }
 
