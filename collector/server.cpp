@@ -147,11 +147,8 @@ void CollectorServer::routes() {
         const StoreResult stored = store_.store_batch(checked.batch->workplace, terminal.id, checked.batch->answers);
         switch (stored.kind) {
             case StoreResult::Kind::stored:
-                if (log_) {
-                    log_("POST /v1/batches: terminal " + terminal.id + ": batch " + checked.batch->batch_id +
-                         ": accepted " + std::to_string(stored.accepted) + ", duplicates " +
-                         std::to_string(stored.duplicates));
-                }
+                // Not logged: the log's timestamp would keep when each batch
+                // arrived, finer than the answer hours the store keeps.
                 res.status = 200;
                 res.set_content(json{{"accepted", stored.accepted}, {"duplicates", stored.duplicates}}.dump(),
                                 "application/json");
@@ -192,8 +189,14 @@ void CollectorServer::routes() {
         const std::string lang = req.has_param("lang") ? req.get_param_value("lang") : "da";
         if (lang != "da" && lang != "en") return send_error(res, 400, "lang: \"" + lang + "\" is not da or en");
 
-        const Summary s = build_summary(workplace, *week, config_.banks.front(), store_.counts(workplace, *week, 4),
-                                        config_.min_answers, lang);
+        std::string error;
+        const std::vector<AnswerCount> counts = store_.counts(workplace, *week, 4, &error);
+        if (!error.empty()) {
+            if (log_) log_("GET summary of " + workplace + ": 503 " + error);
+            res.set_header("Retry-After", "30");
+            return send_error(res, 503, "storage unavailable; retry later");
+        }
+        const Summary s = build_summary(workplace, *week, config_.banks.front(), counts, config_.min_answers, lang);
         res.set_header("Cache-Control", "no-store");
         if (format == "csv") {
             res.set_content(summary_csv(s), "text/csv; charset=utf-8");
@@ -220,8 +223,14 @@ void CollectorServer::routes() {
         // count and the same threshold, so the two can never be subtracted.
         json list = json::array();
         for (const std::string& w : config_.workplaces()) {
-            const Summary s = build_summary(w, *week, config_.banks.front(), store_.counts(w, *week, 0),
-                                            config_.min_answers, "da");
+            std::string error;
+            const std::vector<AnswerCount> counts = store_.counts(w, *week, 0, &error);
+            if (!error.empty()) {
+                if (log_) log_("GET /v1/admin/overview: 503 " + error);
+                res.set_header("Retry-After", "30");
+                return send_error(res, 503, "storage unavailable; retry later");
+            }
+            const Summary s = build_summary(w, *week, config_.banks.front(), counts, config_.min_answers, "da");
             if (s.answers_withheld) {
                 list.push_back({{"workplace", w}, {"withheld", true}});
             } else {

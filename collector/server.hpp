@@ -20,8 +20,9 @@ class Server;
 
 namespace pulse {
 
-// One line per request for the operator's log: route, who (terminal id or
-// "unknown token"), status, counts. Never a token, never an answer.
+// One line per refused or failed request for the operator's log: route, who
+// (terminal id or "unknown token"), status, reason. Never a token, never an
+// answer, and nothing for an accepted upload (its time would be logged).
 using ServerLog = std::function<void(const std::string& line)>;
 
 // Current UTC time; injected so tests can place "now" anywhere.

@@ -247,6 +247,19 @@ TEST_CASE("the admin overview lists every workplace with its week's answers unde
     CHECK_FALSE(before["workplaces"][0].contains("answers_in_week"));
 }
 
+TEST_CASE("an accepted upload leaves no log line, a refused one says why without the token") {
+    Collector c;
+    CHECK(ack(c.post(wire_batch(3))) == json{{"accepted", 3}, {"duplicates", 0}});
+    CHECK(ack(c.post(wire_batch(3))) == json{{"accepted", 0}, {"duplicates", 3}});
+    CHECK(c.log.empty());
+    json bad = wire_batch(1, 100);
+    bad["answers"][0]["value"] = 9;
+    CHECK_STATUS(c.post(bad), 400, "value");
+    REQUIRE(c.log.size() == 1);
+    CHECK(c.log[0].find("POST /v1/batches: terminal term-a: 400 ") == 0);
+    CHECK(c.log[0].find(kTerminalToken) == std::string::npos);
+}
+
 TEST_CASE("an unknown route is a 404 with a JSON error") {
     Collector c;
     CHECK_STATUS(c.get("/v2/nothing", kAdminToken), 404, "no such route");
@@ -300,3 +313,42 @@ TEST_CASE("the kiosk's own uploader stores every answer on the collector exactly
 }
 
 TEST_SUITE_END();
+
+namespace {
+
+// A store whose reads fail (a database gone away): summaries must say so.
+struct UnreadableStore final : CollectorStore {
+    StoreResult store_batch(const std::string&, const std::string&, const std::vector<Answer>&) override { return {}; }
+    std::vector<AnswerCount> counts(const std::string&, IsoWeek, int, std::string* error) override {
+        if (error) *error = "collector.sqlite3: cannot read the counts: disk I/O error";
+        return {};
+    }
+    std::int64_t answers_in_week(const std::string&, IsoWeek) override { return -1; }
+    int claim_email(const std::string&, IsoWeek, UnixSeconds, UnixSeconds, std::string*) override { return 0; }
+    bool finish_email(const std::string&, IsoWeek, int, bool, const std::string&, UnixSeconds, std::string*) override {
+        return false;
+    }
+    std::optional<EmailRecord> email_record(const std::string&, IsoWeek) override { return std::nullopt; }
+};
+
+}  // namespace
+
+TEST_CASE("a summary or overview whose answers cannot be read is a 503, never an empty week") {
+    const CollectorConfig config = test_collector_config();
+    UnreadableStore store;
+    std::vector<std::string> log;
+    CollectorServer server(config, store, [] { return kNow; }, [&](const std::string& line) { log.push_back(line); });
+    std::string error;
+    REQUIRE_MESSAGE(server.start("127.0.0.1", 0, &error), error);
+    httplib::Client client("127.0.0.1", server.port());
+    for (const char* path : {"/v1/workplaces/wp-a/summary", "/v1/workplaces/wp-a/summary.html",
+                             "/v1/workplaces/wp-a/summary.csv", "/v1/admin/overview"}) {
+        CAPTURE(path);
+        const httplib::Result r = client.Get(path, {{"Authorization", "Bearer " + kAdminToken}});
+        CHECK_STATUS(r, 503, "storage unavailable");
+        CHECK(r->get_header_value("Retry-After") == "30");
+    }
+    REQUIRE(log.size() == 4);
+    CHECK(log[0].find("disk I/O error") != std::string::npos);
+    server.stop();
+}
