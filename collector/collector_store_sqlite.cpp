@@ -23,7 +23,10 @@ constexpr const char* kSchema =
     " lang TEXT NOT NULL,"
     " hour INTEGER NOT NULL"
     ") WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS answers_by_workplace_hour ON answers(workplace, hour);"
+    // The summary's index covers its query (question and value in the index:
+    // no lookups into the table). It replaced answers_by_workplace_hour.
+    "CREATE INDEX IF NOT EXISTS answers_by_workplace_hour_question_value ON answers(workplace, hour, question, value);"
+    "DROP INDEX IF EXISTS answers_by_workplace_hour;"
     "CREATE TABLE IF NOT EXISTS email_sends("
     " workplace TEXT NOT NULL,"
     " week TEXT NOT NULL,"

@@ -6,7 +6,7 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <set>
+#include <unordered_set>
 
 namespace pulse {
 namespace {
@@ -29,11 +29,15 @@ std::string shown(const json& value) {
 const std::vector<std::string> kBatchFields = {"schema", "terminal", "workplace", "batch", "bank", "answers"};
 const std::vector<std::string> kAnswerFields = {"id", "question", "value", "lang", "hour"};
 
-// "" when object has exactly fields; else what is missing or extra, prefixed by where.
+// "" when object has exactly fields; else what is missing or extra, prefixed
+// by where: the first missing field in `fields` order, else the extra key
+// that sorts first (object keys are unique, so "all present and the same
+// count" means "exactly these").
 std::string field_problem(const json& object, const std::vector<std::string>& fields, const std::string& where) {
     for (const std::string& f : fields) {
         if (!object.contains(f)) return where + f + ": missing";
     }
+    if (object.size() == fields.size()) return "";
     for (const auto& item : object.items()) {
         if (std::find(fields.begin(), fields.end(), item.key()) == fields.end()) {
             return where + item.key() + ": not a field of protocol v1";
@@ -42,12 +46,32 @@ std::string field_problem(const json& object, const std::vector<std::string>& fi
     return "";
 }
 
-// The hour of "YYYY-MM-DDTHH:00:00Z" exactly, or nullopt.
-std::optional<UnixSeconds> parse_hour(const std::string& text) {
-    if (text.size() != 20 || text.compare(13, 7, ":00:00Z") != 0) return std::nullopt;
-    const std::optional<UnixSeconds> t = parse_iso8601(text);
-    if (!t || format_iso_utc(*t) != text) return std::nullopt;  // rejects 2026-02-30 and the like
-    return t;
+// The value of text[pos, pos + digits) as decimal digits, or -1.
+int digits_at(std::string_view text, std::size_t pos, std::size_t digits) {
+    int value = 0;
+    for (std::size_t i = pos; i < pos + digits; ++i) {
+        if (text[i] < '0' || text[i] > '9') return -1;
+        value = value * 10 + (text[i] - '0');
+    }
+    return value;
+}
+
+// The hour of "YYYY-MM-DDTHH:00:00Z" exactly (a real date, hour 00–23), or
+// nullopt. Read in place: this runs once per answer, 500 times a batch.
+std::optional<UnixSeconds> parse_hour(std::string_view text) {
+    if (text.size() != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
+        text.substr(13) != ":00:00Z") {
+        return std::nullopt;
+    }
+    const int year = digits_at(text, 0, 4), month = digits_at(text, 5, 2), day = digits_at(text, 8, 2),
+              hour = digits_at(text, 11, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return std::nullopt;
+    const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+    int y = 0;
+    unsigned m = 0, d = 0;
+    civil_from_days(days, y, m, d);
+    if (y != year || m != static_cast<unsigned>(month) || d != static_cast<unsigned>(day)) return std::nullopt;  // 2026-02-30
+    return days * 86400 + hour * 3600;
 }
 
 }  // namespace
@@ -166,52 +190,61 @@ IngestResult validate_batch(std::string_view body, const std::string& content_en
     batch.batch_id = batch_id;
     batch.workplace = terminal.workplace;
     batch.answers.reserve(list.size());
-    std::set<std::string> ids;
+    std::unordered_set<std::string_view> ids;  // views into doc, which outlives the set
+    ids.reserve(list.size());
     for (std::size_t i = 0; i < list.size(); ++i) {
-        const std::string where = "answers[" + std::to_string(i) + "].";
         const json& a = list[i];
         if (!a.is_object()) return reject(400, "answers[" + std::to_string(i) + "]: must be an object, not " + shown(a));
-        if (std::string p = field_problem(a, kAnswerFields, where); !p.empty()) return reject(400, p);
+        if (a.size() != kAnswerFields.size() || !std::all_of(kAnswerFields.begin(), kAnswerFields.end(),
+                                                             [&](const std::string& f) { return a.contains(f); })) {
+            return reject(400, field_problem(a, kAnswerFields, "answers[" + std::to_string(i) + "]."));
+        }
+        const auto where = [i] { return "answers[" + std::to_string(i) + "]."; };
+        const json& id = a["id"];
+        const json& question = a["question"];
+        const json& value = a["value"];
+        const json& lang = a["lang"];
+        const json& hour_text = a["hour"];
         Answer answer;
 
-        if (!a["id"].is_string() || !is_uuid(a["id"].get<std::string>())) {
-            return reject(400, where + "id: " + shown(a["id"]) + " is not a UUID");
+        if (!id.is_string() || !is_uuid(id.get_ref<const std::string&>())) {
+            return reject(400, where() + "id: " + shown(id) + " is not a UUID");
         }
-        answer.id = a["id"].get<std::string>();
-        if (!ids.insert(answer.id).second) {
-            return reject(400, where + "id: \"" + answer.id + "\" appears twice in this batch");
+        const std::string& id_text = id.get_ref<const std::string&>();
+        if (!ids.insert(id_text).second) {
+            return reject(400, where() + "id: \"" + id_text + "\" appears twice in this batch");
         }
+        answer.id = id_text;
 
-        if (!a["question"].is_string() || !bank->find_question(a["question"].get<std::string>())) {
-            return reject(400, where + "question: " + shown(a["question"]) + " is not a question of bank \"" +
+        if (!question.is_string() || !bank->find_question(question.get_ref<const std::string&>())) {
+            return reject(400, where() + "question: " + shown(question) + " is not a question of bank \"" +
                                    bank->version + "\"");
         }
-        answer.question = a["question"].get<std::string>();
+        answer.question = question.get_ref<const std::string&>();
 
-        const json& value = a["value"];
         if (!value.is_null()) {
             if (!value.is_number_integer() || value.get<std::int64_t>() < 1 || value.get<std::int64_t>() > 5) {
-                return reject(400, where + "value: " + shown(value) + " is not 1–5 or null");
+                return reject(400, where() + "value: " + shown(value) + " is not 1–5 or null");
             }
             answer.value = value.get<int>();
         }
 
-        if (!a["lang"].is_string() || (a["lang"] != "da" && a["lang"] != "en")) {
-            return reject(400, where + "lang: " + shown(a["lang"]) + " is not \"da\" or \"en\"");
+        if (!lang.is_string() || (lang.get_ref<const std::string&>() != "da" && lang.get_ref<const std::string&>() != "en")) {
+            return reject(400, where() + "lang: " + shown(lang) + " is not \"da\" or \"en\"");
         }
-        answer.lang = a["lang"].get<std::string>();
+        answer.lang = lang.get_ref<const std::string&>();
 
         const std::optional<UnixSeconds> hour =
-            a["hour"].is_string() ? parse_hour(a["hour"].get<std::string>()) : std::nullopt;
+            hour_text.is_string() ? parse_hour(hour_text.get_ref<const std::string&>()) : std::nullopt;
         if (!hour) {
-            return reject(400, where + "hour: " + shown(a["hour"]) + " is not a UTC hour \"YYYY-MM-DDTHH:00:00Z\"");
+            return reject(400, where() + "hour: " + shown(hour_text) + " is not a UTC hour \"YYYY-MM-DDTHH:00:00Z\"");
         }
         if (*hour > latest) {
-            return reject(400, where + "hour: " + shown(a["hour"]) + " is in the future (server time " +
+            return reject(400, where() + "hour: " + shown(hour_text) + " is in the future (server time " +
                                    format_iso_utc(now) + "); check the terminal's clock");
         }
         if (*hour < oldest) {
-            return reject(400, where + "hour: " + shown(a["hour"]) + " is older than " +
+            return reject(400, where() + "hour: " + shown(hour_text) + " is older than " +
                                    std::to_string(config.max_age_days) + " days ([storage] max_age_days)");
         }
         answer.hour = *hour;

@@ -8,6 +8,7 @@
 #include "rng.hpp"
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <atomic>
@@ -310,4 +311,35 @@ TEST_CASE("a PostgreSQL server that cannot be reached is an error naming the URL
                   error);
     CHECK(error.find("s3cret") == std::string::npos);
     CHECK(error.find("q5ecret") == std::string::npos);
+}
+
+TEST_CASE("a SQLite database made with the first summary index gets the covering one, and the summary query uses it") {
+    const std::filesystem::path file = temp_folder() / "old.sqlite3";
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db,
+                         "CREATE TABLE answers(id TEXT PRIMARY KEY, workplace TEXT NOT NULL, question TEXT NOT NULL,"
+                         " value INTEGER NULL CHECK(value BETWEEN 1 AND 5), lang TEXT NOT NULL, hour INTEGER NOT NULL)"
+                         " WITHOUT ROWID;"
+                         "CREATE INDEX answers_by_workplace_hour ON answers(workplace, hour);",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    std::string error;
+    REQUIRE_MESSAGE(open_collector_store(file.string(), &error), error);
+    CHECK(query_int(file.string(), "SELECT COUNT(*) FROM sqlite_master WHERE name = 'answers_by_workplace_hour'") == 0);
+    CHECK(query_int(file.string(), "SELECT COUNT(*) FROM sqlite_master WHERE name = "
+                                   "'answers_by_workplace_hour_question_value'") == 1);
+
+    // The plan of counts()'s query reads the index alone.
+    REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* plan = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db,
+                               "EXPLAIN QUERY PLAN SELECT question, value, hour, COUNT(*) FROM answers "
+                               "WHERE workplace = 'a' AND hour >= 1 AND hour < 2 GROUP BY question, value, hour",
+                               -1, &plan, nullptr) == SQLITE_OK);
+    std::string steps;
+    while (sqlite3_step(plan) == SQLITE_ROW) steps += reinterpret_cast<const char*>(sqlite3_column_text(plan, 3)) + std::string("\n");
+    sqlite3_finalize(plan);
+    sqlite3_close(db);
+    CHECK_MESSAGE(steps.find("USING COVERING INDEX answers_by_workplace_hour_question_value") != std::string::npos, steps);
 }

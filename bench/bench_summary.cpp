@@ -1,0 +1,362 @@
+// bench_summary.cpp — the collector's summary target: one workplace-week's
+// summary (store.counts + build_summary + summary_json; and with
+// summary_html) in a SQLite database of 10 000 000 answers, cold and warm.
+//   bench_summary QUESTIONS_TOML CACHE_DIR [ANSWERS] [QUERIES]
+// The database is generated once into CACHE_DIR (a real disk) and reused
+// while its parameters and the store's schema are unchanged. Prints
+// "summary_db …" and, as "label n=N p50_ms=… p90_ms=… p99_ms=… max_ms=…",
+// summary_cold, summary_open_cold (opening the store), summary_first,
+// summary_counts, summary_json, summary_html; then "summary_scanned …"
+// (answers counted per query). Exits 1 on an error.
+#include "bench_stats.hpp"
+
+#include "collector_store.hpp"
+#include "question_bank.hpp"
+#include "rng.hpp"
+#include "summary.hpp"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+// The database's shape; a change of any of these makes a new file.
+constexpr int kWorkplaces = 100;           // "wp-000".."wp-099", sizes 0.2..1.8 times the mean
+constexpr int kWeeks = 100;                // Copenhagen weeks ending with kLastWeek
+constexpr pulse::IsoWeek kLastWeek{2026, 48};
+constexpr std::uint64_t kSeed = 20261127;
+constexpr int kMinAnswers = 5;
+constexpr int kColdRuns = 10;              // opens with the file dropped from the OS cache
+constexpr std::size_t kRowsPerTransaction = 1000000;
+
+// Wall-clock milliseconds since start.
+double ms_since(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// Runs sql on db; false (and the error on stderr) when it fails.
+bool exec(sqlite3* db, const std::string& sql) {
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) std::fprintf(stderr, "bench_summary: %s: %s\n", sql.substr(0, 60).c_str(), message);
+    sqlite3_free(message);
+    return rc == SQLITE_OK;
+}
+
+// The schema of a SQLite file as sqlite_master lists it (type, name, table,
+// SQL; sorted), "" if it cannot be read.
+std::string schema_of(const fs::path& file) {
+    sqlite3* db = nullptr;
+    std::string out;
+    if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, IFNULL(sql, '') FROM sqlite_master ORDER BY name", -1,
+                               &st, nullptr) == SQLITE_OK) {
+            while (sqlite3_step(st) == SQLITE_ROW) {
+                for (int i = 0; i < 4; ++i) out += std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, i))) + "|";
+                out += "\n";
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return out;
+}
+
+// The schema open_collector_store creates today (in a scratch file).
+std::string current_schema(const fs::path& dir) {
+    const fs::path probe = dir / "schema-probe.sqlite3";
+    for (const char* s : {"", "-wal", "-shm"}) fs::remove(probe.string() + s);
+    std::string error;
+    if (!pulse::open_collector_store(probe.string(), &error)) {
+        std::fprintf(stderr, "bench_summary: %s\n", error.c_str());
+        return "";
+    }
+    std::string schema = schema_of(probe);
+    for (const char* s : {"", "-wal", "-shm"}) fs::remove(probe.string() + s);
+    return schema;
+}
+
+// The Copenhagen start of week kLastWeek - k, for k = 0..kWeeks-1 (index k).
+std::vector<pulse::UnixSeconds> week_starts() {
+    std::vector<pulse::UnixSeconds> starts;
+    pulse::IsoWeek w = kLastWeek;
+    for (int k = 0; k < kWeeks; ++k, w = pulse::previous_week(w)) starts.push_back(pulse::copenhagen_week_start(w));
+    return starts;
+}
+
+// "wp-007" for i = 7.
+std::string workplace_name(int i) {
+    char name[16];
+    std::snprintf(name, sizeof name, "wp-%03d", i);
+    return name;
+}
+
+// Writes `answers` answers to file through the store's own schema: opened by
+// open_collector_store, then, for speed, its indexes dropped, the rows
+// inserted in primary-key order (random v4 UUIDs, sorted) with a prepared
+// statement in transactions of 1 000 000 rows (synchronous=OFF, 256 MiB
+// cache), the indexes created again from their own SQL, the WAL truncated.
+// Shape: workplace i gets a share proportional to 0.2 + 1.6·i/99; weeks
+// uniform over the kWeeks weeks; Monday–Friday 95 %, weekend 5 %; local hours
+// 07–16; the bank's active questions uniformly; "ved ikke" 10 %, values
+// skewed to agreement (1: 5 %, 2: 10 %, 3: 20 %, 4: 30 %, 5: 25 %); Danish 85 %.
+bool generate(const fs::path& file, std::size_t answers, const pulse::QuestionBank& bank) {
+    for (const char* s : {"", "-wal", "-shm"}) fs::remove(file.string() + s);
+    std::string error;
+    if (!pulse::open_collector_store(file.string(), &error)) {
+        std::fprintf(stderr, "bench_summary: %s\n", error.c_str());
+        return false;
+    }
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) return false;
+    std::vector<std::string> index_sql;
+    {
+        sqlite3_stmt* st = nullptr;
+        sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'answers' AND sql "
+                               "IS NOT NULL", -1, &st, nullptr);
+        while (sqlite3_step(st) == SQLITE_ROW) index_sql.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+        sqlite3_finalize(st);
+    }
+    bool ok = exec(db, "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144");
+    {
+        sqlite3_stmt* st = nullptr;
+        sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'answers' AND sql "
+                               "IS NOT NULL", -1, &st, nullptr);
+        std::vector<std::string> names;
+        while (sqlite3_step(st) == SQLITE_ROW) names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+        sqlite3_finalize(st);
+        for (const std::string& n : names) ok = ok && exec(db, "DROP INDEX " + n);
+    }
+
+    pulse::Rng rng(kSeed);
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> ids(answers);
+    for (auto& id : ids) {
+        id.first = (rng() & 0xffffffffffff0fffULL) | 0x4000ULL;                 // version 4
+        id.second = (rng() & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;   // variant 10
+    }
+    std::sort(ids.begin(), ids.end());  // hex text sorts like the numbers: inserts append to the b-tree
+
+    const std::vector<pulse::UnixSeconds> starts = week_starts();
+    std::vector<double> weights;
+    for (int i = 0; i < kWorkplaces; ++i) weights.push_back(0.2 + 1.6 * i / (kWorkplaces - 1));
+    std::discrete_distribution<int> workplace_of(weights.begin(), weights.end());
+    std::discrete_distribution<int> day_of({19, 19, 19, 19, 19, 2.5, 2.5});
+    std::discrete_distribution<int> value_of({10, 5, 10, 20, 30, 25});  // 0 = ved ikke
+    std::vector<std::string> workplaces;
+    for (int i = 0; i < kWorkplaces; ++i) workplaces.push_back(workplace_name(i));
+    const std::vector<const pulse::Question*> questions = bank.active_questions();
+
+    sqlite3_stmt* insert = nullptr;
+    ok = ok && sqlite3_prepare_v2(db, "INSERT INTO answers(id, workplace, question, value, lang, hour) "
+                                      "VALUES(?1, ?2, ?3, ?4, ?5, ?6)", -1, &insert, nullptr) == SQLITE_OK;
+    ok = ok && exec(db, "BEGIN");
+    for (std::size_t i = 0; ok && i < answers; ++i) {
+        char id[37];
+        const auto [hi, lo] = ids[i];
+        std::snprintf(id, sizeof id, "%08llx-%04llx-%04llx-%04llx-%012llx", static_cast<unsigned long long>(hi >> 32),
+                      static_cast<unsigned long long>((hi >> 16) & 0xffff), static_cast<unsigned long long>(hi & 0xffff),
+                      static_cast<unsigned long long>(lo >> 48), static_cast<unsigned long long>(lo & 0xffffffffffffULL));
+        const std::string& workplace = workplaces[static_cast<std::size_t>(workplace_of(rng))];
+        const pulse::UnixSeconds hour = starts[rng() % kWeeks] + day_of(rng) * 86400 +
+                                        static_cast<pulse::UnixSeconds>(7 + rng() % 10) * 3600;
+        const std::string& question = questions[rng() % questions.size()]->id;
+        const int value = value_of(rng);
+        sqlite3_bind_text(insert, 1, id, 36, SQLITE_STATIC);
+        sqlite3_bind_text(insert, 2, workplace.data(), static_cast<int>(workplace.size()), SQLITE_STATIC);
+        sqlite3_bind_text(insert, 3, question.data(), static_cast<int>(question.size()), SQLITE_STATIC);
+        if (value == 0) sqlite3_bind_null(insert, 4); else sqlite3_bind_int(insert, 4, value);
+        sqlite3_bind_text(insert, 5, rng() % 100 < 85 ? "da" : "en", 2, SQLITE_STATIC);
+        sqlite3_bind_int64(insert, 6, hour);
+        ok = sqlite3_step(insert) == SQLITE_DONE;
+        sqlite3_reset(insert);
+        if (ok && (i + 1) % kRowsPerTransaction == 0) {
+            ok = exec(db, "COMMIT; BEGIN");
+            std::fprintf(stderr, "bench_summary: %zu of %zu rows\n", i + 1, answers);
+        }
+    }
+    ok = ok && exec(db, "COMMIT");
+    if (!ok) std::fprintf(stderr, "bench_summary: generating %s: %s\n", file.c_str(), sqlite3_errmsg(db));
+    sqlite3_finalize(insert);
+    ids.clear();
+    ids.shrink_to_fit();
+    for (const std::string& sql : index_sql) ok = ok && exec(db, sql);
+    ok = ok && exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+    sqlite3_close(db);
+    return ok;
+}
+
+// Drops file's pages from the OS page cache (after writing back any dirty
+// ones), so the next read comes from the disk.
+void drop_from_os_cache(const fs::path& file) {
+    for (const char* s : {"", "-wal"}) {
+        const int fd = ::open((file.string() + s).c_str(), O_RDONLY);
+        if (fd < 0) continue;
+        fdatasync(fd);
+        posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+        ::close(fd);
+    }
+}
+
+// Reads the whole file once, so its pages are in the OS cache.
+void load_into_os_cache(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::vector<char> buffer(1 << 20);
+    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+    }
+}
+
+// One query's timings, in ms.
+struct Timing {
+    double counts = 0, build = 0, json = 0, html = 0;
+    std::int64_t answers_read = 0;  // sum of the counts: answers in the five weeks
+};
+
+// The summary path for (workplace, week): counts of that week and the four
+// before it, the summary (anonymity applied), JSON, and HTML separately.
+Timing summarise(pulse::CollectorStore& store, const pulse::QuestionBank& bank, const std::string& workplace,
+                 pulse::IsoWeek week) {
+    Timing t;
+    Clock::time_point start = Clock::now();
+    const std::vector<pulse::AnswerCount> counts = store.counts(workplace, week, 4);
+    t.counts = ms_since(start);
+    start = Clock::now();
+    const pulse::Summary summary = pulse::build_summary(workplace, week, bank, counts, kMinAnswers, "da");
+    t.build = ms_since(start);
+    start = Clock::now();
+    const std::string json = pulse::summary_json(summary);
+    t.json = ms_since(start);
+    start = Clock::now();
+    const std::string html = pulse::summary_html(summary);
+    t.html = ms_since(start);
+    for (const pulse::AnswerCount& c : counts) t.answers_read += c.n;
+    if (json.empty() || html.empty()) {
+        std::fprintf(stderr, "bench_summary: empty summary for %s %s\n", workplace.c_str(), week.str().c_str());
+        std::exit(1);
+    }
+    return t;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace pulse;
+    if (argc < 3 || argc > 5) {
+        std::fprintf(stderr, "usage: %s QUESTIONS_TOML CACHE_DIR [ANSWERS] [QUERIES]\n", argv[0]);
+        return 2;
+    }
+    const fs::path dir = argv[2];
+    const std::size_t answers = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 10000000;
+    const std::size_t queries = argc > 4 ? std::strtoul(argv[4], nullptr, 10) : 300;
+    BankLoad load = load_question_bank(argv[1]);
+    if (!load.bank) {
+        for (const Diagnostic& d : load.errors) std::fprintf(stderr, "bench_summary: %s\n", d.str().c_str());
+        return 1;
+    }
+    const QuestionBank& bank = *load.bank;
+    fs::create_directories(dir);
+
+    // 1. The database: reused when the same parameters made it and its
+    // schema is what open_collector_store creates today.
+    std::ostringstream name;
+    name << "summary-" << answers << "-" << kWorkplaces << "x" << kWeeks << "-" << kLastWeek.str() << "-" << kSeed
+         << "-" << bank.version;
+    const fs::path db = dir / (name.str() + ".sqlite3");
+    const std::string schema = current_schema(dir);
+    if (schema.empty()) return 1;
+    bool cached = fs::exists(db) && schema_of(db) == schema;
+    double generate_s = 0;
+    if (!cached) {
+        std::fprintf(stderr, "bench_summary: generating %s (%zu answers; takes minutes)\n", db.c_str(), answers);
+        const Clock::time_point start = Clock::now();
+        const fs::path partial = dir / (name.str() + ".partial");
+        if (!generate(partial, answers, bank)) return 1;
+        for (const char* s : {"-wal", "-shm"}) fs::remove(partial.string() + s);
+        fs::rename(partial, db);
+        generate_s = ms_since(start) / 1000;
+        if (schema_of(db) != schema) {
+            std::fprintf(stderr, "bench_summary: the generated schema differs from the store's\n");
+            return 1;
+        }
+    }
+    std::printf("summary_db answers=%zu workplaces=%d weeks=%d cached=%s generate_s=%.1f file_mib=%.0f\n", answers,
+                kWorkplaces, kWeeks, cached ? "yes" : "no", generate_s,
+                static_cast<double>(fs::file_size(db)) / 1048576.0);
+    std::fflush(stdout);
+
+    // 2. The workplace-weeks asked, all different: each has four weeks of
+    // data before it (for change and trend).
+    Rng rng(7);
+    const std::vector<UnixSeconds> starts = week_starts();
+    std::set<std::pair<int, int>> seen;
+    std::vector<std::pair<std::string, IsoWeek>> asked;
+    const std::size_t wanted = std::min<std::size_t>(queries + 2 * kColdRuns, kWorkplaces * (kWeeks - 4));
+    while (asked.size() < wanted) {
+        const int w = static_cast<int>(rng() % kWorkplaces);
+        const int k = static_cast<int>(rng() % (kWeeks - 4));
+        if (!seen.insert({w, k}).second) continue;
+        asked.emplace_back(workplace_name(w), copenhagen_iso_week(starts[static_cast<std::size_t>(k)]));
+    }
+    std::size_t next = 0;
+    std::string error;
+
+    // 3. Cold: the file's pages dropped from the OS cache, the store opened,
+    // its first summary. Then first-after-open with the file in the OS cache.
+    std::vector<double> cold_ms, first_ms, open_ms;
+    for (int i = 0; i < kColdRuns; ++i, ++next) {
+        drop_from_os_cache(db);
+        const Clock::time_point start = Clock::now();
+        std::unique_ptr<CollectorStore> store = open_collector_store(db.string(), &error);
+        if (!store) return std::fprintf(stderr, "bench_summary: %s\n", error.c_str()), 1;
+        open_ms.push_back(ms_since(start));
+        const Timing t = summarise(*store, bank, asked[next].first, asked[next].second);
+        cold_ms.push_back(t.counts + t.build + t.json);
+    }
+    const Clock::time_point load_start = Clock::now();
+    load_into_os_cache(db);
+    std::fprintf(stderr, "bench_summary: file read into the OS cache in %.1f s\n", ms_since(load_start) / 1000);
+    for (int i = 0; i < kColdRuns; ++i, ++next) {
+        std::unique_ptr<CollectorStore> store = open_collector_store(db.string(), &error);
+        if (!store) return std::fprintf(stderr, "bench_summary: %s\n", error.c_str()), 1;
+        const Timing t = summarise(*store, bank, asked[next].first, asked[next].second);
+        first_ms.push_back(t.counts + t.build + t.json);
+    }
+
+    // 4. Warm: one open store, the file in the OS cache, every query a
+    // workplace-week not asked before.
+    std::unique_ptr<CollectorStore> store = open_collector_store(db.string(), &error);
+    if (!store) return std::fprintf(stderr, "bench_summary: %s\n", error.c_str()), 1;
+    std::vector<double> counts_ms, json_ms, html_ms, read;
+    for (; next < asked.size(); ++next) {
+        const Timing t = summarise(*store, bank, asked[next].first, asked[next].second);
+        counts_ms.push_back(t.counts);
+        json_ms.push_back(t.counts + t.build + t.json);
+        html_ms.push_back(t.counts + t.build + t.html);
+        read.push_back(static_cast<double>(t.answers_read));
+    }
+    bench::print_summary("summary_cold", cold_ms);
+    bench::print_summary("summary_open_cold", open_ms);
+    bench::print_summary("summary_first", first_ms);
+    bench::print_summary("summary_counts", counts_ms);
+    bench::print_summary("summary_json", json_ms);
+    bench::print_summary("summary_html", html_ms);
+    std::printf("summary_scanned answers_p50=%.0f answers_max=%.0f (five weeks of one workplace)\n",
+                bench::quantile(read, 0.5), bench::quantile(read, 1.0));
+    return 0;
+}
