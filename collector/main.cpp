@@ -40,6 +40,14 @@ std::optional<CollectorConfig> load_config(const std::string& file) {
     return std::move(load.config);
 }
 
+// The config's database, or nullptr after printing why.
+std::unique_ptr<CollectorStore> open_store(const CollectorConfig& config) {
+    std::string error;
+    std::unique_ptr<CollectorStore> store = open_collector_store(config.database, &error);
+    if (!store) std::cerr << "[storage] database: " << error << "\n";
+    return store;
+}
+
 int cmd_token_new() {
     const std::optional<std::string> token = new_token();
     if (!token) {
@@ -66,12 +74,8 @@ int cmd_check(const std::string& file) {
 int cmd_serve(const std::string& file) {
     const std::optional<CollectorConfig> config = load_config(file);
     if (!config) return 2;
-    std::string error;
-    std::unique_ptr<CollectorStore> store = open_collector_store(config->database, &error);
-    if (!store) {
-        std::cerr << "[storage] database: " << error << "\n";
-        return 1;
-    }
+    std::unique_ptr<CollectorStore> store = open_store(*config);
+    if (!store) return 1;
     // Block the stop signals before any thread starts, then wait for one here.
     sigset_t stop_signals;
     sigemptyset(&stop_signals);
@@ -85,6 +89,7 @@ int cmd_serve(const std::string& file) {
         std::cerr << line << "\n";
     };
     CollectorServer server(*config, *store, nullptr, log);
+    std::string error;
     if (!server.start(config->listen, config->port, &error)) {
         std::cerr << "[server] " << error << "\n";
         return 1;
@@ -146,12 +151,8 @@ int cmd_email(const std::string& file, const std::string& week_text, const std::
         std::cerr << "--workplace: '" << workplace << "' has no [email.recipients] entry in " << file << "\n";
         return 2;
     }
-    std::string error;
-    std::unique_ptr<CollectorStore> store = open_collector_store(config->database, &error);
-    if (!store) {
-        std::cerr << "[storage] database: " << error << "\n";
-        return 1;
-    }
+    std::unique_ptr<CollectorStore> store = open_store(*config);
+    if (!store) return 1;
     std::unique_ptr<MailSender> sender = make_curl_mail_sender(*config->email);
     int rc = 0;
     for (const std::string& w : workplaces) {
@@ -176,12 +177,8 @@ int cmd_report(const std::string& file, const std::string& workplace, const std:
         std::cerr << "--workplace: '" << workplace << "' is not a workplace in " << file << "\n";
         return 2;
     }
-    std::string error;
-    std::unique_ptr<CollectorStore> store = open_collector_store(config->database, &error);
-    if (!store) {
-        std::cerr << "[storage] database: " << error << "\n";
-        return 1;
-    }
+    std::unique_ptr<CollectorStore> store = open_store(*config);
+    if (!store) return 1;
     if (out_file.empty()) {
         return run_report(*store, config->banks.front(), workplace, *week, format, lang, config->min_answers,
                           std::cout, std::cerr);
