@@ -272,7 +272,7 @@ std::string build_email_message(const Summary& summary, const Mailbox& from, con
     m += "--" + boundary + "\r\n";
     m += "Content-Type: text/html; charset=UTF-8\r\n";
     m += "Content-Transfer-Encoding: base64\r\n\r\n";
-    m += base64_lines(crlf(summary_html(summary)));
+    m += base64_lines(crlf(summary_html(summary, HtmlFor::email)));
     m += "--" + boundary + "--\r\n";
     return m;
 }

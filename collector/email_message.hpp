@@ -53,7 +53,8 @@ std::string email_text(const Summary& summary);
 // (at least one), Subject email_subject, Date rfc5322_date(now), a
 // Message-ID and MIME boundary made from `unique` (letters and digits only,
 // different for every message, e.g. random), MIME-Version, Auto-Submitted,
-// multipart/alternative with email_text and summary_html(summary), each
+// multipart/alternative with email_text and summary_html(summary,
+// HtmlFor::email) (charts as table cells and text, which mail programs draw), each
 // turned to CRLF line ends and base64-encoded in lines of 76.
 std::string build_email_message(const Summary& summary, const Mailbox& from, const std::vector<std::string>& to,
                                 UnixSeconds now, const std::string& unique);

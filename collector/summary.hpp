@@ -75,6 +75,10 @@ Summary build_summary(const std::string& workplace, IsoWeek week, const Question
 // "too few answers"), never as a number.
 std::string summary_json(const Summary& summary);   // see issue 4 for the fields
 std::string summary_csv(const Summary& summary);    // Danish Excel: UTF-8 BOM, ';', decimal comma
-std::string summary_html(const Summary& summary);   // one self-contained page, inline SVG charts
+// summary_html's charts: inline SVG for a browser; for an e-mail, where
+// Outlook and Gmail draw no SVG, table cells and text instead.
+enum class HtmlFor { browser, email };
+std::string summary_html(const Summary& summary,    // one self-contained page
+                         HtmlFor target = HtmlFor::browser);
 
 }  // namespace pulse

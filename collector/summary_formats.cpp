@@ -251,8 +251,40 @@ std::string sparkline_svg(const Figures& f, const Words& w, char mark) {
     return svg.str();
 }
 
-// Mean, change and favourable share of one item, or "for få svar".
-std::string figures_cells(const Figures& f, const Words& w, char mark) {
+// For e-mail: the distribution as a one-row table of coloured cells (mail
+// programs such as Outlook and Gmail draw no SVG), the same colours and
+// label as distribution_svg.
+std::string distribution_table(const Figures& f, const Words& w) {
+    std::ostringstream out;
+    out << "<table class=\"bar\" role=\"img\" aria-label=\"";
+    for (int v = 0; v < 5; ++v) out << (v ? ", " : "") << html(w.scale[v]) << ' ' << f.distribution[v];
+    out << "\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" "
+           "style=\"width:100%;border-collapse:collapse;margin-top:5px\"><tr>";
+    for (int v = 0; v < 5; ++v) {
+        if (f.distribution[v] == 0 || f.n == 0) continue;
+        const std::string width =
+            decimal(100.0 * static_cast<double>(f.distribution[v]) / static_cast<double>(f.n), 1, '.') + "%";
+        out << "<td width=\"" << width << "\" bgcolor=\"" << kRamp[v] << "\" title=\"" << html(w.scale[v]) << ": "
+            << f.distribution[v] << "\" style=\"width:" << width << ";height:10px;background:" << kRamp[v]
+            << ";font-size:1px;line-height:1px\">&nbsp;</td>";
+    }
+    out << "</tr></table>";
+    return out.str();
+}
+
+// For e-mail: the trend's weekly means as text, oldest first ("–" where withheld).
+std::string trend_text(const Figures& f, const Words& w, char mark) {
+    if (f.trend.empty()) return "";
+    std::string out = "<span class=\"trend\">" + html(w.trend) + ": ";
+    for (std::size_t i = 0; i < f.trend.size(); ++i) {
+        out += (i ? " · " : "") + (f.trend[i] ? decimal(*f.trend[i], 1, mark) : std::string("–"));
+    }
+    return out + "</span>";
+}
+
+// Mean, change and favourable share of one item, or "for få svar"; charts
+// as SVG in a browser, as a table and text in an e-mail.
+std::string figures_cells(const Figures& f, const Words& w, char mark, HtmlFor target) {
     std::ostringstream out;
     if (f.withheld) {
         out << "<div class=\"withheld\">" << html(w.too_few) << "</div>";
@@ -270,8 +302,11 @@ std::string figures_cells(const Figures& f, const Words& w, char mark) {
     out << "<span class=\"n\">" << f.n << ' ' << html(w.answers) << " · "
         << (f.favourable ? decimal(*f.favourable * 100.0, 0, mark) : "") << " % " << html(w.favourable)
         << (f.dont_know ? " · " + std::to_string(f.dont_know) + " " + html(w.dont_know) : "") << "</span>";
-    out << sparkline_svg(f, w, mark) << "</div>";
-    out << distribution_svg(f, w);
+    if (target == HtmlFor::email) {
+        out << trend_text(f, w, mark) << "</div>" << distribution_table(f, w);
+    } else {
+        out << sparkline_svg(f, w, mark) << "</div>" << distribution_svg(f, w);
+    }
     return out.str();
 }
 
@@ -301,7 +336,7 @@ body{margin:0;background:#F6F4EF;color:#1E2430;font:16px/1.45 system-ui,-apple-s
 main{max-width:56rem;margin:0 auto;padding:1rem}
 h1{font-size:1.6rem;margin:.2rem 0}
 h2{font-size:1.25rem;margin:0}
-.muted,.n{color:#5B6270}
+.muted,.n,.trend{color:#5B6270}
 .headline{font-size:1.15rem}
 .days{display:flex;flex-wrap:wrap;gap:.4rem;padding:0;list-style:none}
 .days li{background:#fff;border:1px solid #D9D9D9;border-radius:.4rem;padding:.2rem .5rem}
@@ -407,7 +442,7 @@ std::string summary_csv(const Summary& s) {
     return out.str();
 }
 
-std::string summary_html(const Summary& s) {
+std::string summary_html(const Summary& s, HtmlFor target) {
     const Words& w = words(s.language);
     const bool english = s.language == "en";
     const char mark = decimal_mark(s.language);
@@ -472,13 +507,14 @@ std::string summary_html(const Summary& s) {
     // Themes in the bank's order.
     for (const auto& t : s.themes) {
         out << "<section class=\"theme\" id=\"theme-" << html(t.id) << "\">\n<div class=\"theme-head\"><h2>"
-            << html(t.id) << ". " << html(t.title) << "</h2></div>\n" << figures_cells(t.figures, w, mark) << "\n";
+            << html(t.id) << ". " << html(t.title) << "</h2></div>\n" << figures_cells(t.figures, w, mark, target)
+                << "\n";
         for (const auto& q : t.questions) {
             if (!q.active && q.figures.withheld) continue;  // a disabled question with nothing to show
             out << "<div class=\"question\" id=\"q-" << html(q.id) << "\"><p><span class=\"muted\">" << html(q.id)
                 << "</span> " << html(q.text);
             if (!q.active) out << " <span class=\"inactive\">(" << html(w.inactive) << ")</span>";
-            out << "</p>" << figures_cells(q.figures, w, mark) << "</div>\n";
+            out << "</p>" << figures_cells(q.figures, w, mark, target) << "</div>\n";
         }
         out << "</section>\n";
     }

@@ -149,7 +149,7 @@ TEST_CASE("the due week's summary reaches every recipient of the workplace throu
     // The HTML is the summary `report` would make: the same counts, bank and threshold.
     const Summary summary = build_summary("wp-a", kWeek, w.config.banks.front(), w.store->counts("wp-a", kWeek, 4),
                                           w.config.min_answers, "da");
-    CHECK(html_part(m.data) == summary_html(summary));
+    CHECK(html_part(m.data) == summary_html(summary, HtmlFor::email));
     CHECK(html_part(m.data).find("for få svar") != std::string::npos);
 
     CHECK(w.log.all() == std::vector<std::string>{"email: wp-a 2026-W48 sent to 2 recipients"});

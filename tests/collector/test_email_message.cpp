@@ -165,8 +165,8 @@ TEST_CASE("the html part decodes to the summary page and the text part gives the
     const std::string html = base64_decode(p.parts[1].body, &ok);
     REQUIRE(ok);
     // The part is in canonical form (CRLF); with LF again it is the page byte for byte.
-    CHECK(summary_html(summary).find('\r') == std::string::npos);
-    CHECK(lf(html) == summary_html(summary));
+    CHECK(summary_html(summary, HtmlFor::email).find('\r') == std::string::npos);
+    CHECK(lf(html) == summary_html(summary, HtmlFor::email));
     CHECK(html.find("for få svar") != std::string::npos);
 
     const std::string text = lf(base64_decode(p.parts[0].body, &ok));

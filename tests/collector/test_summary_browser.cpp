@@ -123,3 +123,38 @@ TEST_CASE("headless Chromium renders the Danish HTML summary with its charts and
     CHECK(dom.out.find("for få svar") != std::string::npos);
     MESSAGE("questions shown: ", shown, ", withheld: ", withheld, ", <svg>: ", count_of(dom.out, "<svg"));
 }
+
+TEST_CASE("headless Chromium renders the e-mail's HTML summary with table bars and no SVG") {
+    CollectorConfig config = test_collector_config();
+    std::string error;
+    std::unique_ptr<CollectorStore> store = open_collector_store(config.database, &error);
+    REQUIRE_MESSAGE(store, error);
+    store_answers(*store, config.banks.front());
+    const Summary summary = build_summary("wp-a", kWeek, config.banks.front(), store->counts("wp-a", kWeek, 4),
+                                          config.min_answers, "da");
+    std::size_t shown_items = 0;
+    for (const ThemeSummary& t : summary.themes) {
+        shown_items += t.figures.withheld ? 0 : 1;
+        for (const QuestionSummary& q : t.questions) shown_items += q.figures.withheld ? 0 : 1;
+    }
+
+    const std::filesystem::path shots = std::filesystem::path(PULSE_BINARY_DIR) / "screenshots";
+    const std::filesystem::path page = write_file(shots / "summary-email-da.html", summary_html(summary, HtmlFor::email));
+    const std::filesystem::path png = shots / "summary-email-da.png";
+    std::filesystem::remove(png);
+    const std::string url = "file://" + std::filesystem::absolute(page).string();
+    const std::filesystem::path work = temp_folder();
+    const ProcessResult shot = run_process(
+        chromium_args(work / "profile-shot", {"--screenshot=" + png.string(), "--window-size=700,1400"}, url), {}, work,
+        60);
+    CHECK_MESSAGE(shot.exit_code == 0, "chromium --screenshot: ", shot.err);
+    REQUIRE_MESSAGE(std::filesystem::exists(png), "no screenshot; chromium said:\n", shot.err);
+    CHECK(slurp(png).size() > 5000);
+
+    const ProcessResult dom = run_process(chromium_args(work / "profile-dom", {"--dump-dom"}, url), {}, work, 60);
+    CHECK_MESSAGE(dom.exit_code == 0, "chromium --dump-dom: ", dom.err);
+    REQUIRE_MESSAGE(dom.out.find("</html>") != std::string::npos, "no DOM dumped; chromium said:\n", dom.err);
+    CHECK(count_of(dom.out, "<svg") == 0);
+    CHECK(count_of(dom.out, "<table class=\"bar\"") == shown_items);
+    CHECK(dom.out.find("for få svar") != std::string::npos);
+}

@@ -223,6 +223,32 @@ TEST_CASE("the HTML page is self-contained, escaped, responsive, printable and m
     CHECK(q21.find("<svg") == std::string::npos);
 }
 
+TEST_CASE("the e-mail's HTML draws its charts as table cells and text, with the page's figures and withheld marks") {
+    const Summary summary = fixture_summary();
+    const std::string page = summary_html(summary);
+    const std::string mail = summary_html(summary, HtmlFor::email);
+    CHECK(mail.find("<svg") == std::string::npos);  // Outlook and Gmail draw no SVG
+    CHECK(occurrences(mail, "<table class=\"bar\"") == 4);
+    CHECK(occurrences(mail, "<div class=\"withheld\">for få svar</div>") == 2);
+    CHECK(mail.find("▼ 0,6") != std::string::npos);
+    CHECK(mail.find("22 svar i ugen") != std::string::npos);
+    // Each bar's cells are the distribution's shares, summing to 100 %, in the ramp's colours.
+    for (std::size_t at = mail.find("<table class=\"bar\""); at != std::string::npos;
+         at = mail.find("<table class=\"bar\"", at + 1)) {
+        const std::string bar = mail.substr(at, mail.find("</table>", at) - at);
+        double sum = 0;
+        for (std::size_t w = bar.find("<td width=\""); w != std::string::npos; w = bar.find("<td width=\"", w + 1)) {
+            sum += std::stod(bar.substr(w + 11, bar.find('%', w) - w - 11));
+        }
+        CHECK(sum == doctest::Approx(100.0).epsilon(0.002));
+    }
+    CHECK(mail.find("bgcolor=\"#C8553D\"") != std::string::npos);
+    // The trend as text instead of a sparkline; the figures around it as on the page.
+    CHECK(mail.find("<span class=\"trend\">sidste 4 uger: ") != std::string::npos);
+    CHECK(occurrences(mail, "<span class=\"n\">") == occurrences(page, "<span class=\"n\">"));
+    CHECK(occurrences(mail, "<span class=\"mean") == occurrences(page, "<span class=\"mean"));
+}
+
 TEST_CASE("the HTML page is in English when asked") {
     const std::string page = summary_html(fixture_summary("en"));
     CHECK(page.find("<html lang=\"en\">") != std::string::npos);
