@@ -4,25 +4,18 @@
 // scrubbed, should a server echo it back).
 #include "smtp_sender.hpp"
 
+#include "http_client.hpp"  // curl_global_ready
+
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <cstring>
-#include <mutex>
 
 namespace pulse {
 namespace {
 
 constexpr long kConnectTimeout_s = 10;
 constexpr long kTotalTimeout_s = 60;
-
-// libcurl's global state, set up once per process before the first handle.
-bool curl_ready() {
-    static std::once_flag once;
-    static CURLcode rc = CURLE_OK;
-    std::call_once(once, [] { rc = curl_global_init(CURL_GLOBAL_DEFAULT); });
-    return rc == CURLE_OK;
-}
 
 // The message being uploaded as DATA.
 struct Upload {
@@ -71,7 +64,7 @@ public:
 
     SendResult send(const std::string& from_address, const std::vector<std::string>& recipients,
                     const std::string& message) override {
-        if (!curl_ready()) return {false, "libcurl could not be initialised"};
+        if (!curl_global_ready()) return {false, "libcurl could not be initialised"};
         CURL* c = curl_easy_init();
         if (!c) return {false, "libcurl could not make a handle"};
         curl_slist* rcpt = nullptr;

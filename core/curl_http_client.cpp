@@ -18,14 +18,6 @@ namespace {
 
 constexpr std::size_t kMaxResponseBytes = 1 << 20;  // decoded; an acknowledgement is a few dozen bytes
 
-// libcurl's global state, set up once per process before the first handle
-// (curl_global_init is not thread-safe on its own).
-bool curl_ready() {
-    static std::once_flag once;
-    static CURLcode rc = CURLE_OK;
-    std::call_once(once, [] { rc = curl_global_init(CURL_GLOBAL_DEFAULT); });
-    return rc == CURLE_OK;
-}
 
 // What the callbacks fill during one transfer.
 struct Transfer {
@@ -85,7 +77,7 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 class CurlHttpClient final : public HttpClient {
 public:
     explicit CurlHttpClient(CurlOptions options) : options_(std::move(options)) {
-        if (curl_ready()) curl_ = curl_easy_init();
+        if (curl_global_ready()) curl_ = curl_easy_init();
     }
     ~CurlHttpClient() override {
         if (curl_) curl_easy_cleanup(curl_);
@@ -190,6 +182,13 @@ private:
 };
 
 }  // namespace
+
+bool curl_global_ready() {
+    static std::once_flag once;
+    static CURLcode rc = CURLE_OK;
+    std::call_once(once, [] { rc = curl_global_init(CURL_GLOBAL_DEFAULT); });
+    return rc == CURLE_OK;
+}
 
 std::unique_ptr<HttpClient> make_curl_http_client(const CurlOptions& options) {
     return std::make_unique<CurlHttpClient>(options);

@@ -46,6 +46,12 @@ struct CurlOptions {
     long total_timeout_s = 120;      // whole request
 };
 
+// libcurl's global state, set up once per process before the first easy
+// handle (curl_global_init is not thread-safe on its own); every libcurl user
+// in Pulse (this client, the collector's SMTP sender) calls it first. False if
+// libcurl could not be initialised.
+bool curl_global_ready();
+
 // libcurl: TLS peer and host verification always on.
 std::unique_ptr<HttpClient> make_curl_http_client(const CurlOptions& options);
 

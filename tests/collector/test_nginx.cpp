@@ -7,14 +7,12 @@
 #include "collector_fixture.hpp"
 #include "collector_store.hpp"
 #include "http_client.hpp"
+#include "loopback.hpp"
 #include "process.hpp"
 #include "server.hpp"
 
 #include <doctest/doctest.h>
 #include <httplib.h>
-
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 using namespace pulse;
 using namespace pulse::testing;
@@ -27,15 +25,12 @@ const UnixSeconds kNow = *parse_iso8601("2026-11-27T10:30:00Z");  // wire_batch'
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int free_port() {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    std::uint16_t port = 0;
+    std::string error;
+    const int fd = listen_on_loopback(0, false, &port, &error);
+    REQUIRE_MESSAGE(fd >= 0, error);
     close(fd);
-    return ntohs(addr.sin_port);
+    return port;
 }
 
 // text with every `from` replaced by `to`; fails the test if there is none.

@@ -4,6 +4,8 @@
 // Expect: 100-continue), gunzip with zlib, and protocol v1's checks.
 #include "fault_server.hpp"
 
+#include "loopback.hpp"
+
 #include <nlohmann/json.hpp>
 #include <zlib.h>
 
@@ -629,28 +631,9 @@ FaultServer::FaultServer(FaultServerOptions options) : impl_(std::make_unique<Im
 FaultServer::~FaultServer() { stop(); }
 
 bool FaultServer::start(std::string* error) {
-    const auto fail = [&](const std::string& what) {
-        if (error) *error = what + ": " + std::strerror(errno);
-        if (impl_->listen_fd >= 0) ::close(impl_->listen_fd);
-        impl_->listen_fd = -1;
-        return false;
-    };
     if (impl_->thread.joinable()) return true;
-    impl_->listen_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (impl_->listen_fd < 0) return fail("socket");
-    int one = 1;
-    setsockopt(impl_->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(impl_->port);
-    if (::bind(impl_->listen_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-        return fail("bind 127.0.0.1:" + std::to_string(impl_->port));
-    }
-    if (::listen(impl_->listen_fd, 64) != 0) return fail("listen");
-    socklen_t length = sizeof address;
-    if (::getsockname(impl_->listen_fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return fail("getsockname");
-    impl_->port = ntohs(address.sin_port);
+    impl_->listen_fd = listen_on_loopback(impl_->port, /*nonblocking=*/true, &impl_->port, error);
+    if (impl_->listen_fd < 0) return false;
     impl_->stopping = false;
     impl_->thread = std::thread([this] { impl_->run(); });
     return true;

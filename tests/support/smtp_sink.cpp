@@ -3,6 +3,8 @@
 // noticed within ~50 ms), then the next connection.
 #include "smtp_sink.hpp"
 
+#include "loopback.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -274,24 +276,9 @@ SmtpSink::SmtpSink(SmtpSinkOptions options) : impl_(std::make_unique<Impl>()) { 
 SmtpSink::~SmtpSink() { stop(); }
 
 bool SmtpSink::start(std::string* error) {
-    const auto fail = [&](const std::string& what) {
-        if (error) *error = what + ": " + std::strerror(errno);
-        if (impl_->listen_fd >= 0) ::close(impl_->listen_fd);
-        impl_->listen_fd = -1;
-        return false;
-    };
     if (impl_->thread.joinable()) return true;
-    impl_->listen_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (impl_->listen_fd < 0) return fail("socket");
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    if (::bind(impl_->listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return fail("bind");
-    if (::listen(impl_->listen_fd, 16) != 0) return fail("listen");
-    socklen_t len = sizeof addr;
-    if (::getsockname(impl_->listen_fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return fail("getsockname");
-    impl_->port = ntohs(addr.sin_port);
+    impl_->listen_fd = listen_on_loopback(0, /*nonblocking=*/false, &impl_->port, error);
+    if (impl_->listen_fd < 0) return false;
     impl_->stopping = false;
     impl_->thread = std::thread([this] { impl_->run(); });
     return true;
