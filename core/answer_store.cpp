@@ -9,6 +9,8 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <initializer_list>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
@@ -456,6 +458,17 @@ int run(Statement& stmt) {
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+// Prepares sql, binds texts to its parameters in order and runs it once:
+// the shape of most of the upload queue's writes. SQLITE_OK when it completed.
+int run_with_texts(sqlite3* db, const char* sql, std::initializer_list<std::string_view> texts) {
+    Statement stmt(db, sql);
+    int i = 0;
+    for (std::string_view text : texts) {
+        sqlite3_bind_text(stmt.get(), ++i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    }
+    return run(stmt);
+}
+
 }  // namespace
 
 std::optional<AnswerStore::Batch> AnswerStore::next_batch(int max_answers,
@@ -520,21 +533,16 @@ std::optional<AnswerStore::Batch> AnswerStore::next_batch(int max_answers,
             *error = failure(path_, what, SQLITE_MISUSE, "new_id gave no batch id");
             return std::nullopt;
         }
-        Statement insert_batch(db_, "INSERT INTO batches(id, state) VALUES(?, 'open')");
-        bind_text(insert_batch.get(), 1, batch.id);
-        rc = run(insert_batch);
+        rc = run_with_texts(db_, "INSERT INTO batches(id, state) VALUES(?, 'open')", {batch.id});
         if (rc != SQLITE_OK) {
             *error = failure(path_, what + ": cannot create batch " + batch.id, db_, rc);
             return std::nullopt;
         }
         // Under the write lock the picked answers are exactly the pending,
         // unbatched ones up to last_id.
-        Statement assign(db_,
-                         "UPDATE answers SET batch = ?1"
-                         " WHERE batch IS NULL AND uploaded_day IS NULL AND id <= ?2");
-        bind_text(assign.get(), 1, batch.id);
-        bind_text(assign.get(), 2, last_id);
-        rc = run(assign);
+        rc = run_with_texts(db_,
+                            "UPDATE answers SET batch = ?1 WHERE batch IS NULL AND uploaded_day IS NULL AND id <= ?2",
+                            {batch.id, last_id});
         if (rc != SQLITE_OK) {
             *error = failure(path_, what + ": cannot fill batch " + batch.id, db_, rc);
             return std::nullopt;
@@ -586,9 +594,7 @@ StoreStatus AnswerStore::mark_uploaded(const std::string& batch_id, UnixSeconds 
     bind_text(mark.get(), 2, batch_id);
     rc = run(mark);
     if (rc != SQLITE_OK) return failure(path_, what, db_, rc);
-    Statement close(db_, "DELETE FROM batches WHERE id = ?");
-    bind_text(close.get(), 1, batch_id);
-    rc = run(close);
+    rc = run_with_texts(db_, "DELETE FROM batches WHERE id = ?", {batch_id});
     if (rc != SQLITE_OK) return failure(path_, what, db_, rc);
 
     rc = transaction.commit();
@@ -598,10 +604,8 @@ StoreStatus AnswerStore::mark_uploaded(const std::string& batch_id, UnixSeconds 
 
 StoreStatus AnswerStore::set_aside(const std::string& batch_id, const std::string& reason) {
     const std::string what = "cannot set batch " + batch_id + " aside";
-    Statement stmt(db_, "UPDATE batches SET state = 'set_aside', reason = ? WHERE id = ?");
-    bind_text(stmt.get(), 1, reason);
-    bind_text(stmt.get(), 2, batch_id);
-    int rc = run(stmt);
+    const int rc = run_with_texts(db_, "UPDATE batches SET state = 'set_aside', reason = ? WHERE id = ?",
+                                  {reason, batch_id});
     if (rc != SQLITE_OK) return failure(path_, what, db_, rc);
     if (sqlite3_changes64(db_) == 0) return failure(path_, what, SQLITE_NOTFOUND, "no such batch");
     return {};
@@ -630,27 +634,13 @@ StoreStatus AnswerStore::split_batch(const std::string& batch_id, const std::fun
     const std::string halves[2] = {new_id ? new_id() : std::string(), new_id ? new_id() : std::string()};
     if (halves[0].empty() || halves[1].empty()) return failure(path_, what, SQLITE_MISUSE, "new_id gave no batch id");
 
-    Statement insert_batch(db_, "INSERT INTO batches(id, state) VALUES(?, 'open')");
     for (const std::string& half : halves) {
-        sqlite3_reset(insert_batch.get());
-        bind_text(insert_batch.get(), 1, half);
-        rc = run(insert_batch);
+        rc = run_with_texts(db_, "INSERT INTO batches(id, state) VALUES(?, 'open')", {half});
         if (rc != SQLITE_OK) return failure(path_, what + ": cannot create batch " + half, db_, rc);
     }
-    Statement first(db_, "UPDATE answers SET batch = ? WHERE batch = ? AND id < ?");
-    bind_text(first.get(), 1, halves[0]);
-    bind_text(first.get(), 2, batch_id);
-    bind_text(first.get(), 3, pivot);
-    rc = run(first);
-    if (rc != SQLITE_OK) return failure(path_, what, db_, rc);
-    Statement second(db_, "UPDATE answers SET batch = ? WHERE batch = ?");
-    bind_text(second.get(), 1, halves[1]);
-    bind_text(second.get(), 2, batch_id);
-    rc = run(second);
-    if (rc != SQLITE_OK) return failure(path_, what, db_, rc);
-    Statement remove(db_, "DELETE FROM batches WHERE id = ?");
-    bind_text(remove.get(), 1, batch_id);
-    rc = run(remove);
+    rc = run_with_texts(db_, "UPDATE answers SET batch = ? WHERE batch = ? AND id < ?", {halves[0], batch_id, pivot});
+    if (rc == SQLITE_OK) rc = run_with_texts(db_, "UPDATE answers SET batch = ? WHERE batch = ?", {halves[1], batch_id});
+    if (rc == SQLITE_OK) rc = run_with_texts(db_, "DELETE FROM batches WHERE id = ?", {batch_id});
     if (rc != SQLITE_OK) return failure(path_, what, db_, rc);
 
     rc = transaction.commit();
@@ -679,10 +669,7 @@ std::int64_t AnswerStore::count_uploaded() {
 }
 
 StoreStatus AnswerStore::put_upload_fact(const std::string& key, const std::string& value) {
-    Statement stmt(db_, "INSERT OR REPLACE INTO upload_facts(key, value) VALUES(?, ?)");
-    bind_text(stmt.get(), 1, key);
-    bind_text(stmt.get(), 2, value);
-    int rc = run(stmt);
+    const int rc = run_with_texts(db_, "INSERT OR REPLACE INTO upload_facts(key, value) VALUES(?, ?)", {key, value});
     if (rc != SQLITE_OK) return failure(path_, "cannot store the upload fact " + key, db_, rc);
     return {};
 }
