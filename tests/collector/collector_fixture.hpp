@@ -5,6 +5,7 @@
 #pragma once
 
 #include "collector_config.hpp"
+#include "collector_store.hpp"
 #include "sha256.hpp"
 #include "temp_file.hpp"
 #include "test_database.hpp"
@@ -61,6 +62,36 @@ inline nlohmann::json wire_batch(unsigned count, unsigned first_id = 1, unsigned
     return {{"schema", 1}, {"terminal", "term-a"}, {"workplace", "wp-a"},
             {"batch", test_uuid(batch_n)}, {"bank", "2026.1"}, {"answers", answers}};
 }
+
+// A store without a database: counts() returns `rows` (and remembers what it
+// was asked), or fails with `fail_with` when that is set; it stores nothing
+// and holds no e-mail records.
+struct ScriptedStore : CollectorStore {
+    std::vector<AnswerCount> rows;
+    std::string fail_with;  // non-empty: counts() fails with this message
+    std::string asked_workplace;
+    IsoWeek asked_week;
+    int asked_weeks_before = -1;
+
+    StoreResult store_batch(const std::string&, const std::string&, const std::vector<Answer>&) override { return {}; }
+    std::vector<AnswerCount> counts(const std::string& workplace, IsoWeek week, int weeks_before,
+                                    std::string* error) override {
+        if (!fail_with.empty()) {
+            if (error) *error = fail_with;
+            return {};
+        }
+        asked_workplace = workplace;
+        asked_week = week;
+        asked_weeks_before = weeks_before;
+        return rows;
+    }
+    std::int64_t answers_in_week(const std::string&, IsoWeek) override { return fail_with.empty() ? 0 : -1; }
+    int claim_email(const std::string&, IsoWeek, UnixSeconds, UnixSeconds, std::string*) override { return 0; }
+    bool finish_email(const std::string&, IsoWeek, int, bool, const std::string&, UnixSeconds, std::string*) override {
+        return false;
+    }
+    std::optional<EmailRecord> email_record(const std::string&, IsoWeek) override { return std::nullopt; }
+};
 
 // bytes gzip-compressed.
 inline std::string gzip(const std::string& bytes) {

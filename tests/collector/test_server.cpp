@@ -314,28 +314,10 @@ TEST_CASE("the kiosk's own uploader stores every answer on the collector exactly
 
 TEST_SUITE_END();
 
-namespace {
-
-// A store whose reads fail (a database gone away): summaries must say so.
-struct UnreadableStore final : CollectorStore {
-    StoreResult store_batch(const std::string&, const std::string&, const std::vector<Answer>&) override { return {}; }
-    std::vector<AnswerCount> counts(const std::string&, IsoWeek, int, std::string* error) override {
-        if (error) *error = "collector.sqlite3: cannot read the counts: disk I/O error";
-        return {};
-    }
-    std::int64_t answers_in_week(const std::string&, IsoWeek) override { return -1; }
-    int claim_email(const std::string&, IsoWeek, UnixSeconds, UnixSeconds, std::string*) override { return 0; }
-    bool finish_email(const std::string&, IsoWeek, int, bool, const std::string&, UnixSeconds, std::string*) override {
-        return false;
-    }
-    std::optional<EmailRecord> email_record(const std::string&, IsoWeek) override { return std::nullopt; }
-};
-
-}  // namespace
-
 TEST_CASE("a summary or overview whose answers cannot be read is a 503, never an empty week") {
     const CollectorConfig config = test_collector_config();
-    UnreadableStore store;
+    ScriptedStore store;  // a database gone away
+    store.fail_with = "collector.sqlite3: cannot read the counts: disk I/O error";
     std::vector<std::string> log;
     CollectorServer server(config, store, [] { return kNow; }, [&](const std::string& line) { log.push_back(line); });
     std::string error;

@@ -2,6 +2,7 @@
 // issue names, withheld items without a single figure in any format, Danish
 // Excel conventions, a self-contained escaped page; and run_report over a
 // fake in-memory store.
+#include "collector_fixture.hpp"  // ScriptedStore
 #include "report.hpp"
 #include "summary.hpp"
 
@@ -57,35 +58,7 @@ Summary fixture_summary(const std::string& language = "da") {
 
 const std::vector<std::string> kFigureKeys = {"n", "mean", "favourable", "distribution", "dont_know", "change", "trend"};
 
-// A store that returns fixed counts and remembers what it was asked.
-class FakeStore : public CollectorStore {
-public:
-    std::vector<AnswerCount> rows;
-    std::string asked_workplace;
-    IsoWeek asked_week;
-    int asked_weeks_before = -1;
-
-    StoreResult store_batch(const std::string&, const std::string&, const std::vector<Answer>&) override { return {}; }
-    std::string fail_with;  // non-empty: counts() fails with this
-
-    std::vector<AnswerCount> counts(const std::string& workplace, IsoWeek week, int weeks_before,
-                                    std::string* error) override {
-        if (!fail_with.empty()) {
-            if (error) *error = fail_with;
-            return {};
-        }
-        asked_workplace = workplace;
-        asked_week = week;
-        asked_weeks_before = weeks_before;
-        return rows;
-    }
-    std::int64_t answers_in_week(const std::string&, IsoWeek) override { return 0; }
-    int claim_email(const std::string&, IsoWeek, UnixSeconds, UnixSeconds, std::string*) override { return 0; }
-    bool finish_email(const std::string&, IsoWeek, int, bool, const std::string&, UnixSeconds, std::string*) override {
-        return false;
-    }
-    std::optional<EmailRecord> email_record(const std::string&, IsoWeek) override { return std::nullopt; }
-};
+using FakeStore = pulse::testing::ScriptedStore;
 
 std::size_t occurrences(const std::string& text, const std::string& what) {
     std::size_t n = 0;
