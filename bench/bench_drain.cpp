@@ -7,7 +7,7 @@
 // Prints "drain answers=N batches=B seconds=S answers_per_s=R stored=M" and
 // "upload_idle seconds=S cpu_percent=P".
 #include "fault_server.hpp"
-#include "uploader.hpp"
+#include "terminal/uploader.hpp"
 
 #include <sys/resource.h>
 
@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
     const Clock::time_point start = Clock::now();
     int batches = 0;
     UnixSeconds now = 1795770000;
-    while (store->count_pending_upload() > 0 && batches < 10 * count) {
+    while (store->upload_queue().count_pending_upload() > 0 && batches < 10 * count) {
         const Uploader::Step step = uploader.step(now);
         if (!step.success) {
             std::fprintf(stderr, "bench_drain: an upload failed; see the collector\n");

@@ -10,8 +10,8 @@
 //   "frame_<screen> n=N p50_ms=… p90_ms=… p99_ms=… max_ms=…".
 #include "bench_stats.hpp"
 
-#include "commands.hpp"
-#include "kiosk.hpp"
+#include "kiosk/commands.hpp"
+#include "kiosk/kiosk.hpp"
 
 #include <chrono>
 #include <cstdio>

@@ -9,14 +9,14 @@
 //   ingest answers=N batches=B terminals=T clients=C seconds=S answers_per_s=R stored=M gzip_batches=G body_kib=K cpu_s=P
 //   ingest_ratio one_transaction=X transaction_per_500=Y
 // and exits 1 if any request fails or a row count is wrong.
-#include "answer_store.hpp"
-#include "collector_config.hpp"
-#include "collector_store.hpp"
-#include "question_bank.hpp"
-#include "rng.hpp"
-#include "server.hpp"
-#include "sha256.hpp"
-#include "upload_policy.hpp"
+#include "terminal/answer_store.hpp"
+#include "collector/config.hpp"
+#include "collector/storage/store.hpp"
+#include "common/question_bank.hpp"
+#include "common/random.hpp"
+#include "collector/http/server.hpp"
+#include "common/sha256.hpp"
+#include "terminal/upload_policy.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -150,7 +150,7 @@ std::vector<PreparedBatch> prepare_batches(std::size_t answers, const pulse::Que
             }
             std::shuffle(b.answers.begin(), b.answers.end(), rng);
             const BenchTerminal& term = terminals[t];
-            b.body = pulse::batch_body(term.id, term.workplace, pulse::uuid_v4(rng), bank.version, b.answers, rng);
+            b.body = pulse::write_batch_body(term.id, term.workplace, pulse::uuid_v4(rng), bank.version, b.answers, rng);
             b.gzipped = pulse::gzip_if_it_pays(b.body);
             done += n;
             batches.push_back(std::move(b));

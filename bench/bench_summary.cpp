@@ -10,10 +10,11 @@
 // (answers counted per query). Exits 1 on an error.
 #include "bench_stats.hpp"
 
-#include "collector_store.hpp"
-#include "question_bank.hpp"
-#include "rng.hpp"
-#include "summary.hpp"
+#include "collector/storage/store.hpp"
+#include "common/question_bank.hpp"
+#include "common/random.hpp"
+#include "collector/summary/summary.hpp"
+#include "common/copenhagen_time.hpp"
 
 #include <fcntl.h>
 #include <sqlite3.h>

@@ -10,9 +10,9 @@
 // with the N answers and with a year's worth (20 000).
 #include "bench_stats.hpp"
 
-#include "answer_store.hpp"
-#include "question_bank.hpp"
-#include "terminal.hpp"
+#include "terminal/answer_store.hpp"
+#include "common/question_bank.hpp"
+#include "terminal/terminal.hpp"
 
 #include <sys/vfs.h>
 

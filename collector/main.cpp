@@ -4,13 +4,14 @@
 //   pulse-collector check --config FILE    validate the config and its banks; exit 2 on errors
 //   pulse-collector report --config FILE --workplace ID --week 2026-W48 --format html|csv|json
 //   pulse-collector email --config FILE [--week 2026-W48] [--workplace ID]   send the weekly e-mail now
-#include "collector_config.hpp"
-#include "collector_store.hpp"
-#include "mailer.hpp"
-#include "report.hpp"
-#include "server.hpp"
-#include "sha256.hpp"
-#include "tokens.hpp"
+#include "collector/config.hpp"
+#include "collector/storage/store.hpp"
+#include "collector/email/mailer.hpp"
+#include "collector/report.hpp"
+#include "collector/http/server.hpp"
+#include "common/sha256.hpp"
+#include "collector/tokens.hpp"
+#include "common/copenhagen_time.hpp"
 
 #include <CLI/CLI.hpp>
 

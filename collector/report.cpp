@@ -1,7 +1,7 @@
 // report.cpp — run_report: store counts → build_summary → one format.
-#include "report.hpp"
+#include "collector/report.hpp"
 
-#include "summary.hpp"
+#include "collector/summary/summary.hpp"
 
 #include <algorithm>
 

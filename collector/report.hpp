@@ -3,9 +3,9 @@
 // one format. `pulse-collector report` calls it; so can a test with a fake store.
 #pragma once
 
-#include "collector_store.hpp"
-#include "question_bank.hpp"
-#include "time_util.hpp"
+#include "collector/storage/store.hpp"
+#include "common/question_bank.hpp"
+#include "common/calendar.hpp"
 
 #include <ostream>
 #include <string>

@@ -1,7 +1,8 @@
 // tokens.cpp — token creation (RAND_bytes), hashing and constant-time lookup.
-#include "tokens.hpp"
+#include "collector/tokens.hpp"
 
-#include "sha256.hpp"
+#include "common/base64.hpp"
+#include "common/sha256.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -11,19 +12,7 @@ namespace pulse {
 std::optional<std::string> new_token() {
     unsigned char bytes[32];
     if (RAND_bytes(bytes, sizeof bytes) != 1) return std::nullopt;
-    static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    unsigned bits = 0;
-    int held = 0;  // bits held in `bits`
-    for (unsigned char b : bytes) {
-        bits = (bits << 8) | b;
-        held += 8;
-        while (held >= 6) {
-            held -= 6;
-            out += kAlphabet[(bits >> held) & 0x3F];
-        }
-    }
-    if (held > 0) out += kAlphabet[(bits << (6 - held)) & 0x3F];
+    std::string out = base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
     OPENSSL_cleanse(bytes, sizeof bytes);
     return out;
 }

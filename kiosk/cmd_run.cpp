@@ -1,8 +1,8 @@
 // cmd_run.cpp — the kiosk itself: a window (fullscreen on the terminal), the
 // answer writer on its own thread, and a loop that sleeps until an input
 // event or the next due timer. Nothing is drawn while nothing changes.
-#include "commands.hpp"
-#include "kiosk.hpp"
+#include "kiosk/commands.hpp"
+#include "kiosk/kiosk.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -1,9 +1,9 @@
 // cmd_simulate.cpp — `pulse-kiosk simulate`: replays a script (script.hpp)
 // on a Simulator: the real UI headless on a virtual clock. The same script,
 // config, seed and start time give byte-identical PNGs and the same rows.
-#include "commands.hpp"
-#include "script.hpp"
-#include "simulator.hpp"
+#include "kiosk/commands.hpp"
+#include "kiosk/script.hpp"
+#include "kiosk/simulator.hpp"
 
 #include <nlohmann/json.hpp>
 

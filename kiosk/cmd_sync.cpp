@@ -3,36 +3,14 @@
 // the timeout passes. Exit 0 when nothing is left pending, 1 otherwise (the
 // reason on stderr). Safe to kill at any moment: a batch is marked uploaded
 // only after the server acknowledged it, and a resend only counts duplicates.
-#include "commands.hpp"
-#include "kiosk.hpp"
+#include "kiosk/commands.hpp"
+#include "kiosk/kiosk.hpp"
 
 #include <chrono>
 #include <ostream>
 #include <thread>
 
 namespace pulse {
-
-UploadSettings upload_settings_for(const LoadedConfig& cfg) {
-    const KioskConfig& c = cfg.config;
-    UploadSettings s;
-    s.endpoint = c.upload->endpoint;
-    s.token = c.upload->token;
-    s.terminal = c.terminal_id;
-    s.workplace = c.workplace;
-    s.bank_version = cfg.bank.version;
-    s.interval_s = c.upload->interval_s;
-    s.batch_size = c.upload->batch_size;
-    s.backoff = BackoffSettings{c.upload->backoff_min_s, c.upload->backoff_max_s};
-    s.keep_uploaded_days = c.keep_uploaded_days;
-    return s;
-}
-
-CurlOptions curl_options_for(const KioskConfig& config, const std::atomic<bool>* cancel) {
-    CurlOptions o;
-    o.ca_file = config.upload->ca_file.string();
-    o.cancel = cancel;
-    return o;
-}
 
 int cmd_sync(const std::filesystem::path& config_file, double timeout_s, std::ostream& out, std::ostream& err) {
     Diagnostics errors;
@@ -64,9 +42,9 @@ int cmd_sync(const std::filesystem::path& config_file, double timeout_s, std::os
     };
     for (;;) {
         const Uploader::Step step = uploader.step(wall());
-        const std::int64_t pending = store->count_pending_upload();
+        const std::int64_t pending = store->upload_queue().count_pending_upload();
         if (pending == 0) {
-            const std::int64_t set_aside = store->count_set_aside();
+            const std::int64_t set_aside = store->upload_queue().count_set_aside();
             out << "{\"pending_upload\":0,\"set_aside\":" << set_aside << "}\n";
             if (set_aside > 0) {
                 err << "pulse-kiosk sync: nothing pending; " << set_aside
@@ -76,9 +54,9 @@ int cmd_sync(const std::filesystem::path& config_file, double timeout_s, std::os
         }
         const Clock::time_point next = Clock::now() + std::chrono::seconds(std::max<UnixSeconds>(0, step.next_attempt - wall()));
         if (next > deadline) {
-            const auto facts = store->upload_facts();
+            const auto facts = store->upload_queue().upload_facts();
             const auto error = facts.find("last_error");
-            out << "{\"pending_upload\":" << pending << ",\"set_aside\":" << store->count_set_aside() << "}\n";
+            out << "{\"pending_upload\":" << pending << ",\"set_aside\":" << store->upload_queue().count_set_aside() << "}\n";
             err << "pulse-kiosk sync: " << pending << " answers still pending after " << timeout_s << " s"
                 << (error != facts.end() && !error->second.empty() ? ": " + error->second : std::string())
                 << "; next attempt " << format_iso_utc(step.next_attempt) << '\n';

@@ -2,12 +2,12 @@
 // and calls one of these; each returns the process exit code.
 #pragma once
 
-#include "answer_store.hpp"
-#include "kiosk_config.hpp"
-#include "question_bank.hpp"
-#include "texts.hpp"
-#include "ui.hpp"
-#include "uploader.hpp"
+#include "terminal/answer_store.hpp"
+#include "terminal/kiosk_config.hpp"
+#include "common/question_bank.hpp"
+#include "terminal/texts.hpp"
+#include "kiosk/ui.hpp"
+#include "terminal/uploader.hpp"
 
 #include <filesystem>
 #include <functional>

@@ -1,7 +1,7 @@
 // gui.cpp — ImGui setup and one frame (see gui.hpp).
-#include "gui.hpp"
+#include "kiosk/gui.hpp"
 
-#include "render_sdl.hpp"
+#include "kiosk/render_sdl.hpp"
 
 #include <imgui.h>
 #include <imgui_impl_sdl.h>

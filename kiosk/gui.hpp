@@ -3,9 +3,9 @@
 // call that renders a frame of the current screen.
 #pragma once
 
-#include "platform.hpp"
-#include "pointer.hpp"
-#include "ui.hpp"
+#include "kiosk/platform.hpp"
+#include "kiosk/pointer.hpp"
+#include "kiosk/ui.hpp"
 
 #include <filesystem>
 #include <string>

@@ -1,5 +1,5 @@
 // kiosk.cpp — wiring of platform, ImGui, pointer and terminal (see kiosk.hpp).
-#include "kiosk.hpp"
+#include "kiosk/kiosk.hpp"
 
 #include <chrono>
 #include <ostream>

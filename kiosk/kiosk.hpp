@@ -3,11 +3,11 @@
 // and the simulator call to draw a frame and apply what the person did.
 #pragma once
 
-#include "commands.hpp"
-#include "gui.hpp"
-#include "platform.hpp"
-#include "pointer.hpp"
-#include "terminal.hpp"
+#include "kiosk/commands.hpp"
+#include "kiosk/gui.hpp"
+#include "kiosk/platform.hpp"
+#include "kiosk/pointer.hpp"
+#include "terminal/terminal.hpp"
 
 #include <memory>
 #include <vector>

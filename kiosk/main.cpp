@@ -4,7 +4,7 @@
 //   pulse-kiosk check --config FILE     validate config, question bank and texts
 //   pulse-kiosk status --config FILE    one JSON object for IT
 //   pulse-kiosk sync --config FILE      upload everything pending now
-#include "commands.hpp"
+#include "kiosk/commands.hpp"
 
 #include <CLI/CLI.hpp>
 

@@ -1,5 +1,5 @@
 // platform.cpp — SDL window, renderer, events and PNG capture (see platform.hpp).
-#include "platform.hpp"
+#include "kiosk/platform.hpp"
 
 #include <stb_image_write.h>
 

@@ -1,5 +1,5 @@
 // pointer.cpp — SDL events and scripted taps to one queued pointer state.
-#include "pointer.hpp"
+#include "kiosk/pointer.hpp"
 
 #include <SDL.h>
 #include <cfloat>

@@ -1,5 +1,5 @@
 // render_sdl.cpp — ImGui draw data to SDL_Renderer calls (see render_sdl.hpp).
-#include "render_sdl.hpp"
+#include "kiosk/render_sdl.hpp"
 
 #include <SDL.h>
 #include <imgui.h>

@@ -1,7 +1,7 @@
 // screen_attract.cpp — the resting screen: a headline question, one large
 // "tap to answer" button, the anonymity promise, and the language toggle.
 // During cooldown the same screen is drawn dimmed with "ready again soon".
-#include "widgets.hpp"
+#include "kiosk/widgets.hpp"
 
 namespace pulse {
 

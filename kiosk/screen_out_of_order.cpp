@@ -1,7 +1,7 @@
 // screen_out_of_order.cpp — answers cannot be stored right now: plain words
 // for staff, a short code for IT to find in the log. No buttons: nothing can
 // be answered until the store works again (it is retried in the background).
-#include "widgets.hpp"
+#include "kiosk/widgets.hpp"
 
 namespace pulse {
 

@@ -1,7 +1,7 @@
 // screen_question.cpp — one statement about one's own manager, five answer
 // buttons (a drawn face, a colour and a word: colour is never the only cue),
 // and the secondary "don't know" and "skip".
-#include "widgets.hpp"
+#include "kiosk/widgets.hpp"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 // screen_thanks.cpp — "Tak! Dit svar er gemt." with a check mark, shown only
 // once the answers are durable; while they are being written, "Gemmer …".
-#include "widgets.hpp"
+#include "kiosk/widgets.hpp"
 
 namespace pulse {
 

@@ -1,5 +1,5 @@
 // script.cpp — parsing the simulator's scripts (see script.hpp).
-#include "script.hpp"
+#include "kiosk/script.hpp"
 
 #include <cmath>
 #include <fstream>

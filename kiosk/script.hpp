@@ -6,7 +6,7 @@
 // Blank lines and lines starting with '#' are ignored.
 #pragma once
 
-#include "diagnostic.hpp"
+#include "common/diagnostic.hpp"
 
 #include <filesystem>
 #include <string>

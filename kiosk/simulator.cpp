@@ -1,5 +1,5 @@
 // simulator.cpp — taps, waits and shots on a virtual clock (see simulator.hpp).
-#include "simulator.hpp"
+#include "kiosk/simulator.hpp"
 
 #include <algorithm>
 

@@ -3,7 +3,7 @@
 // drive directly. Same drawing and same input path as the real kiosk.
 #pragma once
 
-#include "kiosk.hpp"
+#include "kiosk/kiosk.hpp"
 
 #include <optional>
 #include <string>

@@ -1,6 +1,6 @@
 // ui.cpp — layout arithmetic and the dispatch from a Flow's screen to the
 // function that draws it.
-#include "ui.hpp"
+#include "kiosk/ui.hpp"
 
 #include <algorithm>
 

@@ -5,9 +5,9 @@
 // person did. No screen holds business data.
 #pragma once
 
-#include "flow.hpp"
-#include "question_bank.hpp"
-#include "texts.hpp"
+#include "terminal/flow.hpp"
+#include "common/question_bank.hpp"
+#include "terminal/texts.hpp"
 
 #include <string>
 #include <vector>

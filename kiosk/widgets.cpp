@@ -1,5 +1,5 @@
 // widgets.cpp — shared drawing pieces (see widgets.hpp).
-#include "widgets.hpp"
+#include "kiosk/widgets.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -3,7 +3,7 @@
 // check mark and the language toggle. All sizes come from the Layout.
 #pragma once
 
-#include "ui.hpp"
+#include "kiosk/ui.hpp"
 
 #include <imgui.h>
 

@@ -4,9 +4,9 @@
 // (test_database.hpp); batch bodies to upload; gzip.
 #pragma once
 
-#include "collector_config.hpp"
-#include "collector_store.hpp"
-#include "sha256.hpp"
+#include "collector/config.hpp"
+#include "collector/storage/store.hpp"
+#include "common/sha256.hpp"
 #include "temp_file.hpp"
 #include "test_database.hpp"
 

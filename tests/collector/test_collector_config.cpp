@@ -1,6 +1,6 @@
 // test_collector_config.cpp — the collector's config is read strictly: every
 // mistake names the file, line and key; the example and demo configs load.
-#include "collector_config.hpp"
+#include "collector/config.hpp"
 #include "collector_fixture.hpp"
 
 #include <doctest/doctest.h>

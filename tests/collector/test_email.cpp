@@ -5,12 +5,13 @@
 // a restart or a second mailer; then the `pulse-collector email` and `serve`
 // binaries against the sink.
 #include "collector_fixture.hpp"
-#include "collector_store.hpp"
-#include "email_message.hpp"
-#include "mailer.hpp"
+#include "collector/storage/store.hpp"
+#include "collector/email/email_message.hpp"
+#include "collector/email/mailer.hpp"
 #include "process.hpp"
 #include "smtp_sink.hpp"
-#include "summary.hpp"
+#include "collector/summary/summary.hpp"
+#include "common/copenhagen_time.hpp"
 #include "temp_dir.hpp"
 
 #include <doctest/doctest.h>

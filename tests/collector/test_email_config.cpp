@@ -2,7 +2,7 @@
 // strictly as the rest: every mistake names the file, line and key; plain
 // SMTP only to this machine or with STARTTLS; recipients only for workplaces
 // the config knows; a password file others can read is a warning.
-#include "collector_config.hpp"
+#include "collector/config.hpp"
 #include "collector_fixture.hpp"
 #include "temp_dir.hpp"
 

@@ -2,8 +2,8 @@
 // multipart/alternative with a text and an HTML part whose decoded HTML is
 // the summary page, withheld figures as "for få svar", CRLF everywhere, no
 // line over 998 octets, RFC 2047 for non-ASCII header text.
-#include "email_message.hpp"
-#include "mailer.hpp"  // unique_message_token
+#include "collector/email/email_message.hpp"
+#include "collector/email/mailer.hpp"  // unique_message_token
 #include "smtp_sink.hpp"  // base64_decode: an independent decoder
 
 #include <doctest/doctest.h>

@@ -2,7 +2,7 @@
 // time are Copenhagen time (so UTC moves with summer time, and the DST
 // weekends' gap and overlap are resolved), only the latest ended week is
 // ever due, and the retry delays grow and then stay at an hour.
-#include "email_policy.hpp"
+#include "collector/email/email_policy.hpp"
 
 #include <doctest/doctest.h>
 

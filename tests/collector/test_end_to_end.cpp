@@ -3,9 +3,9 @@
 // collector running in this process on 127.0.0.1, and what the collector
 // stores and summarises matches the kiosk's own database row for row.
 #include "collector_fixture.hpp"
-#include "collector_store.hpp"
+#include "collector/storage/store.hpp"
 #include "process.hpp"
-#include "server.hpp"
+#include "collector/http/server.hpp"
 
 #include <doctest/doctest.h>
 #include <httplib.h>

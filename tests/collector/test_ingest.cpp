@@ -2,7 +2,7 @@
 // network: each kind of bad body gives its status and a message naming what
 // was wrong; gzip and the size limits.
 #include "collector_fixture.hpp"
-#include "ingest.hpp"
+#include "collector/http/ingest.hpp"
 
 #include <doctest/doctest.h>
 

@@ -5,11 +5,11 @@
 // oversize body still gets the collector's JSON 413; uploads leave no line in
 // the access log; plain HTTP redirects to HTTPS.
 #include "collector_fixture.hpp"
-#include "collector_store.hpp"
-#include "http_client.hpp"
+#include "collector/storage/store.hpp"
+#include "terminal/http_client.hpp"
 #include "loopback.hpp"
 #include "process.hpp"
-#include "server.hpp"
+#include "collector/http/server.hpp"
 
 #include <doctest/doctest.h>
 #include <httplib.h>

@@ -4,11 +4,11 @@
 // by the kiosk's own uploader over libcurl: every protocol rule, the auth of
 // the summary routes, concurrent uploads of one batch.
 #include "collector_fixture.hpp"
-#include "collector_store.hpp"
-#include "http_client.hpp"
-#include "ingest.hpp"
-#include "server.hpp"
-#include "uploader.hpp"
+#include "collector/storage/store.hpp"
+#include "terminal/http_client.hpp"
+#include "collector/http/ingest.hpp"
+#include "collector/http/server.hpp"
+#include "terminal/uploader.hpp"
 
 #include <doctest/doctest.h>
 #include <httplib.h>
@@ -297,7 +297,7 @@ TEST_CASE("the kiosk's own uploader stores every answer on the collector exactly
         if (s.pending == 0 && s.attempted) break;
     }
     for (const std::string& line : log) all_log += line + "\n";
-    CHECK_MESSAGE(kiosk->count_pending_upload() == 0, all_log);
+    CHECK_MESSAGE(kiosk->upload_queue().count_pending_upload() == 0, all_log);
     CHECK(c.stored() == 1234);
 
     // A resend of everything (as after a lost acknowledgement) adds nothing.

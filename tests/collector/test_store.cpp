@@ -4,8 +4,9 @@
 // batches, two instances on one database, counts per Copenhagen week and
 // weekday (both DST weekends), and the e-mail ledger's claims.
 #include "collector_fixture.hpp"
-#include "collector_store.hpp"
-#include "rng.hpp"
+#include "collector/storage/store.hpp"
+#include "common/random.hpp"
+#include "common/copenhagen_time.hpp"
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>

@@ -2,7 +2,8 @@
 // anonymity rule (docs/anonymity.md): withholding under the threshold and
 // each subtraction that would recover a withheld figure without the rule.
 // Also: Copenhagen week boundaries on the DST weekends of 2026.
-#include "summary.hpp"
+#include "collector/summary/summary.hpp"
+#include "common/copenhagen_time.hpp"
 
 #include <doctest/doctest.h>
 

@@ -3,9 +3,9 @@
 // the "for få svar" marks, no script error is reported, and a screenshot is
 // written to build/screenshots/summary-da.png for a person to look at.
 #include "collector_fixture.hpp"
-#include "collector_store.hpp"
+#include "collector/storage/store.hpp"
 #include "process.hpp"
-#include "report.hpp"
+#include "collector/report.hpp"
 
 #include <doctest/doctest.h>
 

@@ -3,8 +3,8 @@
 // Excel conventions, a self-contained escaped page; and run_report over a
 // fake in-memory store.
 #include "collector_fixture.hpp"  // ScriptedStore
-#include "report.hpp"
-#include "summary.hpp"
+#include "collector/report.hpp"
+#include "collector/summary/summary.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

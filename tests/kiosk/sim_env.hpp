@@ -3,7 +3,7 @@
 // to run `simulate` in-process and read the stored rows.
 #pragma once
 
-#include "commands.hpp"
+#include "kiosk/commands.hpp"
 
 #include <sqlite3.h>
 

@@ -1,7 +1,7 @@
 // test_pointer.cpp — touch, mouse and scripted taps reach ImGui as one
 // pointer: every press and release is seen by at least one frame, touch is
 // not counted twice, and nothing stays hovered after a finger lifts.
-#include "pointer.hpp"
+#include "kiosk/pointer.hpp"
 
 #include <doctest/doctest.h>
 

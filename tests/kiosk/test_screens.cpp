@@ -4,8 +4,8 @@
 // person would: each button is drawn where it can be tapped, in its colour,
 // large enough on the glass, reachable, and the two languages differ.
 #include "sim_env.hpp"
-#include "simulator.hpp"
-#include "widgets.hpp"
+#include "kiosk/simulator.hpp"
+#include "kiosk/widgets.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,5 +1,5 @@
 // test_script.cpp — the simulator's script language.
-#include "script.hpp"
+#include "kiosk/script.hpp"
 
 #include <doctest/doctest.h>
 

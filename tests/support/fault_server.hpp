@@ -11,7 +11,7 @@
 // queue is empty, draws one at random (seeded) if random mode is on, else `ok`.
 #pragma once
 
-#include "answer_store.hpp"
+#include "terminal/answer_store.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -5,8 +5,8 @@
 // per batch, so the test never sees half a batch). Every answer of a batch
 // gets the same unique `hour` and question = the batch size, so the test can
 // check that each batch is stored whole or not at all.
-#include "answer_store.hpp"
-#include "rng.hpp"
+#include "terminal/answer_store.hpp"
+#include "common/random.hpp"
 
 #include <unistd.h>
 

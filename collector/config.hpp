@@ -1,0 +1,98 @@
+// collector_config.hpp — pulse-collector's configuration (TOML), checked as
+// strictly as the kiosk's: an unknown key, a wrong type or an out-of-range
+// value is an error "FILE:LINE: [table] key …". Holds the auth registry
+// (terminals, managers, admins; tokens only as SHA-256 hashes) and the
+// question banks a batch may name, and the optional weekly e-mail ([email],
+// docs/email.md). Paths are relative to the config file.
+#pragma once
+
+#include "common/diagnostic.hpp"
+#include "collector/email/email_message.hpp"  // Mailbox
+#include "collector/email/email_policy.hpp"   // EmailSchedule
+#include "common/question_bank.hpp"
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pulse {
+
+struct TerminalEntry {
+    std::string id;            // "ishoj-raadhus-1"; [A-Za-z0-9._-]+, unique
+    std::string workplace;     // the only workplace it may upload for
+    std::string token_sha256;  // 64 lower-case hex digits
+};
+
+struct ManagerEntry {
+    std::string name;                     // for the operator; never used to decide anything
+    std::string token_sha256;             // 64 lower-case hex digits
+    std::vector<std::string> workplaces;  // the workplaces whose summaries it may read
+};
+
+struct AdminEntry {
+    std::string name;
+    std::string token_sha256;
+};
+
+// [email]: the weekly e-mail of each workplace's summary (docs/email.md).
+struct EmailConfig {
+    std::string smtp_url;                  // smtps://host[:port], or smtp://host[:port] (loopback, or with starttls)
+    bool starttls = false;                 // smtp:// upgraded with STARTTLS, required (CURLUSESSL_ALL)
+    std::string username;                  // SMTP AUTH user; "" = no AUTH
+    std::string password;                  // read from password_file at load; never logged
+    std::filesystem::path password_file;   // resolved, absolute; empty if not set
+    std::filesystem::path ca_file;         // extra CA bundle; empty = the system's
+    Mailbox sender;                        // From: and the envelope sender
+    EmailSchedule schedule;                // send_day, send_time (Copenhagen); default Monday 07:00
+    std::string language = "da";           // the summary's language, "da" | "en"
+    // workplace id -> its managers' addresses (at least one each); every key
+    // is a workplace of CollectorConfig::workplaces().
+    std::map<std::string, std::vector<std::string>> recipients;
+};
+
+struct CollectorConfig {
+    std::filesystem::path source;  // the config file itself
+
+    // [server]
+    std::string listen = "127.0.0.1";  // address to bind
+    int port = 8080;                   // 0..65535; 0 = any free port
+
+    // [storage]
+    std::string database;     // SQLite file (resolved, absolute) or a postgresql:// URL
+    int max_age_days = 400;   // answers with an hour older than this are refused, 1..3650
+
+    // [anonymity]
+    int min_answers = 5;      // figures built on fewer answers are withheld, 1..1000
+
+    // [bank]
+    std::vector<std::filesystem::path> question_files;  // resolved, absolute; at least one
+    std::vector<QuestionBank> banks;                    // loaded, same order; versions unique
+
+    std::vector<TerminalEntry> terminals;  // [[terminal]]
+    std::vector<ManagerEntry> managers;    // [[manager]]
+    std::vector<AdminEntry> admins;        // [[admin]]
+
+    std::optional<EmailConfig> email;      // [email]; absent = no e-mail is sent
+
+    // The bank with this version, or nullptr.
+    const QuestionBank* find_bank(const std::string& version) const;
+    // Every workplace named by a terminal or a manager, sorted, unique.
+    std::vector<std::string> workplaces() const;
+};
+
+struct CollectorConfigLoad {
+    std::optional<CollectorConfig> config;  // set only when errors is empty
+    Diagnostics errors;                     // every problem, in line order
+    Diagnostics warnings;                   // not fatal, but IT should act (a password file others can read)
+};
+
+// Reads and checks the config and loads its question banks (their errors are
+// reported with the bank's own file and line). Never throws.
+CollectorConfigLoad load_collector_config(const std::filesystem::path& file);
+
+// True for 64 lower-case hex digits.
+bool is_sha256_hex(const std::string& text);
+
+}  // namespace pulse

@@ -1,0 +1,116 @@
+// ingest.cpp — one uploaded batch checked (see ingest.hpp): size and gzip
+// limits, the body's form (common/protocol's parser), then the collector's
+// rules: the token's terminal and workplace, a known bank and question, an
+// hour neither ahead of the server's clock nor too old.
+#include "collector/http/ingest.hpp"
+
+#include <zlib.h>
+
+namespace pulse {
+namespace {
+
+IngestResult reject(int status, std::string message) {
+    IngestResult r;
+    r.rejection = {status, std::move(message)};
+    return r;
+}
+
+}  // namespace
+
+std::optional<std::string> gunzip_limited(std::string_view compressed, std::size_t limit_bytes,
+                                          IngestRejection* rejection) {
+    z_stream z{};
+    if (inflateInit2(&z, 15 + 32) != Z_OK) {  // 32: gzip or zlib header, detected
+        *rejection = {500, "cannot start the gzip decoder"};
+        return std::nullopt;
+    }
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
+    z.avail_in = static_cast<uInt>(compressed.size());
+    std::string out;
+    char chunk[16384];
+    int rc = Z_OK;
+    while (rc != Z_STREAM_END) {
+        z.next_out = reinterpret_cast<Bytef*>(chunk);
+        z.avail_out = sizeof chunk;
+        rc = inflate(&z, Z_NO_FLUSH);
+        if (rc != Z_OK && rc != Z_STREAM_END) break;
+        out.append(chunk, sizeof chunk - z.avail_out);
+        if (out.size() > limit_bytes) {
+            inflateEnd(&z);
+            *rejection = {413, "body: more than " + std::to_string(limit_bytes) +
+                                   " bytes after gzip decompression; send smaller batches"};
+            return std::nullopt;
+        }
+        if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0) break;  // input ended before the stream did
+    }
+    inflateEnd(&z);
+    if (rc != Z_STREAM_END) {
+        *rejection = {400, "body: not valid gzip (corrupt or truncated)"};
+        return std::nullopt;
+    }
+    return out;
+}
+
+IngestResult validate_batch(std::string_view body, const std::string& content_encoding,
+                            const TerminalEntry& terminal, const CollectorConfig& config, UnixSeconds now) {
+    // [SECTION] Size and encoding
+    if (body.size() > kMaxBodyBytes) {
+        return reject(413, "body: " + std::to_string(body.size()) + " bytes, more than the limit of " +
+                               std::to_string(kMaxBodyBytes) + "; send smaller batches");
+    }
+    std::string inflated;
+    if (content_encoding == "gzip" || content_encoding == "x-gzip") {
+        IngestRejection why;
+        std::optional<std::string> text = gunzip_limited(body, kMaxBodyBytes, &why);
+        if (!text) return reject(why.status, why.message);
+        inflated = std::move(*text);
+        body = inflated;
+    } else if (!content_encoding.empty() && content_encoding != "identity") {
+        return reject(415, "Content-Encoding: \"" + content_encoding + "\" is not supported; send gzip or none");
+    }
+
+    // [SECTION] The body's form
+    BatchBodyParse parsed = parse_batch_body(body);
+    if (!parsed.body) return reject(parsed.problem.too_many ? 413 : 400, parsed.problem.message);
+    BatchBody& batch = *parsed.body;
+
+    // [SECTION] The collector's rules
+    if (batch.terminal != terminal.id) {
+        return reject(403, "terminal: \"" + batch.terminal + "\" is not the terminal this token belongs to");
+    }
+    if (batch.workplace != terminal.workplace) {
+        return reject(403, "workplace: \"" + batch.workplace + "\" is not this terminal's workplace; a terminal "
+                           "uploads only for its own workplace");
+    }
+    const QuestionBank* bank = config.find_bank(batch.bank_version);
+    if (!bank) {
+        std::string known;
+        for (const QuestionBank& b : config.banks) known += (known.empty() ? "" : ", ") + ("\"" + b.version + "\"");
+        return reject(400, "bank: \"" + batch.bank_version + "\" is not a question bank this server knows (" + known +
+                               ")");
+    }
+    const UnixSeconds latest = truncate_to_hour(now + kClockSkew_s);
+    const UnixSeconds oldest = now - static_cast<UnixSeconds>(config.max_age_days) * kSecondsPerDay;
+    for (std::size_t i = 0; i < batch.answers.size(); ++i) {
+        const Answer& answer = batch.answers[i];
+        const auto where = [i] { return "answers[" + std::to_string(i) + "]."; };
+        if (!bank->find_question(answer.question)) {
+            return reject(400, where() + "question: \"" + answer.question + "\" is not a question of bank \"" +
+                                   bank->version + "\"");
+        }
+        if (answer.hour > latest) {
+            return reject(400, where() + "hour: \"" + format_answer_hour(answer.hour) +
+                                   "\" is in the future (server time " + format_iso_utc(now) +
+                                   "); check the terminal's clock");
+        }
+        if (answer.hour < oldest) {
+            return reject(400, where() + "hour: \"" + format_answer_hour(answer.hour) + "\" is older than " +
+                                   std::to_string(config.max_age_days) + " days ([storage] max_age_days)");
+        }
+    }
+    IngestResult ok;
+    ok.batch = IngestBatch{std::move(batch.batch_id), terminal.workplace, std::move(batch.answers)};
+    return ok;
+}
+
+}  // namespace pulse

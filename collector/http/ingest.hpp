@@ -1,0 +1,59 @@
+// ingest.hpp — the protocol's server rules for one POST /v1/batches body
+// (docs/protocol.md), as a pure function: bytes in, either the answers to
+// store or the rejection to send. Nothing is stored unless the whole body
+// passed; the HTTP layer and the store are elsewhere.
+#pragma once
+
+#include "collector/config.hpp"
+#include "common/calendar.hpp"
+#include "common/protocol.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pulse {
+
+constexpr UnixSeconds kClockSkew_s = 3600;              // a terminal's clock may run this far ahead
+
+// Why a body is refused: an HTTP status (400, 403, 413, 415) and a message
+// naming the field and what was wrong ("answers[3].value: 7 is not 1–5 or null").
+struct IngestRejection {
+    int status = 400;
+    std::string message;
+};
+
+// A body that passed every rule.
+struct IngestBatch {
+    std::string batch_id;        // the terminal's batch UUID (for the log only; never stored)
+    std::string workplace;       // = the authenticated terminal's workplace
+    std::vector<Answer> answers; // to store, in the order received
+};
+
+struct IngestResult {
+    std::optional<IngestBatch> batch;  // set when accepted
+    IngestRejection rejection;         // meaningful when batch is empty
+};
+
+// Decompresses a gzip (or zlib) stream. When the output would exceed
+// limit_bytes returns nullopt with *rejection 413; when the stream is
+// corrupt or truncated, nullopt with 400.
+std::optional<std::string> gunzip_limited(std::string_view compressed, std::size_t limit_bytes,
+                                          IngestRejection* rejection);
+
+// Checks body (as received; content_encoding "" / "identity" or "gzip")
+// from the authenticated terminal against every protocol rule, at now (UTC):
+// size ≤ kMaxBodyBytes (413) also after gunzip (413; corrupt gzip 400; any
+// other encoding 415); a JSON object with exactly the protocol's fields;
+// schema 1; terminal and workplace equal to the terminal's (403); batch a
+// UUID; bank a version of a configured bank; ≤ kMaxBatchAnswers answers
+// (413); per answer: id a UUID unique in the batch, question in that bank,
+// value 1–5 or null, lang "da"/"en", hour "YYYY-MM-DDTHH:00:00Z", not later
+// than the current hour plus kClockSkew_s and not older than
+// config.max_age_days. The first problem found is the rejection.
+IngestResult validate_batch(std::string_view body, const std::string& content_encoding,
+                            const TerminalEntry& terminal, const CollectorConfig& config, UnixSeconds now);
+
+}  // namespace pulse

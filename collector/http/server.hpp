@@ -1,0 +1,62 @@
+// server.hpp — pulse-collector's HTTP API (cpp-httplib): POST /v1/batches
+// (protocol v1, docs/protocol.md), the managers' weekly summaries and the
+// admin overview. Plain HTTP: in production behind a TLS-terminating proxy.
+// Start and stop are explicit so tests run it on 127.0.0.1, port 0.
+#pragma once
+
+#include "collector/config.hpp"
+#include "collector/storage/store.hpp"
+#include "common/calendar.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace httplib {
+class Server;
+}
+
+namespace pulse {
+
+// One line per refused or failed request for the operator's log: route, who
+// (terminal id or "unknown token"), status, reason. Never a token, never an
+// answer, and nothing for an accepted upload (its time would be logged).
+using ServerLog = std::function<void(const std::string& line)>;
+
+// Current UTC time; injected so tests can place "now" anywhere.
+using ServerClock = std::function<UnixSeconds()>;
+
+class CollectorServer {
+public:
+    // config and store must outlive the server. clock null = the system clock.
+    CollectorServer(const CollectorConfig& config, CollectorStore& store, ServerClock clock, ServerLog log);
+    ~CollectorServer();  // stops it
+    CollectorServer(const CollectorServer&) = delete;
+    CollectorServer& operator=(const CollectorServer&) = delete;
+
+    // Binds host:port (port 0: any free port) and serves on a background
+    // thread. False with *error when the address cannot be bound.
+    bool start(const std::string& host, int port, std::string* error);
+
+    // The bound port (after start).
+    int port() const { return port_; }
+
+    // Stops accepting, finishes requests in flight, joins. Idempotent.
+    void stop();
+
+private:
+    void routes();
+
+    const CollectorConfig& config_;
+    CollectorStore& store_;
+    ServerClock clock_;
+    ServerLog log_;
+    std::vector<std::string> terminal_hashes_, manager_hashes_, admin_hashes_;  // same order as in config_
+    std::unique_ptr<httplib::Server> http_;
+    std::thread thread_;
+    int port_ = 0;
+};
+
+}  // namespace pulse

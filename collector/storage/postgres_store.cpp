@@ -1,0 +1,414 @@
+// collector_store_pg.cpp — CollectorStore on PostgreSQL (libpq), for
+// municipalities that run several collector instances behind a load
+// balancer on one database. The same rows as the SQLite store (no terminal
+// id, no arrival time, no batch) and the same contracts: a batch is one
+// transaction, answer ids are unique forever, e-mail claims are atomic.
+// A small pool of connections serves the server's threads; a connection
+// that breaks is reset on its next use.
+#include "collector/storage/store.hpp"
+
+#include "common/url.hpp"
+#include "common/copenhagen_time.hpp"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+
+namespace pulse {
+namespace {
+
+constexpr std::size_t kMaxConnections = 4;  // the server's threads beyond this wait for a free one
+constexpr auto kPoolWait = std::chrono::seconds(30);  // then the call fails (503) rather than hang
+// A database that stops answering (a dropped network, not a reset) must not
+// hang the collector: TCP keepalives and a TCP user timeout end a dead
+// connection within about a minute; no statement may run longer than 30 s.
+constexpr const char* kConnectionKeys[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
+                                           "keepalives_count", "tcp_user_timeout", "application_name"};
+constexpr const char* kConnectionValues[] = {"10", "1", "30", "10", "3", "60000", "pulse-collector"};
+constexpr const char* kSessionSettings = "SET TIME ZONE 'UTC'; SET statement_timeout = '30s'";
+
+// Created once per database by whichever instance comes first; the advisory
+// lock keeps two instances starting together from racing on CREATE.
+constexpr const char* kSchema =
+    "SELECT pg_advisory_xact_lock(7201948);"
+    "CREATE TABLE IF NOT EXISTS answers("
+    " id TEXT PRIMARY KEY,"
+    " workplace TEXT NOT NULL,"
+    " question TEXT NOT NULL,"
+    " value SMALLINT NULL CHECK(value BETWEEN 1 AND 5),"
+    " lang TEXT NOT NULL,"
+    " hour BIGINT NOT NULL);"
+    // Covers the summary's query (index-only scans); replaced answers_by_workplace_hour.
+    "CREATE INDEX IF NOT EXISTS answers_by_workplace_hour_incl ON answers(workplace, hour) INCLUDE (question, value);"
+    "DROP INDEX IF EXISTS answers_by_workplace_hour;"
+    "CREATE TABLE IF NOT EXISTS email_sends("
+    " workplace TEXT NOT NULL,"
+    " week TEXT NOT NULL,"
+    " sent BOOLEAN NOT NULL DEFAULT FALSE,"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt BIGINT NOT NULL DEFAULT 0,"
+    " last_error TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY(workplace, week));";
+
+// libpq's message without its trailing newline.
+std::string pq_message(const PGconn* conn) {
+    std::string m = PQerrorMessage(conn);
+    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+    return m;
+}
+
+// A result, cleared on scope exit.
+class Result {
+public:
+    explicit Result(PGresult* r = nullptr) : r_(r) {}
+    ~Result() { PQclear(r_); }
+    Result(Result&& o) noexcept : r_(o.r_) { o.r_ = nullptr; }
+    Result& operator=(Result&& o) noexcept {
+        std::swap(r_, o.r_);
+        return *this;
+    }
+    PGresult* get() const { return r_; }
+    ExecStatusType status() const { return r_ ? PQresultStatus(r_) : PGRES_FATAL_ERROR; }
+    bool ok() const { return status() == PGRES_COMMAND_OK || status() == PGRES_TUPLES_OK; }
+    int rows() const { return PQntuples(r_); }
+    bool null(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
+    std::string text(int row, int col) const { return PQgetvalue(r_, row, col); }
+    std::int64_t int64(int row, int col) const { return std::strtoll(PQgetvalue(r_, row, col), nullptr, 10); }
+    // Rows touched by an INSERT/UPDATE.
+    long affected() const { return std::strtol(PQcmdTuples(r_), nullptr, 10); }
+
+private:
+    PGresult* r_;
+};
+
+// Runs sql with text parameters (nullptr = NULL).
+Result run(PGconn* conn, const char* sql, const std::vector<const char*>& params = {}) {
+    return Result(PQexecParams(conn, sql, static_cast<int>(params.size()), nullptr, params.data(), nullptr, nullptr, 0));
+}
+
+// A PostgreSQL array literal of text values: {"a","b",NULL}.
+std::string array_literal(const std::vector<const std::string*>& values) {
+    std::string out = "{";
+    for (const std::string* v : values) {
+        if (out.size() > 1) out += ',';
+        if (!v) {
+            out += "NULL";
+            continue;
+        }
+        out += '"';
+        for (char c : *v) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
+class PostgresCollectorStore final : public CollectorStore {
+public:
+    PostgresCollectorStore(std::string url, PGconn* first) : url_(std::move(url)), redacted_(url_without_password(url_)) {
+        idle_.push_back(first);
+        open_ = 1;
+    }
+    ~PostgresCollectorStore() override {
+        for (PGconn* c : idle_) PQfinish(c);
+    }
+
+    // Opens a connection with the collector's defaults (the URL's own
+    // settings win: it comes last) and its session settings. nullptr and
+    // *error (without the password) on failure.
+    static PGconn* connect(const std::string& url, std::string* error) {
+        std::vector<const char*> keys(std::begin(kConnectionKeys), std::end(kConnectionKeys));
+        std::vector<const char*> values(std::begin(kConnectionValues), std::end(kConnectionValues));
+        keys.push_back("dbname");
+        values.push_back(url.c_str());
+        keys.push_back(nullptr);
+        values.push_back(nullptr);
+        PGconn* conn = PQconnectdbParams(keys.data(), values.data(), 1);
+        if (PQstatus(conn) != CONNECTION_OK) {
+            if (error) *error = url_without_password(url) + ": cannot connect: " + pq_message(conn);
+            PQfinish(conn);
+            return nullptr;
+        }
+        const Result settings(PQexec(conn, kSessionSettings));
+        if (!settings.ok()) {
+            if (error) *error = url_without_password(url) + ": cannot set up the session: " + pq_message(conn);
+            PQfinish(conn);
+            return nullptr;
+        }
+        return conn;
+    }
+
+    StoreResult store_batch(const std::string& workplace, const std::string& /*terminal: never stored*/,
+                            const std::vector<Answer>& answers) override {
+        Lease lease(*this);
+        if (!lease.conn) return error_result(lease.error);
+        PGconn* conn = lease.conn;
+        // Sorted by id: concurrent batches with shared ids take their row
+        // locks in one order (no deadlock), and the table's physical order
+        // within a batch is random rather than the terminal's.
+        std::vector<const Answer*> sorted;
+        sorted.reserve(answers.size());
+        for (const Answer& a : answers) sorted.push_back(&a);
+        std::sort(sorted.begin(), sorted.end(), [](const Answer* x, const Answer* y) { return x->id < y->id; });
+        std::vector<std::string> values, hours;
+        values.reserve(sorted.size());
+        hours.reserve(sorted.size());
+        std::vector<const std::string*> ids, questions, value_ptrs, langs, hour_ptrs;
+        for (const Answer* a : sorted) {
+            values.push_back(a->value ? std::to_string(*a->value) : "");
+            hours.push_back(std::to_string(a->hour));
+        }
+        for (std::size_t i = 0; i < sorted.size(); ++i) {
+            ids.push_back(&sorted[i]->id);
+            questions.push_back(&sorted[i]->question);
+            value_ptrs.push_back(sorted[i]->value ? &values[i] : nullptr);
+            langs.push_back(&sorted[i]->lang);
+            hour_ptrs.push_back(&hours[i]);
+        }
+        const std::string id_array = array_literal(ids);
+        const std::string question_array = array_literal(questions);
+        const std::string value_array = array_literal(value_ptrs);
+        const std::string lang_array = array_literal(langs);
+        const std::string hour_array = array_literal(hour_ptrs);
+
+        if (!run(conn, "BEGIN").ok()) return failed(conn, "cannot start a transaction");
+        Result inserted = run(conn,
+                              "INSERT INTO answers(id, workplace, question, value, lang, hour) "
+                              "SELECT u.id, $2, u.question, u.value, u.lang, u.hour FROM "
+                              "unnest($1::text[], $3::text[], $4::smallint[], $5::text[], $6::bigint[]) "
+                              "AS u(id, question, value, lang, hour) "
+                              "ON CONFLICT (id) DO NOTHING RETURNING id",
+                              {id_array.c_str(), workplace.c_str(), question_array.c_str(), value_array.c_str(),
+                               lang_array.c_str(), hour_array.c_str()});
+        if (!inserted.ok()) return rolled_back(conn, "cannot insert the answers");
+        StoreResult result;
+        result.accepted = inserted.rows();
+        if (static_cast<std::size_t>(result.accepted) < sorted.size()) {
+            // Some ids were there already: each must hold the same content.
+            Result existing = run(conn,
+                                  "SELECT id, workplace, question, value, lang, hour FROM answers "
+                                  "WHERE id = ANY($1::text[])",
+                                  {id_array.c_str()});
+            if (!existing.ok()) return rolled_back(conn, "cannot read the stored answers");
+            std::vector<std::string> fresh;
+            for (int r = 0; r < inserted.rows(); ++r) fresh.push_back(inserted.text(r, 0));
+            std::sort(fresh.begin(), fresh.end());
+            std::vector<std::pair<std::string, int>> stored;  // id → row in existing
+            for (int r = 0; r < existing.rows(); ++r) stored.emplace_back(existing.text(r, 0), r);
+            std::sort(stored.begin(), stored.end());
+            for (const Answer* a : sorted) {
+                if (std::binary_search(fresh.begin(), fresh.end(), a->id)) continue;
+                const auto it = std::lower_bound(stored.begin(), stored.end(), std::make_pair(a->id, -1));
+                if (it == stored.end() || it->first != a->id) return rolled_back(conn, "an answer vanished while stored");
+                const int r = it->second;
+                const bool same_value = a->value ? !existing.null(r, 3) && existing.int64(r, 3) == *a->value
+                                                 : existing.null(r, 3);
+                const bool same = existing.text(r, 1) == workplace && existing.text(r, 2) == a->question &&
+                                  same_value && existing.text(r, 4) == a->lang && existing.int64(r, 5) == a->hour;
+                if (!same) {
+                    Result(PQexec(conn, "ROLLBACK"));
+                    StoreResult conflict;
+                    conflict.kind = StoreResult::Kind::conflict;
+                    conflict.message = "answer " + a->id + " is already stored with other content; nothing of this "
+                                       "batch was stored";
+                    return conflict;
+                }
+                ++result.duplicates;
+            }
+        }
+        if (!run(conn, "COMMIT").ok()) return failed(conn, "cannot commit");
+        return result;
+    }
+
+    std::vector<AnswerCount> counts(const std::string& workplace, IsoWeek week, int weeks_before,
+                                    std::string* error) override {
+        WeekCounter counter(week, weeks_before);
+        Lease lease(*this);
+        if (!lease.conn) {
+            fail(error, lease.error);
+            return {};
+        }
+        const std::string begin = std::to_string(counter.begin()), end = std::to_string(counter.end());
+        Result r = run(lease.conn,
+                       "SELECT question, value, hour, COUNT(*) FROM answers "
+                       "WHERE workplace = $1 AND hour >= $2 AND hour < $3 GROUP BY question, value, hour",
+                       {workplace.c_str(), begin.c_str(), end.c_str()});
+        if (!r.ok()) {
+            fail(error, message(lease.conn, "cannot read the counts"));
+            return {};
+        }
+        for (int i = 0; i < r.rows(); ++i) {
+            const std::optional<int> value =
+                r.null(i, 1) ? std::nullopt : std::optional<int>(static_cast<int>(r.int64(i, 1)));
+            counter.add(r.text(i, 0), value, r.int64(i, 2), r.int64(i, 3));
+        }
+        return counter.result();
+    }
+
+    std::int64_t answers_in_week(const std::string& workplace, IsoWeek week) override {
+        Lease lease(*this);
+        if (!lease.conn) return -1;
+        const std::string begin = std::to_string(copenhagen_week_start(week));
+        const std::string end = std::to_string(copenhagen_week_start(next_week(week)));
+        Result r = run(lease.conn, "SELECT COUNT(*) FROM answers WHERE workplace = $1 AND hour >= $2 AND hour < $3",
+                       {workplace.c_str(), begin.c_str(), end.c_str()});
+        return r.ok() && r.rows() == 1 ? r.int64(0, 0) : -1;
+    }
+
+    int claim_email(const std::string& workplace, IsoWeek week, UnixSeconds now, UnixSeconds lease_s,
+                    std::string* error) override {
+        Lease lease(*this);
+        if (!lease.conn) return fail(error, lease.error);
+        const std::string week_text = week.str(), now_text = std::to_string(now);
+        const std::string until = std::to_string(now + lease_s);
+        // One statement: a concurrent claim waits on the row, then sees it held.
+        Result r = run(lease.conn,
+                       "INSERT INTO email_sends(workplace, week, attempts, next_attempt) VALUES($1, $2, 1, $4) "
+                       "ON CONFLICT (workplace, week) DO UPDATE SET attempts = email_sends.attempts + 1, "
+                       "next_attempt = $4 WHERE NOT email_sends.sent AND email_sends.next_attempt <= $3 "
+                       "RETURNING attempts",
+                       {workplace.c_str(), week_text.c_str(), now_text.c_str(), until.c_str()});
+        if (!r.ok()) return fail(error, message(lease.conn, "cannot claim the e-mail"));
+        return r.rows() == 1 ? static_cast<int>(r.int64(0, 0)) : 0;
+    }
+
+    bool finish_email(const std::string& workplace, IsoWeek week, int attempt, bool sent,
+                      const std::string& failure_text, UnixSeconds next_attempt, std::string* error) override {
+        Lease lease(*this);
+        if (!lease.conn) return fail(error, lease.error);
+        const std::string week_text = week.str(), next_text = std::to_string(next_attempt);
+        const std::string attempt_text = std::to_string(attempt);
+        const std::string failure = sent ? std::string() : failure_text;
+        Result r = run(lease.conn,
+                       "UPDATE email_sends SET sent = $3, last_error = $4, next_attempt = $5 "
+                       "WHERE workplace = $1 AND week = $2 AND NOT sent AND attempts = $6",
+                       {workplace.c_str(), week_text.c_str(), sent ? "true" : "false", failure.c_str(),
+                        next_text.c_str(), attempt_text.c_str()});
+        if (!r.ok()) return fail(error, message(lease.conn, "cannot record the e-mail"));
+        if (r.affected() == 1) return true;
+        return fail(error, kEmailClaimLost);
+    }
+
+    std::optional<EmailRecord> email_record(const std::string& workplace, IsoWeek week) override {
+        Lease lease(*this);
+        if (!lease.conn) return std::nullopt;
+        const std::string week_text = week.str();
+        Result r = run(lease.conn,
+                       "SELECT sent, attempts, next_attempt, last_error FROM email_sends "
+                       "WHERE workplace = $1 AND week = $2",
+                       {workplace.c_str(), week_text.c_str()});
+        if (!r.ok() || r.rows() != 1) return std::nullopt;
+        EmailRecord record;
+        record.workplace = workplace;
+        record.week = week;
+        record.sent = r.text(0, 0) == "t";
+        record.attempts = static_cast<int>(r.int64(0, 1));
+        record.next_attempt = r.int64(0, 2);
+        record.last_error = r.text(0, 3);
+        return record;
+    }
+
+private:
+    // A connection from the pool for one call, returned on scope exit. When
+    // none is idle, a new one is opened up to kMaxConnections, else the call
+    // waits. A broken connection is reset first; conn is nullptr (and error
+    // says why) when that fails.
+    struct Lease {
+        PostgresCollectorStore& store;
+        PGconn* conn = nullptr;
+        std::string error;
+
+        explicit Lease(PostgresCollectorStore& s) : store(s) {
+            std::unique_lock<std::mutex> lock(store.mutex_);
+            if (!store.available_.wait_for(lock, kPoolWait,
+                                           [&] { return !store.idle_.empty() || store.open_ < kMaxConnections; })) {
+                error = store.redacted_ + ": all " + std::to_string(kMaxConnections) +
+                        " connections busy for 30 s; is the database answering?";
+                return;
+            }
+            if (!store.idle_.empty()) {
+                conn = store.idle_.back();
+                store.idle_.pop_back();
+            } else {
+                ++store.open_;
+                lock.unlock();
+                conn = connect(store.url_, &error);
+                if (!conn) {
+                    lock.lock();
+                    --store.open_;
+                    store.available_.notify_one();
+                    return;
+                }
+            }
+            if (PQstatus(conn) != CONNECTION_OK || PQtransactionStatus(conn) != PQTRANS_IDLE) {
+                PQreset(conn);
+                if (PQstatus(conn) == CONNECTION_OK) Result(PQexec(conn, kSessionSettings));
+                if (PQstatus(conn) != CONNECTION_OK) {
+                    error = store.redacted_ + ": connection lost and not re-established: " + pq_message(conn);
+                    PQfinish(conn);
+                    conn = nullptr;
+                    std::lock_guard<std::mutex> relock(store.mutex_);
+                    --store.open_;
+                    store.available_.notify_one();
+                }
+            }
+        }
+        ~Lease() {
+            if (!conn) return;
+            std::lock_guard<std::mutex> lock(store.mutex_);
+            store.idle_.push_back(conn);
+            store.available_.notify_one();
+        }
+        Lease(const Lease&) = delete;
+        Lease& operator=(const Lease&) = delete;
+    };
+
+    std::string message(PGconn* conn, const std::string& what) const {
+        return redacted_ + ": " + what + ": " + pq_message(conn);
+    }
+    static bool fail(std::string* error, const std::string& text) {
+        if (error) *error = text;
+        return false;
+    }
+    static StoreResult error_result(const std::string& text) {
+        StoreResult r;
+        r.kind = StoreResult::Kind::error;
+        r.message = text;
+        return r;
+    }
+    StoreResult failed(PGconn* conn, const std::string& what) const { return error_result(message(conn, what)); }
+    StoreResult rolled_back(PGconn* conn, const std::string& what) const {
+        StoreResult r = failed(conn, what);
+        Result(PQexec(conn, "ROLLBACK"));
+        return r;
+    }
+
+    const std::string url_;
+    const std::string redacted_;
+    std::mutex mutex_;
+    std::condition_variable available_;
+    std::vector<PGconn*> idle_;  // connected and not in use
+    std::size_t open_ = 0;       // idle + leased
+};
+
+}  // namespace
+
+std::unique_ptr<CollectorStore> open_postgres_collector_store(const std::string& url, std::string* error) {
+    PGconn* conn = PostgresCollectorStore::connect(url, error);
+    if (!conn) return nullptr;
+    Result schema(PQexec(conn, ("BEGIN;" + std::string(kSchema) + "COMMIT;").c_str()));
+    if (!schema.ok()) {
+        if (error) *error = url_without_password(url) + ": cannot create the schema: " + pq_message(conn);
+        PQfinish(conn);
+        return nullptr;
+    }
+    return std::make_unique<PostgresCollectorStore>(url, conn);
+}
+
+}  // namespace pulse

@@ -1,0 +1,264 @@
+// collector_store_sqlite.cpp — CollectorStore on one SQLite file (WAL,
+// synchronous=FULL: an acknowledged answer survives a power cut). Per answer
+// only what the terminal itself keeps, plus its workplace: no terminal id, no
+// arrival time, no batch, no rowid — nothing that links answers together.
+#include "collector/storage/store.hpp"
+#include "common/copenhagen_time.hpp"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <mutex>
+
+namespace pulse {
+namespace {
+
+constexpr int kBusyTimeout_ms = 10000;  // another collector process may hold the write lock
+
+constexpr const char* kSchema =
+    "CREATE TABLE IF NOT EXISTS answers("
+    " id TEXT PRIMARY KEY,"
+    " workplace TEXT NOT NULL,"
+    " question TEXT NOT NULL,"
+    " value INTEGER NULL CHECK(value BETWEEN 1 AND 5),"
+    " lang TEXT NOT NULL,"
+    " hour INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    // The summary's index covers its query (question and value in the index:
+    // no lookups into the table). It replaced answers_by_workplace_hour.
+    "CREATE INDEX IF NOT EXISTS answers_by_workplace_hour_question_value ON answers(workplace, hour, question, value);"
+    "DROP INDEX IF EXISTS answers_by_workplace_hour;"
+    "CREATE TABLE IF NOT EXISTS email_sends("
+    " workplace TEXT NOT NULL,"
+    " week TEXT NOT NULL,"
+    " sent INTEGER NOT NULL DEFAULT 0,"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt INTEGER NOT NULL DEFAULT 0,"
+    " last_error TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY(workplace, week)"
+    ") WITHOUT ROWID;";
+
+// A prepared statement, finalized on scope exit.
+class Statement {
+public:
+    Statement(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+    ~Statement() { sqlite3_finalize(stmt_); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    bool ok() const { return rc_ == SQLITE_OK; }
+    sqlite3_stmt* get() const { return stmt_; }
+    void text(int i, const std::string& s) { sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT); }
+    void int64(int i, std::int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+    void value(int i, const std::optional<int>& v) {
+        if (v) sqlite3_bind_int(stmt_, i, *v); else sqlite3_bind_null(stmt_, i);
+    }
+    int step() { return sqlite3_step(stmt_); }
+    void reset() { sqlite3_reset(stmt_); sqlite3_clear_bindings(stmt_); }
+
+private:
+    sqlite3_stmt* stmt_ = nullptr;
+    int rc_ = SQLITE_OK;
+};
+
+std::string column_text(sqlite3_stmt* s, int i) {
+    const unsigned char* t = sqlite3_column_text(s, i);
+    return t ? reinterpret_cast<const char*>(t) : "";
+}
+
+class SqliteCollectorStore final : public CollectorStore {
+public:
+    explicit SqliteCollectorStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+    ~SqliteCollectorStore() override { sqlite3_close(db_); }
+
+    StoreResult store_batch(const std::string& workplace, const std::string& /*terminal: never stored*/,
+                            const std::vector<Answer>& answers) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        StoreResult result;
+        if (!exec("BEGIN IMMEDIATE")) return error("cannot start a transaction");
+        Statement insert(db_, "INSERT INTO answers(id, workplace, question, value, lang, hour) "
+                              "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO NOTHING");
+        Statement existing(db_, "SELECT workplace, question, value, lang, hour FROM answers WHERE id = ?1");
+        if (!insert.ok() || !existing.ok()) return rollback_error("cannot prepare the insert");
+        for (const Answer& a : answers) {
+            insert.text(1, a.id);
+            insert.text(2, workplace);
+            insert.text(3, a.question);
+            insert.value(4, a.value);
+            insert.text(5, a.lang);
+            insert.int64(6, a.hour);
+            if (insert.step() != SQLITE_DONE) return rollback_error("cannot insert an answer");
+            const bool is_new = sqlite3_changes(db_) == 1;
+            insert.reset();
+            if (is_new) {
+                ++result.accepted;
+                continue;
+            }
+            existing.text(1, a.id);
+            if (existing.step() != SQLITE_ROW) return rollback_error("cannot read a stored answer");
+            sqlite3_stmt* s = existing.get();
+            const bool stored_null = sqlite3_column_type(s, 2) == SQLITE_NULL;
+            const bool same_value = a.value ? !stored_null && sqlite3_column_int(s, 2) == *a.value : stored_null;
+            const bool same = column_text(s, 0) == workplace && column_text(s, 1) == a.question && same_value &&
+                              column_text(s, 3) == a.lang &&
+                              sqlite3_column_int64(s, 4) == a.hour;
+            existing.reset();
+            if (!same) {
+                exec("ROLLBACK");
+                result = {};
+                result.kind = StoreResult::Kind::conflict;
+                result.message = "answer " + a.id + " is already stored with other content; nothing of this batch "
+                                 "was stored";
+                return result;
+            }
+            ++result.duplicates;
+        }
+        if (!exec("COMMIT")) return rollback_error("cannot commit");
+        return result;
+    }
+
+    std::vector<AnswerCount> counts(const std::string& workplace, IsoWeek week, int weeks_before,
+                                    std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        WeekCounter counter(week, weeks_before);
+        Statement q(db_, "SELECT question, value, hour, COUNT(*) FROM answers "
+                         "WHERE workplace = ?1 AND hour >= ?2 AND hour < ?3 GROUP BY question, value, hour");
+        if (!q.ok()) {
+            fail(error, "cannot prepare the counts");
+            return {};
+        }
+        q.text(1, workplace);
+        q.int64(2, counter.begin());
+        q.int64(3, counter.end());
+        int rc = SQLITE_ROW;
+        while ((rc = q.step()) == SQLITE_ROW) {
+            sqlite3_stmt* s = q.get();
+            const std::optional<int> value =
+                sqlite3_column_type(s, 1) == SQLITE_NULL ? std::nullopt : std::optional<int>(sqlite3_column_int(s, 1));
+            counter.add(column_text(s, 0), value, sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3));
+        }
+        if (rc != SQLITE_DONE) {
+            fail(error, "cannot read the counts");
+            return {};
+        }
+        return counter.result();
+    }
+
+    std::int64_t answers_in_week(const std::string& workplace, IsoWeek week) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Statement q(db_, "SELECT COUNT(*) FROM answers WHERE workplace = ?1 AND hour >= ?2 AND hour < ?3");
+        if (!q.ok()) return -1;
+        q.text(1, workplace);
+        q.int64(2, copenhagen_week_start(week));
+        q.int64(3, copenhagen_week_start(next_week(week)));
+        return q.step() == SQLITE_ROW ? sqlite3_column_int64(q.get(), 0) : -1;
+    }
+
+    int claim_email(const std::string& workplace, IsoWeek week, UnixSeconds now, UnixSeconds lease_s,
+                    std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        // One statement: insert a first claim, or take over a record that is
+        // not sent and no longer held. BEGIN IMMEDIATE is implied by the write.
+        Statement q(db_, "INSERT INTO email_sends(workplace, week, attempts, next_attempt) VALUES(?1, ?2, 1, ?4) "
+                         "ON CONFLICT(workplace, week) DO UPDATE SET attempts = attempts + 1, next_attempt = ?4 "
+                         "WHERE sent = 0 AND next_attempt <= ?3 RETURNING attempts");
+        if (!q.ok()) return fail(error, "cannot prepare the e-mail claim");
+        q.text(1, workplace);
+        q.text(2, week.str());
+        q.int64(3, now);
+        q.int64(4, now + lease_s);
+        const int rc = q.step();
+        if (rc == SQLITE_DONE) return 0;  // sent or held
+        if (rc != SQLITE_ROW) return fail(error, "cannot claim the e-mail");
+        const int attempt = sqlite3_column_int(q.get(), 0);
+        return q.step() == SQLITE_DONE ? attempt : fail(error, "cannot claim the e-mail");
+    }
+
+    bool finish_email(const std::string& workplace, IsoWeek week, int attempt, bool sent,
+                      const std::string& failure_text, UnixSeconds next_attempt, std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Statement q(db_, "UPDATE email_sends SET sent = ?3, last_error = ?4, next_attempt = ?5 "
+                         "WHERE workplace = ?1 AND week = ?2 AND sent = 0 AND attempts = ?6");
+        if (!q.ok()) return fail(error, "cannot prepare the e-mail record");
+        q.text(1, workplace);
+        q.text(2, week.str());
+        q.int64(3, sent ? 1 : 0);
+        q.text(4, sent ? std::string() : failure_text);
+        q.int64(5, next_attempt);
+        q.int64(6, attempt);
+        if (q.step() != SQLITE_DONE) return fail(error, "cannot record the e-mail");
+        if (sqlite3_changes(db_) == 1) return true;
+        if (error) *error = kEmailClaimLost;
+        return false;
+    }
+
+    std::optional<EmailRecord> email_record(const std::string& workplace, IsoWeek week) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Statement q(db_, "SELECT sent, attempts, next_attempt, last_error FROM email_sends "
+                         "WHERE workplace = ?1 AND week = ?2");
+        if (!q.ok()) return std::nullopt;
+        q.text(1, workplace);
+        q.text(2, week.str());
+        if (q.step() != SQLITE_ROW) return std::nullopt;
+        sqlite3_stmt* s = q.get();
+        EmailRecord r;
+        r.workplace = workplace;
+        r.week = week;
+        r.sent = sqlite3_column_int(s, 0) != 0;
+        r.attempts = sqlite3_column_int(s, 1);
+        r.next_attempt = sqlite3_column_int64(s, 2);
+        r.last_error = column_text(s, 3);
+        return r;
+    }
+
+private:
+    // Sets *error to what failed and SQLite's message; false (0) for returning.
+    bool fail(std::string* error, const std::string& what) {
+        if (error) *error = path_ + ": " + what + ": " + sqlite3_errmsg(db_);
+        return false;
+    }
+
+    bool exec(const char* sql) { return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
+
+    StoreResult error(const std::string& what) {
+        StoreResult r;
+        r.kind = StoreResult::Kind::error;
+        r.message = path_ + ": " + what + ": " + sqlite3_errmsg(db_);
+        return r;
+    }
+    StoreResult rollback_error(const std::string& what) {
+        StoreResult r = error(what);
+        exec("ROLLBACK");
+        return r;
+    }
+
+    sqlite3* db_;
+    std::string path_;
+    std::mutex mutex_;  // one connection, used by one thread at a time
+};
+
+}  // namespace
+
+std::unique_ptr<CollectorStore> open_sqlite_collector_store(const std::string& path, std::string* error) {
+    const auto fail = [&](sqlite3* db, const std::string& what) -> std::unique_ptr<CollectorStore> {
+        if (error) *error = path + ": " + what + (db ? std::string(": ") + sqlite3_errmsg(db) : "");
+        sqlite3_close(db);
+        return nullptr;
+    };
+    std::error_code ec;
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+        return fail(db, "cannot open the database");
+    }
+    sqlite3_busy_timeout(db, kBusyTimeout_ms);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, &message);
+    sqlite3_free(message);
+    if (rc != SQLITE_OK) return fail(db, "cannot switch to WAL");
+    if (sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) return fail(db, "cannot create the schema");
+    return std::make_unique<SqliteCollectorStore>(db, path);
+}
+
+}  // namespace pulse

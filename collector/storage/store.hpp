@@ -1,0 +1,112 @@
+// collector_store.hpp — where the collector keeps answers: SQLite (one file,
+// WAL) by default, PostgreSQL when the database setting is a postgresql://
+// URL. Answer ids are unique forever; a batch is stored all or nothing.
+#pragma once
+
+#include "common/protocol.hpp"
+#include "collector/summary/summary.hpp"       // AnswerCount
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <tuple>
+#include <string>
+#include <vector>
+
+namespace pulse {
+
+// finish_email's error when the claim was no longer the caller's.
+inline constexpr const char* kEmailClaimLost =
+    "the claim was lost: it outlived its lease and another instance took the e-mail over";
+
+// The weekly e-mail's bookkeeping for one workplace and week, kept in the
+// database so a restart never sends twice and several collector instances on
+// one PostgreSQL database share it.
+struct EmailRecord {
+    std::string workplace;
+    IsoWeek week;
+    bool sent = false;
+    int attempts = 0;               // sends tried so far
+    UnixSeconds next_attempt = 0;   // not sent: no instance tries before this (a claim or a retry wait)
+    std::string last_error;         // of the last failed attempt, "" if none
+};
+
+struct StoreResult {
+    enum class Kind { stored, conflict, error };
+    Kind kind = Kind::stored;
+    long accepted = 0;      // stored: answers new to the store
+    long duplicates = 0;    // stored: answers already there with the same content
+    std::string message;    // conflict: which id; error: what failed
+};
+
+class CollectorStore {
+public:
+    virtual ~CollectorStore() = default;
+
+    // Stores a validated batch for workplace (from terminal) in one
+    // transaction: new ids are inserted; an id already stored with the same
+    // content is a duplicate; an id stored with other content makes the whole
+    // batch a conflict and nothing of it is stored. Safe to call from several
+    // threads and processes at once (the same batch twice concurrently gives
+    // one `accepted`, one `duplicates`).
+    virtual StoreResult store_batch(const std::string& workplace, const std::string& terminal,
+                                    const std::vector<Answer>& answers) = 0;
+
+    // Aggregated counts for workplace over the Copenhagen weeks `week` and
+    // the `weeks_before` weeks before it (see AnswerCount). When the database
+    // fails: empty, and *error (if given) says why — so a caller can tell a
+    // failure from a week nobody answered; on success *error is untouched.
+    virtual std::vector<AnswerCount> counts(const std::string& workplace, IsoWeek week, int weeks_before,
+                                            std::string* error = nullptr) = 0;
+
+    // Answers stored for workplace in `week` (the admin overview).
+    virtual std::int64_t answers_in_week(const std::string& workplace, IsoWeek week) = 0;
+
+    // Claims the e-mail of (workplace, week) for the caller when it is not
+    // sent and nobody holds it (no record, or next_attempt <= now): the
+    // record's attempts grows by one and next_attempt becomes now + lease_s, so
+    // no other instance sends it meanwhile. Returns the attempt's number (the
+    // new attempts, >= 1), the caller's ticket for finish_email. 0 when sent or
+    // held; 0 with *error set when the database fails.
+    virtual int claim_email(const std::string& workplace, IsoWeek week, UnixSeconds now, UnixSeconds lease_s,
+                            std::string* error) = 0;
+
+    // Records the outcome of the claim numbered `attempt`: sent, or failed
+    // with failure_text and the earliest next try. Only while that claim is
+    // the latest and the e-mail is not sent: a caller that overran its lease
+    // and lost the e-mail to another instance changes nothing. False with
+    // *error set when the database fails or the claim was lost (the text says
+    // which).
+    virtual bool finish_email(const std::string& workplace, IsoWeek week, int attempt, bool sent,
+                              const std::string& failure_text, UnixSeconds next_attempt, std::string* error) = 0;
+
+    // The record of (workplace, week), nullopt if none was ever claimed.
+    virtual std::optional<EmailRecord> email_record(const std::string& workplace, IsoWeek week) = 0;
+};
+
+// Opens the store named by `database`: a file path (SQLite) or a
+// postgresql:// (or postgres://) URL. nullptr and *error on failure; the
+// error never contains the URL's password.
+std::unique_ptr<CollectorStore> open_collector_store(const std::string& database, std::string* error);
+
+// True when `database` names PostgreSQL rather than a SQLite file.
+bool is_postgres_url(const std::string& database);
+
+// For the stores' counts(): groups (question, value, hour) counts into the
+// Copenhagen weeks [start(week − weeks_before), start(week + 1)) and their
+// weekdays. Hours outside that range are ignored.
+class WeekCounter {
+public:
+    WeekCounter(IsoWeek week, int weeks_before);
+    UnixSeconds begin() const { return starts_.back(); }  // first hour counted
+    UnixSeconds end() const { return end_; }              // first hour not counted
+    void add(const std::string& question, std::optional<int> value, UnixSeconds hour, std::int64_t n);
+    std::vector<AnswerCount> result() const;  // sorted by question, value, week, weekday
+
+private:
+    std::vector<UnixSeconds> starts_;  // starts_[k] = start of the week k weeks before `week`
+    UnixSeconds end_ = 0;
+    std::map<std::tuple<std::string, int, int, int>, std::int64_t> sums_;  // question, value (0 = null), offset, weekday
+};
+
+}  // namespace pulse

@@ -1,0 +1,84 @@
+// summary.hpp — the managers' weekly pulse summary of one workplace: figures
+// per question and per theme, this week against the last, with anonymity
+// enforced here and nowhere else: every figure built on fewer than
+// min_answers answers is withheld, and no withheld figure can be recovered
+// from the figures shown (docs/anonymity.md states the rule). Pure: it takes
+// counts, returns a Summary; the renderers turn it into JSON, CSV and HTML.
+#pragma once
+
+#include "common/question_bank.hpp"
+#include "common/calendar.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pulse {
+
+// How many answers of one kind a workplace got: the unit the store hands
+// over (an aggregate, never an answer).
+struct AnswerCount {
+    std::string question;      // "2.3"
+    std::optional<int> value;  // 1..5, nullopt = "ved ikke"
+    int week_offset = 0;       // 0 = the summary's week, 1 = the week before, ... (Copenhagen weeks)
+    int weekday = 0;           // 0 = Monday .. 6 = Sunday, Copenhagen time
+    std::int64_t n = 0;        // how many
+};
+
+// Figures of one question or theme in one week. When withheld, every figure
+// but `withheld` is absent.
+struct Figures {
+    bool withheld = false;
+    std::int64_t n = 0;                        // answers with a value 1..5
+    std::optional<double> mean;                // 1..5
+    std::optional<double> favourable;          // share of 4 and 5, 0..1
+    std::array<std::int64_t, 5> distribution{};  // answers per value 1..5
+    std::int64_t dont_know = 0;                // "ved ikke"
+    std::optional<double> change;              // mean minus last week's mean; absent if either is withheld
+    std::vector<std::optional<double>> trend;  // means of the last 4 weeks, oldest first; absent where withheld
+};
+
+struct QuestionSummary {
+    std::string id;      // "2.3"
+    std::string text;    // in the summary's language
+    bool active = true;  // false: disabled in the bank (no longer asked); kept so its theme adds up
+    Figures figures;
+};
+
+struct ThemeSummary {
+    std::string id;      // "2"
+    std::string title;   // in the summary's language
+    Figures figures;     // all of the theme's questions together
+    std::vector<QuestionSummary> questions;  // in the bank's order
+};
+
+struct Summary {
+    std::string workplace;
+    IsoWeek week;
+    std::string language;                 // "da" | "en"
+    int min_answers = 5;                  // anonymity threshold
+    std::int64_t answers = 0;             // total this week (withheld if < min_answers: then nullopt below)
+    bool answers_withheld = false;
+    std::array<std::optional<std::int64_t>, 7> answers_per_weekday{};  // Monday..Sunday; nullopt = withheld
+    std::vector<ThemeSummary> themes;     // in the bank's order
+};
+
+// Builds the summary of `week` from counts covering that week and the four
+// before it (week_offset 0..4). Questions in counts that the bank does not
+// know are ignored. Applies the anonymity rule (docs/anonymity.md).
+Summary build_summary(const std::string& workplace, IsoWeek week, const QuestionBank& bank,
+                      const std::vector<AnswerCount>& counts, int min_answers, const std::string& language);
+
+// The three formats. Each shows withheld figures as withheld ("for få svar" /
+// "too few answers"), never as a number.
+std::string summary_json(const Summary& summary);   // see issue 4 for the fields
+std::string summary_csv(const Summary& summary);    // Danish Excel: UTF-8 BOM, ';', decimal comma
+// summary_html's charts: inline SVG for a browser; for an e-mail, where
+// Outlook and Gmail draw no SVG, table cells and text instead.
+enum class HtmlFor { browser, email };
+std::string summary_html(const Summary& summary,    // one self-contained page
+                         HtmlFor target = HtmlFor::browser);
+
+}  // namespace pulse

@@ -1,0 +1,27 @@
+// sha256.cpp — sha256_hex over libcrypto's one-shot EVP_Digest; the only file
+// of pulse_core that includes OpenSSL.
+#include "common/sha256.hpp"
+
+#include <openssl/evp.h>
+
+#include <stdexcept>
+
+namespace pulse {
+
+std::string sha256_hex(std::string_view bytes) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_size = 0;
+    if (EVP_Digest(bytes.data(), bytes.size(), digest, &digest_size, EVP_sha256(), nullptr) != 1) {
+        throw std::runtime_error("SHA-256 failed in OpenSSL's libcrypto (out of memory, or a broken OpenSSL config)");
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(2 * digest_size);
+    for (unsigned int i = 0; i < digest_size; ++i) {
+        hex += kHex[digest[i] >> 4];
+        hex += kHex[digest[i] & 0x0F];
+    }
+    return hex;
+}
+
+}  // namespace pulse

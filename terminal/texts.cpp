@@ -1,0 +1,162 @@
+// texts.cpp — the screen texts: the list of keys (the contract with the
+// screens), lookup, and the loader that checks config/texts.toml.
+#include "terminal/texts.hpp"
+
+#include "common/question_bank.hpp"  // kLanguages
+#include "common/toml_util.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <string_view>
+
+namespace pulse {
+
+const std::vector<std::string> kTextKeys = {
+    "attract_headline",    // attract: the big question
+    "attract_button",      // attract: the button that starts a session
+    "attract_anonymity",   // attract: one line on what is (not) recorded
+    "language_label",      // the language's own name, on the language toggle
+    "cooldown_message",    // attract, dimmed, after a session
+    "progress",            // question: "{n} af {total}"
+    "answer_1",            // the five-point scale, 1 = strongly disagree …
+    "answer_2",
+    "answer_3",
+    "answer_4",
+    "answer_5",            // … 5 = strongly agree
+    "dont_know",           // secondary button: counts as an answer "don't know"
+    "skip",                // secondary button: no answer to this question
+    "saving",              // shown while the answers are written
+    "thanks_title",        // thanks: headline
+    "thanks_one",          // thanks: one answer saved
+    "thanks_many",         // thanks: "{n}" answers saved
+    "thanks_none",         // thanks: everything skipped
+    "out_of_order_title",  // out of order: headline
+    "out_of_order_body",   // out of order: what staff need to know
+    "out_of_order_code",   // out of order: "{code}" for IT to look up in the log
+};
+
+namespace {
+
+// The {placeholders} a key's text may contain; the screens fill them in.
+// Any other {word} is a typo that would show on screen as written.
+std::vector<std::string_view> placeholders_of(std::string_view key) {
+    if (key == "progress") return {"n", "total"};
+    if (key == "thanks_many") return {"n"};
+    if (key == "out_of_order_code") return {"code"};
+    return {};
+}
+
+bool is_text_key(std::string_view key) {
+    return std::find(kTextKeys.begin(), kTextKeys.end(), key) != kTextKeys.end();
+}
+
+bool is_language(std::string_view lang) {
+    return std::find(kLanguages.begin(), kLanguages.end(), lang) != kLanguages.end();
+}
+
+bool is_blank(std::string_view text) {
+    return text.find_first_not_of(" \t\r\n\v\f") == std::string_view::npos;
+}
+
+struct Reporter {
+    std::string file;
+    Diagnostics& errors;
+    void operator()(int line, std::string message) const { errors.push_back({file, line, std::move(message)}); }
+};
+
+// Reports every "{word}" in text that key does not allow.
+void check_placeholders(std::string_view lang, std::string_view key, std::string_view text, int line,
+                        const Reporter& report) {
+    const std::vector<std::string_view> allowed = placeholders_of(key);
+    for (std::size_t open = text.find('{'); open != std::string_view::npos; open = text.find('{', open + 1)) {
+        const std::size_t close = text.find('}', open);
+        if (close == std::string_view::npos) break;
+        const std::string_view name = text.substr(open + 1, close - open - 1);
+        if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+        std::string hint = "it takes none";
+        if (!allowed.empty()) {
+            hint = "allowed:";
+            for (auto a : allowed) hint += " {" + std::string(a) + "}";
+        }
+        report(line, "[" + std::string(lang) + "] " + std::string(key) + ": unknown placeholder {" +
+                         std::string(name) + "} (" + hint + ")");
+    }
+}
+
+void load_into(const std::filesystem::path& file, Texts& texts, const Reporter& report) {
+    const std::optional<toml::table> parsed = parse_toml_file(file, "the texts file", report.errors);
+    if (!parsed) return;
+    const toml::table& root = *parsed;
+
+    for (const auto& [name, node] : root) {
+        if (!is_language(name.str())) {
+            std::string known;
+            for (const auto& lang : kLanguages) known += (known.empty() ? "" : ", ") + lang;
+            report(toml_line_of(node), "unknown language \"" + std::string(name.str()) + "\" (allowed: " + known +
+                                           "); check the spelling or remove it");
+        }
+    }
+    for (const auto& lang : kLanguages) {
+        const toml::node* node = root.get(lang);
+        if (!node) {
+            report(0, "[" + lang + "] is missing; add an [" + lang + "] table with every text");
+            continue;
+        }
+        const toml::table* table = node->as_table();
+        if (!table) {
+            report(toml_line_of(*node), "[" + lang + "] must be a table of texts, not " + toml_type_name(*node));
+            continue;
+        }
+        for (const auto& [key, value] : *table) {
+            const std::string where = "[" + lang + "] " + std::string(key.str());
+            if (!is_text_key(key.str())) {
+                report(toml_line_of(value), where + " is not a known text key; check the spelling or remove it");
+            } else if (const auto* str = value.as_string()) {
+                if (is_blank(str->get())) report(toml_line_of(value), where + " is empty; write the text");
+                check_placeholders(lang, key.str(), str->get(), toml_line_of(value), report);
+                texts.set(lang, std::string(key.str()), str->get());
+            } else {
+                report(toml_line_of(value), where + " must be a string (in quotes), not " + toml_type_name(value));
+            }
+        }
+        for (const auto& key : kTextKeys) {
+            if (!table->contains(key)) {
+                report(toml_line_of(*table), "[" + lang + "] " + key + " is missing; add " + key + " = \"…\"");
+            }
+        }
+    }
+}
+
+}  // namespace
+
+const std::string& Texts::get(const std::string& lang, const std::string& key) const {
+    assert(is_text_key(key) && "Texts::get: key is not in kTextKeys; add it there and to config/texts.toml");
+    auto by_key = by_lang_.find(lang);
+    if (by_key != by_lang_.end()) {
+        auto text = by_key->second.find(key);
+        if (text != by_key->second.end()) return text->second;
+    }
+    assert(false && "Texts::get: no text for this language and key; was this Texts loaded by load_texts?");
+    static const std::string kNone;
+    return kNone;
+}
+
+void Texts::set(const std::string& lang, const std::string& key, std::string value) {
+    by_lang_[lang][key] = std::move(value);
+}
+
+bool Texts::has(const std::string& lang, const std::string& key) const {
+    auto by_key = by_lang_.find(lang);
+    return by_key != by_lang_.end() && by_key->second.count(key) > 0;
+}
+
+TextsLoad load_texts(const std::filesystem::path& file) {
+    TextsLoad out;
+    Reporter report{file.string(), out.errors};
+    Texts texts;
+    run_loader(file, "the texts", out.errors, [&] { load_into(file, texts, report); });
+    if (out.errors.empty()) out.texts = std::move(texts);
+    return out;
+}
+
+}  // namespace pulse

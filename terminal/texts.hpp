@@ -1,0 +1,43 @@
+// texts.hpp — every string the kiosk shows, per language, from config
+// (config/texts.toml). Drawing code looks texts up by key; none is hard-coded.
+#pragma once
+
+#include "common/diagnostic.hpp"
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pulse {
+
+// The keys a texts file must define for every language in kLanguages. The
+// list is the contract between config and screens; see config/texts.toml.
+extern const std::vector<std::string> kTextKeys;
+
+class Texts {
+public:
+    // The text for key in lang. Asserts that key is one of kTextKeys (a
+    // programming error otherwise); a loaded Texts has every key in every language.
+    const std::string& get(const std::string& lang, const std::string& key) const;
+
+    // Used by the loader and tests.
+    void set(const std::string& lang, const std::string& key, std::string value);
+    bool has(const std::string& lang, const std::string& key) const;
+
+private:
+    std::map<std::string, std::map<std::string, std::string>> by_lang_;
+};
+
+struct TextsLoad {
+    std::optional<Texts> texts;  // set only when errors is empty
+    Diagnostics errors;
+};
+
+// Reads texts.toml: one table per language ([da], [en]) with string values.
+// Errors: TOML syntax, a missing language table, a missing or empty key, an
+// unknown key (likely a typo), a non-string value. Never throws.
+TextsLoad load_texts(const std::filesystem::path& file);
+
+}  // namespace pulse

@@ -1,0 +1,122 @@
+// test_texts.cpp — the shipped screen texts are complete in both languages,
+// and every kind of mistake in a texts file is reported with its line.
+#include "common/question_bank.hpp"  // kLanguages
+#include "temp_file.hpp"
+#include "terminal/texts.hpp"
+
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+using pulse::kTextKeys;
+using pulse::load_texts;
+using pulse::testing::all;
+using pulse::testing::write_temp;
+
+// A complete texts file: "[da]" on line 1, its keys on lines 2..22, "[en]" on
+// line 23, its keys on lines 24..44. Each value is "<lang> <key>".
+std::string complete_texts() {
+    std::string out;
+    for (const auto& lang : pulse::kLanguages) {
+        out += "[" + lang + "]\n";
+        for (const auto& key : kTextKeys) out += key + " = \"" + lang + " " + key + "\"\n";
+    }
+    return out;
+}
+
+// complete_texts() with the line `key = "<lang> <key>"` of lang replaced.
+std::string with_line(const std::string& lang, const std::string& key, const std::string& replacement) {
+    std::string content = complete_texts();
+    const std::string line = key + " = \"" + lang + " " + key + "\"";
+    content.replace(content.find(line), line.size(), replacement);
+    return content;
+}
+
+}  // namespace
+
+TEST_CASE("the screens' text keys are the 21 agreed ones, in screen order, each once") {
+    REQUIRE(kTextKeys.size() == 21);
+    CHECK(kTextKeys.front() == "attract_headline");
+    CHECK(kTextKeys[5] == "progress");
+    CHECK(kTextKeys.back() == "out_of_order_code");
+    CHECK(std::set<std::string>(kTextKeys.begin(), kTextKeys.end()).size() == kTextKeys.size());
+}
+
+TEST_CASE("the shipped texts define every key in Danish and English") {
+    const auto load = load_texts(fs::path(PULSE_SOURCE_DIR) / "config" / "texts.toml");
+    REQUIRE_MESSAGE(load.errors.empty(), all(load.errors));
+    const pulse::Texts& texts = *load.texts;
+    for (const auto& lang : pulse::kLanguages) {
+        for (const auto& key : kTextKeys) CHECK_MESSAGE(!texts.get(lang, key).empty(), lang, " ", key);
+    }
+    CHECK(texts.get("da", "attract_headline") == "Hvordan går det med ledelsen?");
+    CHECK(texts.get("da", "language_label") == "Dansk");
+    CHECK(texts.get("en", "language_label") == "English");
+    CHECK(texts.get("da", "progress") == "{n} af {total}");
+    CHECK(texts.get("en", "progress") == "{n} of {total}");
+    CHECK(texts.get("en", "thanks_many").find("{n}") != std::string::npos);
+    CHECK(texts.get("da", "out_of_order_code").find("{code}") != std::string::npos);
+}
+
+TEST_CASE("a complete texts file loads, and get returns each text") {
+    const auto load = load_texts(write_temp(complete_texts()));
+    REQUIRE_MESSAGE(load.errors.empty(), all(load.errors));
+    CHECK(load.texts->get("en", "skip") == "en skip");
+    CHECK(load.texts->has("da", "skip"));
+    CHECK_FALSE(load.texts->has("da", "no_such_key"));
+}
+
+TEST_CASE("a missing language table is reported for the whole file") {
+    std::string content = complete_texts();
+    content = content.substr(0, content.find("[en]"));
+    const auto load = load_texts(write_temp(content));
+    CHECK_FALSE(load.texts);
+    CHECK_ERROR(load, 0, "[en] is missing");
+    CHECK(load.errors.size() == 1);
+}
+
+TEST_CASE("a missing key is reported at its language's table header") {
+    const auto load = load_texts(write_temp(with_line("en", "skip", "")));
+    CHECK_FALSE(load.texts);
+    CHECK_ERROR(load, 23, "[en] skip is missing");
+    CHECK(load.errors.size() == 1);
+}
+
+TEST_CASE("an empty text, an unknown key and a value that is not a string are each reported at their line") {
+    std::string content = with_line("da", "skip", "skip = \" \"");  // line 14
+    content.replace(content.find("en saving"), 9, "en saving\"\nsavng = \"x");  // savng on line 38
+    content.replace(content.find("thanks_title = \"da thanks_title\""), 32, "thanks_title = 1");  // line 16
+    const auto load = load_texts(write_temp(content));
+    CHECK_FALSE(load.texts);
+    CHECK_ERROR(load, 14, "[da] skip is empty");
+    CHECK_ERROR(load, 16, "[da] thanks_title must be a string (in quotes), not an integer");
+    CHECK_ERROR(load, 38, "[en] savng is not a known text key");
+    CHECK_MESSAGE(load.errors.size() == 3, all(load.errors));
+}
+
+TEST_CASE("an unknown language table is reported") {
+    const auto load = load_texts(write_temp(complete_texts() + "[de]\nskip = \"Überspringen\"\n"));
+    CHECK_FALSE(load.texts);
+    CHECK_ERROR(load, 45, "unknown language \"de\"");
+}
+
+TEST_CASE("a placeholder a text does not take is reported, the ones it takes are accepted") {
+    std::string content = with_line("da", "progress", "progress = \"{n} af {totalt}\"");  // line 7
+    content = content.replace(content.find("en thanks_many"), 14, "Your {n} answers are saved");
+    content = content.replace(content.find("en skip"), 7, "Skip {n}");  // line 36
+    const auto load = load_texts(write_temp(content));
+    CHECK_FALSE(load.texts);
+    CHECK_ERROR(load, 7, "[da] progress: unknown placeholder {totalt} (allowed: {n} {total})");
+    CHECK_ERROR(load, 36, "[en] skip: unknown placeholder {n} (it takes none)");
+    CHECK_MESSAGE(load.errors.size() == 2, all(load.errors));
+}
+
+TEST_CASE("a TOML syntax error in the texts is reported with its line") {
+    const auto load = load_texts(write_temp(with_line("en", "skip", "skip = \"Skip")));
+    CHECK_FALSE(load.texts);
+    CHECK_ERROR(load, 36, "TOML syntax error");
+}
