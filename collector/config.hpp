@@ -1,4 +1,4 @@
-// collector_config.hpp — pulse-collector's configuration (TOML), checked as
+// config.hpp — pulse-collector's configuration (TOML), checked as
 // strictly as the kiosk's: an unknown key, a wrong type or an out-of-range
 // value is an error "FILE:LINE: [table] key …". Holds the auth registry
 // (terminals, managers, admins; tokens only as SHA-256 hashes) and the
@@ -7,8 +7,7 @@
 #pragma once
 
 #include "common/diagnostic.hpp"
-#include "collector/email/email_message.hpp"  // Mailbox
-#include "collector/email/email_policy.hpp"   // EmailSchedule
+#include "collector/email/email_config.hpp"
 #include "common/question_bank.hpp"
 
 #include <filesystem>
@@ -34,22 +33,6 @@ struct ManagerEntry {
 struct AdminEntry {
     std::string name;
     std::string token_sha256;
-};
-
-// [email]: the weekly e-mail of each workplace's summary (docs/email.md).
-struct EmailConfig {
-    std::string smtp_url;                  // smtps://host[:port], or smtp://host[:port] (loopback, or with starttls)
-    bool starttls = false;                 // smtp:// upgraded with STARTTLS, required (CURLUSESSL_ALL)
-    std::string username;                  // SMTP AUTH user; "" = no AUTH
-    std::string password;                  // read from password_file at load; never logged
-    std::filesystem::path password_file;   // resolved, absolute; empty if not set
-    std::filesystem::path ca_file;         // extra CA bundle; empty = the system's
-    Mailbox sender;                        // From: and the envelope sender
-    EmailSchedule schedule;                // send_day, send_time (Copenhagen); default Monday 07:00
-    std::string language = "da";           // the summary's language, "da" | "en"
-    // workplace id -> its managers' addresses (at least one each); every key
-    // is a workplace of CollectorConfig::workplaces().
-    std::map<std::string, std::vector<std::string>> recipients;
 };
 
 struct CollectorConfig {
@@ -92,7 +75,5 @@ struct CollectorConfigLoad {
 // reported with the bank's own file and line). Never throws.
 CollectorConfigLoad load_collector_config(const std::filesystem::path& file);
 
-// True for 64 lower-case hex digits.
-bool is_sha256_hex(const std::string& text);
 
 }  // namespace pulse
