@@ -5,6 +5,7 @@
 
 #include "common/question_bank.hpp"  // kLanguages
 #include "common/toml_util.hpp"
+#include "common/copenhagen_time.hpp"
 #include "common/url.hpp"
 
 #include <algorithm>
@@ -380,6 +381,8 @@ ConfigLoad load_kiosk_config(const std::filesystem::path& file) {
     ConfigLoad out;
     KioskConfig config;
     run_loader(file, "the config", out.errors, [&] { load_into(file, config, out.errors, out.warnings); });
+    // Weeks, rotation and the scrub follow Copenhagen's clock.
+    if (std::string problem = copenhagen_zone_problem(); !problem.empty()) out.errors.push_back({file.string(), 0, problem});
     if (out.errors.empty()) out.config = std::move(config);
     return out;
 }

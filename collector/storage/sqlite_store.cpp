@@ -1,8 +1,10 @@
-// collector_store_sqlite.cpp — CollectorStore on one SQLite file (WAL,
+// sqlite_store.cpp — CollectorStore on one SQLite file (WAL,
 // synchronous=FULL: an acknowledged answer survives a power cut). Per answer
 // only what the terminal itself keeps, plus its workplace: no terminal id, no
 // arrival time, no batch, no rowid — nothing that links answers together.
 #include "collector/storage/store.hpp"
+
+#include "common/sqlite_statement.hpp"
 #include "common/copenhagen_time.hpp"
 
 #include <sqlite3.h>
@@ -38,32 +40,7 @@ constexpr const char* kSchema =
     " PRIMARY KEY(workplace, week)"
     ") WITHOUT ROWID;";
 
-// A prepared statement, finalized on scope exit.
-class Statement {
-public:
-    Statement(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
-    ~Statement() { sqlite3_finalize(stmt_); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-    bool ok() const { return rc_ == SQLITE_OK; }
-    sqlite3_stmt* get() const { return stmt_; }
-    void text(int i, const std::string& s) { sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT); }
-    void int64(int i, std::int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
-    void value(int i, const std::optional<int>& v) {
-        if (v) sqlite3_bind_int(stmt_, i, *v); else sqlite3_bind_null(stmt_, i);
-    }
-    int step() { return sqlite3_step(stmt_); }
-    void reset() { sqlite3_reset(stmt_); sqlite3_clear_bindings(stmt_); }
-
-private:
-    sqlite3_stmt* stmt_ = nullptr;
-    int rc_ = SQLITE_OK;
-};
-
-std::string column_text(sqlite3_stmt* s, int i) {
-    const unsigned char* t = sqlite3_column_text(s, i);
-    return t ? reinterpret_cast<const char*>(t) : "";
-}
+using Statement = SqliteStatement;
 
 class SqliteCollectorStore final : public CollectorStore {
 public:
@@ -95,12 +72,9 @@ public:
             }
             existing.text(1, a.id);
             if (existing.step() != SQLITE_ROW) return rollback_error("cannot read a stored answer");
-            sqlite3_stmt* s = existing.get();
-            const bool stored_null = sqlite3_column_type(s, 2) == SQLITE_NULL;
-            const bool same_value = a.value ? !stored_null && sqlite3_column_int(s, 2) == *a.value : stored_null;
-            const bool same = column_text(s, 0) == workplace && column_text(s, 1) == a.question && same_value &&
-                              column_text(s, 3) == a.lang &&
-                              sqlite3_column_int64(s, 4) == a.hour;
+            const bool same = existing.column_text(0) == workplace && existing.column_text(1) == a.question &&
+                              existing.column_value(2) == a.value && existing.column_text(3) == a.lang &&
+                              existing.column_int64(4) == a.hour;
             existing.reset();
             if (!same) {
                 exec("ROLLBACK");
@@ -131,10 +105,7 @@ public:
         q.int64(3, counter.end());
         int rc = SQLITE_ROW;
         while ((rc = q.step()) == SQLITE_ROW) {
-            sqlite3_stmt* s = q.get();
-            const std::optional<int> value =
-                sqlite3_column_type(s, 1) == SQLITE_NULL ? std::nullopt : std::optional<int>(sqlite3_column_int(s, 1));
-            counter.add(column_text(s, 0), value, sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3));
+            counter.add(q.column_text(0), q.column_value(1), q.column_int64(2), q.column_int64(3));
         }
         if (rc != SQLITE_DONE) {
             fail(error, "cannot read the counts");
@@ -199,14 +170,13 @@ public:
         q.text(1, workplace);
         q.text(2, week.str());
         if (q.step() != SQLITE_ROW) return std::nullopt;
-        sqlite3_stmt* s = q.get();
         EmailRecord r;
         r.workplace = workplace;
         r.week = week;
-        r.sent = sqlite3_column_int(s, 0) != 0;
-        r.attempts = sqlite3_column_int(s, 1);
-        r.next_attempt = sqlite3_column_int64(s, 2);
-        r.last_error = column_text(s, 3);
+        r.sent = q.column_int64(0) != 0;
+        r.attempts = static_cast<int>(q.column_int64(1));
+        r.next_attempt = q.column_int64(2);
+        r.last_error = q.column_text(3);
         return r;
     }
 

@@ -1,6 +1,5 @@
-// test_time_util.cpp — hours, ISO text, ISO weeks and Copenhagen's summer time.
+// test_calendar.cpp — hours, civil dates, weekdays, ISO text and ISO weeks.
 #include "common/calendar.hpp"
-#include "common/copenhagen_time.hpp"
 
 #include <doctest/doctest.h>
 
@@ -37,22 +36,17 @@ TEST_CASE("ISO weeks follow the first-Thursday rule across year ends") {
     CHECK(previous_week(IsoWeek{2027, 1}).str() == "2026-W53");
 }
 
-TEST_CASE("Copenhagen is UTC+1 in winter and UTC+2 from the last Sunday of March to the last of October") {
-    CHECK(copenhagen_utc_offset_s(*parse_iso8601("2026-01-15T12:00:00Z")) == 3600);
-    CHECK(copenhagen_utc_offset_s(*parse_iso8601("2026-07-15T12:00:00Z")) == 7200);
-    // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
-    CHECK(copenhagen_utc_offset_s(*parse_iso8601("2026-03-29T00:59:59Z")) == 3600);
-    CHECK(copenhagen_utc_offset_s(*parse_iso8601("2026-03-29T01:00:00Z")) == 7200);
-    CHECK(copenhagen_utc_offset_s(*parse_iso8601("2026-10-25T00:59:59Z")) == 7200);
-    CHECK(copenhagen_utc_offset_s(*parse_iso8601("2026-10-25T01:00:00Z")) == 3600);
-}
-
-TEST_CASE("a Copenhagen week starts at Monday midnight local time, also across summer time") {
-    CHECK(format_iso_utc(copenhagen_week_start(IsoWeek{2026, 48})) == "2026-11-22T23:00:00Z");
-    CHECK(format_iso_utc(copenhagen_week_start(IsoWeek{2026, 27})) == "2026-06-28T22:00:00Z");
-    // Sunday 23:30 local on 22 Nov is still week 47; Monday 00:00 local is week 48.
-    CHECK(copenhagen_iso_week(*parse_iso8601("2026-11-22T22:30:00Z")).str() == "2026-W47");
-    CHECK(copenhagen_iso_week(*parse_iso8601("2026-11-22T23:00:00Z")).str() == "2026-W48");
-    // The week holding the switch to summer time is 167 hours long.
-    CHECK(copenhagen_week_start(IsoWeek{2026, 14}) - copenhagen_week_start(IsoWeek{2026, 13}) == 167 * 3600);
+TEST_CASE("civil dates, weekdays and day truncation agree with the calendar, before 1970 too") {
+    CHECK(days_from_civil(1970, 1, 1) == 0);
+    CHECK(civil_from_days(days_from_civil(2026, 11, 30)) == CivilDate{2026, 11, 30});
+    CHECK(civil_from_days(-1) == CivilDate{1969, 12, 31});
+    CHECK(weekday_from_days(0) == 3);                            // 1 January 1970 was a Thursday
+    CHECK(weekday_from_days(days_from_civil(2026, 11, 30)) == 0);  // a Monday
+    CHECK(weekday_from_days(-1) == 2);
+    CHECK(is_valid_date(2028, 2, 29));
+    CHECK_FALSE(is_valid_date(2026, 2, 29));
+    CHECK_FALSE(is_valid_date(2026, 13, 1));
+    CHECK(format_iso_utc(truncate_to_day(*parse_iso8601("2026-11-27T23:59:59Z"))) == "2026-11-27T00:00:00Z");
+    CHECK(format_iso_utc(truncate_to_day(-1)) == "1969-12-31T00:00:00Z");
+    CHECK(iso_week_monday(IsoWeek{2026, 1}) == days_from_civil(2025, 12, 29));
 }

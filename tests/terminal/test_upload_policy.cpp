@@ -1,8 +1,10 @@
 // test_upload_policy.cpp — the upload's pure decisions, without a network:
 // full-jitter backoff bounds over many draws, Retry-After in all its forms,
-// every row of docs/protocol.md's response table, the batch body's exact
-// shape and shuffled order, and gzip round trips through zlib.
+// every row of docs/protocol.md's response table, and gzip round trips
+// through zlib. The batch body itself is tested in tests/common/test_protocol.cpp.
 #include "terminal/upload_policy.hpp"
+
+#include "protocol_fixture.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -57,17 +59,6 @@ const char* kind_name(Kind kind) {
         CHECK_MESSAGE(v_.reason.find('\n') == std::string::npos, "reason spans lines: ", v_.reason);     \
         CHECK_MESSAGE(!v_.reason.empty(), "empty reason");                                               \
     } while (false)
-
-std::vector<Answer> some_answers(int count, pulse::Rng& rng) {
-    std::vector<Answer> answers;
-    for (int i = 0; i < count; ++i) {
-        std::optional<int> value;
-        if (i % 6 != 5) value = 1 + i % 5;  // every sixth is "don't know"
-        answers.push_back(Answer{pulse::uuid_v4(rng), std::to_string(1 + i % 4) + "." + std::to_string(1 + i % 7),
-                                 value, i % 3 ? "da" : "en", at("2026-11-27T09:00:00Z") - 3600 * (i % 30)});
-    }
-    return answers;
-}
 
 std::string gunzip(const std::string& in) {
     z_stream z{};
@@ -297,78 +288,11 @@ TEST_CASE("redirects, other 4xx and other 2xx are transient: a config fix lets t
     }
 }
 
-// [SECTION] Batch body
-
-TEST_CASE("a batch body has exactly the protocol's fields, null for don't know, and whole hours") {
-    pulse::Rng rng(3);
-    auto answers = some_answers(12, rng);
-    answers[0].hour = at("2026-11-27T09:37:12Z");  // a minute must never reach the wire
-    std::string body = pulse::write_batch_body("ishoj-raadhus-1", "raadhus-borgerservice",
-                                         "0b5c6f0e-2f0b-4f7e-9a55-4c1f0f8f3b21", "2026.1", answers, rng);
-    auto json = nlohmann::json::parse(body);
-    REQUIRE(json.is_object());
-    std::set<std::string> keys;
-    for (const auto& [key, value] : json.items()) keys.insert(key);
-    CHECK(keys == std::set<std::string>{"schema", "terminal", "workplace", "batch", "bank", "answers"});
-    CHECK(json["schema"] == 1);
-    CHECK(json["terminal"] == "ishoj-raadhus-1");
-    CHECK(json["workplace"] == "raadhus-borgerservice");
-    CHECK(json["batch"] == "0b5c6f0e-2f0b-4f7e-9a55-4c1f0f8f3b21");
-    CHECK(json["bank"] == "2026.1");
-    REQUIRE(json["answers"].size() == answers.size());
-
-    std::map<std::string, const Answer*> by_id;
-    for (const auto& a : answers) by_id[a.id] = &a;
-    for (const auto& item : json["answers"]) {
-        std::set<std::string> fields;
-        for (const auto& [key, value] : item.items()) fields.insert(key);
-        CHECK(fields == std::set<std::string>{"id", "question", "value", "lang", "hour"});
-        REQUIRE(by_id.count(item["id"].get<std::string>()) == 1);
-        const Answer& a = *by_id[item["id"].get<std::string>()];
-        by_id.erase(a.id);
-        CHECK(item["question"] == a.question);
-        CHECK(item["lang"] == a.lang);
-        if (a.value) {
-            CHECK(item["value"].is_number_integer());
-            CHECK(item["value"] == *a.value);
-        } else {
-            CHECK(item["value"].is_null());
-        }
-        CHECK(item["hour"] == pulse::format_iso_utc(pulse::truncate_to_hour(a.hour)));
-        CHECK(item["hour"].get<std::string>().substr(13) == ":00:00Z");
-    }
-    CHECK(by_id.empty());
-}
-
-TEST_CASE("a batch's answers are shuffled, never in the order they were given") {
-    pulse::Rng make(11);
-    auto answers = some_answers(200, make);
-    pulse::Rng rng(12);
-    std::string body = pulse::write_batch_body("t", "w", "b", "v", answers, rng);
-    auto json = nlohmann::json::parse(body);
-    std::vector<std::string> sent;
-    for (const auto& item : json["answers"]) sent.push_back(item["id"]);
-    std::vector<std::string> given;
-    for (const auto& a : answers) given.push_back(a.id);
-    CHECK(sent != given);
-    std::vector<std::string> sorted_given = given;
-    std::sort(sorted_given.begin(), sorted_given.end());
-    CHECK(sent != sorted_given);  // not in id order either
-    int in_place = 0;
-    for (std::size_t i = 0; i < sent.size(); ++i) in_place += sent[i] == given[i];
-    CHECK(in_place < 10);  // a shuffle leaves about one in place
-    std::sort(sent.begin(), sent.end());
-    CHECK(sent == sorted_given);  // the same answers, every one once
-
-    pulse::Rng again(12);  // the same seed, the same order
-    CHECK(pulse::write_batch_body("t", "w", "b", "v", answers, again) == body);
-}
-
 // [SECTION] Compression
 
 TEST_CASE("a large batch body is gzipped and inflates back to the same bytes") {
     pulse::Rng rng(5);
-    std::string body = pulse::write_batch_body("t", "w", "b", "v", some_answers(500, rng), rng);
+    std::string body = pulse::write_batch_body("t", "w", "b", "v", pulse::testing::some_answers(500, rng), rng);
     std::string original = body;
     REQUIRE(pulse::gzip_if_it_pays(body));
     CHECK(body.size() * 10 <= original.size() * 9);
