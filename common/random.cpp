@@ -1,4 +1,4 @@
-// rng.cpp — seeding and UUID v4 (RFC 9562 §5.4: 122 random bits, version 4, variant 10).
+// random.cpp — seeding and UUID v4 (RFC 9562 §5.4: 122 random bits, version 4, variant 10).
 #include "common/random.hpp"
 
 #include <array>

@@ -1,4 +1,4 @@
-// rng.hpp — the one random number generator type, injected wherever Pulse
+// random.hpp — the one random number generator type, injected wherever Pulse
 // chooses at random (rotation tie-breaks, answer ids, batch order), so a
 // seed makes a run repeatable. The kiosk seeds it from std::random_device.
 #pragma once

@@ -1,5 +1,4 @@
-// sha256.cpp — sha256_hex over libcrypto's one-shot EVP_Digest; the only file
-// of pulse_core that includes OpenSSL.
+// sha256.cpp — sha256_hex over libcrypto's one-shot EVP_Digest.
 #include "common/sha256.hpp"
 
 #include <openssl/evp.h>

@@ -1,6 +1,7 @@
-// toml_util.hpp — what the TOML loaders (kiosk config, question bank, texts)
-// share: reading a file into a toml::table with every problem as a Diagnostic,
-// and the line numbers and type words their messages use. Internal to pulse_core.
+// toml_util.hpp — what every TOML loader (the kiosk's config and texts, the
+// question bank, the collector's config and summary texts) shares: reading a
+// file into a toml::table with every problem as a Diagnostic, and the line
+// numbers and type words their messages use.
 #pragma once
 
 #include "common/diagnostic.hpp"

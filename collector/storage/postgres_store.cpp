@@ -1,4 +1,4 @@
-// collector_store_pg.cpp — CollectorStore on PostgreSQL (libpq), for
+// postgres_store.cpp — CollectorStore on PostgreSQL (libpq), for
 // municipalities that run several collector instances behind a load
 // balancer on one database. The same rows as the SQLite store (no terminal
 // id, no arrival time, no batch) and the same contracts: a batch is one

@@ -1,4 +1,4 @@
-// collector_store.cpp — what both stores share: the backend chosen from the
+// store.cpp — what both stores share: the backend chosen from the
 // database setting, and the grouping of (question, value, hour) counts into
 // the Copenhagen weeks and weekdays that the summary needs.
 #include "collector/storage/store.hpp"

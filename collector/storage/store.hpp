@@ -1,4 +1,4 @@
-// collector_store.hpp — where the collector keeps answers: SQLite (one file,
+// store.hpp — where the collector keeps answers: SQLite (one file,
 // WAL) by default, PostgreSQL when the database setting is a postgresql://
 // URL. Answer ids are unique forever; a batch is stored all or nothing.
 #pragma once
