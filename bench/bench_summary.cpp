@@ -2,6 +2,7 @@
 // summary (store.counts + build_summary + summary_json; and with
 // summary_html) in a SQLite database of 10 000 000 answers, cold and warm.
 //   bench_summary QUESTIONS_TOML CACHE_DIR [ANSWERS] [QUERIES]
+// The summary's words come from summary_texts.toml beside QUESTIONS_TOML.
 // The database is generated once into CACHE_DIR (a real disk) and reused
 // while its parameters and the store's schema are unchanged. Prints
 // "summary_db …" and, as "label n=N p50_ms=… p90_ms=… p99_ms=… max_ms=…",
@@ -13,7 +14,9 @@
 #include "collector/storage/store.hpp"
 #include "common/question_bank.hpp"
 #include "common/random.hpp"
+#include "collector/summary/formats.hpp"
 #include "collector/summary/summary.hpp"
+#include "collector/summary/summary_texts.hpp"
 #include "common/copenhagen_time.hpp"
 
 #include <fcntl.h>
@@ -231,8 +234,8 @@ struct Timing {
 
 // The summary path for (workplace, week): counts of that week and the four
 // before it, the summary (anonymity applied), JSON, and HTML separately.
-Timing summarise(pulse::CollectorStore& store, const pulse::QuestionBank& bank, const std::string& workplace,
-                 pulse::IsoWeek week) {
+Timing summarise(pulse::CollectorStore& store, const pulse::QuestionBank& bank, const pulse::SummaryTexts& texts,
+                 const std::string& workplace, pulse::IsoWeek week) {
     Timing t;
     Clock::time_point start = Clock::now();
     const std::vector<pulse::AnswerCount> counts = store.counts(workplace, week, 4);
@@ -244,7 +247,7 @@ Timing summarise(pulse::CollectorStore& store, const pulse::QuestionBank& bank, 
     const std::string json = pulse::summary_json(summary);
     t.json = ms_since(start);
     start = Clock::now();
-    const std::string html = pulse::summary_html(summary);
+    const std::string html = pulse::summary_html(summary, texts);
     t.html = ms_since(start);
     for (const pulse::AnswerCount& c : counts) t.answers_read += c.n;
     if (json.empty() || html.empty()) {
@@ -271,6 +274,12 @@ int main(int argc, char** argv) {
         return 1;
     }
     const QuestionBank& bank = *load.bank;
+    SummaryTextsLoad texts_load = load_summary_texts(fs::path(argv[1]).parent_path() / kSummaryTextsFileName);
+    if (!texts_load.texts) {
+        for (const Diagnostic& d : texts_load.errors) std::fprintf(stderr, "bench_summary: %s\n", d.str().c_str());
+        return 1;
+    }
+    const SummaryTexts& texts = *texts_load.texts;
     fs::create_directories(dir);
 
     // 1. The database: reused when the same parameters made it and its
@@ -326,7 +335,7 @@ int main(int argc, char** argv) {
         std::unique_ptr<CollectorStore> store = open_collector_store(db.string(), &error);
         if (!store) return std::fprintf(stderr, "bench_summary: %s\n", error.c_str()), 1;
         open_ms.push_back(ms_since(start));
-        const Timing t = summarise(*store, bank, asked[next].first, asked[next].second);
+        const Timing t = summarise(*store, bank, texts, asked[next].first, asked[next].second);
         cold_ms.push_back(t.counts + t.build + t.json);
     }
     const Clock::time_point load_start = Clock::now();
@@ -335,7 +344,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < kColdRuns; ++i, ++next) {
         std::unique_ptr<CollectorStore> store = open_collector_store(db.string(), &error);
         if (!store) return std::fprintf(stderr, "bench_summary: %s\n", error.c_str()), 1;
-        const Timing t = summarise(*store, bank, asked[next].first, asked[next].second);
+        const Timing t = summarise(*store, bank, texts, asked[next].first, asked[next].second);
         first_ms.push_back(t.counts + t.build + t.json);
     }
 
@@ -345,7 +354,7 @@ int main(int argc, char** argv) {
     if (!store) return std::fprintf(stderr, "bench_summary: %s\n", error.c_str()), 1;
     std::vector<double> counts_ms, json_ms, html_ms, read;
     for (; next < asked.size(); ++next) {
-        const Timing t = summarise(*store, bank, asked[next].first, asked[next].second);
+        const Timing t = summarise(*store, bank, texts, asked[next].first, asked[next].second);
         counts_ms.push_back(t.counts);
         json_ms.push_back(t.counts + t.build + t.json);
         html_ms.push_back(t.counts + t.build + t.html);

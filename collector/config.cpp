@@ -5,6 +5,8 @@
 
 #include "collector/config_reader.hpp"
 #include "collector/email/email_config.hpp"
+#include "collector/summary/summary_texts.hpp"
+#include "common/copenhagen_time.hpp"
 #include "common/toml_util.hpp"
 
 #include <algorithm>
@@ -25,6 +27,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>> kTables = {
     {"storage", {"database", "max_age_days"}},
     {"anonymity", {"min_answers"}},
     {"bank", {"questions"}},
+    {"summary", {"texts"}},
     {"email", {"smtp_url", "starttls", "username", "password_file", "ca_file", "sender", "send_day", "send_time",
                "language", "recipients"}},
 };
@@ -74,7 +77,8 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
             }
         } else {
             read.error(toml_line_of(node), k + " is not a known table or key (known: [server], [storage], "
-                                               "[anonymity], [bank], [email], [[terminal]], [[manager]], [[admin]])");
+                                               "[anonymity], [bank], [summary], [email], [[terminal]], [[manager]], "
+                                               "[[admin]])");
         }
     }
     const auto table = [&](std::string_view name) -> const toml::table* {
@@ -109,10 +113,16 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
     if (auto v = read.integer(table("anonymity"), "[anonymity]", "min_answers", 1, 1000)) c.min_answers = *v;
 
     // [bank]: each file loaded; a version named twice is ambiguous.
+    std::optional<fs::path> first_bank;  // as listed, whether it loaded or not
+    int first_bank_line = 0;
     if (auto files = read.strings(table("bank"), "[bank]", "questions", true)) {
         std::map<std::string, int> version_line;
         for (const auto& [name, line] : *files) {
             const fs::path path = resolve_config_path(base_dir, name);
+            if (!first_bank) {
+                first_bank = path;
+                first_bank_line = line;
+            }
             BankLoad bank = load_question_bank(path);
             if (!bank.bank) {
                 if (bank.errors.empty()) read.error(line, "[bank] questions: " + path.string() + " could not be loaded");
@@ -126,6 +136,42 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
             }
             c.question_files.push_back(path);
             c.banks.push_back(std::move(*bank.bank));
+        }
+    }
+
+    // [summary]: the words of the summary and its e-mail, by default beside
+    // the first bank (as the kiosk's texts.toml). While that bank has
+    // errors, the default waits: the bank's errors are the ones to fix first.
+    const toml::table* summary = table("summary");
+    const bool texts_given = summary && summary->contains("texts");
+    const bool first_bank_loaded = first_bank && !c.question_files.empty() && c.question_files.front() == *first_bank;
+    std::optional<fs::path> texts_file;
+    int texts_line = 0;  // where the config names it: the key, or the first bank for the default
+    if (auto v = read.string(summary, "[summary]", "texts", false)) {
+        texts_line = toml_line_of(*summary->get("texts"));
+        if (v->empty()) {
+            read.error(texts_line, "[summary] texts is empty; give the summary texts file (like config/" +
+                                       std::string(kSummaryTextsFileName) + ")");
+        } else {
+            texts_file = resolve_config_path(base_dir, *v);
+        }
+    } else if (!texts_given && first_bank_loaded) {
+        texts_line = first_bank_line;
+        texts_file = first_bank->parent_path() / kSummaryTextsFileName;
+    }
+    std::error_code ec;
+    if (texts_file && !fs::exists(*texts_file, ec)) {
+        const std::string fix = texts_given ? "; check the path (relative to this config file)"
+                                            : " (the default: " + std::string(kSummaryTextsFileName) +
+                                                  " beside the first question bank); copy config/" +
+                                                  kSummaryTextsFileName + " there or set [summary] texts";
+        read.error(texts_line, "[summary] texts: " + texts_file->string() + " does not exist" + fix);
+    } else if (texts_file) {
+        SummaryTextsLoad texts = load_summary_texts(*texts_file);
+        for (const Diagnostic& d : texts.errors) errors.push_back(d);
+        if (texts.texts) {
+            c.summary_texts_file = *texts_file;
+            c.summary_texts = std::move(*texts.texts);
         }
     }
 
@@ -228,6 +274,11 @@ CollectorConfigLoad load_collector_config(const fs::path& file) {
     CollectorConfig config;
     config.source = file;
     run_loader(file, "the collector config", load.errors, [&] {
+        // Every week, day and e-mail time is Copenhagen's: without the zone
+        // the collector would fail at its first summary, so say so now.
+        if (const std::string problem = copenhagen_zone_problem(); !problem.empty()) {
+            load.errors.push_back({file.string(), 0, problem});
+        }
         std::optional<toml::table> root = parse_toml_file(file, "the collector config", load.errors);
         if (root) load_into(*root, file, config, load.errors, load.warnings);
     });

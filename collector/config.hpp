@@ -2,12 +2,14 @@
 // strictly as the kiosk's: an unknown key, a wrong type or an out-of-range
 // value is an error "FILE:LINE: [table] key …". Holds the auth registry
 // (terminals, managers, admins; tokens only as SHA-256 hashes) and the
-// question banks a batch may name, and the optional weekly e-mail ([email],
+// question banks a batch may name, the summary's words ([summary] texts,
+// config/summary_texts.toml) and the optional weekly e-mail ([email],
 // docs/email.md). Paths are relative to the config file.
 #pragma once
 
 #include "common/diagnostic.hpp"
 #include "collector/email/email_config.hpp"
+#include "collector/summary/summary_texts.hpp"
 #include "common/question_bank.hpp"
 
 #include <filesystem>
@@ -53,6 +55,10 @@ struct CollectorConfig {
     std::vector<std::filesystem::path> question_files;  // resolved, absolute; at least one
     std::vector<QuestionBank> banks;                    // loaded, same order; versions unique
 
+    // [summary]
+    std::filesystem::path summary_texts_file;  // resolved; default kSummaryTextsFileName beside the first bank
+    SummaryTexts summary_texts;                // loaded from it: every word of every language
+
     std::vector<TerminalEntry> terminals;  // [[terminal]]
     std::vector<ManagerEntry> managers;    // [[manager]]
     std::vector<AdminEntry> admins;        // [[admin]]
@@ -71,9 +77,10 @@ struct CollectorConfigLoad {
     Diagnostics warnings;                   // not fatal, but IT should act (a password file others can read)
 };
 
-// Reads and checks the config and loads its question banks (their errors are
-// reported with the bank's own file and line). Never throws.
+// Reads and checks the config and loads its question banks and summary texts
+// (their errors are reported with their own file and line). Also an error
+// (the config file, line 0): the system's time zone database lacks
+// Europe/Copenhagen (copenhagen_zone_problem). Never throws.
 CollectorConfigLoad load_collector_config(const std::filesystem::path& file);
-
 
 }  // namespace pulse

@@ -181,16 +181,16 @@ int cmd_report(const std::string& file, const std::string& workplace, const std:
     std::unique_ptr<CollectorStore> store = open_store(*config);
     if (!store) return 1;
     if (out_file.empty()) {
-        return run_report(*store, config->banks.front(), workplace, *week, format, lang, config->min_answers,
-                          std::cout, std::cerr);
+        return run_report(*store, config->banks.front(), config->summary_texts, workplace, *week, format, lang,
+                          config->min_answers, std::cout, std::cerr);
     }
     std::ofstream out(out_file, std::ios::binary);
     if (!out) {
         std::cerr << "--out: cannot write " << out_file << "\n";
         return 1;
     }
-    const int rc = run_report(*store, config->banks.front(), workplace, *week, format, lang, config->min_answers,
-                              out, std::cerr);
+    const int rc = run_report(*store, config->banks.front(), config->summary_texts, workplace, *week, format, lang,
+                              config->min_answers, out, std::cerr);
     out.close();
     if (!out) {
         std::cerr << "--out: writing " << out_file << " failed\n";

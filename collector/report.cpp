@@ -1,15 +1,16 @@
 // report.cpp — run_report: store counts → build_summary → one format.
 #include "collector/report.hpp"
 
+#include "collector/summary/formats.hpp"
 #include "collector/summary/summary.hpp"
 
 #include <algorithm>
 
 namespace pulse {
 
-int run_report(CollectorStore& store, const QuestionBank& bank, const std::string& workplace, IsoWeek week,
-               const std::string& format, const std::string& lang, int min_answers, std::ostream& out,
-               std::ostream& err) {
+int run_report(CollectorStore& store, const QuestionBank& bank, const SummaryTexts& texts,
+               const std::string& workplace, IsoWeek week, const std::string& format, const std::string& lang,
+               int min_answers, std::ostream& out, std::ostream& err) {
     if (format != "json" && format != "csv" && format != "html") {
         err << "unknown format '" << format << "': use json, csv or html\n";
         return 2;
@@ -26,8 +27,8 @@ int run_report(CollectorStore& store, const QuestionBank& bank, const std::strin
     }
     const Summary summary = build_summary(workplace, week, bank, counts, min_answers, lang);
     if (format == "json") out << summary_json(summary);
-    else if (format == "csv") out << summary_csv(summary);
-    else out << summary_html(summary);
+    else if (format == "csv") out << summary_csv(summary, texts);
+    else out << summary_html(summary, texts);
     return 0;
 }
 

@@ -2,6 +2,7 @@
 // the text part and the MIME assembly of the weekly e-mail.
 #include "collector/email/email_message.hpp"
 
+#include "collector/summary/formats.hpp"
 #include "common/base64.hpp"
 #include "common/copenhagen_time.hpp"
 
@@ -70,7 +71,8 @@ std::string one_decimal(double v, const std::string& language) {
     return s;
 }
 
-std::string percent(double share) { return std::to_string(static_cast<int>(std::lround(share * 100))) + " %"; }
+// share 0..1 as a whole percentage, "57" (the word after it is the texts').
+std::string percent(double share) { return std::to_string(static_cast<int>(std::lround(share * 100))); }
 
 }  // namespace
 
@@ -154,45 +156,42 @@ std::string rfc5322_date(UnixSeconds t) {
 
 // [SECTION] Contents
 
-std::string email_subject(const Summary& s) {
-    const bool en = s.language == "en";
-    return std::string(en ? "Weekly pulse: " : "Ugentlig puls: ") + s.workplace + (en ? ", week " : ", uge ") +
-           std::to_string(s.week.week) + " " + std::to_string(s.week.year);
+std::string email_subject(const Summary& s, const SummaryTexts& texts) {
+    return fill_placeholders(texts.words(s.language).email_subject, {{"workplace", s.workplace},
+                                                                     {"week", std::to_string(s.week.week)},
+                                                                     {"year", std::to_string(s.week.year)}});
 }
 
-std::string email_text(const Summary& s) {
-    const bool en = s.language == "en";
-    const std::string too_few = en ? "too few answers" : "for få svar";
-    std::string out = email_subject(s) + "\n\n";
-    out += en ? "Answers this week: " : "Svar i ugen: ";
-    out += s.answers_withheld ? too_few : std::to_string(s.answers);
+std::string email_text(const Summary& s, const SummaryTexts& texts) {
+    const SummaryWords& w = texts.words(s.language);
+    std::string out = email_subject(s, texts) + "\n\n";
+    out += fill_placeholders(w.email_answers,
+                             {{"answers", s.answers_withheld ? w.too_few : std::to_string(s.answers)}});
     out += "\n\n";
-    out += en ? "Themes (mean 1–5, favourable 4–5):\n" : "Temaer (gennemsnit 1–5, positive 4–5):\n";
+    out += w.email_themes + "\n";
     for (const ThemeSummary& t : s.themes) {
         out += "- " + t.title + ": ";
-        if (t.figures.withheld) out += too_few;
-        else if (!t.figures.mean) out += en ? "no answers" : "ingen svar";
+        if (t.figures.withheld) out += w.too_few;
+        else if (!t.figures.mean) out += w.email_no_answers;
         else {
             out += one_decimal(*t.figures.mean, s.language);
-            if (t.figures.favourable) out += ", " + percent(*t.figures.favourable) + (en ? " favourable" : " positive");
+            if (t.figures.favourable) {
+                out += ", " + fill_placeholders(w.email_favourable, {{"percent", percent(*t.figures.favourable)}});
+            }
         }
         out += "\n";
     }
     out += "\n";
-    out += en ? "The whole summary, question by question and with the trend, is the HTML part of this e-mail.\n"
-                "Figures built on fewer than " + std::to_string(s.min_answers) +
-                    " answers are not shown (\"too few answers\").\n"
-              : "Hele opsummeringen, spørgsmål for spørgsmål og med udviklingen, er HTML-delen af denne e-mail.\n"
-                "Tal bygget på færre end " + std::to_string(s.min_answers) +
-                    " svar vises ikke (\"for få svar\").\n";
-    out += en ? "\nSent automatically by Pulse.\n" : "\nSendt automatisk af Pulse.\n";
+    out += w.email_html_part + "\n";
+    out += fill_placeholders(w.email_anonymity, {{"min_answers", std::to_string(s.min_answers)}}) + "\n";
+    out += "\n" + w.email_sent_by + "\n";
     return out;
 }
 
 // [SECTION] The message
 
-std::string build_email_message(const Summary& summary, const Mailbox& from, const std::vector<std::string>& to,
-                                UnixSeconds now, const std::string& unique) {
+std::string build_email_message(const Summary& summary, const SummaryTexts& texts, const Mailbox& from,
+                                const std::vector<std::string>& to, UnixSeconds now, const std::string& unique) {
     assert(!to.empty() && "build_email_message needs at least one recipient");
     assert(!unique.empty() && std::all_of(unique.begin(), unique.end(), is_alnum) &&
            "unique must be letters and digits (it goes into the Message-ID and the MIME boundary)");
@@ -237,7 +236,7 @@ std::string build_email_message(const Summary& summary, const Mailbox& from, con
     std::string m;
     m += from_header + "\r\n";
     m += to_header + "\r\n";
-    m += "Subject: " + encode_header_text(email_subject(summary)) + "\r\n";
+    m += "Subject: " + encode_header_text(email_subject(summary, texts)) + "\r\n";
     m += "Date: " + rfc5322_date(now) + "\r\n";
     m += "Message-ID: <pulse." + summary.week.str() + "." + unique + "@" + domain + ">\r\n";
     m += "MIME-Version: 1.0\r\n";
@@ -248,11 +247,11 @@ std::string build_email_message(const Summary& summary, const Mailbox& from, con
     m += "--" + boundary + "\r\n";
     m += "Content-Type: text/plain; charset=UTF-8\r\n";
     m += "Content-Transfer-Encoding: base64\r\n\r\n";
-    m += base64_lines(crlf(email_text(summary)));
+    m += base64_lines(crlf(email_text(summary, texts)));
     m += "--" + boundary + "\r\n";
     m += "Content-Type: text/html; charset=UTF-8\r\n";
     m += "Content-Transfer-Encoding: base64\r\n\r\n";
-    m += base64_lines(crlf(summary_html(summary, HtmlFor::email)));
+    m += base64_lines(crlf(summary_html(summary, texts, HtmlFor::email)));
     m += "--" + boundary + "--\r\n";
     return m;
 }

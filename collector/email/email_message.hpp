@@ -6,6 +6,7 @@
 #pragma once
 
 #include "collector/summary/summary.hpp"
+#include "collector/summary/summary_texts.hpp"
 #include "common/calendar.hpp"
 
 #include <optional>
@@ -40,23 +41,26 @@ std::string encode_header_text(const std::string& text);
 // The RFC 5322 date of t in Copenhagen local time: "Mon, 30 Nov 2026 07:00:00 +0100".
 std::string rfc5322_date(UnixSeconds t);
 
-// "Ugentlig puls: wp-a, uge 48 2026" (da) or "Weekly pulse: wp-a, week 48 2026" (en),
-// by summary.language; not yet header-encoded.
-std::string email_subject(const Summary& summary);
+// The subject, texts' email_subject in summary.language filled in: "Ugentlig
+// puls: wp-a, uge 48 2026" (da) or "Weekly pulse: wp-a, week 48 2026" (en);
+// not yet header-encoded. Cannot fail.
+std::string email_subject(const Summary& summary, const SummaryTexts& texts);
 
-// The short text/plain part (LF line ends): the week's answers and each
-// theme's mean and favourable share, withheld figures as "for få svar" /
-// "too few answers", and a pointer to the HTML part.
-std::string email_text(const Summary& summary);
+// The short text/plain part (LF line ends), in summary.language from texts:
+// the subject, the week's answers and each theme's mean and favourable
+// share, withheld figures as the too_few word ("for få svar" / "too few
+// answers"), and a pointer to the HTML part. Cannot fail.
+std::string email_text(const Summary& summary, const SummaryTexts& texts);
 
 // The whole message for summary: From `from`, To every address of `to`
 // (at least one), Subject email_subject, Date rfc5322_date(now), a
 // Message-ID and MIME boundary made from `unique` (letters and digits only,
 // different for every message, e.g. random), MIME-Version, Auto-Submitted,
-// multipart/alternative with email_text and summary_html(summary,
+// multipart/alternative with email_text and summary_html(summary, texts,
 // HtmlFor::email) (charts as table cells and text, which mail programs draw), each
-// turned to CRLF line ends and base64-encoded in lines of 76.
-std::string build_email_message(const Summary& summary, const Mailbox& from, const std::vector<std::string>& to,
-                                UnixSeconds now, const std::string& unique);
+// turned to CRLF line ends and base64-encoded in lines of 76. Every word from
+// texts, in summary.language.
+std::string build_email_message(const Summary& summary, const SummaryTexts& texts, const Mailbox& from,
+                                const std::vector<std::string>& to, UnixSeconds now, const std::string& unique);
 
 }  // namespace pulse

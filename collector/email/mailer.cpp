@@ -65,7 +65,8 @@ std::optional<std::string> make_summary_email(const CollectorConfig& config, Col
     }
     const Summary summary = build_summary(workplace, week, config.banks.front(), counts, config.min_answers,
                                           email.language);
-    return build_email_message(summary, email.sender, email.recipients.at(workplace), now, unique);
+    return build_email_message(summary, config.summary_texts, email.sender, email.recipients.at(workplace), now,
+                               unique);
 }
 
 MailerStep run_due_emails(const CollectorConfig& config, CollectorStore& store, MailSender& sender, UnixSeconds now,

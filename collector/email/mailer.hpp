@@ -36,8 +36,9 @@ struct MailerStep {
 
 // The summary of workplace for week, made exactly as run_report makes it:
 // store.counts(workplace, week, 4) → build_summary with the config's first
-// bank and min_answers, in the e-mail's language; then the whole message to
-// the workplace's recipients, dated now. `unique` as for build_email_message.
+// bank and min_answers, in the e-mail's language; then the whole message in
+// the words of the config's summary texts to the workplace's recipients,
+// dated now. `unique` as for build_email_message.
 // Requires config.email and workplace in its recipients. nullopt with *error
 // set when the store cannot be read (never a summary of nothing).
 std::optional<std::string> make_summary_email(const CollectorConfig& config, CollectorStore& store,

@@ -4,6 +4,7 @@
 #include "collector/http/server.hpp"
 
 #include "collector/http/ingest.hpp"
+#include "collector/summary/formats.hpp"
 #include "collector/summary/summary.hpp"
 #include "collector/tokens.hpp"
 #include "common/copenhagen_time.hpp"
@@ -200,9 +201,9 @@ void CollectorServer::routes() {
         const Summary s = build_summary(workplace, *week, config_.banks.front(), counts, config_.min_answers, lang);
         res.set_header("Cache-Control", "no-store");
         if (format == "csv") {
-            res.set_content(summary_csv(s), "text/csv; charset=utf-8");
+            res.set_content(summary_csv(s, config_.summary_texts), "text/csv; charset=utf-8");
         } else if (format == "html") {
-            res.set_content(summary_html(s), "text/html; charset=utf-8");
+            res.set_content(summary_html(s, config_.summary_texts), "text/html; charset=utf-8");
         } else {
             res.set_content(summary_json(s), "application/json");
         }

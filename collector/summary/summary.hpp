@@ -2,8 +2,9 @@
 // per question and per theme, this week against the last, with anonymity
 // enforced here and nowhere else: every figure built on fewer than
 // min_answers answers is withheld, and no withheld figure can be recovered
-// from the figures shown (docs/anonymity.md states the rule). Pure: it takes
-// counts, returns a Summary; the renderers turn it into JSON, CSV and HTML.
+// from the figures shown (docs/anonymity.md states the rule; anonymity.hpp
+// applies it). Pure: it takes counts, returns a Summary; the renderers
+// (formats.hpp) turn it into JSON, CSV and HTML.
 #pragma once
 
 #include "common/question_bank.hpp"
@@ -70,15 +71,5 @@ struct Summary {
 // know are ignored. Applies the anonymity rule (docs/anonymity.md).
 Summary build_summary(const std::string& workplace, IsoWeek week, const QuestionBank& bank,
                       const std::vector<AnswerCount>& counts, int min_answers, const std::string& language);
-
-// The three formats. Each shows withheld figures as withheld ("for få svar" /
-// "too few answers"), never as a number.
-std::string summary_json(const Summary& summary);   // see issue 4 for the fields
-std::string summary_csv(const Summary& summary);    // Danish Excel: UTF-8 BOM, ';', decimal comma
-// summary_html's charts: inline SVG for a browser; for an e-mail, where
-// Outlook and Gmail draw no SVG, table cells and text instead.
-enum class HtmlFor { browser, email };
-std::string summary_html(const Summary& summary,    // one self-contained page
-                         HtmlFor target = HtmlFor::browser);
 
 }  // namespace pulse

@@ -1,11 +1,12 @@
 // collector_fixture.hpp — for the collector tests: a config with two
 // terminals (two workplaces), a manager and an admin, written to a temp
 // folder with the project's question bank and a fresh database
-// (test_database.hpp); batch bodies to upload; gzip.
+// (test_database.hpp); the project's summary texts; batch bodies to upload; gzip.
 #pragma once
 
 #include "collector/config.hpp"
 #include "collector/storage/store.hpp"
+#include "collector/summary/summary_texts.hpp"
 #include "common/sha256.hpp"
 #include "temp_file.hpp"
 #include "test_database.hpp"
@@ -41,6 +42,17 @@ inline CollectorConfig test_collector_config() {
     CollectorConfigLoad load = load_collector_config(write_temp(collector_config_text(), "collector.toml"));
     REQUIRE_MESSAGE(load.config, all(load.errors));
     return *load.config;
+}
+
+// The project's summary texts (config/summary_texts.toml), loaded once: the
+// words the collector uses when its config names no other file.
+inline const SummaryTexts& shipped_summary_texts() {
+    static const SummaryTexts texts = [] {
+        SummaryTextsLoad load = load_summary_texts(PULSE_SOURCE_DIR "/config/summary_texts.toml");
+        REQUIRE_MESSAGE(load.texts, all(load.errors));
+        return *load.texts;
+    }();
+    return texts;
 }
 
 // A UUID that differs per n ("00000000-0000-4000-8000-00000000000n" in hex).

@@ -10,6 +10,7 @@
 #include "collector/email/mailer.hpp"
 #include "process.hpp"
 #include "smtp_sink.hpp"
+#include "collector/summary/formats.hpp"
 #include "collector/summary/summary.hpp"
 #include "common/copenhagen_time.hpp"
 #include "temp_dir.hpp"
@@ -150,7 +151,7 @@ TEST_CASE("the due week's summary reaches every recipient of the workplace throu
     // The HTML is the summary `report` would make: the same counts, bank and threshold.
     const Summary summary = build_summary("wp-a", kWeek, w.config.banks.front(), w.store->counts("wp-a", kWeek, 4),
                                           w.config.min_answers, "da");
-    CHECK(html_part(m.data) == summary_html(summary, HtmlFor::email));
+    CHECK(html_part(m.data) == summary_html(summary, w.config.summary_texts, HtmlFor::email));
     CHECK(html_part(m.data).find("for få svar") != std::string::npos);
 
     CHECK(w.log.all() == std::vector<std::string>{"email: wp-a 2026-W48 sent to 2 recipients"});

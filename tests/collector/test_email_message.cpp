@@ -4,6 +4,8 @@
 // line over 998 octets, RFC 2047 for non-ASCII header text.
 #include "collector/email/email_message.hpp"
 #include "collector/email/mailer.hpp"  // unique_message_token
+#include "collector/summary/formats.hpp"
+#include "collector_fixture.hpp"  // shipped_summary_texts
 #include "smtp_sink.hpp"  // base64_decode: an independent decoder
 
 #include <doctest/doctest.h>
@@ -32,6 +34,9 @@ Summary test_summary(const std::string& language = "da") {
     };
     return build_summary("wp-a", {2026, 48}, bank(), counts, 5, language);
 }
+
+// The words of the e-mail: the project's config/summary_texts.toml.
+const SummaryTexts& texts() { return shipped_summary_texts(); }
 
 const UnixSeconds kNow = *parse_iso8601("2026-11-30T06:00:00Z");
 
@@ -137,7 +142,7 @@ bool whole_utf8(const std::string& bytes) {
 TEST_CASE("the e-mail has every header a mail server and a reader expect") {
     const Summary summary = test_summary();
     const std::string message =
-        build_email_message(summary, {"Pulse", "pulse@ishoj.dk"}, {"leder@ishoj.dk", "souschef@ishoj.dk"}, kNow, "abc123");
+        build_email_message(summary, texts(), {"Pulse", "pulse@ishoj.dk"}, {"leder@ishoj.dk", "souschef@ishoj.dk"}, kNow, "abc123");
     const Parsed p = parse(message);
     CHECK(p.header_names == std::vector<std::string>{"From", "To", "Subject", "Date", "Message-ID", "MIME-Version",
                                                      "Content-Type", "Auto-Submitted"});
@@ -154,7 +159,7 @@ TEST_CASE("the e-mail has every header a mail server and a reader expect") {
 
 TEST_CASE("the html part decodes to the summary page and the text part gives the themes") {
     const Summary summary = test_summary();
-    const Parsed p = parse(build_email_message(summary, {"", "pulse@ishoj.dk"}, {"leder@ishoj.dk"}, kNow, "x1"));
+    const Parsed p = parse(build_email_message(summary, texts(), {"", "pulse@ishoj.dk"}, {"leder@ishoj.dk"}, kNow, "x1"));
     REQUIRE(p.parts.size() == 2);
     CHECK(p.parts[0].headers.at("Content-Type") == "text/plain; charset=UTF-8");
     CHECK(p.parts[0].headers.at("Content-Transfer-Encoding") == "base64");
@@ -165,13 +170,13 @@ TEST_CASE("the html part decodes to the summary page and the text part gives the
     const std::string html = base64_decode(p.parts[1].body, &ok);
     REQUIRE(ok);
     // The part is in canonical form (CRLF); with LF again it is the page byte for byte.
-    CHECK(summary_html(summary, HtmlFor::email).find('\r') == std::string::npos);
-    CHECK(lf(html) == summary_html(summary, HtmlFor::email));
+    CHECK(summary_html(summary, texts(), HtmlFor::email).find('\r') == std::string::npos);
+    CHECK(lf(html) == summary_html(summary, texts(), HtmlFor::email));
     CHECK(html.find("for få svar") != std::string::npos);
 
     const std::string text = lf(base64_decode(p.parts[0].body, &ok));
     REQUIRE(ok);
-    CHECK(text == email_text(summary));
+    CHECK(text == email_text(summary, texts()));
     CHECK(text.rfind("Ugentlig puls: wp-a, uge 48 2026\n\nSvar i ugen: ", 0) == 0);
     for (const ThemeSummary& t : summary.themes) CHECK(text.find("- " + t.title + ": ") != std::string::npos);
 }
@@ -180,7 +185,7 @@ TEST_CASE("withheld figures are for få svar in both parts and never a number") 
     const Summary summary = test_summary();
     // The fixture has one theme with figures and the others withheld.
     REQUIRE(std::any_of(summary.themes.begin(), summary.themes.end(), [](const ThemeSummary& t) { return t.figures.withheld; }));
-    const std::string text = email_text(summary);
+    const std::string text = email_text(summary, texts());
     for (const ThemeSummary& t : summary.themes) {
         const std::size_t at = text.find("- " + t.title + ": ");
         REQUIRE(at != std::string::npos);
@@ -188,7 +193,7 @@ TEST_CASE("withheld figures are for få svar in both parts and never a number") 
         if (t.figures.withheld) CHECK(line == "- " + t.title + ": for få svar");
         else CHECK(line.find("for få svar") == std::string::npos);
     }
-    const std::string english = email_text(test_summary("en"));
+    const std::string english = email_text(test_summary("en"), texts());
     CHECK(english.find("too few answers") != std::string::npos);
     CHECK(english.find("for få svar") == std::string::npos);
 }
@@ -197,7 +202,7 @@ TEST_CASE("every line ends in crlf and none is longer than 998 octets") {
     const std::vector<std::string> many = {"a.very.long.name.indeed@ishoj.dk", "another.long.name@ishoj.dk",
                                            "third.person.with.a.title@ishoj.dk", "fourth@ishoj.dk",
                                            "fifth.one@ishoj.dk"};
-    const std::string message = build_email_message(test_summary(), {"Puls – Ishøj Kommune", "pulse@ishoj.dk"}, many,
+    const std::string message = build_email_message(test_summary(), texts(), {"Puls – Ishøj Kommune", "pulse@ishoj.dk"}, many,
                                                      kNow, "q9");
     std::size_t start = 0, lines = 0;
     while (start < message.size()) {
@@ -221,7 +226,7 @@ TEST_CASE("every line ends in crlf and none is longer than 998 octets") {
 TEST_CASE("with the mailer's real unique tokens the MIME boundary keeps to 70 characters and differs per message") {
     std::string previous;
     for (int i = 0; i < 50; ++i) {
-        const std::string message = build_email_message(test_summary(), {"Pulse", "pulse@ishoj.dk"},
+        const std::string message = build_email_message(test_summary(), texts(), {"Pulse", "pulse@ishoj.dk"},
                                                          {"leder@ishoj.dk"}, kNow, unique_message_token());
         const std::string key = "boundary=\"";
         const std::size_t at = message.find(key);
@@ -255,16 +260,16 @@ TEST_CASE("non-ascii header text is rfc 2047 encoded in short words that split n
     CHECK(words >= 2);
     CHECK(encode_header_text("Weekly pulse: wp-a") == "Weekly pulse: wp-a");
 
-    const Parsed p = parse(build_email_message(test_summary(), {"Puls – Ishøj", "pulse@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "z"));
+    const Parsed p = parse(build_email_message(test_summary(), texts(), {"Puls – Ishøj", "pulse@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "z"));
     const std::string from = p.headers.at("From");
     CHECK(from.find("<pulse@ishoj.dk>") != std::string::npos);
     CHECK(decode_words(from) == "Puls – Ishøj");
-    CHECK(parse(build_email_message(test_summary(), {"Puls, Ishoj", "p@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "z"))
+    CHECK(parse(build_email_message(test_summary(), texts(), {"Puls, Ishoj", "p@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "z"))
               .headers.at("From") == "\"Puls, Ishoj\" <p@ishoj.dk>");
 }
 
 TEST_CASE("the english e-mail has an english subject") {
-    const Parsed p = parse(build_email_message(test_summary("en"), {"", "p@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "e"));
+    const Parsed p = parse(build_email_message(test_summary("en"), texts(), {"", "p@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "e"));
     CHECK(p.headers.at("Subject") == "Weekly pulse: wp-a, week 48 2026");
     CHECK(p.headers.at("From") == "p@ishoj.dk");
 }

@@ -6,6 +6,7 @@
 #include "collector/storage/store.hpp"
 #include "process.hpp"
 #include "collector/report.hpp"
+#include "collector/summary/formats.hpp"
 
 #include <doctest/doctest.h>
 
@@ -80,9 +81,10 @@ TEST_CASE("headless Chromium renders the Danish HTML summary with its charts and
     store_answers(*store, config.banks.front());
 
     std::ostringstream html, summary_text, err;
-    REQUIRE(run_report(*store, config.banks.front(), "wp-a", kWeek, "html", "da", config.min_answers, html, err) == 0);
-    REQUIRE(run_report(*store, config.banks.front(), "wp-a", kWeek, "json", "da", config.min_answers, summary_text,
-                       err) == 0);
+    REQUIRE(run_report(*store, config.banks.front(), config.summary_texts, "wp-a", kWeek, "html", "da",
+                       config.min_answers, html, err) == 0);
+    REQUIRE(run_report(*store, config.banks.front(), config.summary_texts, "wp-a", kWeek, "json", "da",
+                       config.min_answers, summary_text, err) == 0);
     const json summary = json::parse(summary_text.str());
     int shown = 0, withheld = 0;
     for (const json& theme : summary["themes"])
@@ -139,7 +141,8 @@ TEST_CASE("headless Chromium renders the e-mail's HTML summary with table bars a
     }
 
     const std::filesystem::path shots = std::filesystem::path(PULSE_BINARY_DIR) / "screenshots";
-    const std::filesystem::path page = write_file(shots / "summary-email-da.html", summary_html(summary, HtmlFor::email));
+    const std::filesystem::path page =
+        write_file(shots / "summary-email-da.html", summary_html(summary, config.summary_texts, HtmlFor::email));
     const std::filesystem::path png = shots / "summary-email-da.png";
     std::filesystem::remove(png);
     const std::string url = "file://" + std::filesystem::absolute(page).string();

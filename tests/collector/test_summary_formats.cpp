@@ -4,6 +4,7 @@
 // fake in-memory store.
 #include "collector_fixture.hpp"  // ScriptedStore
 #include "collector/report.hpp"
+#include "collector/summary/formats.hpp"
 #include "collector/summary/summary.hpp"
 
 #include <doctest/doctest.h>
@@ -59,6 +60,7 @@ Summary fixture_summary(const std::string& language = "da") {
 const std::vector<std::string> kFigureKeys = {"n", "mean", "favourable", "distribution", "dont_know", "change", "trend"};
 
 using FakeStore = pulse::testing::ScriptedStore;
+using pulse::testing::shipped_summary_texts;
 
 std::size_t occurrences(const std::string& text, const std::string& what) {
     std::size_t n = 0;
@@ -124,7 +126,7 @@ TEST_CASE("a withheld item in the JSON has withheld true and no figure keys at a
 }
 
 TEST_CASE("the CSV opens in Danish Excel: BOM, semicolons, decimal comma, quoted text, too few answers in words") {
-    const std::string csv = summary_csv(fixture_summary());
+    const std::string csv = summary_csv(fixture_summary(), shipped_summary_texts());
     REQUIRE(csv.rfind("\xEF\xBB\xBF", 0) == 0);
     std::istringstream lines(csv.substr(3));
     std::string header;
@@ -157,14 +159,14 @@ TEST_CASE("the CSV opens in Danish Excel: BOM, semicolons, decimal comma, quoted
 }
 
 TEST_CASE("the English CSV says too few answers and keeps formulas out of Excel") {
-    const std::string csv = summary_csv(fixture_summary("en"));
+    const std::string csv = summary_csv(fixture_summary("en"), shipped_summary_texts());
     CHECK(csv.find("level;theme;id;text;n;mean;favourable %") != std::string::npos);
     CHECK(csv.find("\"too few answers\"") != std::string::npos);
     CHECK(csv.find("\"'=SUM(A1)\"") != std::string::npos);
 }
 
 TEST_CASE("the HTML page is self-contained, escaped, responsive, printable and marks withheld items") {
-    const std::string page = summary_html(fixture_summary());
+    const std::string page = summary_html(fixture_summary(), shipped_summary_texts());
     CHECK(page.rfind("<!doctype html>", 0) == 0);
     CHECK(page.find("<html lang=\"da\">") != std::string::npos);
     CHECK(page.find("name=\"viewport\"") != std::string::npos);
@@ -198,8 +200,8 @@ TEST_CASE("the HTML page is self-contained, escaped, responsive, printable and m
 
 TEST_CASE("the e-mail's HTML draws its charts as table cells and text, with the page's figures and withheld marks") {
     const Summary summary = fixture_summary();
-    const std::string page = summary_html(summary);
-    const std::string mail = summary_html(summary, HtmlFor::email);
+    const std::string page = summary_html(summary, shipped_summary_texts());
+    const std::string mail = summary_html(summary, shipped_summary_texts(), HtmlFor::email);
     CHECK(mail.find("<svg") == std::string::npos);  // Outlook and Gmail draw no SVG
     CHECK(occurrences(mail, "<table class=\"bar\"") == 4);
     CHECK(occurrences(mail, "<div class=\"withheld\">for få svar</div>") == 2);
@@ -223,7 +225,7 @@ TEST_CASE("the e-mail's HTML draws its charts as table cells and text, with the 
 }
 
 TEST_CASE("the HTML page is in English when asked") {
-    const std::string page = summary_html(fixture_summary("en"));
+    const std::string page = summary_html(fixture_summary("en"), shipped_summary_texts());
     CHECK(page.find("<html lang=\"en\">") != std::string::npos);
     CHECK(page.find("Week 48, 2026 · 23 – 29 November 2026") != std::string::npos);
     CHECK(page.find("too few answers") != std::string::npos);
@@ -237,14 +239,14 @@ TEST_CASE("run_report reads the week and the four before from the store and writ
     for (const char* format : {"json", "csv", "html"}) {
         std::ostringstream out, err;
         CAPTURE(format);
-        CHECK(run_report(store, fixture_bank(), "skolen", kWeek, format, "da", 5, out, err) == 0);
+        CHECK(run_report(store, fixture_bank(), shipped_summary_texts(), "skolen", kWeek, format, "da", 5, out, err) == 0);
         CHECK(err.str().empty());
         CHECK(store.asked_workplace == "skolen");
         CHECK(store.asked_week == kWeek);
         CHECK(store.asked_weeks_before == 4);
         CHECK(out.str() == (std::string(format) == "json"  ? summary_json(fixture_summary())
-                            : std::string(format) == "csv" ? summary_csv(fixture_summary())
-                                                           : summary_html(fixture_summary())));
+                            : std::string(format) == "csv" ? summary_csv(fixture_summary(), shipped_summary_texts())
+                                                           : summary_html(fixture_summary(), shipped_summary_texts())));
     }
 }
 
@@ -253,7 +255,7 @@ TEST_CASE("run_report says why and exits 1 without writing when the store cannot
     store.rows = fixture_counts();
     store.fail_with = "collector.sqlite3: cannot read the counts: disk I/O error";
     std::ostringstream out, err;
-    CHECK(run_report(store, fixture_bank(), "skolen", kWeek, "html", "da", 5, out, err) == 1);
+    CHECK(run_report(store, fixture_bank(), shipped_summary_texts(), "skolen", kWeek, "html", "da", 5, out, err) == 1);
     CHECK(out.str().empty());
     CHECK(err.str() == "[storage] database: collector.sqlite3: cannot read the counts: disk I/O error\n");
 }
@@ -261,11 +263,11 @@ TEST_CASE("run_report says why and exits 1 without writing when the store cannot
 TEST_CASE("run_report refuses an unknown format or language with exit 2 and writes nothing") {
     FakeStore store;
     std::ostringstream out, err;
-    CHECK(run_report(store, fixture_bank(), "skolen", kWeek, "pdf", "da", 5, out, err) == 2);
+    CHECK(run_report(store, fixture_bank(), shipped_summary_texts(), "skolen", kWeek, "pdf", "da", 5, out, err) == 2);
     CHECK(err.str().find("pdf") != std::string::npos);
     CHECK(out.str().empty());
     std::ostringstream out2, err2;
-    CHECK(run_report(store, fixture_bank(), "skolen", kWeek, "html", "de", 5, out2, err2) == 2);
+    CHECK(run_report(store, fixture_bank(), shipped_summary_texts(), "skolen", kWeek, "html", "de", 5, out2, err2) == 2);
     CHECK(err2.str().find("de") != std::string::npos);
     CHECK(out2.str().empty());
 }

@@ -1,0 +1,70 @@
+// format_csv.cpp — summary_csv: the summary for Danish Excel (UTF-8 BOM,
+// ';', CRLF, decimal comma); one row for the week's and each weekday's
+// participation, then one per theme and per question in the bank's order.
+#include "collector/summary/format_text.hpp"
+#include "collector/summary/formats.hpp"
+
+#include <sstream>
+
+namespace pulse {
+namespace {
+
+// A quoted CSV text field; a leading = + - @ gets a ' so Excel never runs it as a formula.
+std::string csv_text(const std::string& text) {
+    std::string out = "\"";
+    if (!text.empty() && std::string("=+-@").find(text[0]) != std::string::npos) out += '\'';
+    for (char c : text) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+// The ten figure columns of one item: n, mean, favourable %, the five
+// values, "ved ikke", change; each the too_few word when withheld.
+void csv_figures_row(std::ostringstream& out, const Figures& f, const SummaryWords& w) {
+    if (f.withheld) {
+        for (int column = 0; column < 10; ++column) out << ';' << csv_text(w.too_few);
+        return;
+    }
+    out << ';' << f.n;
+    out << ';' << (f.mean ? decimal(*f.mean, 2, ',') : "");
+    out << ';' << (f.favourable ? decimal(*f.favourable * 100.0, 1, ',') : "");
+    for (auto n : f.distribution) out << ';' << n;
+    out << ';' << f.dont_know;
+    out << ';' << (f.change ? decimal(*f.change, 2, ',') : "");
+}
+
+}  // namespace
+
+std::string summary_csv(const Summary& s, const SummaryTexts& texts) {
+    const SummaryWords& w = texts.words(s.language);
+    std::ostringstream out;
+    out << "\xEF\xBB\xBF";
+    for (std::size_t c = 0; c < w.csv_columns.size(); ++c) out << (c ? ";" : "") << w.csv_columns[c];
+    out << "\r\n";
+    auto participation = [&](const std::string& label, std::optional<std::int64_t> answers) {
+        out << csv_text(w.level_participation) << ";;" << csv_text(s.week.str()) << ';' << csv_text(label) << ';';
+        if (answers) out << *answers;
+        else out << csv_text(w.too_few);
+        out << ";;;;;;;;;\r\n";
+    };
+    participation(w.whole_week, s.answers_withheld ? std::nullopt : std::optional<std::int64_t>(s.answers));
+    for (int d = 0; d < 7; ++d) participation(w.weekdays[d], s.answers_per_weekday[d]);
+    for (const auto& t : s.themes) {
+        out << csv_text(w.level_theme) << ';' << csv_text(t.title) << ';' << csv_text(t.id) << ';'
+            << csv_text(t.title);
+        csv_figures_row(out, t.figures, w);
+        out << "\r\n";
+        for (const auto& q : t.questions) {
+            if (!q.active && q.figures.withheld) continue;  // a disabled question with nothing to show
+            out << csv_text(w.level_question) << ';' << csv_text(t.title) << ';' << csv_text(q.id) << ';'
+                << csv_text(q.text);
+            csv_figures_row(out, q.figures, w);
+            out << "\r\n";
+        }
+    }
+    return out.str();
+}
+
+}  // namespace pulse

@@ -1,0 +1,34 @@
+// formats.hpp — the weekly summary as JSON, CSV (Danish Excel) and one
+// self-contained HTML page, for a browser or an e-mail. Renderers only: they
+// show what build_summary left (summary.hpp), never a withheld figure.
+#pragma once
+
+#include "collector/summary/summary.hpp"
+#include "collector/summary/summary_texts.hpp"
+
+#include <string>
+
+namespace pulse {
+
+// The summary as pretty JSON (2 spaces, a final newline): the fields of
+// issue 4, a withheld item as "withheld": true with no figure key at all.
+// Words are not part of it (keys only), so it takes no texts. Cannot fail.
+std::string summary_json(const Summary& summary);
+
+// The summary as CSV for Danish Excel: UTF-8 BOM, ';', CRLF, decimal comma,
+// text quoted (a leading = + - @ gets a ' so Excel runs no formula); the
+// header and labels in summary.language from texts, a withheld figure as its
+// too_few word in every figure column. Cannot fail.
+std::string summary_csv(const Summary& summary, const SummaryTexts& texts);
+
+// summary_html's charts: inline SVG for a browser; for an e-mail, where
+// Outlook and Gmail draw no SVG, table cells and text instead.
+enum class HtmlFor { browser, email };
+
+// The summary as one self-contained HTML page (inline style from
+// summary.css, no script, no external asset), every word in summary.language
+// from texts, bank texts escaped, a withheld figure as its too_few word.
+// Cannot fail.
+std::string summary_html(const Summary& summary, const SummaryTexts& texts, HtmlFor target = HtmlFor::browser);
+
+}  // namespace pulse

@@ -1,0 +1,269 @@
+// summary_texts.cpp — the summary's words: the keys a texts file must hold
+// (one per field of SummaryWords, with the placeholders each takes), the
+// strict loader of config/summary_texts.toml, and placeholder filling.
+#include "collector/summary/summary_texts.hpp"
+
+#include "common/question_bank.hpp"  // kLanguages
+#include "common/toml_util.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <span>
+#include <vector>
+
+namespace pulse {
+namespace {
+
+// [SECTION] The keys
+
+// One key of a language table and the field of SummaryWords it fills.
+struct WordsKey {
+    std::string_view key;
+    std::span<std::string> (*field)(SummaryWords&);  // one string, or the array's entries
+    bool list = false;                               // an array of field(…).size() strings
+    std::string_view order;                          // for a list: how its entries are ordered
+    std::vector<std::string_view> placeholders;      // the {names} its text may hold
+};
+
+template <auto Field>
+WordsKey string_key(std::string_view key, std::vector<std::string_view> placeholders = {}) {
+    return {key, [](SummaryWords& w) { return std::span<std::string>(&(w.*Field), 1); }, false, {},
+            std::move(placeholders)};
+}
+
+template <auto Field>
+WordsKey array_key(std::string_view key, std::string_view order) {
+    return {key, [](SummaryWords& w) { return std::span<std::string>(w.*Field); }, true, order, {}};
+}
+
+// Every field of SummaryWords, once, in the file's order: the contract
+// between config/summary_texts.toml and the renderers.
+const std::vector<WordsKey>& words_keys() {
+    static const std::vector<WordsKey> keys = {
+        string_key<&SummaryWords::too_few>("too_few"),
+        array_key<&SummaryWords::weekdays>("weekdays", "Monday first"),
+        array_key<&SummaryWords::csv_columns>("csv_columns", "the CSV's columns, left to right"),
+        string_key<&SummaryWords::level_participation>("level_participation"),
+        string_key<&SummaryWords::level_theme>("level_theme"),
+        string_key<&SummaryWords::level_question>("level_question"),
+        string_key<&SummaryWords::whole_week>("whole_week"),
+        string_key<&SummaryWords::title>("title"),
+        array_key<&SummaryWords::scale>("scale", "the answers 1 to 5"),
+        array_key<&SummaryWords::weekdays_short>("weekdays_short", "Monday first"),
+        array_key<&SummaryWords::months>("months", "January first"),
+        string_key<&SummaryWords::week_heading>("week_heading", {"week", "year", "dates"}),
+        string_key<&SummaryWords::dates_one_month>("dates_one_month", {"first_day", "last_day", "month", "year"}),
+        string_key<&SummaryWords::dates_two_months>("dates_two_months",
+                                                    {"first_day", "first_month", "last_day", "last_month", "year"}),
+        string_key<&SummaryWords::answers_in_week>("answers_in_week", {"answers"}),
+        string_key<&SummaryWords::item_answers>("item_answers", {"n"}),
+        string_key<&SummaryWords::item_favourable>("item_favourable", {"percent"}),
+        string_key<&SummaryWords::item_dont_know>("item_dont_know", {"n"}),
+        string_key<&SummaryWords::mean>("mean"),
+        string_key<&SummaryWords::change>("change"),
+        string_key<&SummaryWords::trend>("trend"),
+        string_key<&SummaryWords::low>("low"),
+        string_key<&SummaryWords::moved>("moved"),
+        string_key<&SummaryWords::lowest>("lowest"),
+        string_key<&SummaryWords::nothing_moved>("nothing_moved"),
+        string_key<&SummaryWords::anonymity>("anonymity", {"min_answers"}),
+        string_key<&SummaryWords::inactive>("inactive"),
+        string_key<&SummaryWords::email_subject>("email_subject", {"workplace", "week", "year"}),
+        string_key<&SummaryWords::email_answers>("email_answers", {"answers"}),
+        string_key<&SummaryWords::email_themes>("email_themes"),
+        string_key<&SummaryWords::email_no_answers>("email_no_answers"),
+        string_key<&SummaryWords::email_favourable>("email_favourable", {"percent"}),
+        string_key<&SummaryWords::email_html_part>("email_html_part"),
+        string_key<&SummaryWords::email_anonymity>("email_anonymity", {"min_answers"}),
+        string_key<&SummaryWords::email_sent_by>("email_sent_by"),
+    };
+    return keys;
+}
+
+const WordsKey* find_key(std::string_view key) {
+    for (const WordsKey& k : words_keys()) {
+        if (k.key == key) return &k;
+    }
+    return nullptr;
+}
+
+bool is_language(std::string_view lang) {
+    return std::find(kLanguages.begin(), kLanguages.end(), lang) != kLanguages.end();
+}
+
+bool is_blank(std::string_view text) { return text.find_first_not_of(" \t\r\n\v\f") == std::string_view::npos; }
+
+// [SECTION] The loader
+
+class Reporter {
+public:
+    Reporter(std::string file, Diagnostics& errors) : file_(std::move(file)), errors_(errors) {}
+    void operator()(int line, std::string message) const { errors_.push_back({file_, line, std::move(message)}); }
+
+private:
+    std::string file_;
+    Diagnostics& errors_;
+};
+
+// Reports every "{name}" in text that the key does not take: it would be
+// printed as written.
+void check_placeholders(const std::string& where, const WordsKey& key, std::string_view text, int line,
+                        const Reporter& report) {
+    for (std::size_t open = text.find('{'); open != std::string_view::npos; open = text.find('{', open + 1)) {
+        const std::size_t close = text.find('}', open);
+        if (close == std::string_view::npos) break;
+        const std::string_view name = text.substr(open + 1, close - open - 1);
+        if (std::find(key.placeholders.begin(), key.placeholders.end(), name) != key.placeholders.end()) continue;
+        std::string allowed = "it takes none";
+        if (!key.placeholders.empty()) {
+            allowed = "it takes";
+            for (std::string_view p : key.placeholders) allowed += " {" + std::string(p) + "}";
+        }
+        report(line, where + ": unknown placeholder {" + std::string(name) + "} (" + allowed + ")");
+    }
+}
+
+// One string of a key (the key's value, or an entry of its array) into out;
+// false, with the problem reported, when it is not a usable text.
+bool read_text(const std::string& where, const WordsKey& key, const toml::node& node, std::string& out,
+               const Reporter& report) {
+    const auto* str = node.as_string();
+    if (!str) {
+        report(toml_line_of(node), where + " must be a string (in quotes), not " + toml_type_name(node));
+        return false;
+    }
+    if (is_blank(str->get())) {
+        report(toml_line_of(node), where + " is empty; write the text");
+        return false;
+    }
+    // The CSV's header row is written as it is, unquoted: these would shift or split its columns.
+    if (const std::size_t bad = str->get().find_first_of(";\"\r\n");
+        key.key == "csv_columns" && bad != std::string::npos) {
+        const char c = str->get()[bad];
+        const std::string what = c == ';' ? "';'" : c == '"' ? "'\"'" : "a line break";
+        report(toml_line_of(node), where + " holds " + what + ", which would break the CSV's columns; leave it out");
+        return false;
+    }
+    check_placeholders(where, key, str->get(), toml_line_of(node), report);
+    out = str->get();
+    return true;
+}
+
+// One key of [lang] into words.
+void read_key(const std::string& lang, const WordsKey& key, const toml::node& node, SummaryWords& words,
+              const Reporter& report) {
+    const std::string where = "[" + lang + "] " + std::string(key.key);
+    const std::span<std::string> field = key.field(words);
+    if (!key.list) {
+        read_text(where, key, node, field[0], report);
+        return;
+    }
+    const std::string wanted = std::to_string(field.size()) + " texts (" + std::string(key.order) + ")";
+    const toml::array* array = node.as_array();
+    if (!array) {
+        report(toml_line_of(node), where + " must be an array of " + wanted + ", not " + toml_type_name(node));
+        return;
+    }
+    if (array->size() != field.size()) {
+        report(toml_line_of(node), where + " must hold " + wanted + ", not " + std::to_string(array->size()));
+    }
+    for (std::size_t i = 0; i < array->size(); ++i) {
+        std::string text;
+        if (read_text(where + " entry " + std::to_string(i + 1), key, *array->get(i), text, report) &&
+            i < field.size()) {
+            field[i] = std::move(text);
+        }
+    }
+}
+
+void load_into(const std::filesystem::path& file, SummaryTexts& texts, const Reporter& report,
+               Diagnostics& errors) {
+    const std::optional<toml::table> parsed = parse_toml_file(file, "the summary texts file", errors);
+    if (!parsed) return;
+    const toml::table& root = *parsed;
+
+    for (const auto& [name, node] : root) {
+        if (!is_language(name.str())) {
+            std::string known;
+            for (const auto& lang : kLanguages) known += (known.empty() ? "" : ", ") + lang;
+            report(toml_line_of(node), "unknown language \"" + std::string(name.str()) + "\" (allowed: " + known +
+                                           "); check the spelling or remove it");
+        }
+    }
+    for (const std::string& lang : kLanguages) {
+        const toml::node* node = root.get(lang);
+        if (!node) {
+            report(0, "[" + lang + "] is missing; add an [" + lang + "] table with every word (see config/" +
+                          kSummaryTextsFileName + ")");
+            continue;
+        }
+        const toml::table* table = node->as_table();
+        if (!table) {
+            report(toml_line_of(*node), "[" + lang + "] must be a table of words, not " + toml_type_name(*node));
+            continue;
+        }
+        SummaryWords& words = texts.languages[lang];
+        for (const auto& [name, value] : *table) {
+            if (const WordsKey* key = find_key(name.str())) {
+                read_key(lang, *key, value, words, report);
+            } else {
+                report(toml_line_of(value), "[" + lang + "] " + std::string(name.str()) +
+                                                " is not a known key; check the spelling or remove it");
+            }
+        }
+        for (const WordsKey& key : words_keys()) {
+            if (!table->contains(key.key)) {
+                const std::string name(key.key);
+                report(toml_line_of(*table), "[" + lang + "] " + name + " is missing; add " + name +
+                                                 (key.list ? " = [\"…\", …]" : " = \"…\""));
+            }
+        }
+    }
+}
+
+}  // namespace
+
+const SummaryWords& SummaryTexts::words(std::string_view language) const {
+    auto it = languages.find(language);
+    if (it == languages.end()) it = languages.find(kLanguages.front());
+    if (it != languages.end()) return it->second;
+    assert(false && "SummaryTexts::words: no words at all; was it loaded by load_summary_texts?");
+    static const SummaryWords kNone;  // empty words rather than undefined behaviour in a release build
+    return kNone;
+}
+
+SummaryTextsLoad load_summary_texts(const std::filesystem::path& file) {
+    SummaryTextsLoad load;
+    SummaryTexts texts;
+    const Reporter report(file.string(), load.errors);
+    run_loader(file, "the summary texts file", load.errors, [&] { load_into(file, texts, report, load.errors); });
+    if (load.errors.empty()) load.texts = std::move(texts);
+    return load;
+}
+
+std::string fill_placeholders(std::string_view text,
+                              std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
+    std::string out;
+    out.reserve(text.size() + 16);
+    std::size_t at = 0;
+    while (at < text.size()) {
+        const std::size_t open = text.find('{', at);
+        if (open == std::string_view::npos) break;
+        const std::size_t close = text.find('}', open);
+        if (close == std::string_view::npos) break;
+        const std::string_view name = text.substr(open + 1, close - open - 1);
+        const auto value = std::find_if(values.begin(), values.end(), [&](const auto& v) { return v.first == name; });
+        out.append(text.substr(at, open - at));
+        if (value != values.end()) {
+            out.append(value->second);
+            at = close + 1;
+        } else {
+            out += '{';  // not a placeholder here: keep it, and look again after the brace
+            at = open + 1;
+        }
+    }
+    out.append(text.substr(at));
+    return out;
+}
+
+}  // namespace pulse

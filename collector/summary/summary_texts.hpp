@@ -1,0 +1,101 @@
+// summary_texts.hpp — every word the weekly summary (CSV, HTML) and the
+// e-mail's subject and text part use, per language, from config
+// (config/summary_texts.toml, checked strictly); none is written in the code.
+#pragma once
+
+#include "common/diagnostic.hpp"
+
+#include <array>
+#include <filesystem>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace pulse {
+
+// The file a collector config uses when [summary] texts is absent: this name
+// in the folder of its first question bank (as the kiosk's texts.toml).
+inline constexpr const char* kSummaryTextsFileName = "summary_texts.toml";
+
+// The words of one language. The {names} in a field's comment are the
+// placeholders its text may hold: the renderers fill them in, and the loader
+// refuses any other.
+struct SummaryWords {
+    // [SECTION] Every format
+    std::string too_few;                    // a withheld figure: "for få svar"
+    std::array<std::string, 7> weekdays;    // Monday first: "mandag" …
+
+    // [SECTION] CSV
+    std::array<std::string, 14> csv_columns;  // the header row, joined with ';'
+    std::string level_participation;          // first column of the participation rows
+    std::string level_theme;                  // … of a theme's row
+    std::string level_question;               // … of a question's row
+    std::string whole_week;                   // the participation row of the whole week
+
+    // [SECTION] HTML page
+    std::string title;                         // "Pulsmåling"
+    std::array<std::string, 5> scale;          // the answers 1..5: "Helt uenig" … "Helt enig"
+    std::array<std::string, 7> weekdays_short;  // Monday first: "man" …
+    std::array<std::string, 12> months;        // January first: "januar" …
+    std::string week_heading;      // {week} {year} (the ISO week) {dates}: "Uge 48, 2026 · 23. – 29. november 2026"
+    std::string dates_one_month;   // {first_day} {last_day} {month} {year}: the week's Monday to Sunday
+    std::string dates_two_months;  // {first_day} {first_month} {last_day} {last_month} {year} (the Sunday's year)
+    std::string answers_in_week;   // {answers}: "22 svar i ugen"
+    std::string item_answers;      // {n}: an item's answers with a value, "7 svar"
+    std::string item_favourable;   // {percent}: "57 % positive (4–5)"
+    std::string item_dont_know;    // {n}: "2 ved ikke"
+    std::string mean;              // tooltip of the mean
+    std::string change;            // tooltip of the change
+    std::string trend;             // label of the last four weeks' means
+    std::string low;               // the mark of a mean below the scale's middle
+    std::string moved;             // heading: what changed most since last week
+    std::string lowest;            // heading: the lowest means
+    std::string nothing_moved;     // when nothing changed enough to be called out
+    std::string anonymity;         // {min_answers}: the footer, how withholding works
+    std::string inactive;          // after a question no longer asked
+
+    // [SECTION] E-mail: the subject and the text part
+    std::string email_subject;     // {workplace} {week} {year}: "Ugentlig puls: wp-a, uge 48 2026"
+    std::string email_answers;     // {answers} (a number or too_few): "Svar i ugen: 22"
+    std::string email_themes;      // the heading above the themes' lines
+    std::string email_no_answers;  // a shown theme without a mean
+    std::string email_favourable;  // {percent}: "57 % positive"
+    std::string email_html_part;   // where the whole summary is
+    std::string email_anonymity;   // {min_answers}
+    std::string email_sent_by;     // the last line
+};
+
+// The words of every language in kLanguages (common/question_bank.hpp).
+struct SummaryTexts {
+    std::map<std::string, SummaryWords, std::less<>> languages;  // "da", "en"
+
+    // The words of language; a language it lacks gets the first of
+    // kLanguages (as build_summary does). Asserts that is there: a
+    // SummaryTexts from load_summary_texts has every language.
+    const SummaryWords& words(std::string_view language) const;
+};
+
+struct SummaryTextsLoad {
+    std::optional<SummaryTexts> texts;  // set only when errors is empty
+    Diagnostics errors;                 // every problem, in line order
+};
+
+// Reads and checks a summary texts file (config/summary_texts.toml): one
+// table per language of kLanguages ([da], [en]) holding exactly the keys of
+// SummaryWords, each a non-empty string, or for weekdays, weekdays_short,
+// scale, months and csv_columns an array of exactly 7, 7, 5, 12 and 14 such
+// strings (a CSV column may hold no ';', '"' or line break). Every problem is
+// a Diagnostic "FILE:LINE: [lang] key …": TOML syntax, a missing or unknown
+// language or key, a wrong type, a wrong array length, an empty text, a
+// {placeholder} the key does not take. Never throws.
+SummaryTextsLoad load_summary_texts(const std::filesystem::path& file);
+
+// text with every {name} of values replaced by its value; anything else,
+// other braces included, is kept as it is.
+std::string fill_placeholders(std::string_view text,
+                              std::initializer_list<std::pair<std::string_view, std::string_view>> values);
+
+}  // namespace pulse
