@@ -18,7 +18,7 @@ Intent draw_out_of_order(const View& v) {
     y += 30 * l.scale;
     y += text_block(list, v.fonts.statement, v.text("out_of_order_body"), l.width * 0.5f, y, wrap, p.text, 3);
     y += 50 * l.scale;
-    const std::string code = fill(v.text("out_of_order_code"), "code", v.flow.fault_code);
+    const std::string code = fill_placeholders(v.text("out_of_order_code"), {{"code", v.flow.fault_code}});
     text_block(list, v.fonts.title, code, l.width * 0.5f, y, wrap, p.muted, 1);
     end_canvas();
     return {};

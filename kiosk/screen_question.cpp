@@ -18,8 +18,8 @@ Intent draw_question(const View& v) {
 
     // Top line: theme title and progress, small and muted.
     std::string top = theme ? theme->title.at(v.flow.language) + "  \xC2\xB7  " : std::string();
-    top += fill(fill(v.text("progress"), "n", std::to_string(v.flow.index + 1)), "total",
-                std::to_string(v.flow.session.size()));
+    top += fill_placeholders(v.text("progress"), {{"n", std::to_string(v.flow.index + 1)},
+                                                  {"total", std::to_string(v.flow.session.size())}});
     list->AddText(v.fonts.title, v.fonts.title->FontSize, ImVec2(l.margin, l.margin + 18 * l.scale),
                   im_colour(p.muted), top.c_str());
 

@@ -25,7 +25,7 @@ Intent draw_thanks(const View& v) {
     const int n = v.flow.answered;
     const std::string body = n == 0   ? v.text("thanks_none")
                              : n == 1 ? v.text("thanks_one")
-                                      : fill(v.text("thanks_many"), "n", std::to_string(n));
+                                      : fill_placeholders(v.text("thanks_many"), {{"n", std::to_string(n)}});
     text_block(list, v.fonts.statement, body, l.width * 0.5f, y, wrap, p.text, 2);
     end_canvas();
     return {};

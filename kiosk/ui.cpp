@@ -19,14 +19,6 @@ Layout make_layout(float width, float height, double px_per_mm) {
     return l;
 }
 
-std::string fill(std::string text, const char* name, const std::string& value) {
-    const std::string token = std::string("{") + name + "}";
-    for (std::size_t at = text.find(token); at != std::string::npos; at = text.find(token, at + value.size())) {
-        text.replace(at, token.size(), value);
-    }
-    return text;
-}
-
 Intent draw_screen(const View& view) {
     switch (view.flow.screen) {
         case Screen::attract:

@@ -8,6 +8,7 @@
 #include "terminal/flow.hpp"
 #include "common/question_bank.hpp"
 #include "terminal/texts.hpp"
+#include "common/texts_file.hpp"  // fill_placeholders
 
 #include <string>
 #include <vector>
@@ -84,8 +85,5 @@ Intent draw_attract(const View& view);   // also the dimmed cooldown
 Intent draw_question(const View& view);
 Intent draw_thanks(const View& view);    // also "saving"
 Intent draw_out_of_order(const View& view);
-
-// Replaces "{name}" in text with value.
-std::string fill(std::string text, const char* name, const std::string& value);
 
 }  // namespace pulse

@@ -3,6 +3,7 @@
 #include "terminal/texts.hpp"
 
 #include "common/question_bank.hpp"  // kLanguages
+#include "common/texts_file.hpp"
 #include "common/toml_util.hpp"
 
 #include <algorithm>
@@ -50,70 +51,19 @@ bool is_text_key(std::string_view key) {
     return std::find(kTextKeys.begin(), kTextKeys.end(), key) != kTextKeys.end();
 }
 
-bool is_language(std::string_view lang) {
-    return std::find(kLanguages.begin(), kLanguages.end(), lang) != kLanguages.end();
-}
-
-bool is_blank(std::string_view text) {
-    return text.find_first_not_of(" \t\r\n\v\f") == std::string_view::npos;
-}
-
-struct Reporter {
-    std::string file;
-    Diagnostics& errors;
-    void operator()(int line, std::string message) const { errors.push_back({file, line, std::move(message)}); }
-};
-
-// Reports every "{word}" in text that key does not allow.
-void check_placeholders(std::string_view lang, std::string_view key, std::string_view text, int line,
-                        const Reporter& report) {
-    const std::vector<std::string_view> allowed = placeholders_of(key);
-    for (std::size_t open = text.find('{'); open != std::string_view::npos; open = text.find('{', open + 1)) {
-        const std::size_t close = text.find('}', open);
-        if (close == std::string_view::npos) break;
-        const std::string_view name = text.substr(open + 1, close - open - 1);
-        if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
-        std::string hint = "it takes none";
-        if (!allowed.empty()) {
-            hint = "allowed:";
-            for (auto a : allowed) hint += " {" + std::string(a) + "}";
-        }
-        report(line, "[" + std::string(lang) + "] " + std::string(key) + ": unknown placeholder {" +
-                         std::string(name) + "} (" + hint + ")");
-    }
-}
-
-void load_into(const std::filesystem::path& file, Texts& texts, const Reporter& report) {
-    const std::optional<toml::table> parsed = parse_toml_file(file, "the texts file", report.errors);
+void load_into(const std::filesystem::path& file, Texts& texts, const TextsReporter& report) {
+    const std::optional<toml::table> parsed = parse_toml_file(file, "the texts file", report.errors());
     if (!parsed) return;
     const toml::table& root = *parsed;
 
-    for (const auto& [name, node] : root) {
-        if (!is_language(name.str())) {
-            std::string known;
-            for (const auto& lang : kLanguages) known += (known.empty() ? "" : ", ") + lang;
-            report(toml_line_of(node), "unknown language \"" + std::string(name.str()) + "\" (allowed: " + known +
-                                           "); check the spelling or remove it");
-        }
-    }
-    for (const auto& lang : kLanguages) {
-        const toml::node* node = root.get(lang);
-        if (!node) {
-            report(0, "[" + lang + "] is missing; add an [" + lang + "] table with every text");
-            continue;
-        }
-        const toml::table* table = node->as_table();
-        if (!table) {
-            report(toml_line_of(*node), "[" + lang + "] must be a table of texts, not " + toml_type_name(*node));
-            continue;
-        }
+    for (const auto& [lang, table] : language_tables(root, "text", report)) {
         for (const auto& [key, value] : *table) {
             const std::string where = "[" + lang + "] " + std::string(key.str());
             if (!is_text_key(key.str())) {
                 report(toml_line_of(value), where + " is not a known text key; check the spelling or remove it");
             } else if (const auto* str = value.as_string()) {
                 if (is_blank(str->get())) report(toml_line_of(value), where + " is empty; write the text");
-                check_placeholders(lang, key.str(), str->get(), toml_line_of(value), report);
+                check_placeholders(where, str->get(), placeholders_of(key.str()), toml_line_of(value), report);
                 texts.set(lang, std::string(key.str()), str->get());
             } else {
                 report(toml_line_of(value), where + " must be a string (in quotes), not " + toml_type_name(value));
@@ -152,7 +102,7 @@ bool Texts::has(const std::string& lang, const std::string& key) const {
 
 TextsLoad load_texts(const std::filesystem::path& file) {
     TextsLoad out;
-    Reporter report{file.string(), out.errors};
+    const TextsReporter report(file.string(), out.errors);
     Texts texts;
     run_loader(file, "the texts", out.errors, [&] { load_into(file, texts, report); });
     if (out.errors.empty()) out.texts = std::move(texts);

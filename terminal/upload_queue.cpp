@@ -26,6 +26,16 @@ int batch_state(sqlite3* db, const std::string& batch_id, std::string* state) {
     return SQLITE_OK;
 }
 
+// *state gets batch_id's state; a failure naming `what` when there is no
+// such batch (SQLITE_NOTFOUND) or SQLite fails.
+StoreStatus existing_batch_state(sqlite3* db, const std::filesystem::path& path, const std::string& what,
+                                 const std::string& batch_id, std::string* state) {
+    const int rc = batch_state(db, batch_id, state);
+    if (rc == SQLITE_DONE) return StoreStatus::failure(path, what, SQLITE_NOTFOUND, "no such batch");
+    if (rc != SQLITE_OK) return StoreStatus::failure(path, what, db, rc);
+    return {};
+}
+
 // The members of batch_id in id order (random, never the order given).
 int batch_answers(sqlite3* db, const std::string& batch_id, std::vector<Answer>* answers) {
     SqliteStatement stmt(db, "SELECT id, question, value, lang, hour FROM answers WHERE batch = ? ORDER BY id");
@@ -159,15 +169,13 @@ StoreStatus UploadQueue::mark_uploaded(const std::string& batch_id, UnixSeconds 
     if (transaction.begin_rc() != SQLITE_OK) return StoreStatus::failure(path_, what, db_, transaction.begin_rc());
 
     std::string state;
-    int rc = batch_state(db_, batch_id, &state);
-    if (rc == SQLITE_DONE) return StoreStatus::failure(path_, what, SQLITE_NOTFOUND, "no such batch");
-    if (rc != SQLITE_OK) return StoreStatus::failure(path_, what, db_, rc);
+    if (StoreStatus found = existing_batch_state(db_, path_, what, batch_id, &state); !found) return found;
 
     // The grouping is forgotten once acknowledged: only the day stays.
     SqliteStatement mark(db_, "UPDATE answers SET uploaded_day = ?, batch = NULL WHERE batch = ?");
     mark.int64(1, truncate_to_day(now));
     mark.text(2, batch_id);
-    rc = mark.run();
+    int rc = mark.run();
     if (rc != SQLITE_OK) return StoreStatus::failure(path_, what, db_, rc);
     rc = run_with_texts(db_, "DELETE FROM batches WHERE id = ?", {batch_id});
     if (rc != SQLITE_OK) return StoreStatus::failure(path_, what, db_, rc);
@@ -192,13 +200,11 @@ StoreStatus UploadQueue::split_batch(const std::string& batch_id, const std::fun
     if (transaction.begin_rc() != SQLITE_OK) return StoreStatus::failure(path_, what, db_, transaction.begin_rc());
 
     std::string state;
-    int rc = batch_state(db_, batch_id, &state);
-    if (rc == SQLITE_DONE) return StoreStatus::failure(path_, what, SQLITE_NOTFOUND, "no such batch");
-    if (rc != SQLITE_OK) return StoreStatus::failure(path_, what, db_, rc);
+    if (StoreStatus found = existing_batch_state(db_, path_, what, batch_id, &state); !found) return found;
     if (state != "open") return StoreStatus::failure(path_, what, SQLITE_MISUSE, "it is set aside; only an open batch is split");
 
     std::vector<Answer> members;
-    rc = batch_answers(db_, batch_id, &members);
+    int rc = batch_answers(db_, batch_id, &members);
     if (rc != SQLITE_OK) return StoreStatus::failure(path_, what, db_, rc);
     if (members.size() < 2) {
         return StoreStatus::failure(path_, what, SQLITE_MISUSE,

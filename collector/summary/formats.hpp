@@ -10,8 +10,11 @@
 
 namespace pulse {
 
-// The summary as pretty JSON (2 spaces, a final newline): the fields of
-// issue 4, a withheld item as "withheld": true with no figure key at all.
+// The summary as pretty JSON (2 spaces, a final newline): workplace, week,
+// language, min_answers, answers (or answers_withheld), participation per
+// weekday, trend_weeks, and themes with their questions, each with withheld,
+// n, mean, favourable, distribution, dont_know, change and trend; a withheld
+// item as "withheld": true with no figure key at all.
 // Words are not part of it (keys only), so it takes no texts. Cannot fail.
 std::string summary_json(const Summary& summary);
 

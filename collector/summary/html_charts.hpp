@@ -10,7 +10,8 @@
 
 namespace pulse {
 
-// The colours of the answers 1..5 (UX.md), on the bars and in the legend.
+// The colours of the answers 1..5, as on the kiosk's answer buttons
+// (kiosk/ui.hpp, Palette::scale), on the bars and in the legend.
 inline constexpr const char* kRamp[5] = {"#C8553D", "#EBA47C", "#D9D9D9", "#8CB7D8", "#2F6FA8"};
 
 // For a browser: f's 1..5 distribution as one horizontal stacked <svg>, 100 %

@@ -4,6 +4,7 @@
 #include "collector/summary/summary_texts.hpp"
 
 #include "common/question_bank.hpp"  // kLanguages
+#include "common/texts_file.hpp"
 #include "common/toml_util.hpp"
 
 #include <algorithm>
@@ -87,41 +88,9 @@ const WordsKey* find_key(std::string_view key) {
     return nullptr;
 }
 
-bool is_language(std::string_view lang) {
-    return std::find(kLanguages.begin(), kLanguages.end(), lang) != kLanguages.end();
-}
-
-bool is_blank(std::string_view text) { return text.find_first_not_of(" \t\r\n\v\f") == std::string_view::npos; }
-
 // [SECTION] The loader
 
-class Reporter {
-public:
-    Reporter(std::string file, Diagnostics& errors) : file_(std::move(file)), errors_(errors) {}
-    void operator()(int line, std::string message) const { errors_.push_back({file_, line, std::move(message)}); }
-
-private:
-    std::string file_;
-    Diagnostics& errors_;
-};
-
-// Reports every "{name}" in text that the key does not take: it would be
-// printed as written.
-void check_placeholders(const std::string& where, const WordsKey& key, std::string_view text, int line,
-                        const Reporter& report) {
-    for (std::size_t open = text.find('{'); open != std::string_view::npos; open = text.find('{', open + 1)) {
-        const std::size_t close = text.find('}', open);
-        if (close == std::string_view::npos) break;
-        const std::string_view name = text.substr(open + 1, close - open - 1);
-        if (std::find(key.placeholders.begin(), key.placeholders.end(), name) != key.placeholders.end()) continue;
-        std::string allowed = "it takes none";
-        if (!key.placeholders.empty()) {
-            allowed = "it takes";
-            for (std::string_view p : key.placeholders) allowed += " {" + std::string(p) + "}";
-        }
-        report(line, where + ": unknown placeholder {" + std::string(name) + "} (" + allowed + ")");
-    }
-}
+using Reporter = TextsReporter;
 
 // One string of a key (the key's value, or an entry of its array) into out;
 // false, with the problem reported, when it is not a usable text.
@@ -144,7 +113,7 @@ bool read_text(const std::string& where, const WordsKey& key, const toml::node& 
         report(toml_line_of(node), where + " holds " + what + ", which would break the CSV's columns; leave it out");
         return false;
     }
-    check_placeholders(where, key, str->get(), toml_line_of(node), report);
+    check_placeholders(where, str->get(), key.placeholders, toml_line_of(node), report);
     out = str->get();
     return true;
 }
@@ -176,32 +145,10 @@ void read_key(const std::string& lang, const WordsKey& key, const toml::node& no
     }
 }
 
-void load_into(const std::filesystem::path& file, SummaryTexts& texts, const Reporter& report,
-               Diagnostics& errors) {
-    const std::optional<toml::table> parsed = parse_toml_file(file, "the summary texts file", errors);
+void load_into(const std::filesystem::path& file, SummaryTexts& texts, const Reporter& report) {
+    const std::optional<toml::table> parsed = parse_toml_file(file, "the summary texts file", report.errors());
     if (!parsed) return;
-    const toml::table& root = *parsed;
-
-    for (const auto& [name, node] : root) {
-        if (!is_language(name.str())) {
-            std::string known;
-            for (const auto& lang : kLanguages) known += (known.empty() ? "" : ", ") + lang;
-            report(toml_line_of(node), "unknown language \"" + std::string(name.str()) + "\" (allowed: " + known +
-                                           "); check the spelling or remove it");
-        }
-    }
-    for (const std::string& lang : kLanguages) {
-        const toml::node* node = root.get(lang);
-        if (!node) {
-            report(0, "[" + lang + "] is missing; add an [" + lang + "] table with every word (see config/" +
-                          kSummaryTextsFileName + ")");
-            continue;
-        }
-        const toml::table* table = node->as_table();
-        if (!table) {
-            report(toml_line_of(*node), "[" + lang + "] must be a table of words, not " + toml_type_name(*node));
-            continue;
-        }
+    for (const auto& [lang, table] : language_tables(*parsed, "word (see config/" + std::string(kSummaryTextsFileName) + ")", report)) {
         SummaryWords& words = texts.languages[lang];
         for (const auto& [name, value] : *table) {
             if (const WordsKey* key = find_key(name.str())) {
@@ -236,34 +183,9 @@ SummaryTextsLoad load_summary_texts(const std::filesystem::path& file) {
     SummaryTextsLoad load;
     SummaryTexts texts;
     const Reporter report(file.string(), load.errors);
-    run_loader(file, "the summary texts file", load.errors, [&] { load_into(file, texts, report, load.errors); });
+    run_loader(file, "the summary texts file", load.errors, [&] { load_into(file, texts, report); });
     if (load.errors.empty()) load.texts = std::move(texts);
     return load;
-}
-
-std::string fill_placeholders(std::string_view text,
-                              std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
-    std::string out;
-    out.reserve(text.size() + 16);
-    std::size_t at = 0;
-    while (at < text.size()) {
-        const std::size_t open = text.find('{', at);
-        if (open == std::string_view::npos) break;
-        const std::size_t close = text.find('}', open);
-        if (close == std::string_view::npos) break;
-        const std::string_view name = text.substr(open + 1, close - open - 1);
-        const auto value = std::find_if(values.begin(), values.end(), [&](const auto& v) { return v.first == name; });
-        out.append(text.substr(at, open - at));
-        if (value != values.end()) {
-            out.append(value->second);
-            at = close + 1;
-        } else {
-            out += '{';  // not a placeholder here: keep it, and look again after the brace
-            at = open + 1;
-        }
-    }
-    out.append(text.substr(at));
-    return out;
 }
 
 }  // namespace pulse

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "common/diagnostic.hpp"
+#include "common/texts_file.hpp"  // fill_placeholders, for the renderers
 
 #include <array>
 #include <filesystem>
@@ -92,10 +93,5 @@ struct SummaryTextsLoad {
 // language or key, a wrong type, a wrong array length, an empty text, a
 // {placeholder} the key does not take. Never throws.
 SummaryTextsLoad load_summary_texts(const std::filesystem::path& file);
-
-// text with every {name} of values replaced by its value; anything else,
-// other braces included, is kept as it is.
-std::string fill_placeholders(std::string_view text,
-                              std::initializer_list<std::pair<std::string_view, std::string_view>> values);
 
 }  // namespace pulse

@@ -145,8 +145,8 @@ TEST_CASE("an unknown placeholder in the summary texts names its line, key and t
     text = with_line(text, lowest, "lowest = \"Lavest {n}\"");
     const SummaryTextsLoad load = load_text(text);
     CHECK_FALSE(load.texts);
-    CHECK_ERROR(load, anonymity, "[da] anonymity: unknown placeholder {min} (it takes {min_answers})");
-    CHECK_ERROR(load, subject, "[en] email_subject: unknown placeholder {yaer} (it takes {workplace} {week} {year})");
+    CHECK_ERROR(load, anonymity, "[da] anonymity: unknown placeholder {min} (allowed: {min_answers})");
+    CHECK_ERROR(load, subject, "[en] email_subject: unknown placeholder {yaer} (allowed: {workplace} {week} {year})");
     CHECK_ERROR(load, lowest, "[da] lowest: unknown placeholder {n} (it takes none)");
 }
 

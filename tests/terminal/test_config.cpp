@@ -83,7 +83,7 @@ workplace = "w"
 
 [pulse]
 questions = "bank/./q.toml"
-texts = "../shared/texts-da.toml"
+texts = "../words/texts-da.toml"
 
 [storage]
 database = "../data/a.sqlite3"
@@ -96,7 +96,7 @@ font = "/usr/share/fonts/x.ttf"
     const fs::path root = fs::weakly_canonical(dir);
     CHECK(load.config->source == (dir / "site" / "kiosk.toml").lexically_normal());
     CHECK(load.config->questions_file == root / "site" / "bank" / "q.toml");
-    CHECK(load.config->texts_file == root / "shared" / "texts-da.toml");
+    CHECK(load.config->texts_file == root / "words" / "texts-da.toml");
     CHECK(load.config->database == root / "data" / "a.sqlite3");
     CHECK(load.config->font == fs::path("/usr/share/fonts/x.ttf"));
 }
