@@ -2,7 +2,9 @@
 // Debian's imgui_impl_sdlrenderer (which still creates the font texture),
 // but cheaper for SDL's software renderer, the kiosk's worst case without a
 // GPU: solid-colour triangles go without a texture (no texel fetch per
-// pixel), and opaque axis-aligned rectangles become SDL_RenderFillRect.
+// pixel), opaque axis-aligned rectangles become SDL_RenderFillRect, and
+// opaque fans of one colour (ImGui's filled rounded rectangles and circles)
+// become the rectangles of exactly the pixels SDL would have filled.
 #pragma once
 
 struct ImDrawData;
@@ -12,6 +14,8 @@ namespace pulse {
 
 // Renders draw_data with renderer. The font atlas must be built (its white
 // pixel marks solid-colour vertices). Same output as the ImGui backend.
-void render_draw_data(SDL_Renderer* renderer, ImDrawData* draw_data);
+// fans_as_rects false draws opaque fans as triangles too (the tests compare
+// the two: pixel for pixel the same).
+void render_draw_data(SDL_Renderer* renderer, ImDrawData* draw_data, bool fans_as_rects = true);
 
 }  // namespace pulse
