@@ -35,7 +35,7 @@ pulse::UploadSettings settings_for(const std::string& url) {
     s.terminal = "bench-1";
     s.workplace = "bench";
     s.bank_version = "2026.1";
-    return s;  // batch_size 500, interval 300 s: the defaults
+    return s;  // batch_size 500, an offset after the hour drawn at random: the defaults
 }
 
 }  // namespace
@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
         const int v = static_cast<int>(rng() % 6);
         chunk.push_back(Answer{uuid_v4(rng), std::to_string(1 + rng() % 4) + "." + std::to_string(1 + rng() % 6),
                                v == 0 ? std::nullopt : std::optional<int>(v), rng() % 3 ? "da" : "en",
-                               1795770000 - static_cast<UnixSeconds>(rng() % 500) * 3600});
+                               1795770000 - static_cast<UnixSeconds>(1 + rng() % 500) * 3600});
         if (chunk.size() == 10000 || i + 1 == count) {
             if (!store->insert(chunk)) return 1;
             chunk.clear();
@@ -82,7 +82,9 @@ int main(int argc, char** argv) {
     Uploader uploader(*store, *http, settings_for(server.url()), Rng(2), {});
     const Clock::time_point start = Clock::now();
     int batches = 0;
-    UnixSeconds now = 1795770000;
+    // Every answer's hour has ended and the uploader's offset after it passed:
+    // the drain is not held back by the whole-hour rule.
+    UnixSeconds now = 1795770000 + kAfterHourMax_s;
     while (store->upload_queue().count_pending_upload() > 0 && batches < 10 * count) {
         const Uploader::Step step = uploader.step(now);
         if (!step.success) {

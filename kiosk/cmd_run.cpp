@@ -75,7 +75,8 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
         << (cfg->config.upload ? "uploading to " + cfg->config.upload->endpoint : std::string("offline (no [upload])"))
         << '\n';
 
-    // Store-and-forward on its own thread and connection; told of new answers.
+    // Store-and-forward on its own thread and connection. It keeps its own
+    // time (a few minutes after each hour): new answers need not wake it.
     std::unique_ptr<UploaderThread> uploader;
     if (cfg->config.upload) {
         const KioskConfig& config = cfg->config;
@@ -86,7 +87,6 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
             },
             upload_settings_for(*cfg), log_to(err));
     }
-    int durable_seen = 0;
 
     const bool exit_after_first_frame = std::getenv("PULSE_EXIT_AFTER_FIRST_FRAME") != nullptr;
     Millis last_frame = monotonic_ms();
@@ -113,10 +113,6 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
         }
         const Millis now = monotonic_ms();
         if (kiosk->terminal().update(now, wall_s())) frames_owed = 2;
-        if (uploader && kiosk->terminal().answers_durable() != durable_seen) {
-            uploader->notify(kiosk->terminal().answers_durable() - durable_seen);
-            durable_seen = kiosk->terminal().answers_durable();
-        }
         if (frames_owed > 0 || kiosk->pointer().busy()) {
             const float dt = static_cast<float>(std::max<Millis>(1, now - last_frame)) / 1000.0f;
             last_frame = now;

@@ -38,6 +38,7 @@ int cmd_status(const std::filesystem::path& config_file, UnixSeconds wall_now, s
         j["answers_total"] = 0;
         j["answers_this_week"] = 0;
         j["pending_upload"] = 0;
+        j["waiting_for_hour_end"] = 0;
         j["set_aside"] = 0;
         j["last_upload_ok"] = nullptr;
         j["last_error"] = nullptr;
@@ -53,7 +54,8 @@ int cmd_status(const std::filesystem::path& config_file, UnixSeconds wall_now, s
             j["database_ok"] = true;
             j["answers_total"] = store->count_all();
             j["answers_this_week"] = store->count_since(copenhagen_week_start(copenhagen_iso_week(wall_now)));
-            j["pending_upload"] = store->upload_queue().count_pending_upload();
+            j["pending_upload"] = store->upload_queue().count_pending_upload();  // the running hour's too
+            j["waiting_for_hour_end"] = store->upload_queue().count_waiting_for_hour_end(wall_now);
             j["set_aside"] = store->upload_queue().count_set_aside();
             j["uploaded_kept"] = store->upload_queue().count_uploaded();
             const std::map<std::string, std::string> facts = store->upload_queue().upload_facts();

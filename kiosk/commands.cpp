@@ -79,7 +79,6 @@ UploadSettings upload_settings_for(const LoadedConfig& cfg) {
     s.terminal = c.terminal_id;
     s.workplace = c.workplace;
     s.bank_version = cfg.bank.version;
-    s.interval_s = c.upload->interval_s;
     s.batch_size = c.upload->batch_size;
     s.backoff = BackoffSettings{c.upload->backoff_min_s, c.upload->backoff_max_s};
     s.keep_uploaded_days = c.keep_uploaded_days;

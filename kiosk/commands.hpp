@@ -40,8 +40,12 @@ std::optional<LoadedConfig> load_all(const std::filesystem::path& config_file, D
 UploadSettings upload_settings_for(const LoadedConfig& cfg);
 CurlOptions curl_options_for(const KioskConfig& config, const std::atomic<bool>* cancel);
 
-// `pulse-kiosk sync`: upload everything pending now; 0 when nothing is left
-// pending, 1 otherwise (reason on err), 2 for a bad config.
+// `pulse-kiosk sync`: upload every answer whose UTC hour has ended, at once
+// (no after-hour offset), retrying for up to timeout_s; the running hour's
+// answers stay until it ends. Prints {"pending_upload","waiting_for_hour_end",
+// "set_aside"} on out. 0 when nothing of an ended hour is left pending (a
+// line on err says how many wait for the running hour, if any), 1 otherwise
+// (reason on err), 2 for a bad config.
 int cmd_sync(const std::filesystem::path& config_file, double timeout_s, std::ostream& out, std::ostream& err);
 
 // Prints every diagnostic to err, one a line.
@@ -69,7 +73,9 @@ std::map<std::string, int> read_week_counts(AnswerStore* store, UnixSeconds wall
 // `pulse-kiosk check`: 0, or 2 with every error on err.
 int cmd_check(const std::filesystem::path& config_file, std::ostream& out, std::ostream& err);
 
-// `pulse-kiosk status`: one JSON object on out.
+// `pulse-kiosk status`: one JSON object on out; pending_upload counts every
+// answer not yet acknowledged, waiting_for_hour_end those of them whose UTC
+// hour has not ended at wall_now.
 int cmd_status(const std::filesystem::path& config_file, UnixSeconds wall_now, std::ostream& out, std::ostream& err);
 
 // `pulse-kiosk` / `pulse-kiosk run`: the real kiosk in a window.

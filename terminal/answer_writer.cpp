@@ -88,7 +88,7 @@ private:
 };
 
 void check_answer(const Answer& a) {
-    assert(!a.id.empty() && "An answer needs an id: use uuid_v4(rng).");
+    assert(!a.id.empty() && "An answer needs an id: use random_uuid_v4().");
     assert((!a.value || (*a.value >= 1 && *a.value <= 5)) &&
            "An answer's value is 1..5 or nullopt (\"don't know\"); the store would refuse it forever.");
     (void)a;

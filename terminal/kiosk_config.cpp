@@ -235,7 +235,13 @@ UploadConfig read_upload(Reader& read, const fs::path& base_dir, Diagnostics& wa
             }
         }
     }
-    if (auto v = read.number("upload", "interval_s", 10, 86400, " seconds")) up.interval_s = *v;
+    // Kept as a known key so that older configs still load: uploads now
+    // follow whole UTC hours, so an interval has nothing left to set.
+    if (const toml::node* interval = read.node("upload", "interval_s", false, "")) {
+        warnings.push_back({read.file(), toml_line_of(*interval),
+                            "[upload] interval_s is ignored: answers are uploaded a few minutes after their UTC hour "
+                            "has ended, whole hours only (docs/protocol.md); remove the key"});
+    }
     if (auto v = read.integer("upload", "batch_size", 1, 5000, " answers")) up.batch_size = *v;
     if (auto v = read.number("upload", "backoff_min_s", 1, 3600, " seconds")) up.backoff_min_s = *v;
     if (auto v = read.number("upload", "backoff_max_s", 1, 86400, " seconds")) {

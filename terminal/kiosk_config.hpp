@@ -17,8 +17,8 @@ struct UploadConfig {
     std::string endpoint;               // https://…, or http:// to a loopback address only; no trailing slash
     std::filesystem::path token_file;   // holds the terminal's bearer token (resolved, absolute)
     std::string token;                  // read from token_file; never printed
-    double interval_s = 300;            // between uploads while fewer than batch_size are pending, 10..86400
-    int batch_size = 500;               // answers per batch (and the early-upload trigger), 1..5000
+    int batch_size = 500;               // answers per batch at most, 1..5000
+                                        // ([upload] interval_s is read only to warn that it is ignored)
     double backoff_min_s = 5;           // first retry delay, 1..3600
     double backoff_max_s = 900;         // longest retry delay, backoff_min_s..86400
     std::filesystem::path ca_file;      // extra CA bundle (a municipal CA); empty = the system's

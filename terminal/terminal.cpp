@@ -4,20 +4,29 @@
 #include "terminal/rotation.hpp"
 #include "common/copenhagen_time.hpp"
 
+#include <cstddef>
 #include <cstdio>
 
 namespace pulse {
 
+namespace {
+
+// How often a terminal without ids asks the kernel again.
+constexpr Millis kIdRetry_ms = 1000;
+
+}  // namespace
+
 Terminal::Terminal(const QuestionBank& bank, const FlowSettings& settings, std::unique_ptr<AnswerWriter> writer,
                    Rng rng, std::map<std::string, int> answers_this_week, Millis now, UnixSeconds wall_now,
-                   Log log)
+                   Log log, IdSource new_id)
     : bank_(bank),
       flow_(make_flow(settings, now)),
       writer_(std::move(writer)),
       rng_(std::move(rng)),
       answers_this_week_(std::move(answers_this_week)),
       week_(copenhagen_iso_week(wall_now)),
-      log_(std::move(log)) {}
+      log_(std::move(log)),
+      new_id_(std::move(new_id)) {}
 
 void Terminal::roll_week(UnixSeconds wall_now) {
     const IsoWeek week = copenhagen_iso_week(wall_now);
@@ -34,16 +43,51 @@ bool Terminal::apply(const Intent& intent, Millis now, UnixSeconds wall_now) {
     const bool changed = step(flow_, intent, now, pick, &given);
     for (GivenAnswer& g : given) {
         ++answers_this_week_[g.question];
-        writer_->submit(Answer{uuid_v4(rng_), std::move(g.question), g.value, std::move(g.language),
-                               truncate_to_hour(wall_now)});
+        // The id is drawn in give_ids, never from rng_: ids are stored and
+        // sent, and a seeded generator's outputs give away one another.
+        answers_without_id_.push_back(
+            Answer{"", std::move(g.question), g.value, std::move(g.language), truncate_to_hour(wall_now)});
     }
+    if (!given.empty()) give_ids(now);
     return update(now, wall_now) || changed;
+}
+
+void Terminal::give_ids(Millis now) {
+    std::size_t given = 0;
+    std::string error;
+    for (; given < answers_without_id_.size(); ++given) {
+        std::string id = new_id_(&error);
+        if (id.empty()) break;
+        answers_without_id_[given].id = std::move(id);
+        writer_->submit(std::move(answers_without_id_[given]));
+    }
+    answers_without_id_.erase(answers_without_id_.begin(), answers_without_id_.begin() + static_cast<std::ptrdiff_t>(given));
+    if (!answers_without_id_.empty()) {
+        next_id_try_ = now + kIdRetry_ms;
+        if (!ids_failing_) {
+            ids_failing_ = true;
+            if (log_) log_("out of order [RNG]: no random id for an answer, the answer is kept, retrying: " + error);
+            on_store_failed(flow_, "RNG", now);
+        }
+    } else if (ids_failing_) {
+        ids_failing_ = false;
+        if (log_) log_("random ids can be drawn again; the kept answers are handed to the store");
+        if (!store_failing_) on_store_recovered(flow_, now);
+    }
+}
+
+std::optional<Millis> Terminal::next_deadline() const {
+    std::optional<Millis> due = pulse::next_deadline(flow_);
+    if (ids_failing_ && (!due || next_id_try_ < *due)) due = next_id_try_;
+    return due;
 }
 
 bool Terminal::update(Millis now, UnixSeconds wall_now) {
     roll_week(wall_now);
     const Screen before = flow_.screen;
     const int unsaved_before = flow_.unsaved;
+    const std::string fault_before = flow_.fault_code;
+    if (ids_failing_ && now >= next_id_try_) give_ids(now);
     for (const WriteEvent& e : writer_->poll()) {
         switch (e.kind) {
             case WriteEvent::Kind::durable:
@@ -53,13 +97,16 @@ bool Terminal::update(Millis now, UnixSeconds wall_now) {
             case WriteEvent::Kind::failed: {
                 const std::string code = "DB-" + std::to_string(e.code);
                 last_store_error_ = e.message;
+                store_failing_ = true;
                 if (log_) log_("out of order [" + code + "]: answers cannot be stored, retrying: " + e.message);
                 on_store_failed(flow_, code, now);
                 break;
             }
             case WriteEvent::Kind::recovered:
+                store_failing_ = false;
                 if (log_) log_("answers can be stored again; back in service");
-                on_store_recovered(flow_, now);
+                if (ids_failing_) on_store_failed(flow_, "RNG", now);  // still no ids: stay out of order
+                else on_store_recovered(flow_, now);
                 break;
             case WriteEvent::Kind::moved_aside:
                 moved_aside_to_ = e.message;
@@ -68,7 +115,7 @@ bool Terminal::update(Millis now, UnixSeconds wall_now) {
         }
     }
     const bool timers = tick(flow_, now);
-    return timers || flow_.screen != before || flow_.unsaved != unsaved_before;
+    return timers || flow_.screen != before || flow_.unsaved != unsaved_before || flow_.fault_code != fault_before;
 }
 
 }  // namespace pulse

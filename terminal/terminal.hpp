@@ -1,8 +1,8 @@
 // terminal.hpp — one terminal's model, wired: the flow, the rotation counts,
-// the answer writer and the random source. The kiosk's loop (real or
+// the answer writer and the random sources. The kiosk's loop (real or
 // simulated) feeds it intents and the time; it hands answers to the writer
-// with a random id and the UTC hour, and reacts to what the writer reports.
-// No SDL, no ImGui.
+// with an id from the kernel's CSPRNG and the UTC hour, and reacts to what
+// the writer reports. No SDL, no ImGui.
 #pragma once
 
 #include "terminal/answer_writer.hpp"
@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace pulse {
 
@@ -27,19 +28,26 @@ public:
 
     // bank must outlive the terminal. answers_this_week are the stored
     // answers per question in the Copenhagen ISO week of wall_now (from the
-    // store; empty if it could not be read).
+    // store; empty if it could not be read). rng drives rotation only (a
+    // seed makes a simulation repeatable); answer ids come from new_id, the
+    // kernel's CSPRNG unless a test stands in for it.
     Terminal(const QuestionBank& bank, const FlowSettings& settings, std::unique_ptr<AnswerWriter> writer,
              Rng rng, std::map<std::string, int> answers_this_week, Millis now, UnixSeconds wall_now,
-             Log log = {});
+             Log log = {}, IdSource new_id = IdSource(&random_uuid_v4));
 
-    // Applies a tap. Answers go to the writer. Returns true if the state changed.
+    // Applies a tap. Answers go to the writer with a fresh id. If no id can
+    // be drawn (random_uuid_v4 failed: no secure source), the answer is kept
+    // here, never given a predictable id, the flow goes out of order with
+    // code "RNG", and update() tries again (next_deadline() says when).
+    // Returns true if the state changed.
     bool apply(const Intent& intent, Millis now, UnixSeconds wall_now);
 
-    // Polls the writer and fires due timers. Returns true if the state changed.
+    // Gives ids to answers still waiting for one, polls the writer and fires
+    // due timers. Returns true if the state changed.
     bool update(Millis now, UnixSeconds wall_now);
 
     // When update() must next run, if nothing else happens first.
-    std::optional<Millis> next_deadline() const { return pulse::next_deadline(flow_); }
+    std::optional<Millis> next_deadline() const;
 
     const Flow& flow() const { return flow_; }
     int answers_durable() const { return answers_durable_; }  // since start
@@ -48,6 +56,10 @@ public:
 
 private:
     void roll_week(UnixSeconds wall_now);
+    // Submits answers_without_id_ with fresh ids, in order, until one cannot
+    // be drawn; goes out of order on the first failure, back in service once
+    // all have one.
+    void give_ids(Millis now);
 
     const QuestionBank& bank_;
     Flow flow_;
@@ -59,6 +71,11 @@ private:
     std::string last_store_error_;
     std::string moved_aside_to_;
     Log log_;
+    IdSource new_id_;
+    std::vector<Answer> answers_without_id_;  // given, but no id could be drawn yet (hour set)
+    bool ids_failing_ = false;                 // out of order because no id could be drawn
+    bool store_failing_ = false;               // out of order because the writer reported a failure
+    Millis next_id_try_ = 0;                   // ids_failing_: when update() tries again
 };
 
 }  // namespace pulse

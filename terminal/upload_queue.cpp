@@ -56,7 +56,7 @@ int run_with_texts(sqlite3* db, const char* sql, std::initializer_list<std::stri
 
 }  // namespace
 
-std::optional<UploadQueue::Batch> UploadQueue::next_batch(int max_answers,
+std::optional<UploadQueue::Batch> UploadQueue::next_batch(int max_answers, UnixSeconds hour_before,
                                                           const std::function<std::string()>& new_id,
                                                           StoreStatus* error) {
     StoreStatus ignored;
@@ -92,15 +92,17 @@ std::optional<UploadQueue::Batch> UploadQueue::next_batch(int max_answers,
     open_batch.reset();
 
     if (batch.id.empty()) {
-        // A new batch: the first max_answers pending answers in id order, which
-        // is a random sample since ids are random.
+        // A new batch: the first max_answers pending answers of hours before
+        // hour_before in id order, which is a random sample since ids are random.
         SqliteStatement pick(db_,
-                       "SELECT id FROM answers WHERE batch IS NULL AND uploaded_day IS NULL ORDER BY id LIMIT ?");
+                             "SELECT id FROM answers WHERE batch IS NULL AND uploaded_day IS NULL AND hour < ?"
+                             " ORDER BY id LIMIT ?");
         if (pick.prepare_rc() != SQLITE_OK) {
             *error = StoreStatus::failure(path_, what, db_, pick.prepare_rc());
             return std::nullopt;
         }
-        pick.int64(1, max_answers);
+        pick.int64(1, hour_before);
+        pick.int64(2, max_answers);
         std::int64_t picked = 0;
         std::string last_id;
         while ((rc = pick.step()) == SQLITE_ROW) {
@@ -124,18 +126,22 @@ std::optional<UploadQueue::Batch> UploadQueue::next_batch(int max_answers,
             return std::nullopt;
         }
         // Under the write lock the picked answers are exactly the pending,
-        // unbatched ones up to last_id.
-        rc = run_with_texts(db_,
-                            "UPDATE answers SET batch = ?1 WHERE batch IS NULL AND uploaded_day IS NULL AND id <= ?2",
-                            {batch.id, last_id});
+        // unbatched ones before hour_before up to last_id.
+        SqliteStatement fill(db_,
+                             "UPDATE answers SET batch = ?1"
+                             " WHERE batch IS NULL AND uploaded_day IS NULL AND hour < ?2 AND id <= ?3");
+        fill.text(1, batch.id);
+        fill.int64(2, hour_before);
+        fill.text(3, last_id);
+        rc = fill.run();
         if (rc != SQLITE_OK) {
             *error = StoreStatus::failure(path_, what + ": cannot fill batch " + batch.id, db_, rc);
             return std::nullopt;
         }
         if (sqlite3_changes64(db_) != picked) {
+            // No counts: this message ends up in the upload log (uploader.hpp).
             *error = StoreStatus::failure(path_, what, SQLITE_INTERNAL,
-                             "picked " + std::to_string(picked) + " answers but assigned " +
-                                 std::to_string(sqlite3_changes64(db_)) + " to batch " + batch.id);
+                                          "the answers assigned to batch " + batch.id + " are not the ones picked");
             return std::nullopt;
         }
     }
@@ -270,6 +276,16 @@ std::int64_t UploadQueue::count_pending_upload() {
                        " + (SELECT COUNT(*) FROM answers JOIN batches ON batches.id = answers.batch"
                        "    WHERE batches.state = 'open')",
                        std::nullopt);
+}
+
+// The same two counts from the given hour on (answers_by_hour finds the few
+// answers of recent hours without reading the rest).
+std::int64_t UploadQueue::count_pending_from_hour(UnixSeconds hour) {
+    return query_count(db_,
+                       "SELECT COUNT(*) FROM answers LEFT JOIN batches ON batches.id = answers.batch"
+                       " WHERE answers.hour >= ?1 AND answers.uploaded_day IS NULL"
+                       " AND (answers.batch IS NULL OR batches.state = 'open')",
+                       hour);
 }
 
 }  // namespace pulse

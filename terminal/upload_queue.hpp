@@ -39,13 +39,18 @@ public:
         int attempts = 0;             // sends so far
     };
 
-    // The batch to send next: an open batch if there is one (a retry), else a
-    // new one of up to max_answers pending answers not in any batch, created
-    // in one transaction (new_id gives its id). nullopt with *error ok when
-    // nothing is pending; nullopt with *error set when SQLite failed or
-    // max_answers < 1 (SQLITE_MISUSE), and then nothing changed.
-    std::optional<Batch> next_batch(int max_answers, const std::function<std::string()>& new_id,
-                                    StoreStatus* error);
+    // The batch to send next: an open batch if there is one (a retry, or a
+    // batch formed before: resent as it is, whatever its hours), else a new
+    // one of up to max_answers pending answers not in any batch whose UTC
+    // hour is before hour_before, created in one transaction (new_id gives
+    // its id). The uploader passes an hour that has ended, so a batch never
+    // holds an answer of the running hour and never groups anything finer
+    // than the hour each answer already carries. nullopt with *error ok when
+    // nothing before hour_before is pending; nullopt with *error set when
+    // SQLite failed, max_answers < 1 or new_id gave "" (SQLITE_MISUSE), and
+    // then nothing changed.
+    std::optional<Batch> next_batch(int max_answers, UnixSeconds hour_before,
+                                    const std::function<std::string()>& new_id, StoreStatus* error);
 
     // Counts one more send of batch_id (for the log). An unknown batch id is
     // an error (SQLITE_NOTFOUND).
@@ -83,6 +88,15 @@ public:
     std::map<std::string, std::string> upload_facts();
 
     std::int64_t count_pending_upload();  // not acknowledged by the server and not set aside; -1 on error
+
+    // Pending answers (as count_pending_upload) whose UTC hour is hour or
+    // later; -1 on error.
+    std::int64_t count_pending_from_hour(UnixSeconds hour);
+
+    // Pending answers waiting for the running hour to end: those whose hour
+    // has not ended at now (count_pending_from_hour(truncate_to_hour(now))).
+    // They are in pending_upload too; no new batch takes them yet. -1 on error.
+    std::int64_t count_waiting_for_hour_end(UnixSeconds now) { return count_pending_from_hour(truncate_to_hour(now)); }
 
 private:
     sqlite3* db_;

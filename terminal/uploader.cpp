@@ -3,6 +3,7 @@
 #include "terminal/uploader.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
 #include <cmath>
 
@@ -28,18 +29,47 @@ const char* verdict_name(UploadVerdict::Kind k) {
 
 // [SECTION] Uploader
 
-Uploader::Uploader(AnswerStore& store, HttpClient& http, UploadSettings settings, Rng rng, UploadLog log)
-    : store_(store), http_(http), settings_(std::move(settings)), rng_(std::move(rng)), log_(std::move(log)) {}
+Uploader::Uploader(AnswerStore& store, HttpClient& http, UploadSettings settings, Rng rng, UploadLog log,
+                   IdSource new_id)
+    : store_(store),
+      http_(http),
+      settings_(std::move(settings)),
+      rng_(std::move(rng)),
+      log_(std::move(log)),
+      new_id_(std::move(new_id)) {
+    // Drawn once: each terminal keeps its own minute after the hour, so the
+    // municipality's terminals spread over the window instead of all calling
+    // at HH:00, and the collector's clock has long passed the hour's end too.
+    after_hour_s_ = settings_.after_hour_s
+                        ? *settings_.after_hour_s
+                        : std::uniform_int_distribution<UnixSeconds>(kAfterHourMin_s, kAfterHourMax_s)(rng_);
+    assert(after_hour_s_ >= 0 && after_hour_s_ < kSecondsPerHour &&
+           "after_hour_s must be 0..3599: an hour's answers go before the next hour ends");
+}
 
-void Uploader::answers_added(std::int64_t count) { pending_hint_ += count; }
+UnixSeconds Uploader::next_hour_attempt(UnixSeconds now) {
+    const UnixSeconds running = truncate_to_hour(now);
+    const UnixSeconds after_running = running + kSecondsPerHour + after_hour_s_;
+    if (now >= running + after_hour_s_) return after_running;
+    // The hour that just ended is not due yet: wake for it only if it has answers.
+    UploadQueue& queue = store_.upload_queue();
+    const std::int64_t last_hour = queue.count_pending_from_hour(running - kSecondsPerHour) -
+                                   queue.count_pending_from_hour(running);
+    return last_hour != 0 ? running + after_hour_s_ : after_running;
+}
+
+std::int64_t Uploader::count_pending(Step& s, UnixSeconds now) {
+    const std::int64_t all = store_.upload_queue().count_pending_upload();
+    s.waiting_for_hour_end = store_.upload_queue().count_waiting_for_hour_end(now);
+    s.pending = all < 0 || s.waiting_for_hour_end < 0 ? -1 : all - s.waiting_for_hour_end;
+    return all;
+}
 
 Uploader::Step Uploader::step(UnixSeconds now) {
     Step s;
-    const bool full_batch_waiting = pending_hint_ >= settings_.batch_size;
     if (next_attempt_ > now + kLongestWait) next_attempt_ = now;
-    if (now < next_attempt_ && !(full_batch_waiting && failures_ == 0)) {
+    if (now < next_attempt_) {
         s.next_attempt = next_attempt_;
-        s.pending = pending_hint_;
         return s;
     }
 
@@ -49,25 +79,32 @@ Uploader::Step Uploader::step(UnixSeconds now) {
         const std::int64_t purged =
             store_.upload_queue().purge_uploaded_before(truncate_to_day(now) - settings_.keep_uploaded_days * kSecondsPerDay);
         if (purged > 0 && log_) {
-            log_("deleted " + std::to_string(purged) + " answers uploaded more than " +
-                 std::to_string(settings_.keep_uploaded_days) + " days ago");
+            log_("deleted the answers uploaded more than " + std::to_string(settings_.keep_uploaded_days) +
+                 " days ago");
         }
     }
 
+    // Hours that ended at least after_hour_s ago; never the running hour.
+    const UnixSeconds hour_before = truncate_to_hour(now - after_hour_s_);
+    std::string id_error;
+    const auto new_id = [this, &id_error] { return new_id_(&id_error); };
     StoreStatus error;
     std::optional<UploadQueue::Batch> batch =
-        store_.upload_queue().next_batch(settings_.batch_size, [this] { return uuid_v4(rng_); }, &error);
+        store_.upload_queue().next_batch(settings_.batch_size, hour_before, new_id, &error);
     if (!batch) {
         if (!error.ok()) {
-            finish(s, now, false, std::nullopt, "cannot read the answers to upload: " + error.message, false);
-            if (log_) log_("upload: " + error.message + "; next attempt " + format_iso_utc(next_attempt_));
+            const std::string reason =
+                "cannot form the next batch: " + error.message + (id_error.empty() ? "" : ": " + id_error);
+            finish(s, now, false, std::nullopt, reason, false);
+            if (log_) log_("upload: " + reason + "; next attempt " + format_iso_utc(next_attempt_));
+            count_pending(s, now);
             return s;
         }
         failures_ = 0;
-        pending_hint_ = 0;
-        next_attempt_ = now + static_cast<UnixSeconds>(std::ceil(settings_.interval_s));
+        next_attempt_ = next_hour_attempt(now);
         store_.upload_queue().put_upload_fact("next_attempt", format_iso_utc(next_attempt_));
         s.next_attempt = next_attempt_;
+        count_pending(s, now);
         return s;
     }
 
@@ -105,8 +142,18 @@ Uploader::Step Uploader::step(UnixSeconds now) {
             finish(s, now, false, std::nullopt, verdict.reason, true);
             break;
         case UploadVerdict::Kind::split: {
-            const StoreStatus split = store_.upload_queue().split_batch(batch->id, [this] { return uuid_v4(rng_); });
-            if (!split) store_.upload_queue().set_aside(batch->id, "413 for a single answer: " + verdict.reason);
+            if (sent < 2) {
+                store_.upload_queue().set_aside(batch->id, "413 for a single answer: " + verdict.reason);
+                next_attempt_ = now;  // go on with the rest
+                s.next_attempt = now;
+                break;
+            }
+            const StoreStatus split = store_.upload_queue().split_batch(batch->id, new_id);
+            if (!split) {  // kept whole, resent later; split again then
+                finish(s, now, false, std::nullopt,
+                       "cannot split the batch: " + split.message + (id_error.empty() ? "" : ": " + id_error), false);
+                break;
+            }
             next_attempt_ = now;  // send the halves at once
             s.next_attempt = now;
             break;
@@ -118,11 +165,15 @@ Uploader::Step Uploader::step(UnixSeconds now) {
             s.next_attempt = now;
             break;
     }
-    s.pending = store_.upload_queue().count_pending_upload();
-    pending_hint_ = std::max<std::int64_t>(0, s.pending);
-    if (s.success && s.pending > 0) {  // drain what is pending before resting
-        next_attempt_ = now;
-        s.next_attempt = now;
+    const std::int64_t all = count_pending(s, now);
+    if (s.success) {
+        // Drain what is due before resting; else wait for the next hour.
+        const std::int64_t not_due = hour_before == truncate_to_hour(now)
+                                         ? s.waiting_for_hour_end
+                                         : store_.upload_queue().count_pending_from_hour(hour_before);
+        const bool due_left = all < 0 || not_due < 0 || all > not_due;
+        next_attempt_ = due_left ? now : next_hour_attempt(now);
+        s.next_attempt = next_attempt_;
     }
     store_.upload_queue().put_upload_fact("next_attempt", format_iso_utc(next_attempt_));
 
@@ -131,15 +182,9 @@ Uploader::Step Uploader::step(UnixSeconds now) {
                                ? "transport error " + std::to_string(response.transport_error) + " (" +
                                      response.transport_message + ")"
                                : "HTTP " + std::to_string(response.status);
-        if (verdict.kind == UploadVerdict::Kind::success) {
-            what += ", accepted " + std::to_string(verdict.accepted) + ", duplicates " +
-                    std::to_string(verdict.duplicates);
-        } else if (!verdict.reason.empty()) {
-            what += ": " + verdict.reason;
-        }
-        log_("upload batch " + batch->id + " (" + std::to_string(sent) + " answers, attempt " +
-             std::to_string(batch->attempts + 1) + "): " + what + " — " + verdict_name(verdict.kind) +
-             "; next attempt " + format_iso_utc(next_attempt_));
+        if (verdict.kind != UploadVerdict::Kind::success && !verdict.reason.empty()) what += ": " + verdict.reason;
+        log_("upload batch " + batch->id + " (attempt " + std::to_string(batch->attempts + 1) + "): " + what +
+             " — " + verdict_name(verdict.kind) + "; next attempt " + format_iso_utc(next_attempt_));
     }
     return s;
 }
@@ -147,8 +192,7 @@ Uploader::Step Uploader::step(UnixSeconds now) {
 void Uploader::finish(Step& s, UnixSeconds now, bool success, std::optional<double> retry_after_s,
                       const std::string& reason, bool token_rejected) {
     if (success) {
-        failures_ = 0;
-        next_attempt_ = now + static_cast<UnixSeconds>(std::ceil(settings_.interval_s));
+        failures_ = 0;  // step() sets the next attempt: drain, or the next hour
         store_.upload_queue().put_upload_fact("last_upload_ok", format_iso_utc(now));
         store_.upload_queue().put_upload_fact("last_error", "");
         store_.upload_queue().put_upload_fact("token_rejected", "false");
@@ -188,16 +232,6 @@ UploaderThread::~UploaderThread() {
     worker_.join();
 }
 
-void UploaderThread::notify(std::int64_t count) {
-    bool wake = false;
-    {
-        std::lock_guard lock(mutex_);
-        added_ += count;
-        wake = added_ >= settings_.batch_size;
-    }
-    if (wake) wakeup_.notify_one();
-}
-
 void UploaderThread::run() {
     using std::chrono::system_clock;
     auto wall_now = [] {
@@ -217,18 +251,19 @@ void UploaderThread::run() {
     }
     if (!store) return;
     std::unique_ptr<HttpClient> http = make_http_(&cancel_);
+    // The seeded generator only jitters and shuffles (backoff, the offset
+    // after the hour, the order in a body; ids come from the kernel), seeded
+    // from the OS so that each terminal draws its own offset.
     Uploader uploader(*store, *http, settings_, make_os_seeded_rng(), log_);
     while (!stopping_) {
-        uploader.answers_added(std::exchange(added_, 0));
         lock.unlock();
         const Uploader::Step step = uploader.step(wall_now());
         lock.lock();
         if (stopping_) break;
         if (step.next_attempt <= wall_now()) continue;
-        // Sleep until the next attempt, or until a full batch is waiting.
-        wakeup_.wait_until(lock, system_clock::time_point(std::chrono::seconds(step.next_attempt)), [&] {
-            return stopping_ || (added_ + step.pending >= settings_.batch_size && uploader.consecutive_failures() == 0);
-        });
+        // Sleep until the next attempt (a retry, or the next hour's turn).
+        wakeup_.wait_until(lock, system_clock::time_point(std::chrono::seconds(step.next_attempt)),
+                           [this] { return stopping_; });
     }
 }
 

@@ -1,8 +1,9 @@
 // uploader.hpp — store-and-forward: moves stored answers to the central
-// endpoint in batches, exactly once whatever the network does (see
-// docs/protocol.md). Uploader is the policy, one attempt at a time on
-// injected time, randomness and HTTP; UploaderThread runs it in the
-// background with its own SQLite connection so the UI never waits for it.
+// endpoint in batches, exactly once whatever the network does, and only once
+// their UTC hour has ended (see docs/protocol.md). Uploader is the policy,
+// one attempt at a time on injected time, randomness, ids and HTTP;
+// UploaderThread runs it in the background with its own SQLite connection so
+// the UI never waits for it.
 #pragma once
 
 #include "terminal/answer_store.hpp"
@@ -22,64 +23,89 @@
 
 namespace pulse {
 
+// How long after an hour ends its answers are first sent: a fixed offset
+// drawn once per Uploader from this window (docs/protocol.md, "When").
+inline constexpr UnixSeconds kAfterHourMin_s = 120;
+inline constexpr UnixSeconds kAfterHourMax_s = 600;
+
 struct UploadSettings {
     std::string endpoint;        // base URL, no trailing slash
     std::string token;           // bearer token (never logged)
     std::string terminal, workplace, bank_version;
-    double interval_s = 300;     // between uploads when fewer than batch_size are pending
-    int batch_size = 500;        // answers per batch; reaching it triggers an upload
+    int batch_size = 500;        // answers per batch at most
+    // Seconds after each hour's end before its answers are sent, 0..3599;
+    // nullopt: drawn once per Uploader from [kAfterHourMin_s, kAfterHourMax_s]
+    // (the kiosk). `sync` uses 0: every ended hour at once.
+    std::optional<UnixSeconds> after_hour_s;
     BackoffSettings backoff;     // after failures
     int keep_uploaded_days = 35; // uploaded answers are deleted after this
 };
 
-// One line for the log per attempt: batch id, count, HTTP status or curl
-// error, next attempt. Never an answer's content, never the token.
+// One line for the log per attempt: batch id, attempt number, HTTP status or
+// curl error, next attempt. Never an answer's content, never the token, and
+// never a count of answers: a log line's timestamp with the size of what was
+// sent would tell how many people answered in one hour.
 using UploadLog = std::function<void(const std::string& line)>;
 
 class Uploader {
 public:
-    // store and http must outlive the uploader.
-    Uploader(AnswerStore& store, HttpClient& http, UploadSettings settings, Rng rng, UploadLog log);
+    // store and http must outlive the uploader. rng drives the backoff
+    // jitter, the order of answers in a body and the after-hour offset;
+    // batch ids come from new_id (the kernel's CSPRNG unless a test stands in).
+    Uploader(AnswerStore& store, HttpClient& http, UploadSettings settings, Rng rng, UploadLog log,
+             IdSource new_id = IdSource(&random_uuid_v4));
 
     struct Step {
         bool attempted = false;        // a request was sent
         bool success = false;          // ... and acknowledged
-        UnixSeconds next_attempt = 0;  // when step() should run next (absent new answers)
-        std::int64_t pending = 0;      // answers still pending after this step
+        UnixSeconds next_attempt = 0;  // when step() should run next
+        // When the step was due (else both are -1, the store not read), after it:
+        std::int64_t pending = -1;               // answers of ended hours still pending (open batches included)
+        std::int64_t waiting_for_hour_end = -1;  // pending answers of the running hour, sent after it ends
     };
 
-    // Sends one batch if an attempt is due at now (always due on the first
-    // call, after a success while a full batch is pending, and once
-    // next_attempt has passed); also purges old uploaded answers once a day.
+    // Sends one batch if an attempt is due at now (on the first call, and
+    // once next_attempt has passed); also purges old uploaded answers once a
+    // day. Only answers of hours that ended at least after_hour_s() ago go in
+    // a new batch; an open batch (formed earlier, not acknowledged) is resent
+    // as it is. After a success the rest of those hours is drained at once;
+    // with nothing of them left, the next attempt is after_hour_s() after the
+    // next hour's end. Failures back off (docs/protocol.md). A store failure
+    // is retried like a transient one; nothing is ever dropped.
     Step step(UnixSeconds now);
 
-    // New answers were stored: upload early once batch_size are pending.
-    void answers_added(std::int64_t count);
-
-    // When the next attempt is due (absent new answers).
+    // When the next attempt is due.
     UnixSeconds next_attempt() const { return next_attempt_; }
+
+    // This uploader's offset after each hour's end, in seconds.
+    UnixSeconds after_hour_s() const { return after_hour_s_; }
 
     int consecutive_failures() const { return failures_; }
 
 private:
     void finish(Step& s, UnixSeconds now, bool success, std::optional<double> retry_after_s,
                 const std::string& reason, bool token_rejected);
+    UnixSeconds next_hour_attempt(UnixSeconds now);
+    // Fills s.pending and s.waiting_for_hour_end; returns every pending answer (-1 on error).
+    std::int64_t count_pending(Step& s, UnixSeconds now);
 
     AnswerStore& store_;
     HttpClient& http_;
     UploadSettings settings_;
     Rng rng_;
     UploadLog log_;
+    IdSource new_id_;
+    UnixSeconds after_hour_s_ = 0;   // fixed for this uploader's life
     UnixSeconds next_attempt_ = 0;   // 0: now
     int failures_ = 0;               // consecutive transient failures
-    std::int64_t pending_hint_ = 0;  // pending answers as last counted plus those added since
     UnixSeconds last_purge_day_ = -1;
 };
 
 // Runs an Uploader on its own thread and SQLite connection. Sleeps until the
-// next attempt or until notify() reports enough new answers; uses ~0 CPU
-// while nothing is pending. The destructor stops it (an attempt in flight is
-// bounded by the HTTP timeouts).
+// next attempt (a few minutes after each hour, or a retry); new answers do
+// not wake it, since none of them can go before their hour has ended. Uses
+// ~0 CPU between attempts. The destructor stops it (an attempt in flight is
+// bounded by the HTTP timeouts and abandoned through `cancel`).
 class UploaderThread {
 public:
     // Makes the HTTP client on the worker thread; `cancel` turns true when
@@ -88,9 +114,6 @@ public:
 
     UploaderThread(std::filesystem::path database, HttpFactory make_http, UploadSettings settings, UploadLog log);
     ~UploaderThread();
-
-    // count new answers were stored (called from the UI thread).
-    void notify(std::int64_t count);
 
 private:
     void run();
@@ -102,7 +125,6 @@ private:
     std::atomic<bool> cancel_{false};  // abandons a request in flight at shutdown
     std::mutex mutex_;                 // guards what follows
     std::condition_variable wakeup_;
-    std::int64_t added_ = 0;           // answers stored since the worker last looked
     bool stopping_ = false;
     std::thread worker_;      // last: starts after everything above exists
 };

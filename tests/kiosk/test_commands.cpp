@@ -45,7 +45,29 @@ TEST_CASE("status reports the stored answers of all time and of this Copenhagen 
     CHECK(j["answers_total"] == 3);
     CHECK(j["answers_this_week"] == 1);
     CHECK(j["pending_upload"] == 3);
+    CHECK(j["waiting_for_hour_end"] == 0);  // Sunday's hours have all ended
     CHECK(j["week"] == "2026-W48");
     CHECK(j["terminal"] == "test-1");
     CHECK(j["upload"] == "offline");
+}
+
+TEST_CASE("status counts the running hour's answers in pending_upload and shows them as waiting_for_hour_end") {
+    SimEnv env;
+    std::ostringstream out, err;
+    REQUIRE(cmd_status(env.config, *parse_iso8601("2026-11-27T09:00:00Z"), out, err) == 0);
+    CHECK(nlohmann::json::parse(out.str())["waiting_for_hour_end"] == 0);  // no database yet
+
+    REQUIRE(env.simulate("tap start\ntap answer-1\ntap answer-2\n", "", 1, "2026-11-27T08:59:00Z").exit_code == 0);
+    REQUIRE(env.simulate("tap start\ntap answer-3\ntap answer-4\ntap answer-5\n", "", 2, "2026-11-27T09:41:00Z").exit_code == 0);
+    auto status_at = [&](const char* when) {
+        out.str("");
+        REQUIRE(cmd_status(env.config, *parse_iso8601(when), out, err) == 0);
+        return nlohmann::json::parse(out.str());
+    };
+    nlohmann::json j = status_at("2026-11-27T09:59:59Z");  // 09:00–10:00 is still running
+    CHECK(j["pending_upload"] == 5);
+    CHECK(j["waiting_for_hour_end"] == 3);
+    j = status_at("2026-11-27T10:00:00Z");  // ... and now it has ended
+    CHECK(j["pending_upload"] == 5);
+    CHECK(j["waiting_for_hour_end"] == 0);
 }

@@ -12,6 +12,9 @@
 #include <signal.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <set>
 #include <thread>
 
 using namespace pulse;
@@ -19,6 +22,20 @@ using namespace pulse::test;
 using namespace pulse::testing;
 
 namespace {
+
+UnixSeconds wall_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The running UTC hour, with at least 30 s of it left: a test whose answers
+// must stay in the running hour first waits for the next hour to begin
+// rather than race its end (sync and the thread read the real clock).
+UnixSeconds running_hour_with_margin() {
+    const UnixSeconds now = wall_now();
+    const UnixSeconds left_s = truncate_to_hour(now) + kSecondsPerHour - now;
+    if (left_s < 30) std::this_thread::sleep_for(std::chrono::seconds(left_s + 1));
+    return truncate_to_hour(wall_now());
+}
 
 // A terminal config with [upload] pointing at endpoint.
 struct UploadEnv : SimEnv {
@@ -31,16 +48,56 @@ struct UploadEnv : SimEnv {
                                              << "backoff_max_s = 2\n" << upload_extra;
     }
 
-    void add(int n, Rng& rng) {
+    // Stores n answers of the given UTC hour (default: two hours ago, ended); returns their ids.
+    std::set<std::string> add(int n, Rng& rng, std::optional<UnixSeconds> hour = std::nullopt) {
         StoreStatus status;
         std::unique_ptr<AnswerStore> store = AnswerStore::open(db, &status);
         REQUIRE_MESSAGE(store, status.message);
         std::vector<Answer> answers;
-        for (int i = 0; i < n; ++i)
-            answers.push_back(Answer{uuid_v4(rng), "3.2", 1 + static_cast<int>(rng() % 5), "da", 1795770000});
+        std::set<std::string> ids;
+        for (int i = 0; i < n; ++i) {
+            answers.push_back(Answer{uuid_v4(rng), "3.2", 1 + static_cast<int>(rng() % 5), "da",
+                                     hour ? *hour : truncate_to_hour(wall_now()) - 2 * kSecondsPerHour});
+            ids.insert(answers.back().id);
+        }
         REQUIRE(store->insert(answers));
+        return ids;
     }
 };
+
+// The uploader thread's log lines, for waiting on the next one.
+struct LogLines {
+    std::mutex mutex;
+    std::condition_variable added;
+    std::vector<std::string> lines;
+
+    UploadLog sink() {
+        return [this](const std::string& line) {
+            std::lock_guard lock(mutex);
+            lines.push_back(line);
+            added.notify_all();
+        };
+    }
+    // The first line containing text, waiting up to 10 s for it ("" if none came).
+    std::string wait_for(const std::string& text) {
+        std::unique_lock lock(mutex);
+        std::string found;
+        added.wait_for(lock, std::chrono::seconds(10), [&] {
+            for (const std::string& line : lines)
+                if (line.find(text) != std::string::npos) found = line;
+            return !found.empty();
+        });
+        return found;
+    }
+};
+
+// Waits up to 10 s for done() to hold; returns whether it did.
+template <typename Done>
+bool wait_until(Done done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return done();
+}
 
 // Runs pulse-kiosk with args; returns the pid (stdout and stderr to /dev/null).
 pid_t spawn_kiosk(const std::vector<std::string>& args) {
@@ -51,27 +108,51 @@ pid_t spawn_kiosk(const std::vector<std::string>& args) {
 
 }  // namespace
 
-TEST_CASE("sync uploads everything pending, exits 0 and says nothing is left") {
+TEST_CASE("sync uploads every ended hour at once, exits 0, and says how many answers wait for the running hour") {
     FaultServer server;
     REQUIRE(server.start());
     UploadEnv env(server.url());
     Rng rng(1);
-    env.add(60, rng);
+    const UnixSeconds running = running_hour_with_margin();
+    env.add(60, rng, running - 3 * kSecondsPerHour);
+    env.add(20, rng, running - kSecondsPerHour);  // ended just now: sync does not wait for the kiosk's offset
+    const std::set<std::string> waiting = env.add(4, rng, running);
     std::ostringstream out, err;
     CHECK_MESSAGE(cmd_sync(env.config, 30, out, err) == 0, err.str());
-    CHECK(out.str() == "{\"pending_upload\":0,\"set_aside\":0}\n");
-    CHECK(server.stored_count() == 60);
-    check_exactly_once(server, read_upload_state(env.db));
+    CHECK(out.str() == "{\"pending_upload\":4,\"waiting_for_hour_end\":4,\"set_aside\":0}\n");
+    CHECK_MESSAGE(err.str().find("4 answers wait for the running hour to end (" +
+                                 format_iso_utc(running + kSecondsPerHour) + ")") != std::string::npos,
+                  err.str());
+    CHECK(server.stored_count() == 80);
+    LocalUploadState local = read_upload_state(env.db);
+    CHECK(local.pending == waiting);  // exactly the running hour's, none of them on the server
+    for (const std::string& id : waiting) CHECK(server.stored().count(id) == 0);
+    local.pending.clear();  // checked above; the rest is on the server exactly once
+    check_exactly_once(server, local);
 
     std::ostringstream status_out;
-    REQUIRE(cmd_status(env.config, 1795770000, status_out, err) == 0);
+    REQUIRE(cmd_status(env.config, wall_now(), status_out, err) == 0);
     const nlohmann::json status = nlohmann::json::parse(status_out.str());
     CHECK(status["upload"] == "online");
-    CHECK(status["pending_upload"] == 0);
+    CHECK(status["pending_upload"] == 4);
+    CHECK(status["waiting_for_hour_end"] == 4);
     CHECK(status["set_aside"] == 0);
     CHECK(status["last_upload_ok"].is_string());
     CHECK(status["last_error"].is_null());
-    CHECK(status["next_attempt"].is_string());
+    CHECK(status["next_attempt"] == format_iso_utc(running + kSecondsPerHour));
+}
+
+TEST_CASE("sync with nothing of an ended hour pending sends nothing and exits 0") {
+    FaultServer server;
+    REQUIRE(server.start());
+    UploadEnv env(server.url());
+    Rng rng(5);
+    env.add(2, rng, running_hour_with_margin());
+    std::ostringstream out, err;
+    CHECK_MESSAGE(cmd_sync(env.config, 5, out, err) == 0, err.str());
+    CHECK(out.str() == "{\"pending_upload\":2,\"waiting_for_hour_end\":2,\"set_aside\":0}\n");
+    CHECK(err.str().find("2 answers wait for the running hour to end") != std::string::npos);
+    CHECK(server.request_count() == 0);
 }
 
 TEST_CASE("sync against a server that is down exits 1 with the reason, and keeps every answer") {
@@ -84,13 +165,14 @@ TEST_CASE("sync against a server that is down exits 1 with the reason, and keeps
     env.add(5, rng);
     std::ostringstream out, err;
     CHECK(cmd_sync(env.config, 3, out, err) == 1);
-    CHECK(err.str().find("5 answers still pending") != std::string::npos);
+    CHECK(err.str().find("5 answers of ended hours still pending") != std::string::npos);
     CHECK(err.str().find("transport error") != std::string::npos);
     CHECK(read_upload_state(env.db).pending.size() == 5);
     std::ostringstream status_out;
-    cmd_status(env.config, 1795770000, status_out, err);
+    cmd_status(env.config, wall_now(), status_out, err);
     const nlohmann::json status = nlohmann::json::parse(status_out.str());
     CHECK(status["pending_upload"] == 5);
+    CHECK(status["waiting_for_hour_end"] == 0);
     CHECK(status["last_error"].get<std::string>().find("transport error") == std::string::npos);  // the reason...
     CHECK_FALSE(status["last_error"].get<std::string>().empty());  // ...is there, in words
 }
@@ -130,36 +212,51 @@ TEST_CASE("the kiosk killed with SIGKILL while it uploads, again and again, lose
     check_exactly_once(server, local);
 }
 
-TEST_CASE("the uploader thread uploads at start, early once a batch is full, and stops at once even mid-request") {
+TEST_CASE("the uploader thread uploads the ended hours at start, leaves a full batch of the running hour, and stops at once") {
     FaultServer server;
     REQUIRE(server.start());
     UploadEnv env(server.url());
     Rng rng(4);
-    env.add(3, rng);
+    const UnixSeconds running = running_hour_with_margin();
+    env.add(3, rng, running - 2 * kSecondsPerHour);
+    env.add(25, rng, running);  // a full batch (batch_size = 25), but of the running hour
     Diagnostics errors;
     std::optional<LoadedConfig> cfg = load_all(env.config, &errors);
     REQUIRE(cfg);
-    auto wait_for = [&](std::size_t n) {
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        while (server.stored_count() < n && std::chrono::steady_clock::now() < deadline)
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        return server.stored_count();
+    const auto start_thread = [&](LogLines& log) {
+        return std::make_unique<UploaderThread>(
+            cfg->config.database,
+            [&](const std::atomic<bool>* cancel) { return make_curl_http_client(curl_options_for(cfg->config, cancel)); },
+            upload_settings_for(*cfg), log.sink());
     };
-    auto uploader = std::make_unique<UploaderThread>(
-        cfg->config.database,
-        [&](const std::atomic<bool>* cancel) { return make_curl_http_client(curl_options_for(cfg->config, cancel)); },
-        upload_settings_for(*cfg), UploadLog{});
-    CHECK(wait_for(3) == 3);    // right after start
-    env.add(25, rng);           // a full batch (batch_size = 25) ...
-    uploader->notify(25);       // ... reported by the kiosk's writer
-    CHECK(wait_for(28) == 28);  // long before interval_s (300 s)
+    LogLines log;
+    auto uploader = start_thread(log);
+    const std::string line = log.wait_for("next attempt ");
+    REQUIRE_MESSAGE(!line.empty(), "no upload logged within 10 s");
+    CHECK(line.find("HTTP 200") != std::string::npos);
+    CHECK(server.stored_count() == 3);  // right after start: the ended hour
+    CHECK(server.request_count() == 1);
+    CHECK(read_upload_state(env.db).pending.size() == 25);  // the running hour's wait for its end
+    // ... and the thread sleeps until a few minutes after it.
+    const std::optional<UnixSeconds> next = parse_iso8601(line.substr(line.find("next attempt ") + 13, 20));
+    REQUIRE(next);
+    CHECK(*next >= running + kSecondsPerHour + kAfterHourMin_s);
+    CHECK(*next <= running + kSecondsPerHour + kAfterHourMax_s);
+
+    auto stop_quickly = [&] {
+        const auto start = std::chrono::steady_clock::now();
+        uploader.reset();
+        return std::chrono::steady_clock::now() - start < std::chrono::seconds(2);
+    };
+    CHECK(stop_quickly());  // asleep until the next hour: wakes at once to stop
+
+    // Started again with an ended hour to send and a server that never answers.
+    env.add(5, rng, running - 2 * kSecondsPerHour);  // due whatever the offset
     server.push(Fault::hang);
-    env.add(25, rng);
-    uploader->notify(25);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    CHECK(server.fault_count(Fault::hang) == 1);
-    const auto start = std::chrono::steady_clock::now();
-    uploader.reset();  // stops the thread while its request hangs (the default timeout is 120 s)
-    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
-    CHECK(read_upload_state(env.db).pending.size() == 25);  // not acknowledged: still pending, never lost
+    LogLines log_again;
+    uploader = start_thread(log_again);
+    CHECK(wait_until([&] { return server.fault_count(Fault::hang) == 1; }));
+    CHECK(stop_quickly());  // mid-request (the default timeout is 120 s)
+    CHECK(read_upload_state(env.db).pending.size() == 30);  // not acknowledged: still pending, never lost
+    CHECK(server.stored_count() == 3);
 }

@@ -48,14 +48,13 @@ TEST_CASE("without [upload] the terminal is offline") {
 TEST_CASE("an https endpoint with a private token file loads, with every key read and the token from the file") {
     const fs::path dir = temp_folder();
     auto load = load_kiosk_config(config_with_upload(dir,
-        "endpoint = \"https://pulse.ishoj.dk/\"\ntoken_file = \"token\"\ninterval_s = 60\nbatch_size = 200\n"
+        "endpoint = \"https://pulse.ishoj.dk/\"\ntoken_file = \"token\"\nbatch_size = 200\n"
         "backoff_min_s = 2\nbackoff_max_s = 600\n"));
     REQUIRE_MESSAGE(load.config, all(load.errors));
     const pulse::UploadConfig& up = *load.config->upload;
     CHECK(up.endpoint == "https://pulse.ishoj.dk");  // no trailing slash
     CHECK(up.token == "tok-123");                     // whitespace around it trimmed
     CHECK(up.token_file == fs::weakly_canonical(dir / "token"));
-    CHECK(up.interval_s == 60);
     CHECK(up.batch_size == 200);
     CHECK(up.backoff_min_s == 2);
     CHECK(up.backoff_max_s == 600);
@@ -109,13 +108,25 @@ TEST_CASE("a token file other users can read loads, with a warning that says how
 
 TEST_CASE("upload numbers out of range, and backoff_max_s below backoff_min_s, are errors with their lines") {
     auto load = load_kiosk_config(config_with_upload(temp_folder(),
-        "endpoint = \"https://x.dk\"\ntoken_file = \"token\"\nbatch_size = 0\ninterval_s = 1\n"
+        "endpoint = \"https://x.dk\"\ntoken_file = \"token\"\nbatch_size = 0\n# (line 16)\n"
         "backoff_min_s = 30\nbackoff_max_s = 10\nca_file = \"missing.pem\"\nretries = 3\n"));
     CHECK_ERROR(load, 15, "[upload] batch_size = 0 is out of range");
-    CHECK_ERROR(load, 16, "[upload] interval_s = 1 is out of range");
     CHECK_ERROR(load, 18, "backoff_max_s = 10 is below backoff_min_s (30)");
     CHECK_ERROR(load, 19, "[upload] ca_file");
     CHECK_ERROR(load, 20, "[upload] retries is not a known key");
+}
+
+TEST_CASE("[upload] interval_s of an older config still loads, with a warning that uploads follow whole hours") {
+    for (const char* value : {"300", "1", "\"soon\""}) {  // once valid, once out of range, never a number
+        CAPTURE(value);
+        auto load = load_kiosk_config(config_with_upload(temp_folder(),
+            std::string("endpoint = \"https://x.dk\"\ntoken_file = \"token\"\ninterval_s = ") + value + "\n"));
+        REQUIRE_MESSAGE(load.config, all(load.errors));
+        REQUIRE(load.warnings.size() == 1);
+        CHECK(load.warnings[0].line == 15);
+        CHECK(load.warnings[0].message.find("[upload] interval_s is ignored") != std::string::npos);
+        CHECK(load.warnings[0].message.find("UTC hour") != std::string::npos);
+    }
 }
 
 TEST_CASE("the example config's commented [upload] section is valid once uncommented") {
@@ -130,7 +141,7 @@ TEST_CASE("the example config's commented [upload] section is valid once uncomme
         }
         out += line + "\n";
     }
-    CHECK(uncommented == 7);  // [upload] and its six keys
+    CHECK(uncommented == 6);  // [upload] and its five keys
     const fs::path dir = temp_folder();
     write_file(dir / "token", "tok\n");
     fs::permissions(dir / "token", fs::perms::owner_read);

@@ -16,7 +16,9 @@ using namespace pulse::testing;
 
 namespace {
 
-constexpr UnixSeconds kStart = 1795770000;  // 2026-11-27T09:00:00Z
+constexpr UnixSeconds kStart = 1795770000;  // 2026-11-27T09:00:00Z, the latest hour answers are given in
+// 10:10: every answer's hour has ended and the uploader's offset has passed.
+constexpr UnixSeconds kFirstStep = kStart + kSecondsPerHour + kAfterHourMax_s;
 
 struct Rig {
     std::filesystem::path dir = temp_folder();
@@ -47,6 +49,9 @@ struct Rig {
         settings.bank_version = "2026.1";
         settings.batch_size = 50;
         settings.backoff = {1, 4};
+        // The virtual clock runs for weeks here (an idle uploader waits an
+        // hour a step): keep what was uploaded, to compare with the server.
+        settings.keep_uploaded_days = 3650;
     }
     ~Rig() {
         server.stop();
@@ -94,7 +99,7 @@ TEST_CASE("after each kind of server fault, every answer ends up on the server e
         rig.add(120);
         rig.server.push(fault, 2);
         Uploader up = rig.uploader();
-        rig.drain(up, kStart);
+        rig.drain(up, kFirstStep);
         CHECK(rig.server.fault_count(fault) == 2);
         const LocalUploadState local = read_upload_state(rig.db);
         CHECK(local.uploaded.size() == 120);
@@ -108,7 +113,7 @@ TEST_CASE("an acknowledgement lost on the way makes the resend count duplicates,
     rig.add(30);
     rig.server.push(Fault::ack_lost);
     Uploader up = rig.uploader();
-    rig.drain(up, kStart);
+    rig.drain(up, kFirstStep);
     const std::vector<RequestRecord> requests = rig.server.requests();
     REQUIRE(requests.size() == 2);
     CHECK(requests[0].accepted == 30);   // stored, but the terminal never heard
@@ -126,7 +131,7 @@ TEST_CASE("413 splits batches until they fit, 400 sets a batch aside and keeps i
     rig.server.push(Fault::status_413, 3);
     rig.server.push(Fault::status_400);
     Uploader up = rig.uploader();
-    rig.drain(up, kStart);
+    rig.drain(up, kFirstStep);
     const LocalUploadState local = read_upload_state(rig.db);
     CHECK(local.set_aside.size() >= 1);
     CHECK(local.set_aside.size() <= 50);
@@ -155,10 +160,9 @@ TEST_CASE("a random mix of faults over a thousand requests loses nothing and dou
                                      {Fault::hang, 0.4},
                                      {Fault::trickle, 0.4}});
     Uploader up = rig.uploader();
-    UnixSeconds now = kStart;
+    UnixSeconds now = kFirstStep;
     for (int round = 0; rig.server.request_count() < 1000 && round < 5000; ++round) {
         if (round % 3 == 0) rig.add(1 + static_cast<int>(rig.rng() % 9));  // the kiosk keeps storing answers
-        up.answers_added(1);
         now = std::max(now, up.step(now).next_attempt);
     }
     CHECK(rig.server.request_count() >= 1000);

@@ -1,5 +1,6 @@
 // test_upload_queue.cpp — the store's upload queue on real SQLite files in
-// fresh temp folders: batches fixed before their first send, acknowledging,
+// fresh temp folders: batches fixed before their first send and formed only
+// from hours before a cut-off, the running hour's count, acknowledging,
 // setting aside, splitting, purging, the v1 → v2 migration, upload facts,
 // failures midway that must change nothing, and two connections at once.
 #include "terminal/answer_store.hpp"
@@ -38,6 +39,8 @@ struct TempDir : pulse::testing::TempDir {
 constexpr pulse::UnixSeconds kNineAm = 1795770000;    // 2026-11-27T09:00:00Z
 constexpr pulse::UnixSeconds kMidnight = 1795737600;  // 2026-11-27T00:00:00Z
 constexpr pulse::UnixSeconds kDay = 86400;
+// A cut-off after every hour the tests store: every answer's hour has ended.
+constexpr pulse::UnixSeconds kAllEnded = kNineAm + 100 * kDay;
 
 std::unique_ptr<AnswerStore> open_store(const fs::path& path) {
     StoreStatus error;
@@ -74,9 +77,10 @@ std::set<std::string> id_set(const std::vector<Answer>& answers) {
 }
 
 // The batch next_batch gives, failing the test if SQLite failed or nothing is pending.
-UploadQueue::Batch require_batch(AnswerStore& store, int max_answers, const std::function<std::string()>& new_id) {
+UploadQueue::Batch require_batch(AnswerStore& store, int max_answers, const std::function<std::string()>& new_id,
+                                 pulse::UnixSeconds hour_before = kAllEnded) {
     StoreStatus status;
-    std::optional<UploadQueue::Batch> batch = store.upload_queue().next_batch(max_answers, new_id, &status);
+    std::optional<UploadQueue::Batch> batch = store.upload_queue().next_batch(max_answers, hour_before, new_id, &status);
     REQUIRE_MESSAGE(status.ok(), status.message);
     REQUIRE_MESSAGE(batch.has_value(), "expected a batch, but nothing is pending");
     return *batch;
@@ -199,23 +203,68 @@ TEST_CASE("batches never exceed max, answers stored after a batch was formed wai
 
     StoreStatus status;
     status.sqlite_code = SQLITE_ERROR;  // must be reset to ok
-    CHECK_FALSE(store->upload_queue().next_batch(3, new_id, &status).has_value());
+    CHECK_FALSE(store->upload_queue().next_batch(3, kAllEnded, new_id, &status).has_value());
     CHECK_MESSAGE(status.ok(), status.message);
     CHECK(store->upload_queue().count_uploaded() == 9);
 
     SUBCASE("a brand-new store has nothing to send") {
         auto empty = open_store(dir.path / "empty.sqlite");
-        CHECK_FALSE(empty->upload_queue().next_batch(3, new_id, &status).has_value());
+        CHECK_FALSE(empty->upload_queue().next_batch(3, kAllEnded, new_id, &status).has_value());
         CHECK_MESSAGE(status.ok(), status.message);
         CHECK(empty->upload_queue().count_pending_upload() == 0);
     }
     SUBCASE("a batch size below one is an error, and forms nothing") {
         store_answers(*store, rng, 2);
         QueueSnapshot before = snapshot(*store);
-        CHECK_FALSE(store->upload_queue().next_batch(0, new_id, &status).has_value());
+        CHECK_FALSE(store->upload_queue().next_batch(0, kAllEnded, new_id, &status).has_value());
         CHECK(status.sqlite_code == SQLITE_MISUSE);
         CHECK(snapshot(*store) == before);
     }
+}
+
+TEST_CASE("a new batch takes only answers of hours before the cut-off, and an open batch is resent whatever the cut-off") {
+    TempDir dir;
+    auto store = open_store(dir.path / "pulse.sqlite");
+    pulse::Rng rng(13);
+    auto new_id = [&rng] { return pulse::uuid_v4(rng); };
+    store_answers(*store, rng, 9);  // three each at 09:00, 10:00 and 11:00
+    UploadQueue& queue = store->upload_queue();
+
+    // At 10:xx only 09:00 has ended: the cut-off is exclusive.
+    UploadQueue::Batch nine = require_batch(*store, 100, new_id, kNineAm + 3600);
+    CHECK(nine.answers.size() == 3);
+    for (const Answer& a : nine.answers) CHECK(a.hour == kNineAm);
+    CHECK(queue.count_waiting_for_hour_end(kNineAm + 3600 + 59) == 6);
+    CHECK(queue.count_pending_from_hour(kNineAm + 7200) == 3);
+    CHECK(queue.count_pending_from_hour(kNineAm) == 9);  // open batches are still pending
+
+    // Formed before, not acknowledged: resent as it is, even under an earlier cut-off.
+    CHECK(require_batch(*store, 100, new_id, kNineAm).id == nine.id);
+    REQUIRE(queue.mark_uploaded(nine.id, kNineAm + 3600));
+
+    StoreStatus status;
+    CHECK_FALSE(queue.next_batch(100, kNineAm + 3600, new_id, &status).has_value());  // nothing of an ended hour
+    CHECK_MESSAGE(status.ok(), status.message);
+    CHECK(queue.count_pending_upload() == 6);
+
+    UploadQueue::Batch later = require_batch(*store, 2, new_id, kNineAm + 3 * 3600);
+    CHECK(later.answers.size() == 2);
+    REQUIRE(queue.set_aside(later.id, "HTTP 400"));
+    CHECK(queue.count_waiting_for_hour_end(kNineAm + 3600) == 4);  // set-aside answers wait for nothing
+    CHECK(queue.count_waiting_for_hour_end(kNineAm + 3 * 3600) == 0);
+}
+
+TEST_CASE("a new batch whose id cannot be drawn is an error, and forms nothing") {
+    TempDir dir;
+    auto store = open_store(dir.path / "pulse.sqlite");
+    pulse::Rng rng(14);
+    store_answers(*store, rng, 3);
+    QueueSnapshot before = snapshot(*store);
+    StoreStatus status;
+    CHECK_FALSE(store->upload_queue().next_batch(10, kAllEnded, [] { return std::string(); }, &status).has_value());
+    CHECK(status.sqlite_code == SQLITE_MISUSE);
+    CHECK_MESSAGE(status.message.find("no batch id") != std::string::npos, status.message);
+    CHECK(snapshot(*store) == before);
 }
 
 // [SECTION] Acknowledging
@@ -307,7 +356,7 @@ TEST_CASE("a set-aside batch is never pending or resent, is counted, keeps its r
     std::set<std::string> refused_ids = id_set(refused.answers);
     for (int round = 0; round < 5; ++round) {
         StoreStatus next_status;
-        std::optional<UploadQueue::Batch> next = store->upload_queue().next_batch(2, new_id, &next_status);
+        std::optional<UploadQueue::Batch> next = store->upload_queue().next_batch(2, kAllEnded, new_id, &next_status);
         REQUIRE_MESSAGE(next_status.ok(), next_status.message);
         if (!next) break;
         CHECK(next->id != refused.id);
@@ -586,7 +635,7 @@ TEST_CASE("one connection stores answers while another forms and acknowledges ba
         // Read the flag before looking, so the final look sees every insert.
         last_round = writer_done.load();
         StoreStatus status;
-        std::optional<UploadQueue::Batch> batch = uploader->upload_queue().next_batch(7, new_id, &status);
+        std::optional<UploadQueue::Batch> batch = uploader->upload_queue().next_batch(7, kAllEnded, new_id, &status);
         if (!status) queue_errors.push_back(status.message);
         if (!batch) {
             if (last_round || !status) break;

@@ -1,6 +1,7 @@
 // test_uploader.cpp — the upload policy's state machine on a fake clock, a
 // seeded RNG and a scripted HTTP client: every verdict of docs/protocol.md,
-// without a network. (The real network is in test_upload_faults.cpp.)
+// and when answers may go (only once their UTC hour has ended, a few minutes
+// after it), without a network. (The real network is in test_upload_faults.cpp.)
 #include "terminal/uploader.hpp"
 
 #include "temp_file.hpp"
@@ -11,13 +12,16 @@
 
 #include <cmath>
 #include <deque>
+#include <regex>
 #include <set>
 
 using namespace pulse;
 
 namespace {
 
-constexpr UnixSeconds kNow = 1795770000;  // 2026-11-27T09:00:00Z
+constexpr UnixSeconds kHour = 1795770000;  // 2026-11-27T09:00:00Z: the hour the answers are given in
+// 10:10, when that hour has ended and every offset after it has passed.
+constexpr UnixSeconds kNow = kHour + kSecondsPerHour + kAfterHourMax_s;
 
 // Answers scripted responses in order (the last one repeats) and records
 // every request.
@@ -78,6 +82,20 @@ std::set<std::string> ids_in(const HttpRequest& request) {
     return ids;
 }
 
+// The "hour" of every answer in the request.
+std::set<std::string> hours_in(const HttpRequest& request) {
+    std::set<std::string> hours;
+    const nlohmann::json body = body_of(request);
+    for (const auto& a : body["answers"]) hours.insert(a["hour"].get<std::string>());
+    return hours;
+}
+
+std::set<std::string> ids_of(const std::vector<Answer>& answers) {
+    std::set<std::string> ids;
+    for (const Answer& a : answers) ids.insert(a.id);
+    return ids;
+}
+
 std::string header(const HttpRequest& request, const std::string& name) {
     for (const auto& [n, v] : request.headers)
         if (n == name) return v;
@@ -110,26 +128,35 @@ struct Fixture {
         settings.terminal = "t-1";
         settings.workplace = "w-1";
         settings.bank_version = "2026.1";
-        settings.interval_s = 300;
         settings.batch_size = 500;
         settings.backoff = {5, 900};
     }
 
-    std::vector<Answer> add(int n, UnixSeconds hour = kNow) {
+    std::vector<Answer> add(int n, UnixSeconds hour = kHour) {
         std::vector<Answer> answers;
         for (int i = 0; i < n; ++i) answers.push_back(Answer{uuid_v4(rng), "2.3", 1 + i % 5, "da", hour});
         REQUIRE(store->insert(answers));
         return answers;
     }
 
-    Uploader uploader() {
-        return Uploader(*store, http, settings, Rng(5), [this](const std::string& line) { log.push_back(line); });
+    Uploader uploader(std::uint64_t seed = 5) {
+        return Uploader(*store, http, settings, Rng(seed), [this](const std::string& line) { log.push_back(line); });
     }
 };
 
+// Every id sent so far, over all requests.
+std::set<std::string> ids_sent(const ScriptedHttp& http) {
+    std::set<std::string> ids;
+    for (const HttpRequest& r : http.requests) {
+        const std::set<std::string> in = ids_in(r);
+        ids.insert(in.begin(), in.end());
+    }
+    return ids;
+}
+
 }  // namespace
 
-TEST_CASE("the first step uploads at once, and acknowledged answers are no longer pending") {
+TEST_CASE("the first step uploads the ended hours at once, and acknowledged answers are no longer pending") {
     Fixture f;
     f.add(10);
     f.http.respond = acknowledge;
@@ -138,7 +165,8 @@ TEST_CASE("the first step uploads at once, and acknowledged answers are no longe
     CHECK(s.attempted);
     CHECK(s.success);
     CHECK(s.pending == 0);
-    CHECK(s.next_attempt == kNow + 300);
+    CHECK(s.waiting_for_hour_end == 0);
+    CHECK(s.next_attempt == kHour + 2 * kSecondsPerHour + up.after_hour_s());  // 11:00 + the offset
     REQUIRE(f.http.requests.size() == 1);
     const HttpRequest& r = f.http.requests[0];
     CHECK(r.url == "http://127.0.0.1:9/v1/batches");
@@ -147,17 +175,140 @@ TEST_CASE("the first step uploads at once, and acknowledged answers are no longe
     CHECK(header(r, "Idempotency-Key") == body_of(r)["batch"]);
     CHECK(f.store->upload_queue().count_pending_upload() == 0);
     CHECK(f.store->upload_queue().count_uploaded() == 10);
-    CHECK(f.store->upload_queue().upload_facts()["last_upload_ok"] == "2026-11-27T09:00:00Z");
+    CHECK(f.store->upload_queue().upload_facts()["last_upload_ok"] == "2026-11-27T10:10:00Z");
 }
 
-TEST_CASE("nothing pending: no request, and the next look is one interval later") {
+TEST_CASE("nothing pending: no request, and the next look is the offset after the running hour's end") {
     Fixture f;
     Uploader up = f.uploader();
     Uploader::Step s = up.step(kNow);
     CHECK_FALSE(s.attempted);
     CHECK(f.http.requests.empty());
-    CHECK(s.next_attempt == kNow + 300);
-    CHECK_FALSE(up.step(kNow + 299).attempted);
+    CHECK(s.pending == 0);
+    const UnixSeconds next = kHour + 2 * kSecondsPerHour + up.after_hour_s();
+    CHECK(s.next_attempt == next);
+    CHECK(f.store->upload_queue().upload_facts()["next_attempt"] == format_iso_utc(next));
+    f.add(1);  // the hour that ended: it goes at the next look, not before
+    f.http.respond = acknowledge;
+    CHECK_FALSE(up.step(next - 1).attempted);
+    CHECK(up.step(next).attempted);
+}
+
+// [SECTION] Whole hours
+
+TEST_CASE("the running hour's answers are never sent, and those of every ended hour are") {
+    Fixture f;
+    const UnixSeconds running = truncate_to_hour(kNow);  // 10:00
+    std::set<std::string> ended;
+    for (UnixSeconds hour : {kHour - 2 * kSecondsPerHour, kHour - kSecondsPerHour, kHour}) {
+        const std::set<std::string> ids = ids_of(f.add(3, hour));
+        ended.insert(ids.begin(), ids.end());
+    }
+    const std::set<std::string> running_ids = ids_of(f.add(4, running));
+    f.settings.batch_size = 2;
+    f.http.respond = acknowledge;
+    Uploader up = f.uploader();
+    Uploader::Step s;
+    UnixSeconds now = kNow;
+    for (int i = 0; i < 20 && now < running + kSecondsPerHour; ++i) {  // as often as it asks, within the hour
+        s = up.step(now);
+        now = std::max(now, s.next_attempt);
+    }
+    CHECK(ids_sent(f.http) == ended);
+    for (const HttpRequest& r : f.http.requests) CHECK(hours_in(r).count("2026-11-27T10:00:00Z") == 0);
+    CHECK(s.pending == 0);
+    CHECK(s.waiting_for_hour_end == 4);
+    CHECK(f.store->upload_queue().count_pending_upload() == 4);
+    CHECK(f.store->upload_queue().count_waiting_for_hour_end(kNow) == 4);
+    CHECK(up.next_attempt() == running + kSecondsPerHour + up.after_hour_s());
+
+    // Once their hour has ended (and the offset passed), they go too.
+    now = up.next_attempt();
+    for (int i = 0; i < 5 && f.store->upload_queue().count_pending_upload() > 0; ++i) up.step(now);
+    std::set<std::string> all = ended;
+    all.insert(running_ids.begin(), running_ids.end());
+    CHECK(ids_sent(f.http) == all);
+    CHECK(f.store->upload_queue().count_pending_upload() == 0);
+}
+
+TEST_CASE("an hour's answers wait for the offset after its end, even on the very first step") {
+    Fixture f;
+    f.settings.after_hour_s = 300;
+    f.add(2, kHour - kSecondsPerHour);  // 08:00, long ended
+    const std::set<std::string> last_hour = ids_of(f.add(3, kHour));  // 09:00, ended at 10:00
+    f.http.respond = acknowledge;
+    Uploader up = f.uploader();
+    CHECK(up.after_hour_s() == 300);
+    const Uploader::Step s = up.step(kHour + kSecondsPerHour + 299);  // 10:04:59
+    REQUIRE(f.http.requests.size() == 1);
+    CHECK(hours_in(f.http.requests[0]) == std::set<std::string>{"2026-11-27T08:00:00Z"});
+    CHECK(s.next_attempt == kHour + kSecondsPerHour + 300);  // 10:05, for the hour that just ended
+    CHECK(s.pending == 3);  // ended, not yet due
+    up.step(s.next_attempt);
+    REQUIRE(f.http.requests.size() == 2);
+    CHECK(ids_in(f.http.requests[1]) == last_hour);
+}
+
+TEST_CASE("the first attempt after an hour comes within the jitter window after it, at the same offset every hour") {
+    std::set<UnixSeconds> offsets;
+    for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+        CAPTURE(seed);
+        Fixture f;
+        f.http.respond = acknowledge;
+        Uploader up = f.uploader(seed);
+        const UnixSeconds offset = up.after_hour_s();
+        CHECK(offset >= kAfterHourMin_s);
+        CHECK(offset <= kAfterHourMax_s);
+        offsets.insert(offset);
+
+        // Answers given during 09:00–10:00 go at 10:00 + offset, not before.
+        f.add(2, kHour);
+        const Uploader::Step during = up.step(kHour + 1800);
+        CHECK_FALSE(during.attempted);
+        CHECK(during.waiting_for_hour_end == 2);
+        CHECK(during.next_attempt == kHour + kSecondsPerHour + offset);
+        CHECK_FALSE(up.step(during.next_attempt - 1).attempted);
+        const Uploader::Step first = up.step(during.next_attempt);
+        CHECK(first.success);
+
+        // The next hour's answers go at the same minute after the next hour.
+        f.add(1, kHour + kSecondsPerHour);
+        CHECK(first.next_attempt == kHour + 2 * kSecondsPerHour + offset);
+        CHECK(up.step(first.next_attempt).success);
+        CHECK(f.http.requests.size() == 2);
+    }
+    CHECK(offsets.size() > 1);  // terminals spread over the window
+}
+
+TEST_CASE("hours are UTC, so Copenhagen's switch to and from summer time changes nothing") {
+    // 2026-03-29 01:00 UTC: Copenhagen's clocks go from 02:00 to 03:00.
+    // 2026-10-25 01:00 UTC: from 03:00 back to 02:00 (02:00–03:00 twice).
+    for (const char* switch_text : {"2026-03-29T01:00:00Z", "2026-10-25T01:00:00Z"}) {
+        CAPTURE(switch_text);
+        const UnixSeconds at_switch = *parse_iso8601(switch_text);
+        Fixture f;
+        f.settings.after_hour_s = 240;
+        f.http.respond = acknowledge;
+        std::vector<std::set<std::string>> per_hour;
+        for (int h = -1; h <= 1; ++h) per_hour.push_back(ids_of(f.add(2 + h, at_switch + h * kSecondsPerHour)));
+
+        Uploader up = f.uploader();
+        UnixSeconds now = at_switch + 1800;  // in the hour after the switch
+        for (int h = 0; h < 3; ++h) {
+            CAPTURE(h);
+            const Uploader::Step s = up.step(now);
+            REQUIRE(s.attempted);
+            REQUIRE(f.http.requests.size() == static_cast<std::size_t>(h + 1));
+            // Exactly the hour that ended (one UTC hour, whatever the local clock did).
+            CHECK(ids_in(f.http.requests.back()) == per_hour[static_cast<std::size_t>(h)]);
+            CHECK(hours_in(f.http.requests.back()) ==
+                  std::set<std::string>{format_iso_utc(at_switch + (h - 1) * kSecondsPerHour)});
+            // The next hour's turn is exactly one hour on, at the same offset.
+            CHECK(s.next_attempt == at_switch + (h + 1) * kSecondsPerHour + 240);
+            now = s.next_attempt;
+        }
+        CHECK(f.store->upload_queue().count_pending_upload() == 0);
+    }
 }
 
 TEST_CASE("a retry resends the same batch id with the same answers") {
@@ -285,7 +436,7 @@ TEST_CASE("a transport failure (no connection) is retried and loses nothing") {
     CHECK(f.log.back().find("transport error 7") != std::string::npos);
 }
 
-TEST_CASE("after a success the rest is drained at once, and a full batch of new answers is sent early") {
+TEST_CASE("after a success the ended hours are drained at once, and a full batch of the running hour waits for its end") {
     Fixture f;
     f.settings.batch_size = 5;
     f.add(12);
@@ -299,13 +450,20 @@ TEST_CASE("after a success the rest is drained at once, and a full batch of new 
         if (s.pending > 0) CHECK(s.next_attempt == now);
     }
     CHECK(steps == 3);  // 5 + 5 + 2
-    CHECK(up.next_attempt() == kNow + 300);
-    f.add(5);
-    up.answers_added(5);
-    CHECK(up.step(kNow + 1).attempted);  // no need to wait for the interval
+    const UnixSeconds next_hour_turn = kHour + 2 * kSecondsPerHour + up.after_hour_s();
+    CHECK(up.next_attempt() == next_hour_turn);
+    // A full batch of the running hour is no reason to go early (the old
+    // early upload): a batch of the running hour could be one person.
+    f.add(5, truncate_to_hour(kNow));
+    CHECK_FALSE(up.step(kNow + 1).attempted);
+    CHECK_FALSE(up.step(next_hour_turn - 1).attempted);
+    const Uploader::Step later = up.step(next_hour_turn);
+    CHECK(later.success);
+    CHECK(f.http.requests.size() == 4);
+    CHECK(f.store->upload_queue().count_pending_upload() == 0);
 }
 
-TEST_CASE("one log line per attempt, with the batch and the outcome, never an answer or the token") {
+TEST_CASE("one log line per attempt, with the batch, the attempt and the outcome: never a count, an answer or the token") {
     Fixture f;
     std::vector<Answer> answers = f.add(3);
     f.http.script = {status(503), status(200, "{\"accepted\":3,\"duplicates\":0}")};
@@ -313,13 +471,76 @@ TEST_CASE("one log line per attempt, with the batch and the outcome, never an an
     up.step(kNow);
     up.step(up.next_attempt());
     REQUIRE(f.log.size() == 2);
+    const std::string batch = header(f.http.requests[0], "Idempotency-Key");
+    CHECK(f.log[0].find("batch " + batch) != std::string::npos);
+    CHECK(f.log[0].find("attempt 1") != std::string::npos);
     CHECK(f.log[0].find("503") != std::string::npos);
-    CHECK(f.log[0].find("3 answers") != std::string::npos);
-    CHECK(f.log[1].find("accepted 3") != std::string::npos);
+    CHECK(f.log[0].find("next attempt 2026-11-27T10:1") != std::string::npos);  // a few seconds on
+    CHECK(f.log[1].find("attempt 2") != std::string::npos);
+    CHECK(f.log[1].find("HTTP 200") != std::string::npos);
+    CHECK(f.log[1].find("next attempt " + format_iso_utc(kHour + 2 * kSecondsPerHour + up.after_hour_s())) !=
+          std::string::npos);
+    // Not how many answers were sent, accepted or duplicates, in any form.
+    const std::regex count(R"([0-9]+ answers|accepted|duplicates|\b3\b)");
     for (const std::string& line : f.log) {
+        CAPTURE(line);
+        CHECK_FALSE(std::regex_search(line, count));
         CHECK(line.find("s3cret-token") == std::string::npos);
         for (const Answer& a : answers) CHECK(line.find(a.id) == std::string::npos);
     }
+}
+
+TEST_CASE("a 200 whose counts do not add up is retried, and its log line names no count") {
+    Fixture f;
+    f.add(4);
+    f.http.script = {status(200, "{\"accepted\":3,\"duplicates\":0}")};
+    Uploader up = f.uploader();
+    CHECK_FALSE(up.step(kNow).success);
+    CHECK(f.store->upload_queue().count_pending_upload() == 4);
+    REQUIRE(f.log.size() == 1);
+    CHECK(f.log[0].find("not an acknowledgement") != std::string::npos);
+    CHECK_FALSE(std::regex_search(f.log[0], std::regex(R"(\b[34]\b)")));
+    CHECK_FALSE(std::regex_search(f.store->upload_queue().upload_facts()["last_error"], std::regex(R"(\b[34]\b)")));
+}
+
+TEST_CASE("batch ids come from the id source, never from the seeded generator, and a failing source sends nothing") {
+    Fixture f;
+    f.add(3);
+    f.http.respond = acknowledge;
+    int drawn = 0;
+    bool failing = true;
+    const IdSource ids = [&](std::string* error) -> std::string {
+        if (failing) {
+            if (error) *error = "no entropy in this test";
+            return "";
+        }
+        return "00000000-0000-4000-8000-00000000000" + std::to_string(++drawn);
+    };
+    Uploader up(*f.store, f.http, f.settings, Rng(5), [&](const std::string& line) { f.log.push_back(line); }, ids);
+    const Uploader::Step s = up.step(kNow);
+    CHECK_FALSE(s.attempted);
+    CHECK(f.http.requests.empty());
+    CHECK(s.next_attempt > kNow);  // backs off like any failure
+    CHECK(f.store->upload_queue().count_pending_upload() == 3);
+    REQUIRE_FALSE(f.log.empty());
+    CHECK(f.log.back().find("no entropy in this test") != std::string::npos);
+
+    failing = false;
+    CHECK(up.step(s.next_attempt).success);
+    REQUIRE(f.http.requests.size() == 1);
+    CHECK(header(f.http.requests[0], "Idempotency-Key") == "00000000-0000-4000-8000-000000000001");
+
+    // The real source: two uploaders with the same seed never share a batch id.
+    Fixture g, h;
+    g.add(1);
+    h.add(1);
+    g.http.respond = h.http.respond = acknowledge;
+    g.uploader(5).step(kNow);
+    h.uploader(5).step(kNow);
+    REQUIRE(g.http.requests.size() == 1);
+    REQUIRE(h.http.requests.size() == 1);
+    CHECK(is_uuid(header(g.http.requests[0], "Idempotency-Key")));
+    CHECK(header(g.http.requests[0], "Idempotency-Key") != header(h.http.requests[0], "Idempotency-Key"));
 }
 
 TEST_CASE("uploaded answers are deleted after keep_uploaded_days, pending and set-aside ones never") {
@@ -340,4 +561,11 @@ TEST_CASE("uploaded answers are deleted after keep_uploaded_days, pending and se
     later.step(kNow + 36 * 86400);
     CHECK(f.store->upload_queue().count_uploaded() == 0);
     CHECK(f.store->upload_queue().count_pending_upload() == 2);
+    bool purge_logged = false;
+    for (const std::string& line : f.log) {
+        if (line.find("deleted") == std::string::npos) continue;
+        purge_logged = true;
+        CHECK_FALSE(std::regex_search(line, std::regex(R"(deleted [0-9])")));  // which answers, never how many
+    }
+    CHECK(purge_logged);
 }

@@ -1,0 +1,149 @@
+// test_terminal_ids.cpp — where answer ids come from: the kernel's CSPRNG,
+// never the seeded generator that makes rotation repeatable, and what the
+// terminal does when no id can be drawn (keeps the answer, out of order,
+// stores it once ids come back). The shipped bank, an inline writer, a real
+// SQLite file in a fresh folder.
+#include "terminal/terminal.hpp"
+
+#include "temp_dir.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <set>
+
+using namespace pulse;
+
+namespace {
+
+constexpr UnixSeconds kWall = 1795773599;  // 2026-11-27T09:59:59Z, the last second of an hour
+
+const QuestionBank& shipped_bank() {
+    static const BankLoad load = load_question_bank(std::filesystem::path(PULSE_SOURCE_DIR) / "config/questions.toml");
+    REQUIRE_MESSAGE(load.bank, "the shipped question bank does not load");
+    return *load.bank;
+}
+
+Intent tap(Intent::Action action, int value = 0) {
+    Intent i;
+    i.action = action;
+    i.value = value;
+    return i;
+}
+
+// A terminal on its own database, seeded with seed, ids from new_id.
+struct Rig {
+    pulse::testing::TempDir dir{"pulse-terminal-test"};
+    std::filesystem::path db = dir.path / "answers.sqlite3";
+    std::vector<std::string> log;
+    std::unique_ptr<Terminal> terminal;
+
+    explicit Rig(std::uint64_t seed, IdSource new_id = IdSource(&random_uuid_v4)) {
+        FlowSettings settings;
+        settings.per_session = 3;
+        terminal = std::make_unique<Terminal>(shipped_bank(), settings, make_inline_writer(db), Rng(seed),
+                                              std::map<std::string, int>{}, 0, kWall,
+                                              [this](const std::string& line) { log.push_back(line); },
+                                              std::move(new_id));
+    }
+
+    // One session of three answers at the same instants on every rig.
+    void answer_three() {
+        terminal->apply(tap(Intent::Action::start), 1000, kWall);
+        terminal->apply(tap(Intent::Action::answer, 4), 2000, kWall);
+        terminal->apply(tap(Intent::Action::dont_know), 3000, kWall);
+        terminal->apply(tap(Intent::Action::answer, 2), 4000, kWall);
+    }
+
+    std::vector<Answer> stored() {
+        StoreStatus status;
+        std::unique_ptr<AnswerStore> store = AnswerStore::open(db, &status);
+        REQUIRE_MESSAGE(store, status.message);
+        return store->all_answers();
+    }
+};
+
+std::multiset<std::string> questions_of(const std::vector<Answer>& answers) {
+    std::multiset<std::string> questions;
+    for (const Answer& a : answers) questions.insert(a.question + "=" + (a.value ? std::to_string(*a.value) : "?"));
+    return questions;
+}
+
+}  // namespace
+
+TEST_CASE("random_uuid_v4 gives well-formed version 4 ids that never repeat") {
+    std::set<std::string> ids;
+    for (int i = 0; i < 2000; ++i) {
+        std::string error = "unchanged";
+        const std::string id = random_uuid_v4(&error);
+        REQUIRE(is_uuid(id));
+        CHECK(id[14] == '4');
+        CHECK(std::string("89ab").find(id[19]) != std::string::npos);
+        CHECK(error == "unchanged");  // set only on failure
+        CHECK(ids.insert(id).second);
+    }
+}
+
+TEST_CASE("two terminals with the same seed and the same taps ask the same questions but store different ids") {
+    Rig a(42), b(42);
+    a.answer_three();
+    b.answer_three();
+    const std::vector<Answer> in_a = a.stored(), in_b = b.stored();
+    REQUIRE(in_a.size() == 3);
+    REQUIRE(in_b.size() == 3);
+    CHECK(questions_of(in_a) == questions_of(in_b));  // the seed still fixes the rotation
+    std::set<std::string> ids;
+    for (const Answer& x : in_a) ids.insert(x.id);
+    for (const Answer& x : in_b) ids.insert(x.id);
+    CHECK(ids.size() == 6);  // no id repeats across the two
+    for (const std::string& id : ids) CHECK(is_uuid(id));
+}
+
+TEST_CASE("an answer whose id cannot be drawn is kept, the terminal is out of order, and it is stored once ids come back") {
+    bool failing = false;
+    int drawn = 0;
+    Rig rig(7, [&](std::string* error) -> std::string {
+        if (failing) {
+            if (error) *error = "getrandom refused in this test";
+            return "";
+        }
+        ++drawn;
+        return random_uuid_v4(error);
+    });
+    Terminal& t = *rig.terminal;
+    t.apply(tap(Intent::Action::start), 1000, kWall);
+    t.apply(tap(Intent::Action::answer, 5), 2000, kWall);  // stored at once
+    CHECK(rig.stored().size() == 1);
+
+    failing = true;
+    t.apply(tap(Intent::Action::answer, 1), 3000, kWall);
+    CHECK(t.flow().screen == Screen::out_of_order);
+    CHECK(t.flow().fault_code == "RNG");
+    CHECK(rig.stored().size() == 1);  // never stored under a made-up id
+    REQUIRE_FALSE(rig.log.empty());
+    CHECK(rig.log.back().find("out of order [RNG]") != std::string::npos);
+    CHECK(rig.log.back().find("getrandom refused in this test") != std::string::npos);
+    REQUIRE(t.next_deadline().has_value());
+    CHECK(*t.next_deadline() == 4000);  // it tries again a second later
+
+    CHECK_FALSE(t.update(3500, kWall + 1));  // not yet
+    t.update(4000, kWall + 2);               // still failing: stays out of order
+    CHECK(t.flow().screen == Screen::out_of_order);
+    CHECK(rig.stored().size() == 1);
+
+    failing = false;
+    CHECK(t.update(5000, kWall + 3));  // 10:00:02 now, but the answer was given at 09:59:59
+    CHECK(t.flow().screen == Screen::attract);
+    CHECK(t.flow().fault_code.empty());
+    CHECK(t.flow().unsaved == 0);
+    const std::vector<Answer> stored = rig.stored();
+    REQUIRE(stored.size() == 2);
+    for (const Answer& a : stored) {
+        CHECK(a.hour == truncate_to_hour(kWall));
+        CHECK(is_uuid(a.id));
+    }
+    CHECK(std::count_if(stored.begin(), stored.end(), [](const Answer& a) { return a.value == 1; }) == 1);
+    CHECK(drawn == 2);
+    CHECK(rig.log.back().find("random ids can be drawn again") != std::string::npos);
+    CHECK_FALSE(t.next_deadline().has_value());  // resting on attract, nothing due
+}
