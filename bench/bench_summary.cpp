@@ -1,6 +1,8 @@
-// bench_summary.cpp — the collector's summary target: one workplace-week's
-// summary (store.counts + build_summary + summary_json; and with
-// summary_html) in a SQLite database of 10 000 000 answers, cold and warm.
+// bench_summary.cpp — the collector's summary targets in a SQLite database of
+// 10 000 000 answers: one workplace-week's summary from its counts
+// (store.counts + build_summary + summary_json; and with summary_html), cold
+// and warm; sealing one week for every one of 300 workplaces; and reading a
+// sealed summary as the routes do (published_summary + a format).
 //   bench_summary QUESTIONS_TOML CACHE_DIR [ANSWERS] [QUERIES]
 // The summary's words come from summary_texts.toml beside QUESTIONS_TOML.
 // The database is generated once into CACHE_DIR (a real disk) and reused
@@ -8,9 +10,11 @@
 // "summary_db …" and, as "label n=N p50_ms=… p90_ms=… p99_ms=… max_ms=…",
 // summary_cold, summary_open_cold (opening the store), summary_first,
 // summary_counts, summary_json, summary_html; then "summary_scanned …"
-// (answers counted per query). Exits 1 on an error.
+// (answers counted per query), "seal_first …", seal_week (one week, every
+// workplace), sealed_json and sealed_html. Exits 1 on an error.
 #include "bench_stats.hpp"
 
+#include "collector/publication.hpp"
 #include "collector/storage/store.hpp"
 #include "common/question_bank.hpp"
 #include "common/random.hpp"
@@ -41,7 +45,7 @@ using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
 // The database's shape; a change of any of these makes a new file.
-constexpr int kWorkplaces = 100;           // "wp-000".."wp-099", sizes 0.2..1.8 times the mean
+constexpr int kWorkplaces = 300;           // "wp-000".."wp-299", sizes 0.2..1.8 times the mean
 constexpr int kWeeks = 100;                // Copenhagen weeks ending with kLastWeek
 constexpr pulse::IsoWeek kLastWeek{2026, 48};
 constexpr std::uint64_t kSeed = 20261127;
@@ -360,6 +364,62 @@ int main(int argc, char** argv) {
         html_ms.push_back(t.counts + t.build + t.html);
         read.push_back(static_cast<double>(t.answers_read));
     }
+    // 5. Publication: weeks sealed one at a time for every workplace, as the
+    // collector does at each Monday's publication moment, then the sealed
+    // summaries read as the routes read them. Any seals of an earlier run
+    // are removed first and last, so the cached file stays as generated.
+    CollectorConfig config;
+    config.banks = {bank};
+    config.summary_texts = texts;
+    config.min_answers = kMinAnswers;
+    ManagerEntry everyone;
+    everyone.name = "bench";
+    for (int w = 0; w < kWorkplaces; ++w) everyone.workplaces.push_back(workplace_name(w));
+    config.managers.push_back(everyone);
+    const auto forget_seals = [&] {
+        sqlite3* raw = nullptr;
+        const bool ok = sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK &&
+                        exec(raw, "DELETE FROM sealed_weeks; DELETE FROM publications; PRAGMA wal_checkpoint(TRUNCATE)");
+        sqlite3_close(raw);
+        return ok;
+    };
+    if (!forget_seals()) return 1;
+    std::vector<IsoWeek> sealed_weeks_list;
+    for (IsoWeek w = kLastWeek; sealed_weeks_list.size() < 10; w = previous_week(w)) sealed_weeks_list.insert(sealed_weeks_list.begin(), w);
+    std::vector<double> seal_ms;
+    int first_seals = 0;
+    for (std::size_t k = 0; k < sealed_weeks_list.size(); ++k) {
+        int made = 0;
+        const Clock::time_point start = Clock::now();
+        if (!seal_published_weeks(*store, config, publication_moment(config, sealed_weeks_list[k]), &error, &made)) {
+            return std::fprintf(stderr, "bench_summary: sealing: %s\n", error.c_str()), 1;
+        }
+        const double ms = ms_since(start);
+        if (k == 0) first_seals = made;  // a new database seals the trend's weeks too
+        else if (made == 1) seal_ms.push_back(ms);
+    }
+    std::vector<double> sealed_json_ms, sealed_html_ms;
+    const UnixSeconds after = publication_moment(config, kLastWeek);
+    for (std::size_t q = 0; q < queries; ++q) {
+        const std::string workplace = workplace_name(static_cast<int>(rng() % kWorkplaces));
+        const IsoWeek week = sealed_weeks_list[rng() % sealed_weeks_list.size()];
+        Clock::time_point start = Clock::now();
+        const PublishedSummary p = published_summary(*store, config, workplace, week, "da", after);
+        if (p.status != PublishedSummary::Status::ok) {
+            return std::fprintf(stderr, "bench_summary: sealed read: %s\n", p.message.c_str()), 1;
+        }
+        const double read_ms = ms_since(start);
+        start = Clock::now();
+        const std::string json = summary_json(p.summary);
+        sealed_json_ms.push_back(read_ms + ms_since(start));
+        start = Clock::now();
+        const std::string html = summary_html(p.summary, texts);
+        sealed_html_ms.push_back(read_ms + ms_since(start));
+        if (json.empty() || html.empty()) return 1;
+    }
+    store.reset();
+    if (!forget_seals()) return 1;
+
     bench::print_summary("summary_cold", cold_ms);
     bench::print_summary("summary_open_cold", open_ms);
     bench::print_summary("summary_first", first_ms);
@@ -368,5 +428,9 @@ int main(int argc, char** argv) {
     bench::print_summary("summary_html", html_ms);
     std::printf("summary_scanned answers_p50=%.0f answers_max=%.0f (five weeks of one workplace)\n",
                 bench::quantile(read, 0.5), bench::quantile(read, 1.0));
+    std::printf("seal_first weeks=%d (a new database: the latest and the trend's weeks)\n", first_seals);
+    bench::print_summary("seal_week", seal_ms);
+    bench::print_summary("sealed_json", sealed_json_ms);
+    bench::print_summary("sealed_html", sealed_html_ms);
     return 0;
 }

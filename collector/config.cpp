@@ -27,7 +27,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>> kTables = {
     {"storage", {"database", "max_age_days"}},
     {"anonymity", {"min_answers"}},
     {"bank", {"questions"}},
-    {"summary", {"texts"}},
+    {"summary", {"texts", "publish_day", "publish_time"}},
     {"email", {"smtp_url", "starttls", "username", "password_file", "ca_file", "sender", "send_day", "send_time",
                "language", "recipients"}},
 };
@@ -36,6 +36,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>> kTables = {
 const std::map<std::string, std::vector<std::string>, std::less<>> kArrays = {
     {"terminal", {"id", "workplace", "token_sha256"}},
     {"manager", {"name", "token_sha256", "workplaces"}},
+    {"hr", {"name", "token_sha256", "workplaces"}},
     {"admin", {"name", "token_sha256"}},
 };
 
@@ -78,7 +79,7 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
         } else {
             read.error(toml_line_of(node), k + " is not a known table or key (known: [server], [storage], "
                                                "[anonymity], [bank], [summary], [email], [[terminal]], [[manager]], "
-                                               "[[admin]])");
+                                               "[[hr]], [[admin]])");
         }
     }
     const auto table = [&](std::string_view name) -> const toml::table* {
@@ -107,10 +108,27 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
             c.database = resolve_config_path(base_dir, *v).string();
         }
     }
-    if (auto v = read.integer(table("storage"), "[storage]", "max_age_days", 1, 3650)) c.max_age_days = *v;
+    // max_age_days refused old answers once; now an old answer is stored and,
+    // its week being sealed, counted late. The key still loads, with a warning.
+    if (const toml::table* storage = table("storage"); storage && storage->contains("max_age_days")) {
+        warnings.push_back({file.string(), toml_line_of(*storage->get("max_age_days")),
+                            "[storage] max_age_days is ignored: an answer of any age is stored, and one for a week "
+                            "already published counts as late (docs/anonymity.md); remove the line"});
+    }
 
-    // [anonymity]
-    if (auto v = read.integer(table("anonymity"), "[anonymity]", "min_answers", 1, 1000)) c.min_answers = *v;
+    // [anonymity]: below 3, a figure and the answerer's own answer would give
+    // away the other one or two (docs/anonymity.md).
+    if (const toml::table* anonymity = table("anonymity"); anonymity && anonymity->contains("min_answers")) {
+        const toml::node& n = *anonymity->get("min_answers");
+        const auto* v = n.as_integer();
+        if (v && v->get() >= 1 && v->get() < 3) {
+            read.error(toml_line_of(n), "[anonymity] min_answers = " + std::to_string(v->get()) +
+                                            " is below 3: with fewer, one who answered could work out the "
+                                            "others' answers from a figure and their own; give 3..1000");
+        } else if (auto m = read.integer(anonymity, "[anonymity]", "min_answers", 3, 1000)) {
+            c.min_answers = *m;
+        }
+    }
 
     // [bank]: each file loaded; a version named twice is ambiguous.
     std::optional<fs::path> first_bank;  // as listed, whether it loaded or not
@@ -175,17 +193,40 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
         }
     }
 
-    // The registry. Token hashes are unique across every role: one token, one identity.
-    std::map<std::string, int> hash_line;
+    // [summary] publish_day, publish_time: when a week's results exist.
+    const auto moment = [&](const toml::table* t, const std::string& where, const char* day_key, const char* time_key,
+                            WeeklyMoment& out) {
+        if (auto day = read.string(t, where, day_key, false)) {
+            if (auto d = parse_weekday(*day)) out.day = *d;
+            else read.error(toml_line_of(*t->get(day_key)), where + " " + day_key + " = \"" + *day +
+                                                                 "\" is not one of \"monday\" .. \"sunday\"");
+        }
+        if (auto time = read.string(t, where, time_key, false)) {
+            if (auto m = parse_hh_mm(*time)) out.minute = *m;
+            else read.error(toml_line_of(*t->get(time_key)), where + " " + time_key + " = \"" + *time +
+                                                                  "\" is not a time \"HH:MM\" (00:00..23:59)");
+        }
+    };
+    moment(summary, "[summary]", "publish_day", "publish_time", c.publication);
+
+    // The registry. A token is one identity per role: a terminal's token is
+    // its own; a person may hold one token as IT and as a reader of results.
+    std::map<std::string, std::vector<std::pair<std::string, int>>> hash_uses;  // hash -> (role, line)
     const auto unique_hash = [&](const std::optional<std::string>& h, const toml::table& t, const std::string& where) {
         if (!h) return false;
         const int line = toml_line_of(*t.get("token_sha256"));
-        auto [it, fresh] = hash_line.emplace(*h, line);
-        if (!fresh) {
-            read.error(line, where + " token_sha256 is already used on line " + std::to_string(it->second) +
-                                 "; every terminal, manager and admin needs its own token");
+        std::vector<std::pair<std::string, int>>& uses = hash_uses[*h];
+        for (const auto& [role, used_line] : uses) {
+            if (role == where || role == "[[terminal]]" || where == "[[terminal]]") {
+                read.error(line, where + " token_sha256 is already used on line " + std::to_string(used_line) +
+                                     (role == "[[terminal]]" || where == "[[terminal]]"
+                                          ? "; a terminal's token is its own"
+                                          : "; every entry of a role needs its own token"));
+                return false;
+            }
         }
-        return fresh;
+        uses.emplace_back(where, line);
+        return true;
     };
     const auto entries = [&](std::string_view name) {
         std::vector<const toml::table*> out;
@@ -236,6 +277,33 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
             c.managers.push_back(std::move(e));
         }
     }
+    for (const toml::table* t : entries("hr")) {
+        const std::string where = "[[hr]]";
+        auto name = read.string(t, where, "name", true);
+        auto hash = read.token_hash(t, where);
+        HrEntry e;
+        bool places_ok = true;
+        if (t->contains("workplaces")) {
+            auto places = read.strings(t, where, "workplaces", true);
+            places_ok = places.has_value();
+            if (places) {
+                e.workplaces.emplace();
+                for (const auto& [w, line] : *places) {
+                    if (!is_url_safe_name(w)) {
+                        read.error(line, where + " workplaces: \"" + w + "\" may hold only A–Z a–z 0–9 . _ -");
+                        places_ok = false;
+                    }
+                    e.workplaces->push_back(w);
+                }
+            }
+        }
+        const bool hash_ok = unique_hash(hash, *t, where);
+        if (name && hash_ok && places_ok) {
+            e.name = *name;
+            e.token_sha256 = *hash;
+            c.hr.push_back(std::move(e));
+        }
+    }
     for (const toml::table* t : entries("admin")) {
         const std::string where = "[[admin]]";
         auto name = read.string(t, where, "name", true);
@@ -245,7 +313,20 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
     }
 
     // [email], last: its recipients must name workplaces of the registry.
-    if (const toml::table* email = table("email")) read_email_config(read, *email, base_dir, c, warnings);
+    if (const toml::table* email = table("email")) {
+        read_email_config(read, *email, base_dir, c, warnings);
+        // The e-mail sends the published week: not before its publication.
+        const WeeklyMoment send = c.email ? c.email->schedule.moment() : WeeklyMoment{};
+        const auto minutes = [](WeeklyMoment m) { return m.day * 24 * 60 + m.minute; };
+        if (c.email && minutes(send) < minutes(c.publication)) {
+            const toml::node* at = email->get("send_day") ? email->get("send_day") : email->get("send_time");
+            read.error(at ? toml_line_of(*at) : toml_line_of(*email),
+                       "[email] send_day/send_time (" + describe(send) + ") is before the week's publication ([summary] "
+                       "publish_day/publish_time, " + describe(c.publication) + "); the e-mail sends the published "
+                       "week, so send at or after it");
+            c.email.reset();
+        }
+    }
 }
 
 }  // namespace
@@ -266,6 +347,9 @@ std::vector<std::string> CollectorConfig::workplaces() const {
     std::set<std::string> all;
     for (const TerminalEntry& t : terminals) all.insert(t.workplace);
     for (const ManagerEntry& m : managers) all.insert(m.workplaces.begin(), m.workplaces.end());
+    for (const HrEntry& h : hr) {
+        if (h.workplaces) all.insert(h.workplaces->begin(), h.workplaces->end());
+    }
     return {all.begin(), all.end()};
 }
 

@@ -1,7 +1,8 @@
 // config.hpp — pulse-collector's configuration (TOML), checked as
 // strictly as the kiosk's: an unknown key, a wrong type or an out-of-range
 // value is an error "FILE:LINE: [table] key …". Holds the auth registry
-// (terminals, managers, admins; tokens only as SHA-256 hashes) and the
+// (terminals, managers, HR, admins; tokens only as SHA-256 hashes), the
+// publication moment of each week ([summary], docs/anonymity.md) and the
 // question banks a batch may name, the summary's words ([summary] texts,
 // config/summary_texts.toml) and the optional weekly e-mail ([email],
 // docs/email.md). Paths are relative to the config file.
@@ -10,6 +11,7 @@
 #include "common/diagnostic.hpp"
 #include "collector/email/email_config.hpp"
 #include "collector/summary/summary_texts.hpp"
+#include "common/copenhagen_time.hpp"
 #include "common/question_bank.hpp"
 
 #include <filesystem>
@@ -32,6 +34,17 @@ struct ManagerEntry {
     std::vector<std::string> workplaces;  // the workplaces whose summaries it may read
 };
 
+// HR or top management: reads the published results of every workplace, or
+// of the listed ones.
+struct HrEntry {
+    std::string name;
+    std::string token_sha256;
+    std::optional<std::vector<std::string>> workplaces;  // nullopt: every workplace
+};
+
+// IT: the overview (participation, late answers) and the terminals; no
+// question results. Someone who is IT and entitled to results is listed in
+// both roles, with the same token if they like.
 struct AdminEntry {
     std::string name;
     std::string token_sha256;
@@ -46,28 +59,29 @@ struct CollectorConfig {
 
     // [storage]
     std::string database;     // SQLite file (resolved, absolute) or a postgresql:// URL
-    int max_age_days = 400;   // answers with an hour older than this are refused, 1..3650
 
     // [anonymity]
-    int min_answers = 5;      // figures built on fewer answers are withheld, 1..1000
+    int min_answers = 5;      // figures built on fewer answers are withheld, 3..1000
 
     // [bank]
     std::vector<std::filesystem::path> question_files;  // resolved, absolute; at least one
     std::vector<QuestionBank> banks;                    // loaded, same order; versions unique
 
     // [summary]
+    WeeklyMoment publication;                  // publish_day, publish_time (Copenhagen); default Monday 07:00
     std::filesystem::path summary_texts_file;  // resolved; default kSummaryTextsFileName beside the first bank
     SummaryTexts summary_texts;                // loaded from it: every word of every language
 
     std::vector<TerminalEntry> terminals;  // [[terminal]]
     std::vector<ManagerEntry> managers;    // [[manager]]
+    std::vector<HrEntry> hr;               // [[hr]]
     std::vector<AdminEntry> admins;        // [[admin]]
 
     std::optional<EmailConfig> email;      // [email]; absent = no e-mail is sent
 
     // The bank with this version, or nullptr.
     const QuestionBank* find_bank(const std::string& version) const;
-    // Every workplace named by a terminal or a manager, sorted, unique.
+    // Every workplace named by a terminal, a manager or an HR entry, sorted, unique.
     std::vector<std::string> workplaces() const;
 };
 

@@ -66,7 +66,9 @@ int cmd_check(const std::string& file) {
     const std::optional<CollectorConfig> config = load_config(file);
     if (!config) return 2;
     std::cout << file << ": ok: " << config->terminals.size() << " terminals, " << config->managers.size()
-              << " managers, " << config->admins.size() << " admins, " << config->banks.size() << " question bank(s)";
+              << " managers, " << config->hr.size() << " HR, " << config->admins.size() << " admins, "
+              << config->banks.size() << " question bank(s), each week published " << describe(config->publication)
+              << " Copenhagen time the week after";
     if (config->email) std::cout << ", weekly e-mail for " << config->email->recipients.size() << " workplace(s)";
     std::cout << "\n";
     return 0;
@@ -102,13 +104,8 @@ int cmd_serve(const std::string& file) {
     std::unique_ptr<MailerThread> mailer;
     if (config->email) {
         const EmailConfig& email = *config->email;
-        static const char* const kDays[7] = {"Mondays", "Tuesdays", "Wednesdays", "Thursdays",
-                                             "Fridays", "Saturdays", "Sundays"};
-        char when[64];
-        std::snprintf(when, sizeof when, "%s at %02d:%02d", kDays[email.schedule.send_day],
-                      email.schedule.send_minute / 60, email.schedule.send_minute % 60);
-        log("email: weekly e-mail for " + std::to_string(email.recipients.size()) + " workplace(s), " + when +
-            " Copenhagen time, via " + email.smtp_url);
+        log("email: weekly e-mail for " + std::to_string(email.recipients.size()) + " workplace(s), " +
+            describe(email.schedule.moment()) + " Copenhagen time, the week before, via " + email.smtp_url);
         sender = make_curl_mail_sender(email);
         mailer = std::make_unique<MailerThread>(*config, *store, *sender, system_now, log);
         mailer->start();
@@ -181,16 +178,14 @@ int cmd_report(const std::string& file, const std::string& workplace, const std:
     std::unique_ptr<CollectorStore> store = open_store(*config);
     if (!store) return 1;
     if (out_file.empty()) {
-        return run_report(*store, config->banks.front(), config->summary_texts, workplace, *week, format, lang,
-                          config->min_answers, std::cout, std::cerr);
+        return run_report(*store, *config, workplace, *week, format, lang, system_now(), std::cout, std::cerr);
     }
     std::ofstream out(out_file, std::ios::binary);
     if (!out) {
         std::cerr << "--out: cannot write " << out_file << "\n";
         return 1;
     }
-    const int rc = run_report(*store, config->banks.front(), config->summary_texts, workplace, *week, format, lang,
-                              config->min_answers, out, std::cerr);
+    const int rc = run_report(*store, *config, workplace, *week, format, lang, system_now(), out, std::cerr);
     out.close();
     if (!out) {
         std::cerr << "--out: writing " << out_file << " failed\n";

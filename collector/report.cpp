@@ -1,16 +1,16 @@
-// report.cpp — run_report: store counts → build_summary → one format.
+// report.cpp — run_report: the published (sealed) summary → one format.
 #include "collector/report.hpp"
 
+#include "collector/publication.hpp"
 #include "collector/summary/formats.hpp"
-#include "collector/summary/summary.hpp"
 
 #include <algorithm>
 
 namespace pulse {
 
-int run_report(CollectorStore& store, const QuestionBank& bank, const SummaryTexts& texts,
-               const std::string& workplace, IsoWeek week, const std::string& format, const std::string& lang,
-               int min_answers, std::ostream& out, std::ostream& err) {
+int run_report(CollectorStore& store, const CollectorConfig& config, const std::string& workplace, IsoWeek week,
+               const std::string& format, const std::string& lang, UnixSeconds now, std::ostream& out,
+               std::ostream& err) {
     if (format != "json" && format != "csv" && format != "html") {
         err << "unknown format '" << format << "': use json, csv or html\n";
         return 2;
@@ -19,16 +19,15 @@ int run_report(CollectorStore& store, const QuestionBank& bank, const SummaryTex
         err << "unknown language '" << lang << "': use da or en\n";
         return 2;
     }
-    std::string error;
-    const std::vector<AnswerCount> counts = store.counts(workplace, week, 4, &error);
-    if (!error.empty()) {
-        err << "[storage] database: " << error << "\n";
+    const PublishedSummary published = published_summary(store, config, workplace, week, lang, now);
+    if (published.status != PublishedSummary::Status::ok) {
+        err << (published.status == PublishedSummary::Status::store_error ? "[storage] database: " : "")
+            << published.message << "\n";
         return 1;
     }
-    const Summary summary = build_summary(workplace, week, bank, counts, min_answers, lang);
-    if (format == "json") out << summary_json(summary);
-    else if (format == "csv") out << summary_csv(summary, texts);
-    else out << summary_html(summary, texts);
+    if (format == "json") out << summary_json(published.summary);
+    else if (format == "csv") out << summary_csv(published.summary, config.summary_texts);
+    else out << summary_html(published.summary, config.summary_texts);
     return 0;
 }
 

@@ -4,7 +4,9 @@
 
 #include <date/tz.h>
 
+#include <array>
 #include <chrono>
+#include <cstdio>
 #include <exception>
 
 namespace pulse {
@@ -63,5 +65,50 @@ IsoWeek copenhagen_iso_week(UnixSeconds t) {
 int copenhagen_weekday(UnixSeconds t) { return copenhagen_local(t).weekday; }
 
 UnixSeconds copenhagen_week_start(IsoWeek w) { return copenhagen_instant(civil_from_days(iso_week_monday(w)), 0); }
+
+// [SECTION] Weekly moments
+
+namespace {
+
+constexpr std::array<const char*, 7> kWeekdayNames = {"monday", "tuesday", "wednesday", "thursday",
+                                                      "friday", "saturday", "sunday"};
+
+}  // namespace
+
+UnixSeconds weekly_moment_after(IsoWeek week, WeeklyMoment moment) {
+    const CivilDate day = civil_from_days(iso_week_monday(next_week(week)) + moment.day);
+    return copenhagen_instant(day, moment.minute * 60);
+}
+
+IsoWeek latest_week_due(UnixSeconds now, WeeklyMoment moment) {
+    // The moment falls in the week after the one it concerns, so the week
+    // due is the one before this week or the one before that.
+    const IsoWeek last_week = previous_week(copenhagen_iso_week(now));
+    return weekly_moment_after(last_week, moment) <= now ? last_week : previous_week(last_week);
+}
+
+std::optional<int> parse_weekday(const std::string& name) {
+    for (int i = 0; i < 7; ++i) {
+        if (name == kWeekdayNames[static_cast<std::size_t>(i)]) return i;
+    }
+    return std::nullopt;
+}
+
+std::optional<int> parse_hh_mm(const std::string& text) {
+    const auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+    if (text.size() != 5 || text[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4)) return std::nullopt;
+    const int hours = (text[0] - '0') * 10 + (text[1] - '0');
+    const int minutes = (text[3] - '0') * 10 + (text[4] - '0');
+    if (hours > 23 || minutes > 59) return std::nullopt;
+    return hours * 60 + minutes;
+}
+
+std::string describe(WeeklyMoment moment) {
+    std::string day = kWeekdayNames[static_cast<std::size_t>(moment.day % 7)];
+    day[0] = static_cast<char>(day[0] - 'a' + 'A');
+    char time[16];
+    std::snprintf(time, sizeof time, " %02d:%02d", moment.minute / 60 % 24, moment.minute % 60);
+    return day + time;
+}
 
 }  // namespace pulse

@@ -7,6 +7,7 @@
 
 #include "common/calendar.hpp"
 
+#include <optional>
 #include <string>
 
 namespace pulse {
@@ -46,5 +47,31 @@ int copenhagen_weekday(UnixSeconds t);
 
 // The instant at which week w starts in Copenhagen (Monday 00:00 local).
 UnixSeconds copenhagen_week_start(IsoWeek w);
+
+// [SECTION] A weekly moment: what happens once to every week when it is over
+// (the summary's publication, the weekly e-mail).
+
+// A day and time of the week after the one it concerns, on Copenhagen's clock.
+struct WeeklyMoment {
+    int day = 0;            // 0 = Monday .. 6 = Sunday
+    int minute = 7 * 60;    // 0..1439 minutes after local midnight; 07:00
+    bool operator==(const WeeklyMoment&) const = default;
+};
+
+// The instant of `moment` in the week after `week` (copenhagen_instant's
+// rules for the spring gap and the autumn repeat).
+UnixSeconds weekly_moment_after(IsoWeek week, WeeklyMoment moment);
+
+// The latest week whose moment has come at now (weekly_moment_after(w) <= now).
+IsoWeek latest_week_due(UnixSeconds now, WeeklyMoment moment);
+
+// "monday".."sunday" → 0..6; nullopt for anything else (lower-case only).
+std::optional<int> parse_weekday(const std::string& name);
+
+// "HH:MM" (00:00..23:59, two digits each) → minutes after midnight; nullopt otherwise.
+std::optional<int> parse_hh_mm(const std::string& text);
+
+// "Monday 07:00".
+std::string describe(WeeklyMoment moment);
 
 }  // namespace pulse

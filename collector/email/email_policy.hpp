@@ -17,6 +17,7 @@ namespace pulse {
 struct EmailSchedule {
     int send_day = 0;         // 0 = Monday .. 6 = Sunday
     int send_minute = 7 * 60;  // 0..1439 minutes after local midnight; default 07:00
+    WeeklyMoment moment() const { return {send_day, send_minute}; }
 };
 
 // The one week whose e-mail may be sent at some instant.
@@ -43,11 +44,5 @@ DueEmail due_email(const EmailSchedule& schedule, UnixSeconds now);
 // 60, 300, 900, then 3600 for every attempt after that. There is no last
 // attempt: the mailer keeps trying until the week is superseded.
 UnixSeconds email_retry_delay_s(int attempts);
-
-// "monday".."sunday" → 0..6; nullopt for anything else (lower-case only).
-std::optional<int> parse_weekday(const std::string& name);
-
-// "HH:MM" (00:00..23:59, two digits each) → minutes after midnight; nullopt otherwise.
-std::optional<int> parse_hh_mm(const std::string& text);
 
 }  // namespace pulse

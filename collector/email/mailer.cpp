@@ -5,7 +5,7 @@
 
 #include "collector/email/email_message.hpp"
 #include "collector/email/email_policy.hpp"
-#include "collector/summary/summary.hpp"
+#include "collector/publication.hpp"
 #include "collector/tokens.hpp"
 
 #include <algorithm>
@@ -57,16 +57,17 @@ std::optional<std::string> make_summary_email(const CollectorConfig& config, Col
     assert(config.email && config.email->recipients.count(workplace) && !config.banks.empty() &&
            "make_summary_email needs [email] with recipients for the workplace");
     const EmailConfig& email = *config.email;
-    std::string read_error;
-    const std::vector<AnswerCount> counts = store.counts(workplace, week, 4, &read_error);
-    if (!read_error.empty()) {
-        if (error) *error = "cannot read the answers: " + read_error;
+    const PublishedSummary published = published_summary(store, config, workplace, week, email.language, now);
+    if (published.status != PublishedSummary::Status::ok) {
+        if (error) {
+            *error = (published.status == PublishedSummary::Status::store_error ? "cannot read the answers: "
+                                                                                : "no published summary: ") +
+                     published.message;
+        }
         return std::nullopt;
     }
-    const Summary summary = build_summary(workplace, week, config.banks.front(), counts, config.min_answers,
-                                          email.language);
-    return build_email_message(summary, config.summary_texts, email.sender, email.recipients.at(workplace), now,
-                               unique);
+    return build_email_message(published.summary, config.summary_texts, email.sender, email.recipients.at(workplace),
+                               now, unique);
 }
 
 MailerStep run_due_emails(const CollectorConfig& config, CollectorStore& store, MailSender& sender, UnixSeconds now,

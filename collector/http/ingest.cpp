@@ -1,7 +1,8 @@
 // ingest.cpp — one uploaded batch checked (see ingest.hpp): size and gzip
 // limits, the body's form (common/protocol's parser), then the collector's
 // rules: the token's terminal and workplace, a known bank and question, an
-// hour neither ahead of the server's clock nor too old.
+// hour not ahead of the server's clock. An old hour is fine: its week may be
+// sealed, and then the answer is stored and counted late (publication.hpp).
 #include "collector/http/ingest.hpp"
 
 #include <zlib.h>
@@ -90,7 +91,6 @@ IngestResult validate_batch(std::string_view body, const std::string& content_en
                                ")");
     }
     const UnixSeconds latest = truncate_to_hour(now + kClockSkew_s);
-    const UnixSeconds oldest = now - static_cast<UnixSeconds>(config.max_age_days) * kSecondsPerDay;
     for (std::size_t i = 0; i < batch.answers.size(); ++i) {
         const Answer& answer = batch.answers[i];
         const auto where = [i] { return "answers[" + std::to_string(i) + "]."; };
@@ -102,10 +102,6 @@ IngestResult validate_batch(std::string_view body, const std::string& content_en
             return reject(400, where() + "hour: \"" + format_answer_hour(answer.hour) +
                                    "\" is in the future (server time " + format_iso_utc(now) +
                                    "); check the terminal's clock");
-        }
-        if (answer.hour < oldest) {
-            return reject(400, where() + "hour: \"" + format_answer_hour(answer.hour) + "\" is older than " +
-                                   std::to_string(config.max_age_days) + " days ([storage] max_age_days)");
         }
     }
     IngestResult ok;

@@ -46,13 +46,11 @@ std::optional<std::string> gunzip_limited(std::string_view compressed, std::size
 // Checks body (as received; content_encoding "" / "identity" or "gzip")
 // from the authenticated terminal against every protocol rule, at now (UTC):
 // size ≤ kMaxBodyBytes (413) also after gunzip (413; corrupt gzip 400; any
-// other encoding 415); a JSON object with exactly the protocol's fields;
-// schema 1; terminal and workplace equal to the terminal's (403); batch a
-// UUID; bank a version of a configured bank; ≤ kMaxBatchAnswers answers
-// (413); per answer: id a UUID unique in the batch, question in that bank,
-// value 1–5 or null, lang "da"/"en", hour "YYYY-MM-DDTHH:00:00Z", not later
-// than the current hour plus kClockSkew_s and not older than
-// config.max_age_days. The first problem found is the rejection.
+// other encoding 415); the body's form (common/protocol's parse_batch_body:
+// 400, or 413 for more than kMaxBatchAnswers answers); terminal and
+// workplace equal to the terminal's (403); bank a version of a configured
+// bank and every question in it (400); no hour later than the current hour
+// plus kClockSkew_s (400). The first problem found is the rejection.
 IngestResult validate_batch(std::string_view body, const std::string& content_encoding,
                             const TerminalEntry& terminal, const CollectorConfig& config, UnixSeconds now);
 

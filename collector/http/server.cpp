@@ -4,6 +4,7 @@
 #include "collector/http/server.hpp"
 
 #include "collector/http/ingest.hpp"
+#include "collector/publication.hpp"
 #include "collector/summary/formats.hpp"
 #include "collector/summary/summary.hpp"
 #include "collector/tokens.hpp"
@@ -30,14 +31,32 @@ UnixSeconds system_now() {
         .count();
 }
 
-// The ?week= parameter, or the week just ended (Copenhagen) when absent;
-// nullopt (400 sent) when malformed.
-std::optional<IsoWeek> week_param(const httplib::Request& req, httplib::Response& res, UnixSeconds now) {
-    if (!req.has_param("week")) return copenhagen_iso_week(copenhagen_week_start(copenhagen_iso_week(now)) - 1);
+// The ?week= parameter, or the latest published week when absent; nullopt
+// (400 sent) when malformed.
+std::optional<IsoWeek> week_param(const httplib::Request& req, httplib::Response& res, const CollectorConfig& config,
+                                  UnixSeconds now) {
+    if (!req.has_param("week")) return latest_published_week(config, now);
     const std::string text = req.get_param_value("week");
     std::optional<IsoWeek> week = parse_iso_week(text);
     if (!week) send_error(res, 400, "week: \"" + text + "\" is not an ISO week like 2026-W48");
     return week;
+}
+
+// A week that is not published, never sealed or not readable: 404 with when
+// it will be (and Retry-After), 404, or 503.
+void send_unpublished(httplib::Response& res, PublishedSummary::Status status, const std::string& message,
+                      UnixSeconds published_at, UnixSeconds now) {
+    if (status == PublishedSummary::Status::not_yet_published) {
+        res.status = 404;
+        res.set_header("Retry-After", std::to_string(std::max<UnixSeconds>(1, published_at - now)));
+        res.set_content(json{{"error", message}, {"published_at", format_iso_utc(published_at)}}.dump(),
+                        "application/json");
+    } else if (status == PublishedSummary::Status::not_sealed) {
+        send_error(res, 404, message);
+    } else {
+        res.set_header("Retry-After", "30");
+        send_error(res, 503, "storage unavailable; retry later");
+    }
 }
 
 }  // namespace
@@ -48,6 +67,7 @@ CollectorServer::CollectorServer(const CollectorConfig& config, CollectorStore& 
       log_(std::move(log)), http_(std::make_unique<httplib::Server>()) {
     for (const TerminalEntry& t : config_.terminals) terminal_hashes_.push_back(t.token_sha256);
     for (const ManagerEntry& m : config_.managers) manager_hashes_.push_back(m.token_sha256);
+    for (const HrEntry& h : config_.hr) hr_hashes_.push_back(h.token_sha256);
     for (const AdminEntry& a : config_.admins) admin_hashes_.push_back(a.token_sha256);
     routes();
 }
@@ -146,7 +166,21 @@ void CollectorServer::routes() {
             }
             return send_error(res, checked.rejection.status, checked.rejection.message);
         }
-        const StoreResult stored = store_.store_batch(checked.batch->workplace, terminal.id, checked.batch->answers);
+        // Every week published by now is sealed before this batch is stored
+        // (checked in the batch's own transaction): an answer arriving after
+        // a week's publication never enters its summary.
+        const UnixSeconds now = clock_();
+        const IsoWeek published = latest_published_week(config_, now);
+        StoreResult stored = store_.store_batch(checked.batch->workplace, terminal.id, checked.batch->answers, published);
+        if (stored.kind == StoreResult::Kind::unsealed) {
+            std::string error;
+            if (!seal_published_weeks(store_, config_, now, &error)) {
+                stored.kind = StoreResult::Kind::error;
+                stored.message = "cannot seal the published weeks: " + error;
+            } else {
+                stored = store_.store_batch(checked.batch->workplace, terminal.id, checked.batch->answers, published);
+            }
+        }
         switch (stored.kind) {
             case StoreResult::Kind::stored:
                 // Not logged: the log's timestamp would keep when each batch
@@ -158,6 +192,7 @@ void CollectorServer::routes() {
             case StoreResult::Kind::conflict:
                 if (log_) log_("POST /v1/batches: terminal " + terminal.id + ": 409 " + stored.message);
                 return send_error(res, 409, stored.message);
+            case StoreResult::Kind::unsealed:  // sealed by another instance meanwhile and yet not: a store fault
             case StoreResult::Kind::error:
                 if (log_) log_("POST /v1/batches: terminal " + terminal.id + ": 503 " + stored.message);
                 res.set_header("Retry-After", "30");
@@ -165,40 +200,45 @@ void CollectorServer::routes() {
         }
     });
 
-    // [SECTION] Summaries: a manager of the workplace, or an admin
+    // [SECTION] Summaries: published weeks, for a manager of the workplace or HR
     const auto summary = [this](const httplib::Request& req, httplib::Response& res) {
         const std::string workplace = req.matches[1];
         const std::string format = req.matches[2].matched ? std::string(req.matches[2]).substr(1) : "json";
         const std::string token = bearer_token(req.get_header_value("Authorization"));
-        const bool admin = find_token(token, admin_hashes_).has_value();
         const std::optional<std::size_t> manager = find_token(token, manager_hashes_);
-        if (!admin && !manager) {
-            if (find_token(token, terminal_hashes_)) return send_error(res, 403, "a terminal token may not read summaries");
-            return send_error(res, 401, "Authorization: unknown token (Bearer token of a manager or admin expected)");
-        }
-        if (!admin) {
-            const std::vector<std::string>& mine = config_.managers[*manager].workplaces;
-            if (std::find(mine.begin(), mine.end(), workplace) == mine.end()) {
-                return send_error(res, 403, "this manager may not read workplace \"" + workplace + "\"");
+        const std::optional<std::size_t> hr = find_token(token, hr_hashes_);
+        if (!manager && !hr) {
+            if (find_token(token, admin_hashes_)) {
+                return send_error(res, 403, "IT reads participation and terminals (the overview), not results; "
+                                            "list the person as a manager or HR too if they are entitled");
             }
+            if (find_token(token, terminal_hashes_)) return send_error(res, 403, "a terminal token may not read summaries");
+            return send_error(res, 401, "Authorization: unknown token (Bearer token of a manager or HR expected)");
         }
+        const auto lists = [&](const std::vector<std::string>& places) {
+            return std::find(places.begin(), places.end(), workplace) != places.end();
+        };
+        const bool entitled = (manager && lists(config_.managers[*manager].workplaces)) ||
+                              (hr && (!config_.hr[*hr].workplaces || lists(*config_.hr[*hr].workplaces)));
+        if (!entitled) return send_error(res, 403, "this token may not read workplace \"" + workplace + "\"");
         const std::vector<std::string> all = config_.workplaces();
         if (std::find(all.begin(), all.end(), workplace) == all.end()) {
             return send_error(res, 404, "workplace \"" + workplace + "\" is not in the collector's config");
         }
-        const std::optional<IsoWeek> week = week_param(req, res, clock_());
+        const UnixSeconds now = clock_();
+        const std::optional<IsoWeek> week = week_param(req, res, config_, now);
         if (!week) return;
         const std::string lang = req.has_param("lang") ? req.get_param_value("lang") : "da";
         if (lang != "da" && lang != "en") return send_error(res, 400, "lang: \"" + lang + "\" is not da or en");
 
-        std::string error;
-        const std::vector<AnswerCount> counts = store_.counts(workplace, *week, 4, &error);
-        if (!error.empty()) {
-            if (log_) log_("GET summary of " + workplace + ": 503 " + error);
-            res.set_header("Retry-After", "30");
-            return send_error(res, 503, "storage unavailable; retry later");
+        const PublishedSummary published = published_summary(store_, config_, workplace, *week, lang, now);
+        if (published.status != PublishedSummary::Status::ok) {
+            if (log_ && published.status == PublishedSummary::Status::store_error) {
+                log_("GET summary of " + workplace + ": 503 " + published.message);
+            }
+            return send_unpublished(res, published.status, published.message, published.published_at, now);
         }
-        const Summary s = build_summary(workplace, *week, config_.banks.front(), counts, config_.min_answers, lang);
+        const Summary& s = published.summary;
         res.set_header("Cache-Control", "no-store");
         if (format == "csv") {
             res.set_content(summary_csv(s, config_.summary_texts), "text/csv; charset=utf-8");
@@ -210,37 +250,45 @@ void CollectorServer::routes() {
     };
     http.Get(R"(/v1/workplaces/([A-Za-z0-9._-]+)/summary(\.json|\.csv|\.html)?)", summary);
 
-    // [SECTION] GET /v1/admin/overview
+    // [SECTION] GET /v1/admin/overview: IT's view of a published week
     http.Get("/v1/admin/overview", [this](const httplib::Request& req, httplib::Response& res) {
         const std::string token = bearer_token(req.get_header_value("Authorization"));
         if (!find_token(token, admin_hashes_)) {
-            if (find_token(token, manager_hashes_) || find_token(token, terminal_hashes_)) {
+            if (find_token(token, manager_hashes_) || find_token(token, hr_hashes_) ||
+                find_token(token, terminal_hashes_)) {
                 return send_error(res, 403, "only an admin may read the overview");
             }
             return send_error(res, 401, "Authorization: unknown token (Bearer token of an admin expected)");
         }
-        const std::optional<IsoWeek> week = week_param(req, res, clock_());
+        const UnixSeconds now = clock_();
+        const std::optional<IsoWeek> week = week_param(req, res, config_, now);
         if (!week) return;
-        // Participation as the workplace's own summary shows it: the same
-        // count and the same threshold, so the two can never be subtracted.
+        const PublishedOverview overview = published_overview(store_, config_, *week, now);
+        if (overview.status != PublishedSummary::Status::ok) {
+            if (log_ && overview.status == PublishedSummary::Status::store_error) {
+                log_("GET /v1/admin/overview: 503 " + overview.message);
+            }
+            return send_unpublished(res, overview.status, overview.message, overview.published_at, now);
+        }
+        // Participation as each workplace's own summary shows it (the same
+        // sealed count, the same threshold), so the two can never be
+        // subtracted; late answers apart, withheld likewise.
         json list = json::array();
-        for (const std::string& w : config_.workplaces()) {
-            std::string error;
-            const std::vector<AnswerCount> counts = store_.counts(w, *week, 0, &error);
-            if (!error.empty()) {
-                if (log_) log_("GET /v1/admin/overview: 503 " + error);
-                res.set_header("Retry-After", "30");
-                return send_error(res, 503, "storage unavailable; retry later");
-            }
-            const Summary s = build_summary(w, *week, config_.banks.front(), counts, config_.min_answers, "da");
-            if (s.answers_withheld) {
-                list.push_back({{"workplace", w}, {"withheld", true}});
-            } else {
-                list.push_back({{"workplace", w}, {"withheld", false}, {"answers_in_week", s.answers}});
-            }
+        for (const OverviewRow& row : overview.rows) {
+            json item{{"workplace", row.workplace}, {"terminals", row.terminals}};
+            item["withheld"] = !row.answers.has_value();
+            if (row.answers) item["answers_in_week"] = *row.answers;
+            item["late_withheld"] = !row.late.has_value();
+            if (row.late) item["late_answers"] = *row.late;
+            list.push_back(item);
         }
         res.set_header("Cache-Control", "no-store");
-        res.set_content(json{{"week", week->str()}, {"workplaces", list}}.dump(2), "application/json");
+        res.set_content(json{{"week", week->str()},
+                             {"published_at", format_iso_utc(overview.published_at)},
+                             {"min_answers", config_.min_answers},
+                             {"workplaces", list}}
+                            .dump(2),
+                        "application/json");
     });
 }
 

@@ -1,6 +1,7 @@
 // server.hpp — pulse-collector's HTTP API (cpp-httplib): POST /v1/batches
-// (protocol v1, docs/protocol.md), the managers' weekly summaries and the
-// admin overview. Plain HTTP: in production behind a TLS-terminating proxy.
+// (protocol v1, docs/protocol.md), the published weekly summaries for
+// managers and HR, and IT's overview (docs/anonymity.md says who reads
+// what). Plain HTTP: in production behind a TLS-terminating proxy.
 // Start and stop are explicit so tests run it on 127.0.0.1, port 0.
 #pragma once
 
@@ -53,7 +54,7 @@ private:
     CollectorStore& store_;
     ServerClock clock_;
     ServerLog log_;
-    std::vector<std::string> terminal_hashes_, manager_hashes_, admin_hashes_;  // same order as in config_
+    std::vector<std::string> terminal_hashes_, manager_hashes_, hr_hashes_, admin_hashes_;  // same order as in config_
     std::unique_ptr<httplib::Server> http_;
     std::thread thread_;
     int port_ = 0;

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <map>
 #include <mutex>
 
 namespace pulse {
@@ -52,7 +53,24 @@ constexpr const char* kSchema =
     " attempts INTEGER NOT NULL DEFAULT 0,"
     " next_attempt BIGINT NOT NULL DEFAULT 0,"
     " last_error TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY(workplace, week));"
+    // Publication: a week is sealed once its row exists; its summaries (one
+    // per workplace) never change afterwards.
+    "CREATE TABLE IF NOT EXISTS publications("
+    " week TEXT PRIMARY KEY,"
+    " sealed_at BIGINT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS sealed_weeks("
+    " workplace TEXT NOT NULL,"
+    " week TEXT NOT NULL,"
+    " summary TEXT NOT NULL,"
+    " answers_at_seal BIGINT NOT NULL,"
     " PRIMARY KEY(workplace, week));";
+
+// The seal lock, a transaction-level advisory lock: a seal holds it
+// exclusively, every batch shares it. So a seal waits for the batches in
+// flight and no batch is stored while a week is being sealed, whichever
+// instance does what.
+constexpr const char* kSealLockKey = "7201949";
 
 // libpq's message without its trailing newline.
 std::string pq_message(const PGconn* conn) {
@@ -145,7 +163,7 @@ public:
     }
 
     StoreResult store_batch(const std::string& workplace, const std::string& /*terminal: never stored*/,
-                            const std::vector<Answer>& answers) override {
+                            const std::vector<Answer>& answers, std::optional<IsoWeek> require_sealed) override {
         Lease lease(*this);
         if (!lease.conn) return error_result(lease.error);
         PGconn* conn = lease.conn;
@@ -178,6 +196,21 @@ public:
         const std::string hour_array = array_literal(hour_ptrs);
 
         if (!run(conn, "BEGIN").ok()) return failed(conn, "cannot start a transaction");
+        if (!run(conn, "SELECT pg_advisory_xact_lock_shared($1)", {kSealLockKey}).ok()) {
+            return rolled_back(conn, "cannot take the seal lock");
+        }
+        if (require_sealed) {
+            const std::string week_text = require_sealed->str();
+            Result sealed = run(conn, "SELECT 1 FROM publications WHERE week = $1", {week_text.c_str()});
+            if (!sealed.ok()) return rolled_back(conn, "cannot read the publications");
+            if (sealed.rows() == 0) {
+                Result(PQexec(conn, "ROLLBACK"));
+                StoreResult unsealed;
+                unsealed.kind = StoreResult::Kind::unsealed;
+                unsealed.message = week_text + " is not sealed yet";
+                return unsealed;
+            }
+        }
         Result inserted = run(conn,
                               "INSERT INTO answers(id, workplace, question, value, lang, hour) "
                               "SELECT u.id, $2, u.question, u.value, u.lang, u.hour FROM "
@@ -259,6 +292,137 @@ public:
         Result r = run(lease.conn, "SELECT COUNT(*) FROM answers WHERE workplace = $1 AND hour >= $2 AND hour < $3",
                        {workplace.c_str(), begin.c_str(), end.c_str()});
         return r.ok() && r.rows() == 1 ? r.int64(0, 0) : -1;
+    }
+
+    SealOutcome seal_week(IsoWeek week, const std::vector<std::string>& workplaces, UnixSeconds now,
+                          const SealBuilder& build, std::string* error) override {
+        Lease lease(*this);
+        if (!lease.conn) {
+            fail(error, lease.error);
+            return SealOutcome::error;
+        }
+        PGconn* conn = lease.conn;
+        const auto failed_seal = [&](const std::string& what) {
+            fail(error, message(conn, what));
+            Result(PQexec(conn, "ROLLBACK"));
+            return SealOutcome::error;
+        };
+        const std::string week_text = week.str();
+        if (!run(conn, "BEGIN").ok()) return failed_seal("cannot start the seal's transaction");
+        if (!run(conn, "SELECT pg_advisory_xact_lock($1)", {kSealLockKey}).ok()) {
+            return failed_seal("cannot take the seal lock");
+        }
+        Result sealed = run(conn, "SELECT 1 FROM publications WHERE week = $1", {week_text.c_str()});
+        if (!sealed.ok()) return failed_seal("cannot read the publications");
+        if (sealed.rows() > 0) {
+            Result(PQexec(conn, "ROLLBACK"));
+            return SealOutcome::already_sealed;
+        }
+
+        std::vector<const std::string*> names;
+        for (const std::string& w : workplaces) names.push_back(&w);
+        const std::string workplace_array = array_literal(names);
+        WeekCounter range(week, 0);
+        const std::string begin = std::to_string(range.begin()), end = std::to_string(range.end());
+        Result counts = run(conn,
+                            "SELECT workplace, question, value, hour, COUNT(*) FROM answers "
+                            "WHERE workplace = ANY($1::text[]) AND hour >= $2 AND hour < $3 "
+                            "GROUP BY workplace, question, value, hour",
+                            {workplace_array.c_str(), begin.c_str(), end.c_str()});
+        if (!counts.ok()) return failed_seal("cannot read the week's counts");
+        std::vector<std::string> before_texts;
+        IsoWeek before = week;
+        for (int k = 0; k < 3; ++k) before_texts.push_back((before = previous_week(before)).str());
+        std::vector<const std::string*> before_ptrs;
+        for (const std::string& b : before_texts) before_ptrs.push_back(&b);
+        const std::string before_array = array_literal(before_ptrs);
+        Result earlier = run(conn,
+                             "SELECT workplace, week, summary FROM sealed_weeks "
+                             "WHERE workplace = ANY($1::text[]) AND week = ANY($2::text[])",
+                             {workplace_array.c_str(), before_array.c_str()});
+        if (!earlier.ok()) return failed_seal("cannot read the earlier seals");
+
+        std::vector<SealInput> inputs(workplaces.size());
+        std::vector<WeekCounter> counters(workplaces.size(), WeekCounter(week, 0));
+        std::vector<std::int64_t> totals(workplaces.size(), 0);
+        std::map<std::string, std::size_t> index;
+        for (std::size_t i = 0; i < workplaces.size(); ++i) {
+            inputs[i].workplace = workplaces[i];
+            index[workplaces[i]] = i;
+        }
+        for (int r = 0; r < counts.rows(); ++r) {
+            const std::size_t i = index.at(counts.text(r, 0));
+            const std::optional<int> value =
+                counts.null(r, 2) ? std::nullopt : std::optional<int>(static_cast<int>(counts.int64(r, 2)));
+            counters[i].add(counts.text(r, 1), value, counts.int64(r, 3), counts.int64(r, 4));
+            totals[i] += counts.int64(r, 4);
+        }
+        for (int r = 0; r < earlier.rows(); ++r) {
+            const std::size_t i = index.at(earlier.text(r, 0));
+            const std::size_t k = static_cast<std::size_t>(
+                std::find(before_texts.begin(), before_texts.end(), earlier.text(r, 1)) - before_texts.begin());
+            if (k < 3) inputs[i].earlier[k] = earlier.text(r, 2);
+        }
+        for (std::size_t i = 0; i < inputs.size(); ++i) inputs[i].counts = counters[i].result();
+        const std::vector<std::string> summaries = build(inputs);
+        if (summaries.size() != inputs.size()) return failed_seal("the seal's builder gave the wrong number of summaries");
+
+        std::vector<std::string> total_texts;
+        for (std::int64_t t : totals) total_texts.push_back(std::to_string(t));
+        std::vector<const std::string*> summary_ptrs, total_ptrs;
+        for (std::size_t i = 0; i < inputs.size(); ++i) {
+            summary_ptrs.push_back(&summaries[i]);
+            total_ptrs.push_back(&total_texts[i]);
+        }
+        const std::string summary_array = array_literal(summary_ptrs), total_array = array_literal(total_ptrs);
+        if (!run(conn,
+                 "INSERT INTO sealed_weeks(workplace, week, summary, answers_at_seal) "
+                 "SELECT u.workplace, $2, u.summary, u.total FROM unnest($1::text[], $3::text[], $4::bigint[]) "
+                 "AS u(workplace, summary, total)",
+                 {workplace_array.c_str(), week_text.c_str(), summary_array.c_str(), total_array.c_str()})
+                 .ok()) {
+            return failed_seal("cannot store the seals");
+        }
+        const std::string now_text = std::to_string(now);
+        if (!run(conn, "INSERT INTO publications(week, sealed_at) VALUES($1, $2)", {week_text.c_str(), now_text.c_str()})
+                 .ok()) {
+            return failed_seal("cannot mark " + week_text + " sealed");
+        }
+        if (!run(conn, "COMMIT").ok()) return failed_seal("cannot commit the seal");
+        return SealOutcome::sealed;
+    }
+
+    std::optional<IsoWeek> newest_sealed_week(std::string* error) override {
+        Lease lease(*this);
+        if (!lease.conn) {
+            fail(error, lease.error);
+            return std::nullopt;
+        }
+        Result r = run(lease.conn, "SELECT MAX(week) FROM publications");
+        if (!r.ok() || r.rows() != 1) {
+            fail(error, message(lease.conn, "cannot read the publications"));
+            return std::nullopt;
+        }
+        if (r.null(0, 0)) return std::nullopt;
+        return parse_iso_week(r.text(0, 0));
+    }
+
+    bool read_sealed(const std::string& workplace, IsoWeek week, bool* week_sealed, std::optional<SealedWeek>* seal,
+                     std::string* error) override {
+        *week_sealed = false;
+        seal->reset();
+        Lease lease(*this);
+        if (!lease.conn) return fail(error, lease.error);
+        const std::string week_text = week.str();
+        Result r = run(lease.conn,
+                       "SELECT p.sealed_at, s.summary, s.answers_at_seal FROM publications p "
+                       "LEFT JOIN sealed_weeks s ON s.week = p.week AND s.workplace = $1 WHERE p.week = $2",
+                       {workplace.c_str(), week_text.c_str()});
+        if (!r.ok()) return fail(error, message(lease.conn, "cannot read the sealed week"));
+        if (r.rows() == 0) return true;
+        *week_sealed = true;
+        if (!r.null(0, 1)) *seal = SealedWeek{r.text(0, 1), r.int64(0, 2), r.int64(0, 0)};
+        return true;
     }
 
     int claim_email(const std::string& workplace, IsoWeek week, UnixSeconds now, UnixSeconds lease_s,

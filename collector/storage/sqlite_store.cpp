@@ -38,6 +38,19 @@ constexpr const char* kSchema =
     " next_attempt INTEGER NOT NULL DEFAULT 0,"
     " last_error TEXT NOT NULL DEFAULT '',"
     " PRIMARY KEY(workplace, week)"
+    ") WITHOUT ROWID;"
+    // Publication: a week is sealed once its row exists; its summaries
+    // (one per workplace) never change afterwards.
+    "CREATE TABLE IF NOT EXISTS publications("
+    " week TEXT PRIMARY KEY,"
+    " sealed_at INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS sealed_weeks("
+    " workplace TEXT NOT NULL,"
+    " week TEXT NOT NULL,"
+    " summary TEXT NOT NULL,"
+    " answers_at_seal INTEGER NOT NULL,"
+    " PRIMARY KEY(workplace, week)"
     ") WITHOUT ROWID;";
 
 using Statement = SqliteStatement;
@@ -48,10 +61,24 @@ public:
     ~SqliteCollectorStore() override { sqlite3_close(db_); }
 
     StoreResult store_batch(const std::string& workplace, const std::string& /*terminal: never stored*/,
-                            const std::vector<Answer>& answers) override {
+                            const std::vector<Answer>& answers, std::optional<IsoWeek> require_sealed) override {
         std::lock_guard<std::mutex> lock(mutex_);
         StoreResult result;
+        // BEGIN IMMEDIATE is the seal lock too: a seal is one write transaction.
         if (!exec("BEGIN IMMEDIATE")) return error("cannot start a transaction");
+        if (require_sealed) {
+            Statement sealed(db_, "SELECT 1 FROM publications WHERE week = ?1");
+            sealed.text(1, require_sealed->str());
+            const int rc = sealed.step();
+            sealed.reset();
+            if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rollback_error("cannot read the publications");
+            if (rc == SQLITE_DONE) {
+                exec("ROLLBACK");
+                result.kind = StoreResult::Kind::unsealed;
+                result.message = require_sealed->str() + " is not sealed yet";
+                return result;
+            }
+        }
         Statement insert(db_, "INSERT INTO answers(id, workplace, question, value, lang, hour) "
                               "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO NOTHING");
         Statement existing(db_, "SELECT workplace, question, value, lang, hour FROM answers WHERE id = ?1");
@@ -122,6 +149,109 @@ public:
         q.int64(2, copenhagen_week_start(week));
         q.int64(3, copenhagen_week_start(next_week(week)));
         return q.step() == SQLITE_ROW ? sqlite3_column_int64(q.get(), 0) : -1;
+    }
+
+    SealOutcome seal_week(IsoWeek week, const std::vector<std::string>& workplaces, UnixSeconds now,
+                          const SealBuilder& build, std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        const auto failed = [&](const std::string& what) {
+            fail(error, what);
+            exec("ROLLBACK");
+            return SealOutcome::error;
+        };
+        if (!exec("BEGIN IMMEDIATE")) return failed("cannot start the seal's transaction");
+        Statement sealed(db_, "SELECT 1 FROM publications WHERE week = ?1");
+        sealed.text(1, week.str());
+        const int rc = sealed.step();
+        sealed.reset();
+        if (rc == SQLITE_ROW) {
+            exec("ROLLBACK");
+            return SealOutcome::already_sealed;
+        }
+        if (rc != SQLITE_DONE) return failed("cannot read the publications");
+
+        Statement counts(db_, "SELECT question, value, hour, COUNT(*) FROM answers "
+                              "WHERE workplace = ?1 AND hour >= ?2 AND hour < ?3 GROUP BY question, value, hour");
+        Statement earlier(db_, "SELECT summary FROM sealed_weeks WHERE workplace = ?1 AND week = ?2");
+        if (!counts.ok() || !earlier.ok()) return failed("cannot prepare the seal");
+        std::vector<SealInput> inputs;
+        std::vector<std::int64_t> totals;
+        for (const std::string& workplace : workplaces) {
+            SealInput input;
+            input.workplace = workplace;
+            WeekCounter counter(week, 0);
+            counts.reset();
+            counts.text(1, workplace);
+            counts.int64(2, counter.begin());
+            counts.int64(3, counter.end());
+            int step;
+            std::int64_t total = 0;
+            while ((step = counts.step()) == SQLITE_ROW) {
+                counter.add(counts.column_text(0), counts.column_value(1), counts.column_int64(2), counts.column_int64(3));
+                total += counts.column_int64(3);
+            }
+            if (step != SQLITE_DONE) return failed("cannot read the counts of " + workplace);
+            input.counts = counter.result();
+            IsoWeek before = week;
+            for (std::optional<std::string>& text : input.earlier) {
+                before = previous_week(before);
+                earlier.reset();
+                earlier.text(1, workplace);
+                earlier.text(2, before.str());
+                step = earlier.step();
+                if (step == SQLITE_ROW) text = earlier.column_text(0);
+                else if (step != SQLITE_DONE) return failed("cannot read the earlier seals of " + workplace);
+            }
+            inputs.push_back(std::move(input));
+            totals.push_back(total);
+        }
+        const std::vector<std::string> summaries = build(inputs);
+        if (summaries.size() != inputs.size()) return failed("the seal's builder gave the wrong number of summaries");
+        Statement insert(db_, "INSERT INTO sealed_weeks(workplace, week, summary, answers_at_seal) VALUES(?1, ?2, ?3, ?4)");
+        for (std::size_t i = 0; i < inputs.size(); ++i) {
+            insert.reset();
+            insert.text(1, inputs[i].workplace);
+            insert.text(2, week.str());
+            insert.text(3, summaries[i]);
+            insert.int64(4, totals[i]);
+            if (insert.step() != SQLITE_DONE) return failed("cannot store the seal of " + inputs[i].workplace);
+        }
+        Statement publish(db_, "INSERT INTO publications(week, sealed_at) VALUES(?1, ?2)");
+        publish.text(1, week.str());
+        publish.int64(2, now);
+        if (publish.step() != SQLITE_DONE) return failed("cannot mark " + week.str() + " sealed");
+        if (!exec("COMMIT")) return failed("cannot commit the seal");
+        return SealOutcome::sealed;
+    }
+
+    std::optional<IsoWeek> newest_sealed_week(std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Statement q(db_, "SELECT MAX(week) FROM publications");
+        if (q.step() != SQLITE_ROW) {
+            fail(error, "cannot read the publications");
+            return std::nullopt;
+        }
+        if (sqlite3_column_type(q.get(), 0) == SQLITE_NULL) return std::nullopt;
+        return parse_iso_week(q.column_text(0));
+    }
+
+    bool read_sealed(const std::string& workplace, IsoWeek week, bool* week_sealed, std::optional<SealedWeek>* seal,
+                     std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        *week_sealed = false;
+        seal->reset();
+        Statement q(db_, "SELECT p.sealed_at, s.summary, s.answers_at_seal FROM publications p "
+                         "LEFT JOIN sealed_weeks s ON s.week = p.week AND s.workplace = ?1 WHERE p.week = ?2");
+        q.text(1, workplace);
+        q.text(2, week.str());
+        const int rc = q.step();
+        if (rc == SQLITE_DONE) return true;
+        if (rc != SQLITE_ROW) return fail(error, "cannot read the sealed week");
+        *week_sealed = true;
+        if (sqlite3_column_type(q.get(), 1) != SQLITE_NULL) {
+            *seal = SealedWeek{q.column_text(1), q.column_int64(2), q.column_int64(0)};
+        }
+        return true;
     }
 
     int claim_email(const std::string& workplace, IsoWeek week, UnixSeconds now, UnixSeconds lease_s,

@@ -6,6 +6,8 @@
 #include "common/protocol.hpp"
 #include "collector/summary/summary.hpp"       // AnswerCount
 
+#include <array>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -32,11 +34,35 @@ struct EmailRecord {
 };
 
 struct StoreResult {
-    enum class Kind { stored, conflict, error };
+    // unsealed: the week the caller required sealed is not (nothing stored;
+    // seal it, then store again).
+    enum class Kind { stored, conflict, unsealed, error };
     Kind kind = Kind::stored;
     long accepted = 0;      // stored: answers new to the store
     long duplicates = 0;    // stored: answers already there with the same content
     std::string message;    // conflict: which id; error: what failed
+};
+
+// [SECTION] Publication: what a seal reads and writes (collector/publication.hpp)
+
+// One workplace's share of a week being sealed.
+struct SealInput {
+    std::string workplace;
+    std::vector<AnswerCount> counts;                    // the week's answers held now (week_offset 0)
+    std::array<std::optional<std::string>, 3> earlier;  // the sealed summaries of the 3 weeks before, newest first
+};
+
+// Turns the inputs into one sealed summary text per input, in their order
+// (collector/summary/sealed.hpp's form). Runs inside seal_week's transaction.
+using SealBuilder = std::function<std::vector<std::string>(const std::vector<SealInput>& inputs)>;
+
+enum class SealOutcome { sealed, already_sealed, error };
+
+// One workplace's sealed week as read back.
+struct SealedWeek {
+    std::string summary;               // sealed_summary_json
+    std::int64_t answers_at_seal = 0;  // every answer of the week held at sealing, shown or not (never shown itself)
+    UnixSeconds sealed_at = 0;         // when the week was sealed
 };
 
 class CollectorStore {
@@ -49,8 +75,13 @@ public:
     // batch a conflict and nothing of it is stored. Safe to call from several
     // threads and processes at once (the same batch twice concurrently gives
     // one `accepted`, one `duplicates`).
+    // With require_sealed, the batch is stored only if that week is sealed,
+    // checked in the batch's own transaction under the seal lock: a batch
+    // that arrives after a week's publication moment can never slip into its
+    // seal. Otherwise Kind::unsealed and nothing stored.
     virtual StoreResult store_batch(const std::string& workplace, const std::string& terminal,
-                                    const std::vector<Answer>& answers) = 0;
+                                    const std::vector<Answer>& answers,
+                                    std::optional<IsoWeek> require_sealed = std::nullopt) = 0;
 
     // Aggregated counts for workplace over the Copenhagen weeks `week` and
     // the `weeks_before` weeks before it (see AnswerCount). When the database
@@ -59,8 +90,29 @@ public:
     virtual std::vector<AnswerCount> counts(const std::string& workplace, IsoWeek week, int weeks_before,
                                             std::string* error = nullptr) = 0;
 
-    // Answers stored for workplace in `week` (the admin overview).
+    // Answers stored for workplace in `week` (the admin overview); -1 when
+    // the database fails.
     virtual std::int64_t answers_in_week(const std::string& workplace, IsoWeek week) = 0;
+
+    // Seals `week` exactly once across threads and instances, in one
+    // transaction under the seal lock (no batch is stored meanwhile): when
+    // the week is sealed already, already_sealed and nothing else happens;
+    // otherwise reads each of workplaces' counts of the week and the sealed
+    // summaries of the three weeks before, calls build, stores one sealed row
+    // per workplace (with its answers at sealing) and marks the week sealed
+    // at now. error, with *error and nothing changed, when the database fails.
+    virtual SealOutcome seal_week(IsoWeek week, const std::vector<std::string>& workplaces, UnixSeconds now,
+                                  const SealBuilder& build, std::string* error) = 0;
+
+    // The newest sealed week; nullopt when none is (or, with *error set, when
+    // the database fails).
+    virtual std::optional<IsoWeek> newest_sealed_week(std::string* error) = 0;
+
+    // Whether `week` is sealed, and workplace's seal in it (nullopt: the week
+    // is not sealed, or the workplace was not in its seal). False with
+    // *error when the database fails.
+    virtual bool read_sealed(const std::string& workplace, IsoWeek week, bool* week_sealed,
+                             std::optional<SealedWeek>* seal, std::string* error) = 0;
 
     // Claims the e-mail of (workplace, week) for the caller when it is not
     // sent and nobody holds it (no record, or next_attempt <= now): the

@@ -1,5 +1,5 @@
 // collector_fixture.hpp — for the collector tests: a config with two
-// terminals (two workplaces), a manager and an admin, written to a temp
+// terminals (two workplaces), a manager, HR and an admin, written to a temp
 // folder with the project's question bank and a fresh database
 // (test_database.hpp); the project's summary texts; batch bodies to upload; gzip.
 #pragma once
@@ -15,6 +15,8 @@
 #include <zlib.h>
 
 #include <cstdio>
+#include <map>
+#include <set>
 #include <string>
 
 namespace pulse::testing {
@@ -22,18 +24,20 @@ namespace pulse::testing {
 inline const std::string kTerminalToken = "terminal-token-a";    // terminal "term-a", workplace "wp-a"
 inline const std::string kOtherTerminalToken = "terminal-token-b";  // terminal "term-b", workplace "wp-b"
 inline const std::string kManagerToken = "manager-token-a";      // reads wp-a only
-inline const std::string kAdminToken = "admin-token";
+inline const std::string kHrToken = "hr-token";                  // HR: reads every workplace
+inline const std::string kAdminToken = "admin-token";            // IT: the overview, no results
 
 // The config's text; database relative to the config file, by default a new
 // empty one (SQLite, or PostgreSQL in the "postgres: " runs).
 inline std::string collector_config_text(const std::string& database = fresh_test_database()) {
     return "[server]\nlisten = \"127.0.0.1\"\nport = 0\n"
-           "[storage]\ndatabase = \"" + database + "\"\nmax_age_days = 30\n"
+           "[storage]\ndatabase = \"" + database + "\"\n"
            "[anonymity]\nmin_answers = 5\n"
            "[bank]\nquestions = [\"" PULSE_SOURCE_DIR "/config/questions.toml\"]\n"
            "[[terminal]]\nid = \"term-a\"\nworkplace = \"wp-a\"\ntoken_sha256 = \"" + sha256_hex(kTerminalToken) + "\"\n"
            "[[terminal]]\nid = \"term-b\"\nworkplace = \"wp-b\"\ntoken_sha256 = \"" + sha256_hex(kOtherTerminalToken) + "\"\n"
            "[[manager]]\nname = \"Leder A\"\ntoken_sha256 = \"" + sha256_hex(kManagerToken) + "\"\nworkplaces = [\"wp-a\"]\n"
+           "[[hr]]\nname = \"HR\"\ntoken_sha256 = \"" + sha256_hex(kHrToken) + "\"\n"
            "[[admin]]\nname = \"IT\"\ntoken_sha256 = \"" + sha256_hex(kAdminToken) + "\"\n";
 }
 
@@ -77,15 +81,23 @@ inline nlohmann::json wire_batch(unsigned count, unsigned first_id = 1, unsigned
 
 // A store without a database: counts() returns `rows` (and remembers what it
 // was asked), or fails with `fail_with` when that is set; it stores nothing
-// and holds no e-mail records.
+// and holds no e-mail records. Sealing a week reads from `rows` the counts
+// whose week_offset is that week's distance before `rows_week` (as if they
+// were that week's answers) and keeps the seals in memory.
 struct ScriptedStore : CollectorStore {
     std::vector<AnswerCount> rows;
-    std::string fail_with;  // non-empty: counts() fails with this message
+    IsoWeek rows_week{2026, 48};  // rows' week_offset 0
+    std::string fail_with;  // non-empty: every read fails with this message
     std::string asked_workplace;
     IsoWeek asked_week;
     int asked_weeks_before = -1;
+    std::map<std::pair<std::string, IsoWeek>, SealedWeek> seals;
+    std::set<IsoWeek> sealed_weeks;
 
-    StoreResult store_batch(const std::string&, const std::string&, const std::vector<Answer>&) override { return {}; }
+    StoreResult store_batch(const std::string&, const std::string&, const std::vector<Answer>&,
+                            std::optional<IsoWeek>) override {
+        return {};
+    }
     std::vector<AnswerCount> counts(const std::string& workplace, IsoWeek week, int weeks_before,
                                     std::string* error) override {
         if (!fail_with.empty()) {
@@ -98,6 +110,61 @@ struct ScriptedStore : CollectorStore {
         return rows;
     }
     std::int64_t answers_in_week(const std::string&, IsoWeek) override { return fail_with.empty() ? 0 : -1; }
+    SealOutcome seal_week(IsoWeek week, const std::vector<std::string>& workplaces, UnixSeconds now,
+                          const SealBuilder& build, std::string* error) override {
+        if (!fail_with.empty()) {
+            if (error) *error = fail_with;
+            return SealOutcome::error;
+        }
+        if (sealed_weeks.count(week)) return SealOutcome::already_sealed;
+        int offset = 0;
+        for (IsoWeek w = week; w < rows_week && offset < 1000; w = next_week(w)) ++offset;
+        std::vector<SealInput> inputs;
+        for (const std::string& workplace : workplaces) {
+            SealInput input;
+            input.workplace = workplace;
+            for (const AnswerCount& c : rows) {
+                if (c.week_offset != offset || week > rows_week) continue;
+                AnswerCount moved = c;
+                moved.week_offset = 0;
+                input.counts.push_back(moved);
+            }
+            IsoWeek before = week;
+            for (auto& text : input.earlier) {
+                before = previous_week(before);
+                if (auto it = seals.find({workplace, before}); it != seals.end()) text = it->second.summary;
+            }
+            inputs.push_back(std::move(input));
+        }
+        const std::vector<std::string> texts = build(inputs);
+        for (std::size_t i = 0; i < inputs.size(); ++i) {
+            std::int64_t total = 0;
+            for (const AnswerCount& c : inputs[i].counts) total += c.n;
+            seals[{inputs[i].workplace, week}] = SealedWeek{texts.at(i), total, now};
+        }
+        sealed_weeks.insert(week);
+        return SealOutcome::sealed;
+    }
+    std::optional<IsoWeek> newest_sealed_week(std::string* error) override {
+        if (!fail_with.empty()) {
+            if (error) *error = fail_with;
+            return std::nullopt;
+        }
+        if (sealed_weeks.empty()) return std::nullopt;
+        return *sealed_weeks.rbegin();
+    }
+    bool read_sealed(const std::string& workplace, IsoWeek week, bool* week_sealed, std::optional<SealedWeek>* seal,
+                     std::string* error) override {
+        *week_sealed = false;
+        seal->reset();
+        if (!fail_with.empty()) {
+            if (error) *error = fail_with;
+            return false;
+        }
+        *week_sealed = sealed_weeks.count(week) > 0;
+        if (auto it = seals.find({workplace, week}); it != seals.end()) *seal = it->second;
+        return true;
+    }
     int claim_email(const std::string&, IsoWeek, UnixSeconds, UnixSeconds, std::string*) override { return 0; }
     bool finish_email(const std::string&, IsoWeek, int, bool, const std::string&, UnixSeconds, std::string*) override {
         return false;

@@ -20,7 +20,8 @@ CollectorConfigLoad load_text(const std::string& text) { return load_collector_c
 TEST_CASE("the test config loads with every role and its bank") {
     const CollectorConfig c = test_collector_config();
     CHECK(c.port == 0);
-    CHECK(c.max_age_days == 30);
+    CHECK(c.publication == WeeklyMoment{0, 7 * 60});  // Monday 07:00, the default
+    CHECK(c.min_answers == 5);
     REQUIRE(c.terminals.size() == 2);
     CHECK(c.terminals[0].workplace == "wp-a");
     CHECK(c.managers.size() == 1);
@@ -43,7 +44,8 @@ TEST_CASE("defaults apply when optional keys are absent") {
     REQUIRE_MESSAGE(load.config, all(load.errors));
     CHECK(load.config->listen == "127.0.0.1");
     CHECK(load.config->port == 8080);
-    CHECK(load.config->max_age_days == 400);
+    CHECK(load.config->publication == WeeklyMoment{0, 7 * 60});
+    CHECK(load.config->hr.empty());
     CHECK(load.config->min_answers == 5);
 }
 
@@ -101,4 +103,68 @@ TEST_CASE("a postgresql URL is kept as given, and a path is made absolute beside
     CollectorConfigLoad load = load_text("[storage]\ndatabase = \"postgresql://pulse@db/pulse\"\n" + kBank);
     REQUIRE_MESSAGE(load.config, all(load.errors));
     CHECK(load.config->database == "postgresql://pulse@db/pulse");
+}
+
+TEST_CASE("min_answers below 3 is refused with its line, and 3 is accepted") {
+    for (int below : {1, 2}) {
+        CollectorConfigLoad load = load_text("[storage]\ndatabase = \"x\"\n[anonymity]\nmin_answers = " +
+                                             std::to_string(below) + "\n" + kBank);
+        CHECK_FALSE(load.config);
+        CHECK_ERROR(load, 4, "[anonymity] min_answers = " + std::to_string(below) + " is below 3");
+    }
+    CollectorConfigLoad three = load_text("[storage]\ndatabase = \"x\"\n[anonymity]\nmin_answers = 3\n" + kBank);
+    REQUIRE_MESSAGE(three.config, all(three.errors));
+    CHECK(three.config->min_answers == 3);
+}
+
+TEST_CASE("max_age_days still loads, with a warning that old answers are now stored and counted late") {
+    CollectorConfigLoad load = load_text("[storage]\ndatabase = \"x\"\nmax_age_days = 30\n" + kBank);
+    REQUIRE_MESSAGE(load.config, all(load.errors));
+    REQUIRE(load.warnings.size() == 1);
+    CHECK(load.warnings[0].line == 3);
+    CHECK(load.warnings[0].message.find("max_age_days is ignored") != std::string::npos);
+}
+
+TEST_CASE("the publication moment is read from [summary], and a bad day or time names its line") {
+    CollectorConfigLoad load = load_text("[storage]\ndatabase = \"x\"\n" + kBank +
+                                         "[summary]\npublish_day = \"tuesday\"\npublish_time = \"06:30\"\n");
+    REQUIRE_MESSAGE(load.config, all(load.errors));
+    CHECK(load.config->publication == WeeklyMoment{1, 6 * 60 + 30});
+    CollectorConfigLoad bad = load_text("[storage]\ndatabase = \"x\"\n" + kBank +
+                                        "[summary]\npublish_day = \"tirsdag\"\npublish_time = \"7:00\"\n");
+    CHECK_FALSE(bad.config);
+    CHECK_ERROR(bad, 6, "[summary] publish_day = \"tirsdag\" is not one of \"monday\" .. \"sunday\"");
+    CHECK_ERROR(bad, 7, "[summary] publish_time = \"7:00\" is not a time");
+}
+
+TEST_CASE("an e-mail sent before the week's publication is an error naming its line") {
+    CollectorConfigLoad load = load_text("[storage]\ndatabase = \"x\"\n" + kBank +
+                                         "[summary]\npublish_time = \"08:00\"\n"
+                                         "[[manager]]\nname = \"m\"\ntoken_sha256 = \"" + kHash +
+                                         "\"\nworkplaces = [\"w\"]\n"
+                                         "[email]\nsmtp_url = \"smtp://127.0.0.1:2525\"\nsender = \"p@ishoj.dk\"\n"
+                                         "send_day = \"monday\"\nsend_time = \"07:00\"\n"
+                                         "[email.recipients]\nw = [\"leder@ishoj.dk\"]\n");
+    CHECK_FALSE(load.config);
+    CHECK_ERROR(load, 14, "is before the week's publication");
+}
+
+TEST_CASE("HR reads every workplace or the listed ones, and one person may be IT and HR with one token") {
+    CollectorConfigLoad load = load_text("[storage]\ndatabase = \"x\"\n" + kBank +
+                                         "[[hr]]\nname = \"HR\"\ntoken_sha256 = \"" + kHash + "\"\n"
+                                         "[[hr]]\nname = \"Direktion\"\ntoken_sha256 = \"" + std::string(64, 'b') +
+                                         "\"\nworkplaces = [\"skolen\"]\n"
+                                         "[[admin]]\nname = \"IT og HR\"\ntoken_sha256 = \"" + kHash + "\"\n");
+    REQUIRE_MESSAGE(load.config, all(load.errors));
+    REQUIRE(load.config->hr.size() == 2);
+    CHECK_FALSE(load.config->hr[0].workplaces.has_value());
+    CHECK(load.config->hr[1].workplaces == std::vector<std::string>{"skolen"});
+    CHECK(load.config->admins.size() == 1);
+    CHECK(load.config->workplaces() == std::vector<std::string>{"skolen"});
+
+    CollectorConfigLoad twice = load_text("[storage]\ndatabase = \"x\"\n" + kBank +
+                                          "[[hr]]\nname = \"a\"\ntoken_sha256 = \"" + kHash + "\"\n"
+                                          "[[hr]]\nname = \"b\"\ntoken_sha256 = \"" + kHash + "\"\n");
+    CHECK_FALSE(twice.config);
+    CHECK_ERROR(twice, 10, "[[hr]] token_sha256 is already used on line 7");
 }

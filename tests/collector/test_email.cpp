@@ -84,13 +84,16 @@ struct EmailWorld {
     std::unique_ptr<MailSender> sender;
     LogLines log;
 
+    // extra: more [email] keys; tail: more tables after the e-mail's.
     explicit EmailWorld(const std::string& extra = "", SmtpSinkOptions options = {},
-                        const std::function<void(const std::filesystem::path&)>& prepare = {})
+                        const std::function<void(const std::filesystem::path&)>& prepare = {},
+                        const std::string& tail = "")
         : sink(std::move(options)) {
         std::string error;
         REQUIRE_MESSAGE(sink.start(&error), error);
         if (prepare) prepare(dir);
-        config_file = write_file(dir / "collector.toml", collector_config_text() + email_section(sink.url(), extra));
+        config_file =
+            write_file(dir / "collector.toml", collector_config_text() + email_section(sink.url(), extra) + tail);
         CollectorConfigLoad load = load_collector_config(config_file);
         REQUIRE_MESSAGE(load.config, all(load.errors));
         config = *load.config;
@@ -219,21 +222,37 @@ TEST_CASE("a 451 from the server is logged, recorded and retried later until the
     CHECK(w.sink.messages().front().recipients == kRecipients);
 }
 
-// The real store, but counts() fails while `failing` is set (a database gone
-// away while the ledger still answers).
-struct CountsFail final : CollectorStore {
+// The real store, but its sealed weeks cannot be read while `failing` is set
+// (a database gone away while the ledger still answers).
+struct SealsFail final : CollectorStore {
     CollectorStore& real;
     bool failing = true;
-    explicit CountsFail(CollectorStore& r) : real(r) {}
-    StoreResult store_batch(const std::string& w, const std::string& t, const std::vector<Answer>& a) override {
-        return real.store_batch(w, t, a);
+    explicit SealsFail(CollectorStore& r) : real(r) {}
+    StoreResult store_batch(const std::string& w, const std::string& t, const std::vector<Answer>& a,
+                            std::optional<IsoWeek> sealed) override {
+        return real.store_batch(w, t, a, sealed);
     }
     std::vector<AnswerCount> counts(const std::string& w, IsoWeek week, int before, std::string* error) override {
-        if (!failing) return real.counts(w, week, before, error);
-        if (error) *error = "collector.sqlite3: cannot read the counts: disk I/O error";
-        return {};
+        return real.counts(w, week, before, error);
     }
     std::int64_t answers_in_week(const std::string& w, IsoWeek week) override { return real.answers_in_week(w, week); }
+    SealOutcome seal_week(IsoWeek week, const std::vector<std::string>& workplaces, UnixSeconds now,
+                          const SealBuilder& build, std::string* error) override {
+        if (!failing) return real.seal_week(week, workplaces, now, build, error);
+        if (error) *error = kFailure;
+        return SealOutcome::error;
+    }
+    std::optional<IsoWeek> newest_sealed_week(std::string* error) override {
+        if (!failing) return real.newest_sealed_week(error);
+        if (error) *error = kFailure;
+        return std::nullopt;
+    }
+    bool read_sealed(const std::string& w, IsoWeek week, bool* sealed, std::optional<SealedWeek>* seal,
+                     std::string* error) override {
+        if (!failing) return real.read_sealed(w, week, sealed, seal, error);
+        if (error) *error = kFailure;
+        return false;
+    }
     int claim_email(const std::string& w, IsoWeek week, UnixSeconds now, UnixSeconds lease, std::string* e) override {
         return real.claim_email(w, week, now, lease, e);
     }
@@ -244,11 +263,12 @@ struct CountsFail final : CollectorStore {
     std::optional<EmailRecord> email_record(const std::string& w, IsoWeek week) override {
         return real.email_record(w, week);
     }
+    static constexpr const char* kFailure = "collector.sqlite3: cannot read the counts: disk I/O error";
 };
 
 TEST_CASE("answers that cannot be read make a failed attempt that is retried, never an empty summary") {
     EmailWorld w;
-    CountsFail store(*w.store);
+    SealsFail store(*w.store);
     MailerStep step = run_due_emails(w.config, store, *w.sender, kDue, w.log.sink());
     CHECK(step.failed == 1);
     CHECK(step.sent == 0);
@@ -498,7 +518,8 @@ TEST_CASE("pulse-collector email refuses bad arguments with exit 2") {
 TEST_CASE("pulse-collector serve with [email] sends the due week at start and stops on SIGTERM" *
           doctest::test_suite("store")) {
     // Monday 00:00: the week just ended is always past its send time.
-    EmailWorld w("send_day = \"monday\"\nsend_time = \"00:00\"\n");
+    // Published at Monday 00:00 too: the e-mail may not go before its week is published.
+    EmailWorld w("send_day = \"monday\"\nsend_time = \"00:00\"\n", {}, {}, "[summary]\npublish_time = \"00:00\"\n");
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch()).count();
     const IsoWeek expected = previous_week(copenhagen_iso_week(now));

@@ -11,6 +11,7 @@
 #include <httplib.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -66,7 +67,8 @@ TEST_CASE("answers given on the simulated kiosk and synced reach the collector's
     std::string error;
     std::unique_ptr<CollectorStore> store = open_collector_store(config.database, &error);
     REQUIRE_MESSAGE(store, error);
-    CollectorServer server(config, *store, [] { return kCollectorNow; }, [](const std::string&) {});
+    std::atomic<UnixSeconds> collector_now{kCollectorNow};
+    CollectorServer server(config, *store, [&] { return collector_now.load(); }, [](const std::string&) {});
     REQUIRE_MESSAGE(server.start("127.0.0.1", 0, &error), error);
     const std::string endpoint = "http://127.0.0.1:" + std::to_string(server.port());
 
@@ -122,7 +124,8 @@ TEST_CASE("answers given on the simulated kiosk and synced reach the collector's
     CHECK(collected == kiosk);
     CHECK(store->answers_in_week("wp-a", kWeek) == kiosk_total);
 
-    // The manager's summary over HTTP tells the same numbers.
+    // The manager's summary over HTTP, once the week is published, tells the same numbers.
+    collector_now = *parse_iso8601("2026-11-30T06:00:00Z");  // Monday 07:00 Copenhagen
     httplib::Client client("127.0.0.1", server.port());
     client.set_read_timeout(30, 0);
     const httplib::Result r = client.Get("/v1/workplaces/wp-a/summary?week=2026-W48",

@@ -12,6 +12,8 @@
 #include "collector/http/server.hpp"
 
 #include <doctest/doctest.h>
+
+#include <atomic>
 #include <httplib.h>
 
 using namespace pulse;
@@ -59,6 +61,7 @@ struct ProxiedCollector {
     CollectorConfig config = test_collector_config();
     std::unique_ptr<CollectorStore> store;
     std::unique_ptr<CollectorServer> server;
+    std::atomic<UnixSeconds> now{kNow};  // the collector's clock
     int https_port = free_port(), http_port = free_port();
     pid_t nginx = -1;
 
@@ -67,7 +70,7 @@ struct ProxiedCollector {
         std::string error;
         store = open_collector_store(config.database, &error);
         REQUIRE_MESSAGE(store, error);
-        server = std::make_unique<CollectorServer>(config, *store, [] { return kNow; }, [](const std::string&) {});
+        server = std::make_unique<CollectorServer>(config, *store, [this] { return now.load(); }, [](const std::string&) {});
         REQUIRE_MESSAGE(server->start("127.0.0.1", 0, &error), error);
 
         const ProcessResult cert = run_process(
@@ -154,7 +157,9 @@ TEST_CASE("the documented nginx site passes the kiosk's TLS uploads to the colle
     CHECK(r->get_header_value("Content-Type") == "application/json");
     CHECK(json::parse(r->body)["error"].get<std::string>().find("2 MiB") != std::string::npos);
 
-    // A manager's summary comes through (and is logged); uploads are not logged.
+    // A manager's summary of the published week comes through (and is
+    // logged); uploads are not logged.
+    p.now = *parse_iso8601("2026-11-30T06:00:00Z");
     r = c->Get("/v1/workplaces/wp-a/summary?week=2026-W48", {{"Authorization", "Bearer " + kManagerToken}});
     REQUIRE_MESSAGE(r, httplib::to_string(r.error()));
     CHECK(r->status == 200);

@@ -24,13 +24,15 @@ using nlohmann::json;
 namespace {
 
 const UnixSeconds kNow = *parse_iso8601("2026-11-27T10:30:00Z");  // wire_batch's hours are 09:00 that day
+const UnixSeconds kW48Published = *parse_iso8601("2026-11-30T06:00:00Z");  // Monday 07:00 Copenhagen
 
 // A collector on 127.0.0.1 at a free port, on a fresh database, with the
-// clock fixed at kNow. log collects the server's log lines.
+// clock at kNow until a test moves it (now). log collects the server's log lines.
 struct Collector {
     CollectorConfig config = test_collector_config();
     std::unique_ptr<CollectorStore> store;
     std::unique_ptr<CollectorServer> server;
+    std::atomic<UnixSeconds> now{kNow};
     std::mutex log_mutex;
     std::vector<std::string> log;
 
@@ -38,7 +40,7 @@ struct Collector {
         std::string error;
         store = open_collector_store(config.database, &error);
         REQUIRE_MESSAGE(store, error);
-        server = std::make_unique<CollectorServer>(*config_ptr(), *store, [] { return kNow; },
+        server = std::make_unique<CollectorServer>(*config_ptr(), *store, [this] { return now.load(); },
                                                    [this](const std::string& line) {
                                                        std::lock_guard<std::mutex> lock(log_mutex);
                                                        log.push_back(line);
@@ -199,19 +201,21 @@ TEST_CASE("the same batch uploaded from several threads at once is accepted exac
     CHECK(c.stored() == 200);
 }
 
-TEST_CASE("summaries need a manager of the workplace or an admin") {
+TEST_CASE("a published summary is for a manager of the workplace or HR, never IT or a terminal") {
     Collector c;
     ack(c.post(wire_batch(6)));
+    c.now = kW48Published;
     const std::string path = "/v1/workplaces/wp-a/summary?week=2026-W48";
     CHECK_STATUS(c.get(path, ""), 401, "unknown token");
     CHECK_STATUS(c.get(path, "nobody"), 401, "unknown token");
     CHECK_STATUS(c.get(path, kTerminalToken), 403, "terminal token");
+    CHECK_STATUS(c.get(path, kAdminToken), 403, "IT reads participation");
     CHECK_STATUS(c.get("/v1/workplaces/wp-b/summary?week=2026-W48", kManagerToken), 403, "wp-b");
     CHECK_STATUS(c.get("/v1/workplaces/wp-a/summary?week=2026-W99", kManagerToken), 400, "week");
     CHECK_STATUS(c.get("/v1/workplaces/wp-a/summary?week=2026-W48&lang=de", kManagerToken), 400, "lang");
-    CHECK_STATUS(c.get("/v1/workplaces/nowhere/summary?week=2026-W48", kAdminToken), 404, "nowhere");
+    CHECK_STATUS(c.get("/v1/workplaces/nowhere/summary?week=2026-W48", kHrToken), 404, "nowhere");
 
-    for (const std::string& token : {kManagerToken, kAdminToken}) {
+    for (const std::string& token : {kManagerToken, kHrToken}) {
         const httplib::Result r = c.get(path, token);
         REQUIRE(r);
         REQUIRE_MESSAGE(r->status == 200, r->body);
@@ -220,31 +224,117 @@ TEST_CASE("summaries need a manager of the workplace or an admin") {
         CHECK(j["week"] == "2026-W48");
         CHECK(j["answers"] == 6);
     }
+    CHECK(json::parse(c.get("/v1/workplaces/wp-b/summary?week=2026-W48", kHrToken)->body)["answers_withheld"] == true);
     const httplib::Result csv = c.get("/v1/workplaces/wp-a/summary.csv?week=2026-W48", kManagerToken);
     REQUIRE(csv);
     CHECK(csv->status == 200);
     CHECK(csv->get_header_value("Content-Type") == "text/csv; charset=utf-8");
-    const httplib::Result html = c.get("/v1/workplaces/wp-a/summary.html?week=2026-W48&lang=en", kAdminToken);
+    const httplib::Result html = c.get("/v1/workplaces/wp-a/summary.html?week=2026-W48&lang=en", kHrToken);
     REQUIRE(html);
     CHECK(html->status == 200);
     CHECK(html->body.find("<svg") != std::string::npos);
+    // Without ?week=: the latest published week.
+    CHECK(json::parse(c.get("/v1/workplaces/wp-a/summary", kManagerToken)->body)["week"] == "2026-W48");
 }
 
-TEST_CASE("the admin overview lists every workplace with its week's answers under the same threshold, for admins only") {
+TEST_CASE("a week not yet published is a 404 that says when it will be, in every format and the overview") {
+    Collector c;
+    ack(c.post(wire_batch(6)));
+    c.now = kW48Published - 1;
+    for (const char* route : {"/v1/workplaces/wp-a/summary?week=2026-W48", "/v1/workplaces/wp-a/summary.csv?week=2026-W48",
+                              "/v1/workplaces/wp-a/summary.html?week=2026-W48", "/v1/admin/overview?week=2026-W48"}) {
+        CAPTURE(route);
+        const httplib::Result r = c.get(route, std::string(route).find("admin") != std::string::npos ? kAdminToken
+                                                                                                    : kManagerToken);
+        CHECK_STATUS(r, 404, "week 2026-W48 is published at 2026-11-30T06:00:00Z (Monday 07:00 Copenhagen time)");
+        CHECK(json::parse(r->body)["published_at"] == "2026-11-30T06:00:00Z");
+        CHECK(r->get_header_value("Retry-After") == "1");
+    }
+    // The week still running is never there either.
+    CHECK_STATUS(c.get("/v1/workplaces/wp-a/summary?week=2026-W49", kManagerToken), 404, "2026-W49 is published at");
+}
+
+TEST_CASE("IT's overview shows each workplace's sealed participation, its terminals and late answers, under the threshold") {
     Collector c;
     ack(c.post(wire_batch(7)));
+    c.now = kW48Published;
     CHECK_STATUS(c.get("/v1/admin/overview?week=2026-W48", kManagerToken), 403, "only an admin");
+    CHECK_STATUS(c.get("/v1/admin/overview?week=2026-W48", kHrToken), 403, "only an admin");
     CHECK_STATUS(c.get("/v1/admin/overview?week=2026-W48", "x"), 401, "unknown token");
     CHECK_STATUS(c.get("/v1/admin/overview?week=48", kAdminToken), 400, "week");
     const httplib::Result r = c.get("/v1/admin/overview?week=2026-W48", kAdminToken);
     REQUIRE(r);
     REQUIRE_MESSAGE(r->status == 200, r->body);
-    const json j = json::parse(r->body);
-    CHECK(j["workplaces"] == json::array({{{"workplace", "wp-a"}, {"withheld", false}, {"answers_in_week", 7}},
-                                          {{"workplace", "wp-b"}, {"withheld", true}}}));
+    json j = json::parse(r->body);
+    CHECK(j["published_at"] == "2026-11-30T06:00:00Z");
+    CHECK(j["workplaces"] ==
+          json::array({{{"workplace", "wp-a"}, {"terminals", {"term-a"}}, {"withheld", false}, {"answers_in_week", 7},
+                        {"late_withheld", true}},
+                       {{"workplace", "wp-b"}, {"terminals", {"term-b"}}, {"withheld", true}, {"late_withheld", true}}}));
     const json before = json::parse(c.get("/v1/admin/overview?week=2026-W47", kAdminToken)->body);
-    CHECK(before["workplaces"][0] == json{{"workplace", "wp-a"}, {"withheld", true}});  // fewer than min_answers
+    CHECK(before["workplaces"][0]["withheld"] == true);  // nobody answered in W47
     CHECK_FALSE(before["workplaces"][0].contains("answers_in_week"));
+
+    // Five answers arrive late for W48: the overview counts them apart and the participation stays.
+    ack(c.post(wire_batch(5, 100, 0xbee)));
+    j = json::parse(c.get("/v1/admin/overview?week=2026-W48", kAdminToken)->body);
+    CHECK(j["workplaces"][0]["answers_in_week"] == 7);
+    CHECK(j["workplaces"][0]["late_withheld"] == false);
+    CHECK(j["workplaces"][0]["late_answers"] == 5);
+}
+
+TEST_CASE("reading, answering once more and reading again never shows that answer: each read is identical or refused") {
+    Collector c;
+    ack(c.post(wire_batch(10)));  // ten "enig" (4) to 2.3 on Friday of 2026-W48
+    const std::vector<std::pair<std::string, std::string>> reads = {
+        {"/v1/workplaces/wp-a/summary?week=2026-W48", kManagerToken},
+        {"/v1/workplaces/wp-a/summary.csv?week=2026-W48", kManagerToken},
+        {"/v1/workplaces/wp-a/summary.html?week=2026-W48&lang=en", kHrToken},
+        {"/v1/workplaces/wp-a/summary", kManagerToken},
+        {"/v1/admin/overview?week=2026-W48", kAdminToken},
+        {"/v1/admin/overview", kAdminToken},
+    };
+    const auto read_all = [&] {
+        std::vector<std::pair<int, std::string>> out;
+        for (const auto& [path, token] : reads) {
+            const httplib::Result r = c.get(path, token);
+            REQUIRE_MESSAGE(r, httplib::to_string(r.error()));
+            out.emplace_back(r->status, r->body);
+        }
+        return out;
+    };
+    // One "helt uenig" (1) to the same question, in the same hour, with a new id each time.
+    unsigned next_id = 500;
+    const auto answer_once = [&] {
+        json one = wire_batch(1, next_id, next_id);
+        one["answers"][0]["value"] = 1;
+        ++next_id;
+        CHECK(ack(c.post(one))["accepted"] == 1);
+    };
+
+    // While the week runs: refused, before and after.
+    const auto running_before = read_all();
+    answer_once();
+    const auto running_after = read_all();
+    CHECK(running_before == running_after);
+    for (std::size_t i = 0; i < 3; ++i) CHECK(running_after[i].first == 404);  // W48 is not published yet
+
+    // Published: the same bytes, read after read, whatever arrives late.
+    c.now = kW48Published;
+    const auto published = read_all();
+    for (const auto& [status, body] : published) CHECK_MESSAGE(status == 200, body);
+    const json summary = json::parse(published[0].second);
+    CHECK(summary["answers"] == 11);  // the ten and the one given while the week ran
+    for (int late = 0; late < 3; ++late) {
+        answer_once();
+        CHECK(read_all() == published);
+    }
+    c.now = kW48Published + 7 * 86400 - 1;  // a week on, W48 read again: still the same
+    for (std::size_t i = 0; i < 3; ++i) {
+        const httplib::Result r = c.get(reads[i].first, reads[i].second);
+        CHECK(r->body == published[i].second);
+    }
+    CHECK(c.stored() == 14);  // every answer kept: exactly once holds for late ones too
 }
 
 TEST_CASE("an accepted upload leaves no log line, a refused one says why without the token") {
@@ -293,7 +383,8 @@ TEST_CASE("the kiosk's own uploader stores every answer on the collector exactly
     Uploader uploader(*kiosk, *http, settings, Rng(9), [&](const std::string& line) { log.push_back(line); });
     std::string all_log;
     for (int i = 0; i < 10; ++i) {
-        const Uploader::Step s = uploader.step(kNow);
+        // An hour on: the terminal uploads only hours that have ended.
+        const Uploader::Step s = uploader.step(kNow + 3600);
         if (s.pending == 0 && s.attempted) break;
     }
     for (const std::string& line : log) all_log += line + "\n";
@@ -326,7 +417,8 @@ TEST_CASE("a summary or overview whose answers cannot be read is a 503, never an
     for (const char* path : {"/v1/workplaces/wp-a/summary", "/v1/workplaces/wp-a/summary.html",
                              "/v1/workplaces/wp-a/summary.csv", "/v1/admin/overview"}) {
         CAPTURE(path);
-        const httplib::Result r = client.Get(path, {{"Authorization", "Bearer " + kAdminToken}});
+        const std::string& token = std::string(path).find("admin") != std::string::npos ? kAdminToken : kManagerToken;
+        const httplib::Result r = client.Get(path, {{"Authorization", "Bearer " + token}});
         CHECK_STATUS(r, 503, "storage unavailable");
         CHECK(r->get_header_value("Retry-After") == "30");
     }

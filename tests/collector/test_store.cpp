@@ -292,6 +292,93 @@ TEST_CASE("of two instances claiming the same e-mail from many threads at once e
     CHECK(f.store->email_record("wp-a", IsoWeek{2026, 48})->attempts == 1);
 }
 
+// [SECTION] Publication: sealing
+
+// A builder that seals each workplace's week as the text "<workplace>:<answers>"
+// and counts its calls.
+SealBuilder counting_builder(std::atomic<int>& calls) {
+    return [&calls](const std::vector<SealInput>& inputs) {
+        ++calls;
+        std::vector<std::string> texts;
+        for (const SealInput& in : inputs) {
+            std::int64_t n = 0;
+            for (const AnswerCount& c : in.counts) n += c.n;
+            texts.push_back(in.workplace + ":" + std::to_string(n));
+        }
+        return texts;
+    };
+}
+
+TEST_CASE("of two instances sealing the same week from many threads at once exactly one seals it") {
+    Fixture f;
+    std::unique_ptr<CollectorStore> second = f.open();
+    const IsoWeek week{2026, 48};
+    std::vector<Answer> answers;
+    for (unsigned i = 0; i < 6; ++i) answers.push_back(answer(i + 1, "1.1", 4, at("2026-11-24T09:00:00Z")));
+    REQUIRE(f.store->store_batch("wp-a", "term-a", answers).kind == StoreResult::Kind::stored);
+    std::atomic<int> builds{0}, sealed{0}, already{0}, errors{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+        threads.emplace_back([&, t] {
+            std::string error;
+            CollectorStore& s = t % 2 ? *second : *f.store;
+            switch (s.seal_week(week, {"wp-a", "wp-b"}, at("2026-11-30T06:00:00Z") + t, counting_builder(builds), &error)) {
+                case SealOutcome::sealed: ++sealed; break;
+                case SealOutcome::already_sealed: ++already; break;
+                case SealOutcome::error: ++errors; break;
+            }
+        });
+    }
+    for (std::thread& t : threads) t.join();
+    CHECK(sealed == 1);
+    CHECK(already == 7);
+    CHECK(errors == 0);
+    CHECK(builds == 1);
+    CHECK(query_int(f.database, "SELECT COUNT(*) FROM publications") == 1);
+    CHECK(query_int(f.database, "SELECT COUNT(*) FROM sealed_weeks") == 2);
+    bool week_sealed = false;
+    std::optional<SealedWeek> seal;
+    std::string error;
+    REQUIRE(second->read_sealed("wp-a", week, &week_sealed, &seal, &error));
+    CHECK(week_sealed);
+    REQUIRE(seal);
+    CHECK(seal->summary == "wp-a:6");
+    CHECK(seal->answers_at_seal == 6);
+    REQUIRE(f.store->read_sealed("wp-b", week, &week_sealed, &seal, &error));
+    REQUIRE(seal);
+    CHECK(seal->summary == "wp-b:0");
+    REQUIRE(f.store->read_sealed("wp-c", week, &week_sealed, &seal, &error));
+    CHECK(week_sealed);
+    CHECK_FALSE(seal);  // not in that week's seal
+    REQUIRE(f.store->read_sealed("wp-a", IsoWeek{2026, 49}, &week_sealed, &seal, &error));
+    CHECK_FALSE(week_sealed);
+    CHECK(f.store->newest_sealed_week(&error) == week);
+}
+
+TEST_CASE("a batch for a week that must be sealed first is refused until it is, then stored and never in the seal") {
+    Fixture f;
+    const IsoWeek week{2026, 48};
+    const std::vector<Answer> late = {answer(1, "1.1", 2, at("2026-11-27T09:00:00Z"))};
+    StoreResult r = f.store->store_batch("wp-a", "term-a", late, week);
+    CHECK(r.kind == StoreResult::Kind::unsealed);
+    CHECK(f.rows() == 0);
+    std::atomic<int> builds{0};
+    std::string error;
+    REQUIRE(f.store->seal_week(week, {"wp-a"}, at("2026-11-30T06:00:00Z"), counting_builder(builds), &error) ==
+            SealOutcome::sealed);
+    r = f.store->store_batch("wp-a", "term-a", late, week);
+    CHECK(r.kind == StoreResult::Kind::stored);
+    CHECK(r.accepted == 1);
+    bool week_sealed = false;
+    std::optional<SealedWeek> seal;
+    REQUIRE(f.store->read_sealed("wp-a", week, &week_sealed, &seal, &error));
+    REQUIRE(seal);
+    CHECK(seal->summary == "wp-a:0");  // sealed before the answer arrived: never in it
+    CHECK(seal->answers_at_seal == 0);
+    CHECK(seal->sealed_at == at("2026-11-30T06:00:00Z"));
+    CHECK(f.store->answers_in_week("wp-a", week) == 1);  // stored: the overview counts it late
+}
+
 TEST_SUITE_END();
 
 TEST_CASE("a PostgreSQL server that cannot be reached is an error naming the URL without its password") {

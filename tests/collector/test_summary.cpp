@@ -2,6 +2,7 @@
 // anonymity rule (docs/anonymity.md): withholding under the threshold and
 // each subtraction that would recover a withheld figure without the rule.
 // Also: Copenhagen week boundaries on the DST weekends of 2026.
+#include "collector/summary/sealed.hpp"
 #include "collector/summary/summary.hpp"
 #include "common/copenhagen_time.hpp"
 
@@ -360,4 +361,105 @@ TEST_CASE("in 2000 random weeks no shown figure lets a withheld one of fewer tha
             CHECK((hidden_days == 0 || hidden_days >= 5));
         }
     }
+}
+
+// Two figures equal to the last bit, or both absent.
+bool same_figures(const Figures& a, const Figures& b) {
+    return a.withheld == b.withheld && a.n == b.n && a.mean == b.mean && a.favourable == b.favourable &&
+           a.distribution == b.distribution && a.dont_know == b.dont_know && a.change == b.change && a.trend == b.trend;
+}
+
+bool same_summary(const Summary& a, const Summary& b) {
+    bool same = a.workplace == b.workplace && a.week == b.week && a.min_answers == b.min_answers &&
+                a.answers_withheld == b.answers_withheld && a.answers == b.answers &&
+                a.answers_per_weekday == b.answers_per_weekday && a.themes.size() == b.themes.size();
+    for (std::size_t t = 0; same && t < a.themes.size(); ++t) {
+        same = a.themes[t].id == b.themes[t].id && same_figures(a.themes[t].figures, b.themes[t].figures) &&
+               a.themes[t].questions.size() == b.themes[t].questions.size();
+        for (std::size_t q = 0; same && q < a.themes[t].questions.size(); ++q) {
+            same = a.themes[t].questions[q].id == b.themes[t].questions[q].id &&
+                   a.themes[t].questions[q].active == b.themes[t].questions[q].active &&
+                   same_figures(a.themes[t].questions[q].figures, b.themes[t].questions[q].figures);
+        }
+    }
+    return same;
+}
+
+TEST_CASE("weeks sealed one after another show the figures, trend and change of a summary made from all their counts") {
+    std::uint32_t seed = 777;
+    auto next = [&seed](int below) {
+        seed = seed * 1664525u + 1013904223u;
+        return static_cast<int>((seed >> 8) % static_cast<std::uint32_t>(below));
+    };
+    const auto bank = fixture_bank();
+    for (int round = 0; round < 200; ++round) {
+        CAPTURE(round);
+        // Eight weeks of random answers; week k's counts carry week_offset 7 - k.
+        constexpr int kWeeks = 8;
+        std::vector<IsoWeek> weeks{kWeek};
+        for (int k = 1; k < kWeeks; ++k) weeks.insert(weeks.begin(), previous_week(weeks.front()));
+        std::vector<std::vector<AnswerCount>> per_week(kWeeks);
+        for (int k = 0; k < kWeeks; ++k) {
+            for (const auto& q : bank.questions) {
+                const int kinds = next(5);
+                for (int i = 0; i < kinds; ++i) {
+                    const int v = next(6);
+                    add(per_week[k], q.id, v == 0 ? kDontKnow : std::optional<int>(v), 1 + next(5), next(7));
+                }
+            }
+        }
+        // Seal them in order, each from its own counts and the seals before it,
+        // through the stored JSON as the store keeps it.
+        std::vector<Summary> sealed;
+        for (int k = 0; k < kWeeks; ++k) {
+            std::array<std::optional<Summary>, 3> stored;
+            std::array<const Summary*, 3> earlier{};
+            for (int back = 1; back <= 3 && k - back >= 0; ++back) {
+                stored[back - 1] = parse_sealed_summary(sealed_summary_json(sealed[k - back]));
+                REQUIRE(stored[back - 1]);
+                earlier[back - 1] = &*stored[back - 1];
+            }
+            sealed.push_back(seal_summary("w", weeks[k], bank, per_week[k], 5, earlier));
+            const std::optional<Summary> back = parse_sealed_summary(sealed_summary_json(sealed.back()));
+            REQUIRE(back);
+            CHECK(same_summary(*back, sealed.back()));  // the stored form reads back bit for bit
+        }
+        // From the fourth week on, each equals build_summary over its own and
+        // the three weeks before (earlier ones miss the unsealed weeks' trend).
+        for (int k = 3; k < kWeeks; ++k) {
+            std::vector<AnswerCount> window;
+            for (int back = 0; back <= 3; ++back) {
+                for (AnswerCount c : per_week[k - back]) {
+                    c.week_offset = back;
+                    window.push_back(c);
+                }
+            }
+            Summary full = build_summary("w", weeks[k], bank, window, 5, "da");
+            CHECK(same_summary(sealed[k], full));
+            // A shown item's change is its mean minus the week before's sealed mean.
+            for (std::size_t t = 0; t < full.themes.size(); ++t) {
+                const Figures& f = sealed[k].themes[t].figures;
+                const Figures& before = sealed[k - 1].themes[t].figures;
+                if (f.withheld || !f.mean) continue;
+                if (before.withheld || !before.mean) CHECK_FALSE(f.change);
+                else CHECK(*f.change == *f.mean - *before.mean);
+            }
+        }
+    }
+}
+
+TEST_CASE("a sealed summary gets its words when read, in either language, and an id the bank lost stays an id") {
+    std::vector<AnswerCount> c;
+    for (int i = 0; i < 6; ++i) add(c, "1.1", 4, 1, 0);
+    Summary s = seal_summary("skolen", kWeek, fixture_bank(), c, 5, {});
+    CHECK(s.themes[0].title.empty());
+    CHECK(s.language.empty());
+    s.themes[0].questions[0].id = "9.9";  // as if the bank had dropped it
+    localize_summary(s, fixture_bank(), "en");
+    CHECK(s.language == "en");
+    CHECK(s.themes[0].title == "Leadership");
+    CHECK(s.themes[0].questions[0].text == "9.9");
+    CHECK(s.themes[0].questions[1].text == "My manager follows up.");
+    CHECK_FALSE(parse_sealed_summary("{\"sealed\": 2}"));
+    CHECK_FALSE(parse_sealed_summary("not json"));
 }

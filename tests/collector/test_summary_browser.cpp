@@ -5,6 +5,7 @@
 #include "collector_fixture.hpp"
 #include "collector/storage/store.hpp"
 #include "process.hpp"
+#include "collector/publication.hpp"
 #include "collector/report.hpp"
 #include "collector/summary/formats.hpp"
 
@@ -81,10 +82,8 @@ TEST_CASE("headless Chromium renders the Danish HTML summary with its charts and
     store_answers(*store, config.banks.front());
 
     std::ostringstream html, summary_text, err;
-    REQUIRE(run_report(*store, config.banks.front(), config.summary_texts, "wp-a", kWeek, "html", "da",
-                       config.min_answers, html, err) == 0);
-    REQUIRE(run_report(*store, config.banks.front(), config.summary_texts, "wp-a", kWeek, "json", "da",
-                       config.min_answers, summary_text, err) == 0);
+    REQUIRE(run_report(*store, config, "wp-a", kWeek, "html", "da", publication_moment(config, kWeek), html, err) == 0);
+    REQUIRE(run_report(*store, config, "wp-a", kWeek, "json", "da", publication_moment(config, kWeek), summary_text, err) == 0);
     const json summary = json::parse(summary_text.str());
     int shown = 0, withheld = 0;
     for (const json& theme : summary["themes"])

@@ -3,6 +3,7 @@
 // Excel conventions, a self-contained escaped page; and run_report over a
 // fake in-memory store.
 #include "collector_fixture.hpp"  // ScriptedStore
+#include "collector/publication.hpp"
 #include "collector/report.hpp"
 #include "collector/summary/formats.hpp"
 #include "collector/summary/summary.hpp"
@@ -233,41 +234,67 @@ TEST_CASE("the HTML page is in English when asked") {
     CHECK(page.find("Leadership") != std::string::npos);
 }
 
-TEST_CASE("run_report reads the week and the four before from the store and writes each format") {
-    FakeStore store;
-    store.rows = fixture_counts();
+// A config for run_report over the fixture: its bank, the shipped words,
+// min_answers 5, a manager of "skolen".
+CollectorConfig fixture_config() {
+    CollectorConfig c;
+    c.banks = {fixture_bank()};
+    c.summary_texts = shipped_summary_texts();
+    c.min_answers = 5;
+    ManagerEntry m;
+    m.name = "Leder";
+    m.workplaces = {"skolen"};
+    c.managers.push_back(m);
+    return c;
+}
+
+TEST_CASE("run_report writes each format of the sealed week: the same figures as the summary of its counts") {
+    const CollectorConfig config = fixture_config();
+    const UnixSeconds published = publication_moment(config, kWeek);
     for (const char* format : {"json", "csv", "html"}) {
+        FakeStore store;  // a fresh store: the week and the four before sealed from the fixture's counts
+        store.rows = fixture_counts();
+        store.rows_week = kWeek;
         std::ostringstream out, err;
         CAPTURE(format);
-        CHECK(run_report(store, fixture_bank(), shipped_summary_texts(), "skolen", kWeek, format, "da", 5, out, err) == 0);
+        CHECK(run_report(store, config, "skolen", kWeek, format, "da", published, out, err) == 0);
         CHECK(err.str().empty());
-        CHECK(store.asked_workplace == "skolen");
-        CHECK(store.asked_week == kWeek);
-        CHECK(store.asked_weeks_before == 4);
+        CHECK(store.sealed_weeks.count(kWeek) == 1);
+        CHECK(store.sealed_weeks.size() == static_cast<std::size_t>(kFirstSealWeeks));
         CHECK(out.str() == (std::string(format) == "json"  ? summary_json(fixture_summary())
                             : std::string(format) == "csv" ? summary_csv(fixture_summary(), shipped_summary_texts())
                                                            : summary_html(fixture_summary(), shipped_summary_texts())));
     }
 }
 
-TEST_CASE("run_report says why and exits 1 without writing when the store cannot be read") {
+TEST_CASE("run_report says why and exits 1 without writing when the store cannot be read or the week is not published") {
+    const CollectorConfig config = fixture_config();
     FakeStore store;
     store.rows = fixture_counts();
     store.fail_with = "collector.sqlite3: cannot read the counts: disk I/O error";
     std::ostringstream out, err;
-    CHECK(run_report(store, fixture_bank(), shipped_summary_texts(), "skolen", kWeek, "html", "da", 5, out, err) == 1);
+    CHECK(run_report(store, config, "skolen", kWeek, "html", "da", publication_moment(config, kWeek), out, err) == 1);
     CHECK(out.str().empty());
     CHECK(err.str() == "[storage] database: collector.sqlite3: cannot read the counts: disk I/O error\n");
+
+    FakeStore fine;
+    std::ostringstream early, why;
+    CHECK(run_report(fine, config, "skolen", kWeek, "html", "da", publication_moment(config, kWeek) - 1, early, why) == 1);
+    CHECK(early.str().empty());
+    CHECK(why.str() == "week 2026-W48 is published at 2026-11-30T06:00:00Z (Monday 07:00 Copenhagen time); "
+                       "nothing of it is shown before\n");
+    CHECK(fine.sealed_weeks.empty());
 }
 
 TEST_CASE("run_report refuses an unknown format or language with exit 2 and writes nothing") {
+    const CollectorConfig config = fixture_config();
     FakeStore store;
     std::ostringstream out, err;
-    CHECK(run_report(store, fixture_bank(), shipped_summary_texts(), "skolen", kWeek, "pdf", "da", 5, out, err) == 2);
+    CHECK(run_report(store, config, "skolen", kWeek, "pdf", "da", publication_moment(config, kWeek), out, err) == 2);
     CHECK(err.str().find("pdf") != std::string::npos);
     CHECK(out.str().empty());
     std::ostringstream out2, err2;
-    CHECK(run_report(store, fixture_bank(), shipped_summary_texts(), "skolen", kWeek, "html", "de", 5, out2, err2) == 2);
+    CHECK(run_report(store, config, "skolen", kWeek, "html", "de", publication_moment(config, kWeek), out2, err2) == 2);
     CHECK(err2.str().find("de") != std::string::npos);
     CHECK(out2.str().empty());
 }
