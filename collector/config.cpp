@@ -254,53 +254,41 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
         const bool hash_ok = unique_hash(hash, *t, where);
         if (id && workplace && hash_ok) c.terminals.push_back({*id, *workplace, *hash});
     }
+    // A workplaces list: each a name for URLs. nullopt (reported) when absent
+    // but required, not an array of names, or empty.
+    const auto workplace_list = [&](const toml::table* t, const std::string& where,
+                                    bool required) -> std::optional<std::vector<std::string>> {
+        if (!required && !t->contains("workplaces")) return std::vector<std::string>{};
+        auto places = read.strings(t, where, "workplaces", true);
+        if (!places) return std::nullopt;
+        std::vector<std::string> out;
+        bool ok = true;
+        for (const auto& [w, line] : *places) {
+            if (!is_url_safe_name(w)) {
+                read.error(line, where + " workplaces: \"" + w + "\" may hold only A–Z a–z 0–9 . _ -");
+                ok = false;
+            }
+            out.push_back(w);
+        }
+        return ok ? std::optional<std::vector<std::string>>(std::move(out)) : std::nullopt;
+    };
     for (const toml::table* t : entries("manager")) {
         const std::string where = "[[manager]]";
         auto name = read.string(t, where, "name", true);
         auto hash = read.token_hash(t, where);
-        auto places = read.strings(t, where, "workplaces", true);
-        ManagerEntry e;
-        bool places_ok = places.has_value();
-        if (places) {
-            for (const auto& [w, line] : *places) {
-                if (!is_url_safe_name(w)) {
-                    read.error(line, where + " workplaces: \"" + w + "\" may hold only A–Z a–z 0–9 . _ -");
-                    places_ok = false;
-                }
-                e.workplaces.push_back(w);
-            }
-        }
+        auto places = workplace_list(t, where, true);
         const bool hash_ok = unique_hash(hash, *t, where);
-        if (name && hash_ok && places_ok) {
-            e.name = *name;
-            e.token_sha256 = *hash;
-            c.managers.push_back(std::move(e));
-        }
+        if (name && hash_ok && places) c.managers.push_back({*name, *hash, std::move(*places)});
     }
     for (const toml::table* t : entries("hr")) {
         const std::string where = "[[hr]]";
         auto name = read.string(t, where, "name", true);
         auto hash = read.token_hash(t, where);
-        HrEntry e;
-        bool places_ok = true;
-        if (t->contains("workplaces")) {
-            auto places = read.strings(t, where, "workplaces", true);
-            places_ok = places.has_value();
-            if (places) {
-                e.workplaces.emplace();
-                for (const auto& [w, line] : *places) {
-                    if (!is_url_safe_name(w)) {
-                        read.error(line, where + " workplaces: \"" + w + "\" may hold only A–Z a–z 0–9 . _ -");
-                        places_ok = false;
-                    }
-                    e.workplaces->push_back(w);
-                }
-            }
-        }
+        auto places = workplace_list(t, where, false);
         const bool hash_ok = unique_hash(hash, *t, where);
-        if (name && hash_ok && places_ok) {
-            e.name = *name;
-            e.token_sha256 = *hash;
+        if (name && hash_ok && places) {
+            HrEntry e{*name, *hash, std::nullopt};
+            if (t->contains("workplaces")) e.workplaces = std::move(*places);
             c.hr.push_back(std::move(e));
         }
     }
