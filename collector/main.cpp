@@ -1,5 +1,5 @@
 // main.cpp — pulse-collector's command line: parse it, call the command.
-//   pulse-collector serve --config FILE    the HTTP endpoint, until SIGINT/SIGTERM
+//   pulse-collector serve --config FILE    the HTTP endpoint, until SIGINT/SIGTERM (ends within 5 s)
 //   pulse-collector token new              a fresh token and its config line
 //   pulse-collector check --config FILE    validate the config and its banks; exit 2 on errors
 //   pulse-collector report --config FILE --workplace ID --week 2026-W48 --format html|csv|json
@@ -19,13 +19,32 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <mutex>
+#include <thread>
 
 namespace {
 
 using namespace pulse;
+
+// How long SIGTERM (or SIGINT) gives the requests in flight and the mailer
+// to finish before the process exits without them. The collector ends
+// within 5 s of SIGTERM in any state, yet a request can be stuck on a
+// database that does not answer (a frozen server, a lock, a dropped
+// network: libpq's calls cannot be interrupted; SQLite waits out its busy
+// timeout), and cpp-httplib's stop() also waits out its keep-alive timeout
+// (5 s) on an idle connection. 3 s leaves room for the exit itself on a
+// busy machine.
+// Cutting such a request off loses nothing: it was never acknowledged. Its
+// transaction is rolled back (PostgreSQL when the connection closes,
+// SQLite's WAL ignores an uncommitted tail) or, if it had just committed,
+// the terminal's resend is counted as duplicates. Not PQcancel: a cancel
+// needs a new connection to the server, which hangs just the same when the
+// server is what is stuck; one deadline covers every case.
+constexpr auto kStopDeadline = std::chrono::seconds(3);
 
 // The wall clock, in whole seconds: the mailer's and `email`'s `now`.
 UnixSeconds system_now() {
@@ -111,11 +130,26 @@ int cmd_serve(const std::string& file) {
         mailer->start();
     }
 
+    // Stop: no new connections at once; requests in flight and the mailer
+    // get kStopDeadline, then the process ends without them (exit 0 either
+    // way: the stop that was asked for happened, and the log says how).
     int signal = 0;
     sigwait(&stop_signals, &signal);
     std::cerr << "stopping (signal " << signal << ")\n";
-    if (mailer) mailer->stop();
-    server.stop();
+    std::promise<void> stopped;
+    std::future<void> all_stopped = stopped.get_future();
+    std::thread stopper([&] {
+        server.stop();
+        if (mailer) mailer->stop();
+        stopped.set_value();
+    });
+    if (all_stopped.wait_for(kStopDeadline) == std::future_status::timeout) {
+        log("stopping: still busy after " + std::to_string(kStopDeadline.count()) +
+            " s (a request or the e-mail waiting on the database, or an idle keep-alive connection); exiting "
+            "now. Nothing acknowledged is lost: terminals send unacknowledged batches again");
+        std::_Exit(0);  // no destructor may wait on a stuck thread
+    }
+    stopper.join();
     return 0;
 }
 

@@ -3,18 +3,22 @@
 // balancer on one database. The same rows as the SQLite store (no terminal
 // id, no arrival time, no batch) and the same contracts: a batch is one
 // transaction, answer ids are unique forever, e-mail claims are atomic.
-// A small pool of connections serves the server's threads; a connection
-// that breaks is reset on its next use.
+// A small pool of connections serves the server's threads; it rides out a
+// database outage (see [SECTION] The pool): calls fail at once while the
+// database is down and succeed again, without a restart, once it is back.
 #include "collector/storage/store.hpp"
 
 #include "common/url.hpp"
 #include "common/copenhagen_time.hpp"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -27,10 +31,20 @@ constexpr auto kPoolWait = std::chrono::seconds(30);  // then the call fails (50
 // A database that stops answering (a dropped network, not a reset) must not
 // hang the collector: TCP keepalives and a TCP user timeout end a dead
 // connection within about a minute; no statement may run longer than 30 s.
+// connect_timeout 5 s: a connection to a working server takes milliseconds,
+// even with TLS; a stopped one refuses at once; only an unreachable host
+// costs the full 5 s, and while the database is down only one call at a time
+// pays it (the pool's outage rules).
 constexpr const char* kConnectionKeys[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
                                            "keepalives_count", "tcp_user_timeout", "application_name"};
-constexpr const char* kConnectionValues[] = {"10", "1", "30", "10", "3", "60000", "pulse-collector"};
-constexpr const char* kSessionSettings = "SET TIME ZONE 'UTC'; SET statement_timeout = '30s'";
+constexpr const char* kConnectionValues[] = {"5", "1", "30", "10", "3", "60000", "pulse-collector"};
+// A 200 means the answers survive a crash of the database: a server set to
+// synchronous_commit = off acknowledges commits it then loses (the outage
+// test's server is one, and lost acknowledged answers), so such a session
+// is raised to 'local'; any stronger setting (a synchronous standby) is kept.
+constexpr const char* kSessionSettings =
+    "SET TIME ZONE 'UTC'; SET statement_timeout = '30s';"
+    "SELECT set_config('synchronous_commit', 'local', false) WHERE current_setting('synchronous_commit') = 'off'";
 
 // Created once per database by whichever instance comes first; the advisory
 // lock keeps two instances starting together from racing on CREATE.
@@ -130,11 +144,12 @@ std::string array_literal(const std::vector<const std::string*>& values) {
 class PostgresCollectorStore final : public CollectorStore {
 public:
     PostgresCollectorStore(std::string url, PGconn* first) : url_(std::move(url)), redacted_(url_without_password(url_)) {
-        idle_.push_back(first);
+        idle_.push_back({first, 0});
         open_ = 1;
     }
+    // Every call must have returned: leased connections are not closed.
     ~PostgresCollectorStore() override {
-        for (PGconn* c : idle_) PQfinish(c);
+        for (const Pooled& p : idle_) PQfinish(p.conn);
     }
 
     // Opens a connection with the collector's defaults (the URL's own
@@ -479,59 +494,140 @@ public:
     }
 
 private:
-    // A connection from the pool for one call, returned on scope exit. When
-    // none is idle, a new one is opened up to kMaxConnections, else the call
-    // waits. A broken connection is reset first; conn is nullptr (and error
-    // says why) when that fails.
+    // [SECTION] The pool
+    //
+    // Outage rules (issue 10), so that while the database is down every call
+    // fails quickly (the server answers 503 + Retry-After) and once it is
+    // back the next calls succeed without a restart:
+    //  - mutex_ guards the pool's bookkeeping only; no network call (connect,
+    //    query, PQfinish) is ever made while holding it.
+    //  - A pooled connection is checked before each use. An idle connection
+    //    is sent something only when the server ends it (a restart,
+    //    pg_terminate_backend, idle_session_timeout), so one whose socket is
+    //    readable or hung up is closed and replaced; PQstatus alone would
+    //    still say CONNECTION_OK and the call would fail on it.
+    //  - A connection that broke during a call, or came back inside a
+    //    transaction, is closed rather than pooled. That call has already
+    //    failed (503; its transaction was not committed, or, if COMMIT's
+    //    answer was lost, the terminal's resend finds duplicates), and the
+    //    connections pooled before the failure answer an empty query before
+    //    their next use: a database host that rebooted sends no FIN, so its
+    //    old connections look healthy until written to.
+    //  - While the database is known to be down (the last connect failed),
+    //    one call at a time tries to connect and the others fail at once
+    //    with that connect's error. A stopped server refuses in
+    //    microseconds, so every call after it is back connects; an
+    //    unreachable host makes one call wait connect_timeout instead of all
+    //    of them. The price: a call that arrives while an attempt begun just
+    //    before the database came back is still under way fails too.
+    //  - No statement is retried: a failed call is a 503 and the terminal
+    //    sends the batch again (batches are idempotent).
+
+    // An idle connection, and the failure count when it was pooled.
+    struct Pooled {
+        PGconn* conn = nullptr;
+        std::uint64_t failures_seen = 0;  // failures_ then; another failure since makes it prove itself
+    };
+
+    // A connection from the pool for one call, given back on scope exit;
+    // conn is nullptr (and error says why) when none can be had: the pool
+    // stayed full for kPoolWait, or the database cannot be reached.
     struct Lease {
         PostgresCollectorStore& store;
         PGconn* conn = nullptr;
         std::string error;
 
-        explicit Lease(PostgresCollectorStore& s) : store(s) {
-            std::unique_lock<std::mutex> lock(store.mutex_);
-            if (!store.available_.wait_for(lock, kPoolWait,
-                                           [&] { return !store.idle_.empty() || store.open_ < kMaxConnections; })) {
-                error = store.redacted_ + ": all " + std::to_string(kMaxConnections) +
-                        " connections busy for 30 s; is the database answering?";
-                return;
-            }
-            if (!store.idle_.empty()) {
-                conn = store.idle_.back();
-                store.idle_.pop_back();
-            } else {
-                ++store.open_;
-                lock.unlock();
-                conn = connect(store.url_, &error);
-                if (!conn) {
-                    lock.lock();
-                    --store.open_;
-                    store.available_.notify_one();
-                    return;
-                }
-            }
-            if (PQstatus(conn) != CONNECTION_OK || PQtransactionStatus(conn) != PQTRANS_IDLE) {
-                PQreset(conn);
-                if (PQstatus(conn) == CONNECTION_OK) Result(PQexec(conn, kSessionSettings));
-                if (PQstatus(conn) != CONNECTION_OK) {
-                    error = store.redacted_ + ": connection lost and not re-established: " + pq_message(conn);
-                    PQfinish(conn);
-                    conn = nullptr;
-                    std::lock_guard<std::mutex> relock(store.mutex_);
-                    --store.open_;
-                    store.available_.notify_one();
-                }
-            }
-        }
+        explicit Lease(PostgresCollectorStore& s) : store(s) { conn = store.acquire(&error); }
         ~Lease() {
-            if (!conn) return;
-            std::lock_guard<std::mutex> lock(store.mutex_);
-            store.idle_.push_back(conn);
-            store.available_.notify_one();
+            if (conn) store.release(conn);
         }
         Lease(const Lease&) = delete;
         Lease& operator=(const Lease&) = delete;
     };
+
+    // A working connection: an idle one that passes the checks above, else a
+    // new one while fewer than kMaxConnections are open, else the first to be
+    // given back within kPoolWait. nullptr and *error (without the password)
+    // when the pool stays full, the connect fails, or another call is
+    // already trying to reach a database known to be down.
+    PGconn* acquire(std::string* error) {
+        const auto deadline = std::chrono::steady_clock::now() + kPoolWait;
+        std::unique_lock<std::mutex> lock(mutex_);
+        for (;;) {
+            if (!available_.wait_until(lock, deadline, [&] { return !idle_.empty() || open_ < kMaxConnections; })) {
+                *error = redacted_ + ": all " + std::to_string(kMaxConnections) +
+                         " connections busy for 30 s; is the database answering?";
+                return nullptr;
+            }
+            if (!idle_.empty()) {
+                const Pooled pooled = idle_.back();
+                idle_.pop_back();
+                const bool prove = pooled.failures_seen != failures_;
+                lock.unlock();
+                if (usable(pooled.conn, prove)) return pooled.conn;
+                PQfinish(pooled.conn);
+                lock.lock();
+                --open_;
+                ++failures_;  // the others pooled with it may be dead too
+                available_.notify_one();
+                continue;
+            }
+            if (down_ && connecting_while_down_) {
+                *error = down_error_ + " (the database is down; another call is trying it again)";
+                return nullptr;
+            }
+            ++open_;
+            const bool probe = down_;
+            if (probe) connecting_while_down_ = true;
+            lock.unlock();
+            std::string connect_error;
+            PGconn* conn = connect(url_, &connect_error);
+            lock.lock();
+            if (probe) connecting_while_down_ = false;
+            if (conn) {
+                down_ = false;
+                return conn;
+            }
+            --open_;
+            ++failures_;
+            down_ = true;
+            down_error_ = connect_error;
+            available_.notify_all();
+            *error = connect_error;
+            return nullptr;
+        }
+    }
+
+    // Gives conn back: pooled when it is connected and outside a
+    // transaction, otherwise closed (see the outage rules).
+    void release(PGconn* conn) {
+        const bool reusable = PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE;
+        if (!reusable) PQfinish(conn);  // the server rolls back whatever it left open
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (reusable) {
+            idle_.push_back({conn, failures_});
+        } else {
+            --open_;
+            ++failures_;
+        }
+        available_.notify_one();
+    }
+
+    // Whether a pooled connection may serve a call: connected, outside a
+    // transaction, nothing unread on its socket, and, when prove is set,
+    // answering an empty query (one round trip).
+    static bool usable(PGconn* conn, bool prove) {
+        if (PQstatus(conn) != CONNECTION_OK || PQtransactionStatus(conn) != PQTRANS_IDLE) return false;
+        pollfd socket{PQsocket(conn), POLLIN, 0};
+        int ready = 0;
+        while ((ready = poll(&socket, 1, 0)) < 0 && errno == EINTR) {
+        }
+        if (ready != 0) return false;  // data, EOF or an error: the server has ended it or is ending it
+        if (!prove) return true;
+        const Result empty(PQexec(conn, ""));
+        return empty.status() == PGRES_EMPTY_QUERY && PQstatus(conn) == CONNECTION_OK &&
+               PQtransactionStatus(conn) == PQTRANS_IDLE;
+    }
 
     std::string message(PGconn* conn, const std::string& what) const {
         return redacted_ + ": " + what + ": " + pq_message(conn);
@@ -555,10 +651,14 @@ private:
 
     const std::string url_;
     const std::string redacted_;
-    std::mutex mutex_;
-    std::condition_variable available_;
-    std::vector<PGconn*> idle_;  // connected and not in use
-    std::size_t open_ = 0;       // idle + leased
+    std::mutex mutex_;                   // guards the members below, never held over a network call
+    std::condition_variable available_;  // a connection was given back or closed
+    std::vector<Pooled> idle_;           // connected and not in use
+    std::size_t open_ = 0;               // idle + leased + being connected
+    std::uint64_t failures_ = 0;         // connections that failed or were found dead, ever
+    bool down_ = false;                  // the last connect failed: the database is down
+    bool connecting_while_down_ = false; // a call is trying to connect while down_
+    std::string down_error_;             // the failed connect's error (no password)
 };
 
 }  // namespace

@@ -2,6 +2,10 @@
 // synchronous=FULL: an acknowledged answer survives a power cut). Per answer
 // only what the terminal itself keeps, plus its workplace: no terminal id, no
 // arrival time, no batch, no rowid — nothing that links answers together.
+// A full disk or a file that turns read-only fails the write in progress
+// (an error: 503, nothing of the batch stored) and leaves the connection
+// usable, so the first write after the fault is gone succeeds; a file that
+// is read-only when opened is refused (see open_sqlite_collector_store).
 #include "collector/storage/store.hpp"
 
 #include "common/sqlite_statement.hpp"
@@ -351,6 +355,16 @@ std::unique_ptr<CollectorStore> open_sqlite_collector_store(const std::string& p
     if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         nullptr) != SQLITE_OK) {
         return fail(db, "cannot open the database");
+    }
+    // SQLite quietly opens a file it may not write read-only; the collector
+    // would then start and refuse every upload until restarted. Refuse now.
+    if (sqlite3_db_readonly(db, "main") == 1) {
+        if (error) {
+            *error = path + ": the database is read-only for this process (owner, permissions, immutable flag "
+                            "or a read-only mount); make it and its folder writable";
+        }
+        sqlite3_close(db);
+        return nullptr;
     }
     sqlite3_busy_timeout(db, kBusyTimeout_ms);
     char* message = nullptr;

@@ -65,6 +65,11 @@ struct SealedWeek {
     UnixSeconds sealed_at = 0;         // when the week was sealed
 };
 
+// A database fault (PostgreSQL stopped or restarted, a full disk, a file
+// turned read-only) is each call's failure value — Kind::error, -1, nullopt
+// or *error — returned without waiting for the database to come back
+// (PostgreSQL: the pool's outage rules in postgres_store.cpp). Nothing needs
+// reopening: the first call after the fault is gone works.
 class CollectorStore {
 public:
     virtual ~CollectorStore() = default;
@@ -137,8 +142,9 @@ public:
 };
 
 // Opens the store named by `database`: a file path (SQLite) or a
-// postgresql:// (or postgres://) URL. nullptr and *error on failure; the
-// error never contains the URL's password.
+// postgresql:// (or postgres://) URL. nullptr and *error on failure (among
+// them a SQLite file this process may not write); the error never contains
+// the URL's password.
 std::unique_ptr<CollectorStore> open_collector_store(const std::string& database, std::string* error);
 
 // True when `database` names PostgreSQL rather than a SQLite file.
