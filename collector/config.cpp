@@ -9,6 +9,9 @@
 #include "common/copenhagen_time.hpp"
 #include "common/toml_util.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -23,7 +26,7 @@ namespace fs = std::filesystem;
 
 // Plain tables and the keys each may hold.
 const std::map<std::string, std::vector<std::string>, std::less<>> kTables = {
-    {"server", {"listen", "port"}},
+    {"server", {"listen", "listen_beyond_loopback", "port"}},
     {"storage", {"database", "max_age_days"}},
     {"anonymity", {"min_answers"}},
     {"bank", {"questions"}},
@@ -96,6 +99,30 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
         }
     }
     if (auto v = read.integer(table("server"), "[server]", "port", 0, 65535)) c.port = *v;
+    // Plain HTTP carries tokens and answers in clear: beyond loopback only
+    // when IT says so, and then with a warning at every start.
+    if (const toml::table* server = table("server")) {
+        bool beyond = false;
+        if (const toml::node* n = server->get("listen_beyond_loopback")) {
+            if (const auto* b = n->as_boolean()) beyond = b->get();
+            else read.error(toml_line_of(*n), "[server] listen_beyond_loopback must be true or false, not " +
+                                                  toml_type_name(*n));
+        }
+        if (const toml::node* n = server->get("listen"); n && !c.listen.empty() && !is_loopback_address(c.listen)) {
+            if (!beyond) {
+                read.error(toml_line_of(*n),
+                           "[server] listen = \"" + c.listen + "\" is not a loopback address: the collector speaks "
+                           "plain HTTP (tokens and answers unencrypted) and is meant to sit behind nginx with TLS on "
+                           "the same machine (docs/deployment.md), so keep \"127.0.0.1\"; only if the proxy must "
+                           "reach it over a network you control, add listen_beyond_loopback = true to [server]");
+            } else {
+                warnings.push_back({file.string(), toml_line_of(*n),
+                                    "[server] listen = \"" + c.listen + "\" (listen_beyond_loopback = true): the "
+                                    "collector's plain HTTP, tokens and answers unencrypted, is open beyond this "
+                                    "machine; let only the TLS proxy reach it (firewall)"});
+            }
+        }
+    }
 
     // [storage]
     if (auto v = read.string(table("storage"), "[storage]", "database", true)) {
@@ -318,6 +345,18 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
 }
 
 }  // namespace
+
+bool is_loopback_address(const std::string& host) {
+    if (host == "localhost") return true;
+    in_addr v4{};
+    if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+    in6_addr v6{};
+    if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
+        if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+        return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;  // ::ffff:127.x.y.z
+    }
+    return false;  // another name: it may resolve to anything
+}
 
 bool is_sha256_hex(const std::string& text) {
     return text.size() == 64 &&

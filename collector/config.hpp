@@ -1,6 +1,7 @@
 // config.hpp — pulse-collector's configuration (TOML), checked as
 // strictly as the kiosk's: an unknown key, a wrong type or an out-of-range
-// value is an error "FILE:LINE: [table] key …". Holds the auth registry
+// value is an error "FILE:LINE: [table] key …", and so is a listen address
+// beyond loopback without listen_beyond_loopback = true. Holds the auth registry
 // (terminals, managers, HR, admins; tokens only as SHA-256 hashes), the
 // publication moment of each week ([summary], docs/anonymity.md) and the
 // question banks a batch may name, the summary's words ([summary] texts,
@@ -54,7 +55,7 @@ struct CollectorConfig {
     std::filesystem::path source;  // the config file itself
 
     // [server]
-    std::string listen = "127.0.0.1";  // address to bind
+    std::string listen = "127.0.0.1";  // address to bind; not loopback only with listen_beyond_loopback = true
     int port = 8080;                   // 0..65535; 0 = any free port
 
     // [storage]
@@ -90,6 +91,11 @@ struct CollectorConfigLoad {
     Diagnostics errors;                     // every problem, in line order
     Diagnostics warnings;                   // not fatal, but IT should act (a password file others can read)
 };
+
+// True for an address only this machine can reach: 127.0.0.0/8, ::1
+// (also as ::ffff:127.x.y.z) and "localhost". Any other name is false: it
+// may resolve to anything.
+bool is_loopback_address(const std::string& host);
 
 // Reads and checks the config and loads its question banks and summary texts
 // (their errors are reported with their own file and line). Also an error

@@ -7,6 +7,8 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <string_view>
+
 namespace pulse {
 
 std::optional<std::string> new_token() {
@@ -32,9 +34,17 @@ std::optional<std::size_t> find_token(const std::string& token, const std::vecto
 }
 
 std::string bearer_token(const std::string& authorization) {
-    static const std::string kPrefix = "Bearer ";
-    if (authorization.size() <= kPrefix.size() || authorization.compare(0, kPrefix.size(), kPrefix) != 0) return {};
-    std::string token = authorization.substr(kPrefix.size());
+    // RFC 9110 §11.1: the scheme is case-insensitive; then one or more spaces.
+    static constexpr std::string_view kScheme = "bearer";
+    if (authorization.size() <= kScheme.size()) return {};
+    for (std::size_t i = 0; i < kScheme.size(); ++i) {
+        const char c = authorization[i];
+        if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kScheme[i]) return {};
+    }
+    std::size_t start = kScheme.size();
+    if (authorization[start] != ' ') return {};
+    while (start < authorization.size() && authorization[start] == ' ') ++start;
+    std::string token = authorization.substr(start);
     while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.pop_back();
     return token;
 }

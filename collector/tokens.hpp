@@ -21,8 +21,9 @@ bool hashes_equal(const std::string& a, const std::string& b);
 // nullopt. Compares against every entry, each in constant time.
 std::optional<std::size_t> find_token(const std::string& token, const std::vector<std::string>& token_hashes);
 
-// The token of an "Authorization: Bearer <token>" header value; empty when
-// the header has another form.
+// The token of an "Authorization: Bearer <token>" header value, the scheme
+// in any case ("bearer", "BEARER"; RFC 9110 says it is case-insensitive),
+// then one or more spaces; empty when the header has another form.
 std::string bearer_token(const std::string& authorization);
 
 }  // namespace pulse

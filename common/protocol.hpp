@@ -19,6 +19,7 @@ namespace pulse {
 inline constexpr int kProtocolSchema = 1;                      // "schema" of protocol v1
 inline constexpr std::size_t kMaxBodyBytes = 2 * 1024 * 1024;  // a body, also after gunzip
 inline constexpr std::size_t kMaxBatchAnswers = 5000;          // answers in one batch
+inline constexpr std::size_t kMaxBodyDepth = 8;                // JSON nesting: the protocol needs 3
 
 // One answer as stored on the terminal and sent: nothing else about an
 // answer exists (no session, no order, no minute).
@@ -57,7 +58,9 @@ std::string write_batch_body(const std::string& terminal, const std::string& wor
                              const std::string& bank_version, std::vector<Answer> answers, Rng& rng);
 
 // Why a body is not a batch of protocol v1: the field and what was wrong
-// ("answers[3].value: 7 is not 1–5 or null"). too_many: more than
+// ("answers[3].value: 7 is not 1–5 or null"; "body: …" for the body as a
+// whole). Always valid UTF-8 and at most a few hundred bytes, whatever the
+// body held: it is sent back as JSON and logged. too_many: more than
 // kMaxBatchAnswers answers (a 413 for the collector, not a 400).
 struct BatchBodyProblem {
     bool too_many = false;
@@ -73,7 +76,19 @@ struct BatchBodyParse {
 // protocol v1, schema 1, terminal/workplace/bank strings, batch a UUID, at
 // most kMaxBatchAnswers answers, each with exactly id (a UUID, unique in the
 // batch), question (a string), value (1–5 or null), lang ("da"/"en") and
-// hour (parse_answer_hour). The first problem found is reported; never throws.
+// hour (parse_answer_hour). Before any of that, the text must be JSON (RFC
+// 8259: UTF-8, in keys too; no NaN or Infinity; numbers a double can hold)
+// with no object holding a key twice (which of the two would count is
+// ambiguous) and nothing nested deeper than kMaxBodyDepth; these problems
+// name the field where they occur ("answers[2].value: not valid JSON at
+// byte 181 (number overflow parsing '1e400')"). The first problem found is
+// reported; never throws (but for std::bad_alloc).
 BatchBodyParse parse_batch_body(std::string_view json_text);
+
+// Text from a body (or any text) as a message may quote it: in double
+// quotes, escaped as in JSON (so a newline cannot split a log line), a byte
+// that is not UTF-8 as \xNN, cut after max_bytes of text with "..." after
+// the closing quote. The result is valid UTF-8.
+std::string quoted_for_message(std::string_view text, std::size_t max_bytes = 60);
 
 }  // namespace pulse

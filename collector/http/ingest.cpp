@@ -1,18 +1,21 @@
 // ingest.cpp — one uploaded batch checked (see ingest.hpp): size and gzip
 // limits, the body's form (common/protocol's parser), then the collector's
 // rules: the token's terminal and workplace, a known bank and question, an
-// hour not ahead of the server's clock. An old hour is fine: its week may be
-// sealed, and then the answer is stored and counted late (publication.hpp).
+// hour not ahead of the server's clock (425, retried: never a reason to drop
+// an answer). An old hour is fine: its week may be sealed, and then the
+// answer is stored and counted late (publication.hpp).
 #include "collector/http/ingest.hpp"
 
 #include <zlib.h>
 
+#include <algorithm>
+
 namespace pulse {
 namespace {
 
-IngestResult reject(int status, std::string message) {
+IngestResult reject(int status, std::string message, UnixSeconds retry_after_s = 0) {
     IngestResult r;
-    r.rejection = {status, std::move(message)};
+    r.rejection = {status, std::move(message), retry_after_s};
     return r;
 }
 
@@ -67,7 +70,8 @@ IngestResult validate_batch(std::string_view body, const std::string& content_en
         inflated = std::move(*text);
         body = inflated;
     } else if (!content_encoding.empty() && content_encoding != "identity") {
-        return reject(415, "Content-Encoding: \"" + content_encoding + "\" is not supported; send gzip or none");
+        return reject(415, "Content-Encoding: " + quoted_for_message(content_encoding) +
+                               " is not supported; send gzip or none");
     }
 
     // [SECTION] The body's form
@@ -77,32 +81,48 @@ IngestResult validate_batch(std::string_view body, const std::string& content_en
 
     // [SECTION] The collector's rules
     if (batch.terminal != terminal.id) {
-        return reject(403, "terminal: \"" + batch.terminal + "\" is not the terminal this token belongs to");
+        return reject(403, "terminal: " + quoted_for_message(batch.terminal) +
+                               " is not the terminal this token belongs to");
     }
     if (batch.workplace != terminal.workplace) {
-        return reject(403, "workplace: \"" + batch.workplace + "\" is not this terminal's workplace; a terminal "
-                           "uploads only for its own workplace");
+        return reject(403, "workplace: " + quoted_for_message(batch.workplace) +
+                               " is not this terminal's workplace; a terminal uploads only for its own workplace");
     }
     const QuestionBank* bank = config.find_bank(batch.bank_version);
     if (!bank) {
         std::string known;
-        for (const QuestionBank& b : config.banks) known += (known.empty() ? "" : ", ") + ("\"" + b.version + "\"");
-        return reject(400, "bank: \"" + batch.bank_version + "\" is not a question bank this server knows (" + known +
-                               ")");
+        for (const QuestionBank& b : config.banks) known += (known.empty() ? "" : ", ") + quoted_for_message(b.version);
+        return reject(400, "bank: " + quoted_for_message(batch.bank_version) +
+                               " is not a question bank this server knows (" + known + ")");
     }
-    const UnixSeconds latest = truncate_to_hour(now + kClockSkew_s);
     for (std::size_t i = 0; i < batch.answers.size(); ++i) {
         const Answer& answer = batch.answers[i];
-        const auto where = [i] { return "answers[" + std::to_string(i) + "]."; };
         if (!bank->find_question(answer.question)) {
-            return reject(400, where() + "question: \"" + answer.question + "\" is not a question of bank \"" +
-                                   bank->version + "\"");
+            return reject(400, "answers[" + std::to_string(i) + "].question: " + quoted_for_message(answer.question) +
+                                   " is not a question of bank " + quoted_for_message(bank->version));
         }
-        if (answer.hour > latest) {
-            return reject(400, where() + "hour: \"" + format_answer_hour(answer.hour) +
-                                   "\" is in the future (server time " + format_iso_utc(now) +
-                                   "); check the terminal's clock");
+    }
+
+    // [SECTION] Hours ahead of the server's clock: early, not wrong
+    // Checked last, so that a batch refused for this is accepted as it is
+    // once the clock has passed its latest hour: nothing else can be wrong.
+    const UnixSeconds latest = truncate_to_hour(now + kClockSkew_s);
+    std::optional<std::size_t> latest_early;  // the answer with the latest hour beyond `latest`
+    for (std::size_t i = 0; i < batch.answers.size(); ++i) {
+        if (batch.answers[i].hour > latest && (!latest_early || batch.answers[i].hour > batch.answers[*latest_early].hour)) {
+            latest_early = i;
         }
+    }
+    if (latest_early) {
+        // truncate_to_hour(t + skew) >= hour from t = hour - skew on (hours are whole).
+        const UnixSeconds hour = batch.answers[*latest_early].hour;
+        const UnixSeconds wait_s = std::max<UnixSeconds>(1, hour - kClockSkew_s - now);
+        return reject(425,
+                      "answers[" + std::to_string(*latest_early) + "].hour: \"" + format_answer_hour(hour) +
+                          "\" is ahead of the server's clock (server time " + format_iso_utc(now) +
+                          "); nothing of this batch is stored, send it again in " + std::to_string(wait_s) +
+                          " s (Retry-After) and check the terminal's clock",
+                      wait_s);
     }
     IngestResult ok;
     ok.batch = IngestBatch{std::move(batch.batch_id), terminal.workplace, std::move(batch.answers)};

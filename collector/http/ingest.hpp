@@ -18,11 +18,13 @@ namespace pulse {
 
 constexpr UnixSeconds kClockSkew_s = 3600;              // a terminal's clock may run this far ahead
 
-// Why a body is refused: an HTTP status (400, 403, 413, 415) and a message
-// naming the field and what was wrong ("answers[3].value: 7 is not 1–5 or null").
+// Why a body is refused: an HTTP status (400, 403, 413, 415, 425) and a
+// message naming the field and what was wrong ("answers[3].value: 7 is not
+// 1–5 or null"), valid UTF-8 and short whatever the body held.
 struct IngestRejection {
     int status = 400;
     std::string message;
+    UnixSeconds retry_after_s = 0;  // 425: seconds until the batch is no longer early (>= 1); else 0
 };
 
 // A body that passed every rule.
@@ -44,13 +46,17 @@ std::optional<std::string> gunzip_limited(std::string_view compressed, std::size
                                           IngestRejection* rejection);
 
 // Checks body (as received; content_encoding "" / "identity" or "gzip")
-// from the authenticated terminal against every protocol rule, at now (UTC):
-// size ≤ kMaxBodyBytes (413) also after gunzip (413; corrupt gzip 400; any
-// other encoding 415); the body's form (common/protocol's parse_batch_body:
-// 400, or 413 for more than kMaxBatchAnswers answers); terminal and
-// workplace equal to the terminal's (403); bank a version of a configured
-// bank and every question in it (400); no hour later than the current hour
-// plus kClockSkew_s (400). The first problem found is the rejection.
+// from the authenticated terminal against every protocol rule, at now (UTC),
+// in this order: size ≤ kMaxBodyBytes (413) also after gunzip (413; corrupt
+// gzip 400; any other encoding 415); the body's form (common/protocol's
+// parse_batch_body: 400, or 413 for more than kMaxBatchAnswers answers);
+// terminal and workplace equal to the terminal's (403); bank a version of a
+// configured bank and every question in it (400). The first problem found
+// is the rejection. Only then the hours: an answer whose hour is later than
+// the current hour plus kClockSkew_s is early, not wrong (the terminal's
+// clock runs ahead, or the server's behind): 425 naming the latest such
+// answer, with retry_after_s the seconds until no hour of the batch is
+// early any more, so that the same batch is accepted then.
 IngestResult validate_batch(std::string_view body, const std::string& content_encoding,
                             const TerminalEntry& terminal, const CollectorConfig& config, UnixSeconds now);
 

@@ -1,6 +1,7 @@
-// server.cpp — the collector's routes on cpp-httplib: batch upload (auth,
-// bounded read, validate, store), summaries and the admin overview. Every
-// 4xx carries {"error": "..."}.
+// server.cpp — the collector's routes on cpp-httplib: batch upload (auth
+// before a byte of the body is read, bounded read, validate, store),
+// summaries and the admin overview. Every 4xx carries {"error": "..."};
+// every response, the library's own errors too, a Date from the injected clock.
 #include "collector/http/server.hpp"
 
 #include "collector/http/ingest.hpp"
@@ -9,21 +10,55 @@
 #include "collector/summary/summary.hpp"
 #include "collector/tokens.hpp"
 #include "common/copenhagen_time.hpp"
+#include "common/protocol.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 
 namespace pulse {
 namespace {
 
 using nlohmann::json;
 
+// {"error": message}; replace: a message is meant to be UTF-8 already
+// (quoted_for_message), but a stray byte must never turn a 4xx into a 500.
+std::string error_json(const std::string& message) {
+    return json{{"error", message}}.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 void send_error(httplib::Response& res, int status, const std::string& message) {
     res.status = status;
-    res.set_content(json{{"error", message}}.dump(), "application/json");
+    res.set_content(error_json(message), "application/json");
+}
+
+// A body declared longer than kMaxBodyBytes but at most this is read (and
+// dropped) before the 413, so that the connection stays in order: nginx
+// passes bodies up to its client_max_body_size 4m.
+constexpr std::size_t kDrainBytes = 2 * kMaxBodyBytes;
+
+// A refusal sent before the request's body was read, or after reading only
+// part of it: the rest of the body is still on the connection, and read as
+// the next request it would desynchronise a keep-alive peer (nginx keeps its
+// upstream connections open). So the connection is closed after this
+// response: "Connection: close" tells the peer, and the body goes out through
+// a content provider that writes all of it and then returns false, which in
+// cpp-httplib 0.11 is the one way a handler makes the server close the
+// socket once the response is out (a handler cannot reach the socket).
+void send_error_and_close(httplib::Response& res, int status, const std::string& message) {
+    res.status = status;
+    res.set_header("Connection", "close");
+    const std::string body = error_json(message);
+    res.set_content_provider(body.size(), "application/json",
+                             [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                                 sink.write(body.data() + offset, length);
+                                 return false;  // sent; now close
+                             });
 }
 
 UnixSeconds system_now() {
@@ -38,7 +73,7 @@ std::optional<IsoWeek> week_param(const httplib::Request& req, httplib::Response
     if (!req.has_param("week")) return latest_published_week(config, now);
     const std::string text = req.get_param_value("week");
     std::optional<IsoWeek> week = parse_iso_week(text);
-    if (!week) send_error(res, 400, "week: \"" + text + "\" is not an ISO week like 2026-W48");
+    if (!week) send_error(res, 400, "week: " + quoted_for_message(text) + " is not an ISO week like 2026-W48");
     return week;
 }
 
@@ -60,6 +95,20 @@ void send_unpublished(httplib::Response& res, PublishedSummary::Status status, c
 }
 
 }  // namespace
+
+std::string format_http_date(UnixSeconds t) {
+    static const char* const kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const std::int64_t days = floor_div(t, kSecondsPerDay);
+    const UnixSeconds in_day = t - days * kSecondsPerDay;
+    const CivilDate date = civil_from_days(days);
+    char text[40];
+    std::snprintf(text, sizeof text, "%s, %02u %s %04d %02d:%02d:%02d GMT", kDays[weekday_from_days(days)], date.day,
+                  kMonths[date.month - 1], date.year, static_cast<int>(in_day / 3600),
+                  static_cast<int>(in_day / 60 % 60), static_cast<int>(in_day % 60));
+    return text;
+}
 
 CollectorServer::CollectorServer(const CollectorConfig& config, CollectorStore& store, ServerClock clock,
                                  ServerLog log)
@@ -98,15 +147,18 @@ void CollectorServer::routes() {
     http.set_payload_max_length(kMaxBodyBytes);
     http.set_read_timeout(30, 0);  // a kiosk on a slow line; it gives up below 100 B/s for 30 s
     http.set_write_timeout(30, 0);
+    // An idle kept-alive connection holds stop() until this runs out; 1 s
+    // keeps SIGTERM's graceful path short (nginx reopens upstream connections at will).
+    http.set_keep_alive_timeout(1);
 
     // A status set by the library (404, 413 on Content-Length, 400 on a bad
-    // request line) still gets a JSON error body.
+    // request line) still gets a JSON error body; ours have theirs already.
     http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-        if (!res.body.empty()) return;
+        if (!res.body.empty() || res.has_header("Content-Type")) return;
         const std::string message = res.status == 413 ? "body: more than 2 MiB; send smaller batches"
                                     : res.status == 404 ? "no such route"
                                                         : "request refused (HTTP " + std::to_string(res.status) + ")";
-        res.set_content(json{{"error", message}}.dump(), "application/json");
+        res.set_content(error_json(message), "application/json");
     });
     http.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "unknown";
@@ -116,16 +168,75 @@ void CollectorServer::routes() {
             what = e.what();
         } catch (...) {
         }
-        if (log_) log_(req.method + " " + req.path + ": internal error: " + what);
+        if (log_) log_(req.method + " " + quoted_for_message(req.path) + ": internal error: " + what);
         send_error(res, 500, "internal error");
+    });
+    // Runs for every response httplib writes: routed, refused by a route,
+    // and the library's own (404, 400, 413, 414, and 500 after an exception).
+    // Date (RFC 9110 §6.6.1) from the injected clock: a terminal may take its
+    // clock's offset from it, and tests see their own time.
+    http.set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+        res.headers.erase("Date");
+        res.set_header("Date", format_http_date(clock_()));
+        // httplib adds Keep-Alive to every response; a closing one has none.
+        if (res.get_header_value("Connection") == "close") res.headers.erase("Keep-Alive");
     });
 
     // [SECTION] POST /v1/batches
+    // A content-reader route: httplib calls it before reading the body, so
+    // the token, the encoding and the declared length are checked first and
+    // a refused request's body is never read nor inflated.
     http.Post("/v1/batches", [this](const httplib::Request& req, httplib::Response& res,
                                     const httplib::ContentReader& read_body) {
-        // Read the whole body first (bounded: httplib has already gunzipped
-        // it when Content-Encoding is gzip, so the limit is on decompressed bytes).
-        const std::string encoding = req.get_header_value("Content-Encoding");
+        const std::optional<std::size_t> who = find_token(bearer_token(req.get_header_value("Authorization")),
+                                                          terminal_hashes_);
+        if (!who) {
+            if (log_) log_("POST /v1/batches: 401 unknown terminal token from " + req.remote_addr);
+            return send_error_and_close(res, 401, "Authorization: no terminal has this token (Bearer token expected)");
+        }
+        const TerminalEntry& terminal = config_.terminals[*who];
+        const auto refuse_unread = [&](int status, const std::string& message) {
+            if (log_) log_("POST /v1/batches: terminal " + terminal.id + ": " + std::to_string(status) + " " + message);
+            send_error_and_close(res, status, message);
+        };
+
+        // Content-Encoding, case-insensitive (RFC 9110 §8.4.1). httplib
+        // inflates exactly "gzip" itself (and "deflate", anything holding
+        // "br", which are refused here before it could); another spelling of
+        // gzip reaches validate_batch compressed, which inflates it.
+        const std::string encoding_header = req.get_header_value("Content-Encoding");
+        std::string encoding = encoding_header;
+        std::transform(encoding.begin(), encoding.end(), encoding.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        const bool gzipped = encoding == "gzip" || encoding == "x-gzip";
+        if (!gzipped && !encoding.empty() && encoding != "identity") {
+            return refuse_unread(415, "Content-Encoding: " + quoted_for_message(encoding_header) +
+                                          " is not supported; send gzip or none");
+        }
+        const bool httplib_inflates = encoding_header == "gzip";
+
+        // A declared length over the limit: 413 before inflating anything.
+        // Up to kDrainBytes the body is read and dropped as it came (httplib
+        // skips a body longer than its payload limit without decompressing
+        // it), so a terminal gets its 413, splits the batch and goes on on
+        // the same connection; beyond that, nobody sends that much by mistake.
+        if (req.has_header("Content-Length")) {
+            const std::string length = req.get_header_value("Content-Length");
+            const bool digits = !length.empty() && length.size() <= 19 &&
+                                std::all_of(length.begin(), length.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+            const unsigned long long declared = digits ? std::strtoull(length.c_str(), nullptr, 10) : 0;
+            if (declared > kMaxBodyBytes) {
+                const std::string message = "body: " + length + " bytes, more than the limit of 2 MiB (" +
+                                            std::to_string(kMaxBodyBytes) + " bytes); send smaller batches";
+                if (declared > kDrainBytes) return refuse_unread(413, message);
+                read_body([](const char*, std::size_t) { return true; });
+                if (log_) log_("POST /v1/batches: terminal " + terminal.id + ": 413 " + message);
+                return send_error(res, 413, message);
+            }
+        }
+
+        // The body, bounded: when httplib inflates it, the bound is on the
+        // inflated bytes, checked as each piece comes out of zlib.
         std::string body;
         bool too_large = false;
         const bool read_ok = read_body([&](const char* data, std::size_t n) {
@@ -138,31 +249,22 @@ void CollectorServer::routes() {
         });
         if (!read_ok) {
             if (too_large || res.status == 413) {
-                return send_error(res, 413, "body: more than 2 MiB (" + std::to_string(kMaxBodyBytes) +
-                                                " bytes, after decompression); send smaller batches");
+                return refuse_unread(413, "body: more than 2 MiB (" + std::to_string(kMaxBodyBytes) +
+                                              " bytes, after decompression); send smaller batches");
             }
-            return send_error(res, 400, encoding == "gzip" ? "body: not valid gzip (corrupt or truncated)"
-                                                           : "body: could not be read");
+            return refuse_unread(400, httplib_inflates ? "body: not valid gzip (corrupt or truncated)"
+                                                       : "body: could not be read");
         }
 
-        const std::optional<std::size_t> who = find_token(bearer_token(req.get_header_value("Authorization")),
-                                                          terminal_hashes_);
-        if (!who) {
-            if (log_) log_("POST /v1/batches: 401 unknown terminal token from " + req.remote_addr);
-            return send_error(res, 401, "Authorization: no terminal has this token (Bearer token expected)");
-        }
-        const TerminalEntry& terminal = config_.terminals[*who];
-        // httplib decoded gzip/deflate/br; anything else reaches validate_batch as sent.
-        const bool decoded = encoding == "gzip" || encoding == "deflate" || encoding == "br";
-        const std::string effective = decoded ? "" : encoding;
-        if (encoding == "deflate" || encoding == "br") {
-            return send_error(res, 415, "Content-Encoding: \"" + encoding + "\" is not supported; send gzip or none");
-        }
-        IngestResult checked = validate_batch(body, effective, terminal, config_, clock_());
+        IngestResult checked =
+            validate_batch(body, httplib_inflates ? "" : (gzipped ? "gzip" : ""), terminal, config_, clock_());
         if (!checked.batch) {
             if (log_) {
                 log_("POST /v1/batches: terminal " + terminal.id + ": " + std::to_string(checked.rejection.status) +
                      " " + checked.rejection.message);
+            }
+            if (checked.rejection.retry_after_s > 0) {
+                res.set_header("Retry-After", std::to_string(checked.rejection.retry_after_s));
             }
             return send_error(res, checked.rejection.status, checked.rejection.message);
         }
@@ -229,7 +331,7 @@ void CollectorServer::routes() {
         const std::optional<IsoWeek> week = week_param(req, res, config_, now);
         if (!week) return;
         const std::string lang = req.has_param("lang") ? req.get_param_value("lang") : "da";
-        if (lang != "da" && lang != "en") return send_error(res, 400, "lang: \"" + lang + "\" is not da or en");
+        if (lang != "da" && lang != "en") return send_error(res, 400, "lang: " + quoted_for_message(lang) + " is not da or en");
 
         const PublishedSummary published = published_summary(store_, config_, workplace, *week, lang, now);
         if (published.status != PublishedSummary::Status::ok) {

@@ -2,7 +2,8 @@
 // (protocol v1, docs/protocol.md), the published weekly summaries for
 // managers and HR, and IT's overview (docs/anonymity.md says who reads
 // what). Plain HTTP: in production behind a TLS-terminating proxy.
-// Start and stop are explicit so tests run it on 127.0.0.1, port 0.
+// Start and stop are explicit so tests run it on 127.0.0.1, port 0. Every
+// response carries a Date header from the injected clock.
 #pragma once
 
 #include "collector/config.hpp"
@@ -28,6 +29,9 @@ using ServerLog = std::function<void(const std::string& line)>;
 
 // Current UTC time; injected so tests can place "now" anywhere.
 using ServerClock = std::function<UnixSeconds()>;
+
+// t as an HTTP date, IMF-fixdate (RFC 9110 §5.6.7): "Fri, 27 Nov 2026 10:30:00 GMT".
+std::string format_http_date(UnixSeconds t);
 
 class CollectorServer {
 public:

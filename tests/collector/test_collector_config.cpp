@@ -168,3 +168,56 @@ TEST_CASE("HR reads every workplace or the listed ones, and one person may be IT
     CHECK_FALSE(twice.config);
     CHECK_ERROR(twice, 10, "[[hr]] token_sha256 is already used on line 7");
 }
+
+TEST_CASE("listen beyond loopback is an error naming file, line and key, unless listen_beyond_loopback = true") {
+    for (const char* address : {"0.0.0.0", "::", "192.168.1.20", "10.0.0.7", "collector.ishoj.dk", "fe80::1"}) {
+        CAPTURE(address);
+        CollectorConfigLoad load = load_text("[server]\nport = 8080\nlisten = \"" + std::string(address) + "\"\n"
+                                             "[storage]\ndatabase = \"x\"\n" + kBank);
+        CHECK_FALSE(load.config);
+        CHECK_ERROR(load, 3, "[server] listen = \"" + std::string(address) + "\" is not a loopback address");
+        CHECK_ERROR(load, 3, "plain HTTP");
+        CHECK_ERROR(load, 3, "listen_beyond_loopback = true");
+        REQUIRE_FALSE(load.errors.empty());
+        CHECK(load.errors[0].str().find("c.toml:3: ") != std::string::npos);  // FILE:LINE:
+    }
+    // listen_beyond_loopback = false says the same as no key.
+    CollectorConfigLoad no = load_text("[server]\nlisten = \"0.0.0.0\"\nlisten_beyond_loopback = false\n"
+                                       "[storage]\ndatabase = \"x\"\n" + kBank);
+    CHECK_FALSE(no.config);
+    CHECK_ERROR(no, 2, "is not a loopback address");
+}
+
+TEST_CASE("listen beyond loopback with listen_beyond_loopback = true loads, with a warning at its line") {
+    CollectorConfigLoad load = load_text("[server]\nlisten_beyond_loopback = true\nlisten = \"0.0.0.0\"\n"
+                                         "[storage]\ndatabase = \"x\"\n" + kBank);
+    REQUIRE_MESSAGE(load.config, all(load.errors));
+    CHECK(load.config->listen == "0.0.0.0");
+    REQUIRE(load.warnings.size() == 1);
+    CHECK(load.warnings[0].line == 3);
+    CHECK(load.warnings[0].message.find("[server] listen = \"0.0.0.0\" (listen_beyond_loopback = true)") == 0);
+    CHECK(load.warnings[0].message.find("plain HTTP") != std::string::npos);
+
+    CollectorConfigLoad typo = load_text("[server]\nlisten_beyond_loopback = \"yes\"\nlisten = \"0.0.0.0\"\n"
+                                         "[storage]\ndatabase = \"x\"\n" + kBank);
+    CHECK_FALSE(typo.config);
+    CHECK_ERROR(typo, 2, "[server] listen_beyond_loopback must be true or false, not a string");
+}
+
+TEST_CASE("every loopback address loads without a warning, with or without the opt-in") {
+    for (const char* address : {"127.0.0.1", "127.0.0.2", "127.255.255.254", "::1", "::ffff:127.0.0.1", "localhost"}) {
+        for (const char* opt_in : {"", "listen_beyond_loopback = true\n", "listen_beyond_loopback = false\n"}) {
+            CAPTURE(address);
+            CAPTURE(opt_in);
+            CollectorConfigLoad load = load_text("[server]\nlisten = \"" + std::string(address) + "\"\n" + opt_in +
+                                                 "[storage]\ndatabase = \"x\"\n" + kBank);
+            REQUIRE_MESSAGE(load.config, all(load.errors));
+            CHECK(load.warnings.empty());
+        }
+    }
+    CHECK(is_loopback_address("127.0.0.1"));
+    CHECK_FALSE(is_loopback_address("128.0.0.1"));
+    CHECK_FALSE(is_loopback_address("::ffff:10.0.0.1"));
+    CHECK_FALSE(is_loopback_address("localhost.example"));
+    CHECK_FALSE(is_loopback_address("127.0.0.1 "));
+}

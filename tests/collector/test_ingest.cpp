@@ -1,6 +1,8 @@
 // test_ingest.cpp — the protocol's rules for one uploaded body, without a
 // network: each kind of bad body gives its status and a message naming what
-// was wrong; gzip and the size limits.
+// was wrong (hostile ones too: ../common/hostile_bodies.hpp); gzip and the
+// size limits; an hour ahead of the clock is early (425), not wrong.
+#include "../common/hostile_bodies.hpp"
 #include "collector_fixture.hpp"
 #include "collector/http/ingest.hpp"
 
@@ -22,6 +24,9 @@ struct Ingest {
         return validate_batch(body, encoding, terminal(), config, kNow);
     }
     IngestResult run(const json& body) const { return run(body.dump()); }
+    IngestResult run_at(const json& body, UnixSeconds now) const {
+        return validate_batch(body.dump(), "", terminal(), config, now);
+    }
 };
 
 // Checks that result is a rejection with status whose message contains fragment.
@@ -151,7 +156,7 @@ TEST_CASE("each bad answer field names its index and what was wrong") {
     CHECK_REJECTED(f.run(not_object), 400, "answers[1]: must be an object");
 }
 
-TEST_CASE("an hour up to one hour ahead is accepted, later ones are not, and an old hour of any age is accepted") {
+TEST_CASE("an hour up to one hour ahead is accepted, a later one is early (425), and an old hour of any age is accepted") {
     Ingest f;  // now is 10:30
     const auto with_hour = [](const std::string& hour) {
         json b = wire_batch(1);
@@ -159,10 +164,73 @@ TEST_CASE("an hour up to one hour ahead is accepted, later ones are not, and an 
         return b;
     };
     CHECK(f.run(with_hour("2026-11-27T11:00:00Z")).batch);
-    CHECK_REJECTED(f.run(with_hour("2026-11-27T12:00:00Z")), 400, "answers[0].hour: \"2026-11-27T12:00:00Z\" is in the future");
+    CHECK_REJECTED(f.run(with_hour("2026-11-27T12:00:00Z")), 425,
+                   "answers[0].hour: \"2026-11-27T12:00:00Z\" is ahead of the server's clock (server time "
+                   "2026-11-27T10:30:00Z)");
     CHECK(f.run(with_hour("2026-10-29T11:00:00Z")).batch);
     CHECK(f.run(with_hour("2026-10-28T10:00:00Z")).batch);  // its week is sealed: stored, counted late
     CHECK(f.run(with_hour("2020-01-06T08:00:00Z")).batch);
+}
+
+TEST_CASE("a batch ahead of the server's clock says how long until it is not, and is accepted as it is from then") {
+    Ingest f;
+    json b = wire_batch(4);
+    b["answers"][1]["hour"] = "2026-11-27T12:00:00Z";
+    b["answers"][2]["hour"] = "2026-11-27T14:00:00Z";  // the latest: it decides
+    b["answers"][3]["hour"] = "2026-11-27T13:00:00Z";
+    // 14:00 is no longer ahead once the clock plus kClockSkew_s reaches it: at 13:00.
+    const UnixSeconds not_early = *parse_iso8601("2026-11-27T13:00:00Z");
+    const IngestResult early = f.run_at(b, kNow);
+    CHECK_REJECTED(early, 425, "answers[2].hour: \"2026-11-27T14:00:00Z\" is ahead of the server's clock");
+    CHECK(early.rejection.retry_after_s == not_early - kNow);  // 2.5 h
+    CHECK(early.rejection.message.find("nothing of this batch is stored") != std::string::npos);
+    const IngestResult last_second = f.run_at(b, not_early - 1);
+    CHECK_REJECTED(last_second, 425, "answers[2].hour");
+    CHECK(last_second.rejection.retry_after_s == 1);  // at least 1, never 0
+    const IngestResult then = f.run_at(b, not_early);
+    REQUIRE_MESSAGE(then.batch, then.rejection.message);
+    CHECK(then.batch->answers.size() == 4);
+    // A hundred years ahead: early still, never a permanent refusal.
+    json far = wire_batch(1);
+    far["answers"][0]["hour"] = "2126-11-27T09:00:00Z";
+    const IngestResult r = f.run(far);
+    CHECK_REJECTED(r, 425, "answers[0].hour");
+    CHECK(r.rejection.retry_after_s > 3000000000);
+}
+
+TEST_CASE("a batch that is early and also wrong is refused for what is wrong: 425 only when waiting is enough") {
+    Ingest f;
+    json b = wire_batch(3);
+    b["answers"][0]["hour"] = "2026-11-27T15:00:00Z";
+    b["answers"][2]["question"] = "9.9";
+    CHECK_REJECTED(f.run(b), 400, "answers[2].question: \"9.9\" is not a question");
+    b["answers"][2]["question"] = "2.3";
+    b["bank"] = "1999.1";
+    CHECK_REJECTED(f.run(b), 400, "bank: \"1999.1\"");
+    b["bank"] = "2026.1";
+    b["workplace"] = "wp-b";
+    CHECK_REJECTED(f.run(b), 403, "workplace");
+    b["workplace"] = "wp-a";
+    CHECK_REJECTED(f.run(b), 425, "answers[0].hour");
+    CHECK(f.run(b).rejection.retry_after_s == 4 * 3600 - 1800);  // until 14:00, when 14:00 + skew reaches 15:00
+}
+
+TEST_CASE("every hostile body is a 4xx naming its field, plain or gzip, never a crash or a 5xx") {
+    Ingest f;
+    for (const HostileBody& h : hostile_bodies()) {
+        CAPTURE(h.kind);
+        for (const bool gzipped : {false, true}) {
+            CAPTURE(gzipped);
+            const IngestResult r = gzipped ? f.run(gzip(h.body), "gzip") : f.run(h.body);
+            REQUIRE_FALSE(r.batch);
+            CHECK(r.rejection.status == h.status);
+            CHECK_MESSAGE(r.rejection.message.rfind(h.field, 0) == 0, r.rejection.message);
+            CHECK_MESSAGE(r.rejection.message.size() < 400, r.rejection.message.size(), " bytes");
+            CHECK_NOTHROW((void)json(r.rejection.message).dump());  // valid UTF-8: the 4xx body can be written
+            CHECK(r.rejection.message.find('\n') == std::string::npos);
+            CHECK(r.rejection.retry_after_s == 0);
+        }
+    }
 }
 
 TEST_CASE("is_uuid accepts only lower-case 8-4-4-4-12 hex") {

@@ -138,6 +138,8 @@ TEST_CASE("the documented nginx site passes the kiosk's TLS uploads to the colle
     HttpResponse response = http->post(request);
     CHECK_MESSAGE(response.status == 200, response.transport_message, response.body);
     CHECK(json::parse(response.body) == json{{"accepted", 300}, {"duplicates", 0}});
+    // The collector's Date (its clock, here fake), not nginx's: the terminal's clock offset is measured against it.
+    CHECK(response.headers["date"] == format_http_date(p.now.load()));
     response = http->post(request);
     CHECK(json::parse(response.body) == json{{"accepted", 0}, {"duplicates", 300}});
     CHECK(p.store->answers_in_week("wp-a", IsoWeek{2026, 48}) == 300);

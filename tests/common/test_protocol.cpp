@@ -1,9 +1,12 @@
 // test_protocol.cpp — protocol v1's batch body as both sides use it: the
 // writer's exact shape and shuffled order, the parser reading back exactly
-// what the writer wrote (a round trip over random batches), and the id and
-// hour formats. The collector's own rules on top are in test_ingest.cpp.
+// what the writer wrote (a round trip over random batches), the id and
+// hour formats, and hostile bodies (hostile_bodies.hpp): each refused with a
+// short message, safe to send and log, naming its field. The collector's
+// own rules on top are in test_ingest.cpp.
 #include "common/protocol.hpp"
 
+#include "hostile_bodies.hpp"
 #include "protocol_fixture.hpp"
 
 #include <doctest/doctest.h>
@@ -168,4 +171,74 @@ TEST_CASE("the parser names the field of the first problem and marks too many an
     CHECK(bad.problem.message.find("5001 answers, more than 5000") != std::string::npos);
 
     CHECK(pulse::parse_batch_body("{\"schema\": 1,").problem.message.find("body: not valid JSON") == 0);
+}
+
+namespace {
+
+// True when text is UTF-8 and holds no control character (a message is
+// sent as JSON and written to the operator's log as one line).
+bool safe_message(const std::string& text) {
+    try {
+        (void)nlohmann::json(text).dump();
+    } catch (const nlohmann::json::exception&) {
+        return false;
+    }
+    return std::none_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+}
+
+}  // namespace
+
+TEST_CASE("every hostile body is refused with a short message, safe to send and log, that names its field") {
+    for (const pulse::testing::HostileBody& h : pulse::testing::hostile_bodies()) {
+        CAPTURE(h.kind);
+        const pulse::BatchBodyParse read = pulse::parse_batch_body(h.body);
+        if (!h.form_error) {
+            CHECK_MESSAGE(read.body, read.problem.message);  // the collector's rules refuse it (test_ingest.cpp)
+            continue;
+        }
+        REQUIRE_FALSE(read.body);
+        CHECK_FALSE(read.problem.too_many);
+        CHECK_MESSAGE(read.problem.message.rfind(h.field, 0) == 0, read.problem.message);
+        CHECK_MESSAGE(read.problem.message.size() < 400, read.problem.message.size(), " bytes");
+        CHECK_MESSAGE(safe_message(read.problem.message), read.problem.message);
+    }
+}
+
+TEST_CASE("a problem in the JSON text says where and what: overflow, NaN, a key twice, nesting") {
+    using pulse::testing::hostile::answer_with;
+    using pulse::testing::hostile::batch;
+    const auto message = [](const std::string& body) { return pulse::parse_batch_body(body).problem.message; };
+    const std::string overflow = batch(answer_with("value", "1e400"));
+    CHECK(message(overflow) == "answers[1].value: not valid JSON at byte " +
+                                   std::to_string(overflow.find("1e400") + 5) + " (number overflow parsing '1e400')");
+    CHECK(message(batch(answer_with("value", "NaN"))).find("answers[1].value: not valid JSON at byte ") == 0);
+    CHECK(message(batch(answer_with("value", "NaN"))).find("invalid literal") != std::string::npos);
+    CHECK(message(batch(answer_with("question", "\"2.\xff\""))).find("ill-formed UTF-8 byte") != std::string::npos);
+    CHECK(message(batch(answer_with("question", "\"2.\xff\""))).find("\\xff") != std::string::npos);  // shown, escaped
+    CHECK(message(R"({"schema":1,"schema":1})") ==
+          "schema: given twice in one object; a duplicate key is ambiguous, send each field once");
+
+    // Nested exactly kMaxBodyDepth deep is JSON this parser reads (and then
+    // refuses as a batch); one level more is refused while reading.
+    const auto nested = [](std::size_t depth) {  // the top object and depth - 1 arrays in "x"
+        return R"({"x":)" + std::string(depth - 1, '[') + std::string(depth - 1, ']') + "}";
+    };
+    CHECK(message(nested(pulse::kMaxBodyDepth)) == "schema: missing");
+    CHECK(message(nested(pulse::kMaxBodyDepth + 1)) ==
+          "x[0][0][0][0][0][0][0]: nested deeper than 8 levels; a batch is 3 deep");
+    CHECK(message("[[[[[[[[[[[[") == "body[0][0][0][0][0][0][0][0]: nested deeper than 8 levels; a batch is 3 deep");
+    CHECK(message(R"({"schema":1,)").find("body: not valid JSON at byte 13 ") == 0);  // a key was due
+    CHECK(message(R"({"schema":1, "a\u0000b":2})") == "terminal: missing");  // an escaped NUL is a key like any
+}
+
+TEST_CASE("text quoted in a message is escaped, never invalid UTF-8, and cut at a character") {
+    CHECK(pulse::quoted_for_message("2.3") == "\"2.3\"");
+    CHECK(pulse::quoted_for_message("a\"b\\c\nd\te\x01") == R"("a\"b\\c\nd\te\u0001")");
+    CHECK(pulse::quoted_for_message("x\xffy\xc3") == R"("x\xffy\xc3")");
+    CHECK(pulse::quoted_for_message("\xed\xa0\x80") == R"("\xed\xa0\x80")");  // a surrogate in UTF-8: not UTF-8
+    CHECK(pulse::quoted_for_message("blåbær", 60) == "\"blåbær\"");
+    CHECK(pulse::quoted_for_message("blåbær", 3) == "\"bl\"...");   // "å" would pass 3 bytes: cut before it
+    CHECK(pulse::quoted_for_message("blåbær", 4) == "\"blå\"...");
+    CHECK(pulse::quoted_for_message(std::string(1000000, 'x')).size() == 60 + 5);
+    CHECK(pulse::quoted_for_message("€𝄞", 60) == "\"€𝄞\"");  // 3- and 4-byte forms pass as they are
 }
