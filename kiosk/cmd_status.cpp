@@ -1,14 +1,36 @@
 // cmd_status.cpp — `pulse-kiosk status`: one JSON object of what IT needs
-// to know about the terminal (its files, the store, the upload queue).
+// to know about the terminal (its files, the store, the upload queue, and
+// how far its clock is from the collector's).
 #include "kiosk/commands.hpp"
 
 #include "common/copenhagen_time.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <exception>
 #include <ostream>
+#include <string>
 
 namespace pulse {
+
+namespace {
+
+// The collector's clock minus the terminal's in seconds, as the uploader last
+// measured it from a response's Date header (1 s resolution, so good to a
+// second or two); null before any response carried one.
+nlohmann::ordered_json clock_offset(const std::map<std::string, std::string>& facts) {
+    auto it = facts.find("clock_offset_s");
+    if (it == facts.end()) return nullptr;
+    try {
+        std::size_t used = 0;
+        const long long offset = std::stoll(it->second, &used);
+        if (used == it->second.size()) return offset;
+    } catch (const std::exception&) {  // not a number: written by no uploader of ours
+    }
+    return nullptr;
+}
+
+}  // namespace
 
 int cmd_status(const std::filesystem::path& config_file, UnixSeconds wall_now, std::ostream& out, std::ostream& err) {
     Diagnostics errors;
@@ -43,6 +65,7 @@ int cmd_status(const std::filesystem::path& config_file, UnixSeconds wall_now, s
         j["last_upload_ok"] = nullptr;
         j["last_error"] = nullptr;
         j["next_attempt"] = nullptr;
+        j["clock_offset_s"] = nullptr;
     } else {
         StoreStatus status;
         std::unique_ptr<AnswerStore> store = AnswerStore::open(c.database, &status);
@@ -67,6 +90,7 @@ int cmd_status(const std::filesystem::path& config_file, UnixSeconds wall_now, s
             j["last_upload_ok"] = fact("last_upload_ok");
             j["last_error"] = fact("last_error");
             j["next_attempt"] = c.upload ? fact("next_attempt") : nlohmann::ordered_json(nullptr);
+            j["clock_offset_s"] = clock_offset(facts);
             if (facts.count("token_rejected") && facts.at("token_rejected") == "true") j["token_rejected"] = true;
         }
     }

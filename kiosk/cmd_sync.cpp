@@ -1,7 +1,10 @@
 // cmd_sync.cpp — `pulse-kiosk sync`: upload every answer whose UTC hour has
 // ended, now, retrying transient failures with the configured backoff until
 // nothing of an ended hour is pending or the timeout passes. The running
-// hour's answers wait for it to end, as the kiosk's do. Exit 0 when nothing
+// hour's answers wait for it to end, as the kiosk's do, and so does a batch
+// the collector holds back with 425 (an hour not yet ended by its clock: the
+// terminal's clock is ahead). If the kiosk's writer replaces the database
+// file meanwhile, sync follows it (Uploader::step). Exit 0 when nothing
 // of an ended hour is left pending, 1 otherwise (the reason on stderr). Safe
 // to kill at any moment: a batch is marked uploaded only after the server
 // acknowledged it, and a resend only counts duplicates.
@@ -41,14 +44,11 @@ int cmd_sync(const std::filesystem::path& config_file, double timeout_s, std::os
 
     using Clock = std::chrono::steady_clock;
     const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(static_cast<long>(timeout_s * 1000));
-    auto wall = [] {
-        return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
-    };
     for (;;) {
-        const UnixSeconds now = wall();
+        const UnixSeconds now = system_clock_s();
         const Uploader::Step step = uploader.step(now);
-        UploadQueue& queue = store->upload_queue();
+        // The uploader's store: the file it reopened if the kiosk's writer replaced it.
+        UploadQueue& queue = uploader.store().upload_queue();
         const std::int64_t pending = queue.count_pending_upload();
         const std::int64_t waiting = queue.count_waiting_for_hour_end(now);
         const std::int64_t set_aside = queue.count_set_aside();
@@ -69,7 +69,7 @@ int cmd_sync(const std::filesystem::path& config_file, double timeout_s, std::os
             }
             return kExitOk;
         }
-        const Clock::time_point next = Clock::now() + std::chrono::seconds(std::max<UnixSeconds>(0, step.next_attempt - wall()));
+        const Clock::time_point next = Clock::now() + std::chrono::seconds(std::max<UnixSeconds>(0, step.next_attempt - system_clock_s()));
         if (next > deadline) {
             const auto facts = queue.upload_facts();
             const auto error = facts.find("last_error");
@@ -82,7 +82,7 @@ int cmd_sync(const std::filesystem::path& config_file, double timeout_s, std::os
                 << "; next attempt " << format_iso_utc(step.next_attempt) << '\n';
             return kExitFailure;
         }
-        if (step.next_attempt > wall()) std::this_thread::sleep_until(next);
+        if (step.next_attempt > system_clock_s()) std::this_thread::sleep_until(next);
     }
 }
 

@@ -42,10 +42,12 @@ CurlOptions curl_options_for(const KioskConfig& config, const std::atomic<bool>*
 
 // `pulse-kiosk sync`: upload every answer whose UTC hour has ended, at once
 // (no after-hour offset), retrying for up to timeout_s; the running hour's
-// answers stay until it ends. Prints {"pending_upload","waiting_for_hour_end",
-// "set_aside"} on out. 0 when nothing of an ended hour is left pending (a
-// line on err says how many wait for the running hour, if any), 1 otherwise
-// (reason on err), 2 for a bad config.
+// answers stay until it ends, and a batch the collector holds back (425: an
+// hour not yet ended by its clock) stays pending. Prints
+// {"pending_upload","waiting_for_hour_end","set_aside"} on out. 0 when
+// nothing of an ended hour is left pending (a line on err says how many wait
+// for the running hour, if any), 1 otherwise (reason on err), 2 for a bad
+// config.
 int cmd_sync(const std::filesystem::path& config_file, double timeout_s, std::ostream& out, std::ostream& err);
 
 // Prints every diagnostic to err, one a line.
@@ -75,7 +77,8 @@ int cmd_check(const std::filesystem::path& config_file, std::ostream& out, std::
 
 // `pulse-kiosk status`: one JSON object on out; pending_upload counts every
 // answer not yet acknowledged, waiting_for_hour_end those of them whose UTC
-// hour has not ended at wall_now.
+// hour has not ended at wall_now; clock_offset_s is the collector's clock
+// minus the terminal's as last measured by an upload (null before any).
 int cmd_status(const std::filesystem::path& config_file, UnixSeconds wall_now, std::ostream& out, std::ostream& err);
 
 // `pulse-kiosk` / `pulse-kiosk run`: the real kiosk in a window.

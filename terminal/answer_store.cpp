@@ -1,7 +1,7 @@
 // answer_store.cpp — AnswerStore on SQLite: opening (WAL, synchronous=FULL,
 // schema v2, migrating older files), moving a corrupt file aside,
-// all-or-nothing inserts, the write-order scrub and the counts rotation and
-// `status` need. The upload queue's tables are created here (the schema is
+// all-or-nothing inserts, the write-order scrub, noticing that the file was
+// replaced, and the counts rotation and `status` need. The upload queue's tables are created here (the schema is
 // one), its queries are in upload_queue.cpp.
 #include "terminal/answer_store.hpp"
 
@@ -348,6 +348,12 @@ std::vector<Answer> AnswerStore::all_answers() {
     SqliteStatement stmt(db_, "SELECT id, question, value, lang, hour FROM answers ORDER BY id");
     while (stmt.step() == SQLITE_ROW) answers.push_back(read_answer_row(stmt));
     return answers;
+}
+
+bool AnswerStore::file_moved() {
+    int moved = 0;
+    const int rc = sqlite3_file_control(db_, "main", SQLITE_FCNTL_HAS_MOVED, &moved);
+    return rc == SQLITE_OK && moved != 0;
 }
 
 std::string AnswerStore::integrity_check() {

@@ -73,6 +73,15 @@ public:
     // "ok", or SQLite's first complaint from PRAGMA integrity_check.
     std::string integrity_check();
 
+    // True when the file at path() is no longer the file this connection has
+    // open: another connection moved it aside as corrupt (AnswerStore::open)
+    // and a fresh database may stand there now, or it was deleted or
+    // renamed. Whoever holds a store for long (the answer writer, the
+    // uploader) checks this before using it and opens path() again, or its
+    // work would go to the moved-aside file. SQLite's SQLITE_FCNTL_HAS_MOVED:
+    // the path's inode against the open file's. False if SQLite cannot tell.
+    bool file_moved();
+
     // The upload queue kept in this file, on this connection.
     UploadQueue& upload_queue() { return queue_; }
 

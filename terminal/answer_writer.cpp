@@ -28,8 +28,11 @@ public:
     // transaction. Returns true when every answer in batch is durable. Appends
     // to events: moved_aside when open() moved a corrupt file; failed at the
     // start of a failure streak (or when the error code changes within one);
-    // recovered when a streak ends; durable with the count.
+    // recovered when a streak ends; durable with the count. If another
+    // connection (the uploader's, `status`) moved the file aside, the batch
+    // goes to the fresh file at the path, never to the moved one.
     bool write(const std::vector<Answer>& batch, std::vector<WriteEvent>& events) {
+        if (store_ && store_->file_moved()) store_.reset();
         if (!store_) {
             StoreStatus status;
             std::filesystem::path moved_to;
@@ -66,14 +69,21 @@ public:
     }
 
     // Rebuilds the file so it holds no trace of write order (see
-    // AnswerStore::scrub_write_order). Returns false if it could not (retry later).
-    bool scrub() { return store_ && store_->scrub_write_order().ok(); }
+    // AnswerStore::scrub_write_order). Returns false if it could not (retry
+    // later); a moved-aside file is left as it is, and the store closed so
+    // that the next write() opens the file now at the path.
+    bool scrub() {
+        if (store_ && store_->file_moved()) store_.reset();
+        return store_ && store_->scrub_write_order().ok();
+    }
 
     const std::string& last_failure() const { return last_failure_; }
+    int failed_attempts() const { return failed_attempts_; }
 
 private:
     void report_failure(const StoreStatus& status, std::vector<WriteEvent>& events) {
         last_failure_ = status.message;
+        ++failed_attempts_;
         if (failing_ && failing_code_ == status.sqlite_code) return;  // same streak, already reported
         failing_ = true;
         failing_code_ = status.sqlite_code;
@@ -85,6 +95,7 @@ private:
     bool failing_ = false;                // in a failure streak (failed reported, recovered not yet)
     int failing_code_ = 0;                // SQLite code reported for the current streak
     std::string last_failure_;            // the latest error, reported or not
+    int failed_attempts_ = 0;             // every failed write() so far
 };
 
 void check_answer(const Answer& a) {
@@ -114,6 +125,8 @@ public:
     }
 
     int queued() const override { return static_cast<int>(queue_.size()); }
+
+    int failed_attempts() const override { return committer_.failed_attempts(); }
 
 private:
     // Inline, the write order is scrubbed at once after every commit.
@@ -179,6 +192,11 @@ public:
         return static_cast<int>(queue_.size());
     }
 
+    int failed_attempts() const override {
+        std::lock_guard lock(mutex_);
+        return failed_attempts_;
+    }
+
 private:
     static constexpr std::chrono::seconds kFlushOnExit{2};
 
@@ -227,6 +245,7 @@ private:
                 scrub_due = std::chrono::steady_clock::now() + scrub_after_;
             }
             last_failure_ = committer.last_failure();
+            failed_attempts_ = committer.failed_attempts();
             publish(lock, events);
             if (written) continue;
 
@@ -263,6 +282,7 @@ private:
     std::deque<Answer> queue_;              // not yet durable, oldest first
     std::vector<WriteEvent> events_;        // since the last poll()
     std::string last_failure_;              // latest error, for the exit message
+    int failed_attempts_ = 0;               // the committer's count, for failed_attempts()
     bool stopping_ = false;                 // the destructor is waiting
     std::chrono::steady_clock::time_point stop_deadline_;  // give up flushing after this
     std::thread worker_;                    // last: starts after everything above exists

@@ -45,6 +45,12 @@ public:
 
     // Answers submitted but not yet durable.
     virtual int queued() const = 0;
+
+    // Write attempts (opening the database included) that failed so far,
+    // every retry counted: while `failed` is reported once per streak, this
+    // keeps growing as long as the fault lasts. For tests and diagnostics; a
+    // writer that does not count (a test double) says 0.
+    virtual int failed_attempts() const { return 0; }
 };
 
 // Commits on the calling thread inside submit()/poll(): deterministic, for the

@@ -4,6 +4,7 @@
 #include "terminal/kiosk_config.hpp"
 
 #include "common/question_bank.hpp"  // kLanguages
+#include "common/secret_file.hpp"
 #include "common/toml_util.hpp"
 #include "common/copenhagen_time.hpp"
 #include "common/url.hpp"
@@ -208,27 +209,26 @@ UploadConfig read_upload(Reader& read, const fs::path& base_dir, Diagnostics& wa
     if (auto token_file = read.path("upload", "token_file", true, base_dir)) {
         up.token_file = *token_file;
         const int line = toml_line_of(*read.node("upload", "token_file", false, ""));
-        std::ifstream in(*token_file, std::ios::binary);
-        std::string text((std::istreambuf_iterator<char>(in)), {});
+        const SecretFile file = read_secret_file(*token_file);
+        const std::string& text = file.text;
         const std::size_t first = text.find_first_not_of(" \t\r\n");
         const std::size_t last = text.find_last_not_of(" \t\r\n");
         const std::string token = first == std::string::npos ? "" : text.substr(first, last - first + 1);
-        std::error_code ec;
-        if (!fs::is_regular_file(*token_file, ec)) {
+        if (file.status == SecretFile::Status::not_a_file) {
             read.error(line, "[upload] token_file: " + token_file->string() +
                              " does not exist or is not a file; put the terminal's token there (from the collector's "
                              "administrator)");
-        } else if (!in && text.empty()) {
+        } else if (file.status == SecretFile::Status::unreadable) {
             read.error(line, "[upload] token_file: cannot read " + token_file->string() +
                              " (check its owner and permissions)");
-        } else if (token.empty() || token.find_first_of(" \t\r\n") != std::string::npos ||
+        } else if (file.status == SecretFile::Status::too_large || token.empty() ||
+                   token.find_first_of(" \t\r\n") != std::string::npos ||
                    !std::all_of(token.begin(), token.end(), [](char c) { return c > 0x20 && c < 0x7F; })) {
             read.error(line, "[upload] token_file: " + token_file->string() +
                              " must hold exactly one token (printable characters, no spaces)");
         } else {
             up.token = token;
-            const fs::perms p = fs::status(*token_file, ec).permissions();
-            if (!ec && (p & (fs::perms::group_read | fs::perms::others_read)) != fs::perms::none) {
+            if (file.readable_by_others) {
                 warnings.push_back({read.file(), line, "[upload] token_file " + token_file->string() +
                                                            " can be read by other users; restrict it: chmod 600 " +
                                                            token_file->string()});

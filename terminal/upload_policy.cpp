@@ -1,6 +1,6 @@
 // upload_policy.cpp — the upload's pure decisions (see upload_policy.hpp and
-// docs/protocol.md): full-jitter backoff, Retry-After in its four forms, the
-// response table, the batch's JSON (nlohmann::json) and its gzip (zlib).
+// docs/protocol.md): full-jitter backoff, HTTP dates and Retry-After in its
+// four forms, the response table, the batch's JSON (nlohmann::json) and its gzip (zlib).
 #include "terminal/upload_policy.hpp"
 
 #include <curl/curl.h>
@@ -104,10 +104,10 @@ std::string header(const HttpResponse& response, const std::string& name) {
 
 // "HTTP 503 Service Unavailable" for the statuses the protocol names.
 std::string status_text(int status) {
-    static const std::array<std::pair<int, const char*>, 17> kNames{{
+    static const std::array<std::pair<int, const char*>, 18> kNames{{
         {200, "OK"}, {201, "Created"}, {301, "Moved Permanently"}, {302, "Found"}, {400, "Bad Request"},
         {401, "Unauthorized"}, {403, "Forbidden"}, {404, "Not Found"}, {408, "Request Timeout"},
-        {409, "Conflict"}, {413, "Payload Too Large"}, {422, "Unprocessable Content"},
+        {409, "Conflict"}, {413, "Payload Too Large"}, {422, "Unprocessable Content"}, {425, "Too Early"},
         {429, "Too Many Requests"}, {500, "Internal Server Error"}, {502, "Bad Gateway"},
         {503, "Service Unavailable"}, {504, "Gateway Timeout"},
     }};
@@ -135,7 +135,7 @@ std::string server_message_or_body(const std::string& body) {
     return one_line(body, kReasonBodyBytes);
 }
 
-// [SECTION] HTTP dates (RFC 9110 §5.6.7)
+// [SECTION] Writing HTTP dates (RFC 9110 §5.6.7)
 
 // t written in one of the three HTTP-date forms (English names, GMT).
 std::string http_date_form(UnixSeconds t, const char* format) {
@@ -146,21 +146,6 @@ std::string http_date_form(UnixSeconds t, const char* format) {
     out.imbue(std::locale::classic());
     out << std::put_time(&utc, format);
     return out.str();
-}
-
-// An HTTP date in any of its three forms, as Unix seconds; nullopt otherwise.
-// libcurl's curl_getdate reads it; it is lenient (other zones, 31 February,
-// ISO 8601), so a date is taken only when writing the result back in one of
-// HTTP's forms gives the very same text.
-std::optional<UnixSeconds> parse_http_date(const std::string& text) {
-    const std::time_t t = curl_getdate(text.c_str(), nullptr);
-    if (t == -1) return std::nullopt;
-    for (const char* form : {"%a, %d %b %Y %H:%M:%S GMT",   // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-                             "%A, %d-%b-%y %H:%M:%S GMT",   // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
-                             "%a %b %e %H:%M:%S %Y"}) {     // asctime: Sun Nov  6 08:49:37 1994
-        if (http_date_form(t, form) == text) return static_cast<UnixSeconds>(t);
-    }
-    return std::nullopt;
 }
 
 // [SECTION] Acknowledgement
@@ -198,6 +183,22 @@ std::string check_acknowledgement(const std::string& body, std::size_t sent, lon
 }
 
 }  // namespace
+
+// [SECTION] HTTP dates
+
+// libcurl's curl_getdate reads the date; it is lenient (other zones, 31
+// February, ISO 8601), so a date is taken only when writing the result back
+// in one of HTTP's forms gives the very same text.
+std::optional<UnixSeconds> parse_http_date(const std::string& text) {
+    const std::time_t t = curl_getdate(text.c_str(), nullptr);
+    if (t == -1) return std::nullopt;
+    for (const char* form : {"%a, %d %b %Y %H:%M:%S GMT",   // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+                             "%A, %d-%b-%y %H:%M:%S GMT",   // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
+                             "%a %b %e %H:%M:%S %Y"}) {     // asctime: Sun Nov  6 08:49:37 1994
+        if (http_date_form(t, form) == text) return static_cast<UnixSeconds>(t);
+    }
+    return std::nullopt;
+}
 
 // [SECTION] Backoff
 
@@ -280,8 +281,8 @@ UploadVerdict classify_response(const HttpResponse& response, std::size_t sent, 
         return verdict;
     }
 
-    // Everything else is transient (docs/protocol.md): 408, 429, 5xx, but
-    // also 3xx (redirects are not followed: a captive portal or a wrong
+    // Everything else is transient (docs/protocol.md): 408, 425, 429, 5xx,
+    // but also 3xx (redirects are not followed: a captive portal or a wrong
     // endpoint, which a config fix or a network change cures), other 4xx
     // (e.g. 404 for a wrong endpoint path), and 2xx other than 200/201.
     verdict.reason = status_line;

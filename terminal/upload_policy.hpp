@@ -24,6 +24,11 @@ struct BackoffSettings {
 // (>= 1): uniform in [min_s, min(max_s, min_s * 2^(failures-1))].
 double backoff_delay_s(int failures, const BackoffSettings& settings, Rng& rng);
 
+// An HTTP date (RFC 9110 §5.6.7) in any of its three forms ("Sun, 06 Nov
+// 1994 08:49:37 GMT", the RFC 850 and asctime forms) as Unix seconds; nullopt
+// for anything else, including near misses (another zone, 31 February).
+std::optional<UnixSeconds> parse_http_date(const std::string& text);
+
 // Retry-After in seconds from now: "120" (delta-seconds) or an HTTP date
 // ("Wed, 21 Oct 2026 07:28:00 GMT", also the RFC 850 and asctime forms).
 // A date in the past gives 0. Capped at 24 h. nullopt if absent or unreadable.
@@ -33,7 +38,7 @@ std::optional<double> parse_retry_after(const std::string& value, UnixSeconds no
 struct UploadVerdict {
     enum class Kind {
         success,        // 200/201 with {"accepted":N,"duplicates":M}, N+M == sent
-        transient,      // retry the same batch later
+        transient,      // retry the same batch later (also 425: an hour not yet ended by the server's clock)
         split,          // 413: send the halves
         set_aside,      // 400/422/409: keep it, never resend, go on
         auth_rejected,  // 401/403: the token is refused

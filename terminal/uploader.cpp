@@ -27,16 +27,23 @@ const char* verdict_name(UploadVerdict::Kind k) {
 
 }  // namespace
 
+UnixSeconds system_clock_s() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 // [SECTION] Uploader
 
 Uploader::Uploader(AnswerStore& store, HttpClient& http, UploadSettings settings, Rng rng, UploadLog log,
-                   IdSource new_id)
-    : store_(store),
+                   IdSource new_id, WallClock clock)
+    : store_(&store),
       http_(http),
       settings_(std::move(settings)),
       rng_(std::move(rng)),
       log_(std::move(log)),
-      new_id_(std::move(new_id)) {
+      new_id_(std::move(new_id)),
+      clock_(std::move(clock)) {
+    assert(clock_ && "The uploader needs a wall clock: pass system_clock_s, or a fake in tests.");
     // Drawn once: each terminal keeps its own minute after the hour, so the
     // municipality's terminals spread over the window instead of all calling
     // at HH:00, and the collector's clock has long passed the hour's end too.
@@ -52,15 +59,15 @@ UnixSeconds Uploader::next_hour_attempt(UnixSeconds now) {
     const UnixSeconds after_running = running + kSecondsPerHour + after_hour_s_;
     if (now >= running + after_hour_s_) return after_running;
     // The hour that just ended is not due yet: wake for it only if it has answers.
-    UploadQueue& queue = store_.upload_queue();
+    UploadQueue& queue = store_->upload_queue();
     const std::int64_t last_hour = queue.count_pending_from_hour(running - kSecondsPerHour) -
                                    queue.count_pending_from_hour(running);
     return last_hour != 0 ? running + after_hour_s_ : after_running;
 }
 
 std::int64_t Uploader::count_pending(Step& s, UnixSeconds now) {
-    const std::int64_t all = store_.upload_queue().count_pending_upload();
-    s.waiting_for_hour_end = store_.upload_queue().count_waiting_for_hour_end(now);
+    const std::int64_t all = store_->upload_queue().count_pending_upload();
+    s.waiting_for_hour_end = store_->upload_queue().count_waiting_for_hour_end(now);
     s.pending = all < 0 || s.waiting_for_hour_end < 0 ? -1 : all - s.waiting_for_hour_end;
     return all;
 }
@@ -73,11 +80,26 @@ Uploader::Step Uploader::step(UnixSeconds now) {
         return s;
     }
 
+    // Never work on a file the writer has moved aside: its answers are kept
+    // there for IT, and new ones go to the fresh file at the path.
+    StoreStatus reopen_error;
+    if (!follow_replaced_file(&reopen_error)) {
+        // Nothing is written to the old file: it is no longer the database.
+        ++failures_;
+        back_off(now, std::nullopt);
+        s.next_attempt = next_attempt_;
+        if (log_) {
+            log_("upload: the database file was replaced and cannot be opened again: " + reopen_error.message +
+                 "; next attempt " + format_iso_utc(next_attempt_));
+        }
+        return s;
+    }
+
     // Once a day: forget answers the server has had for keep_uploaded_days.
     if (truncate_to_day(now) != last_purge_day_) {
         last_purge_day_ = truncate_to_day(now);
         const std::int64_t purged =
-            store_.upload_queue().purge_uploaded_before(truncate_to_day(now) - settings_.keep_uploaded_days * kSecondsPerDay);
+            store_->upload_queue().purge_uploaded_before(truncate_to_day(now) - settings_.keep_uploaded_days * kSecondsPerDay);
         if (purged > 0 && log_) {
             log_("deleted the answers uploaded more than " + std::to_string(settings_.keep_uploaded_days) +
                  " days ago");
@@ -90,7 +112,7 @@ Uploader::Step Uploader::step(UnixSeconds now) {
     const auto new_id = [this, &id_error] { return new_id_(&id_error); };
     StoreStatus error;
     std::optional<UploadQueue::Batch> batch =
-        store_.upload_queue().next_batch(settings_.batch_size, hour_before, new_id, &error);
+        store_->upload_queue().next_batch(settings_.batch_size, hour_before, new_id, &error);
     if (!batch) {
         if (!error.ok()) {
             const std::string reason =
@@ -102,13 +124,13 @@ Uploader::Step Uploader::step(UnixSeconds now) {
         }
         failures_ = 0;
         next_attempt_ = next_hour_attempt(now);
-        store_.upload_queue().put_upload_fact("next_attempt", format_iso_utc(next_attempt_));
+        store_->upload_queue().put_upload_fact("next_attempt", format_iso_utc(next_attempt_));
         s.next_attempt = next_attempt_;
         count_pending(s, now);
         return s;
     }
 
-    store_.upload_queue().count_attempt(batch->id);
+    store_->upload_queue().count_attempt(batch->id);
     const std::size_t sent = batch->answers.size();
     HttpRequest request;
     request.url = settings_.endpoint + "/v1/batches";
@@ -120,15 +142,18 @@ Uploader::Step Uploader::step(UnixSeconds now) {
     if (gzip_if_it_pays(request.body)) request.headers.emplace_back("Content-Encoding", "gzip");
 
     const HttpResponse response = http_.post(request);
+    note_clock_offset(response);
     const UploadVerdict verdict = classify_response(response, sent, now);
     s.attempted = true;
+    std::string outcome = verdict_name(verdict.kind);  // for the log line; changed below when a store step failed
 
     switch (verdict.kind) {
         case UploadVerdict::Kind::success: {
-            const StoreStatus marked = store_.upload_queue().mark_uploaded(batch->id, now);
+            const StoreStatus marked = store_->upload_queue().mark_uploaded(batch->id, now);
             if (!marked) {
                 // The server has them; a resend only counts duplicates.
                 finish(s, now, false, std::nullopt, "acknowledged but not marked: " + marked.message, false);
+                outcome = "acknowledged, but not marked uploaded (" + marked.message + "): will resend";
                 break;
             }
             s.success = true;
@@ -143,15 +168,17 @@ Uploader::Step Uploader::step(UnixSeconds now) {
             break;
         case UploadVerdict::Kind::split: {
             if (sent < 2) {
-                store_.upload_queue().set_aside(batch->id, "413 for a single answer: " + verdict.reason);
+                store_->upload_queue().set_aside(batch->id, "413 for a single answer: " + verdict.reason);
                 next_attempt_ = now;  // go on with the rest
                 s.next_attempt = now;
                 break;
             }
-            const StoreStatus split = store_.upload_queue().split_batch(batch->id, new_id);
-            if (!split) {  // kept whole, resent later; split again then
-                finish(s, now, false, std::nullopt,
-                       "cannot split the batch: " + split.message + (id_error.empty() ? "" : ": " + id_error), false);
+            const StoreStatus split = store_->upload_queue().split_batch(batch->id, new_id);
+            if (!split) {  // kept whole and pending (never set aside), resent later; split again then
+                const std::string reason =
+                    "cannot split the batch: " + split.message + (id_error.empty() ? "" : ": " + id_error);
+                finish(s, now, false, std::nullopt, reason, false);
+                outcome = "too large, and " + reason + ": kept whole, will retry";
                 break;
             }
             next_attempt_ = now;  // send the halves at once
@@ -159,8 +186,8 @@ Uploader::Step Uploader::step(UnixSeconds now) {
             break;
         }
         case UploadVerdict::Kind::set_aside:
-            store_.upload_queue().set_aside(batch->id, verdict.reason);
-            store_.upload_queue().put_upload_fact("last_error", verdict.reason);
+            store_->upload_queue().set_aside(batch->id, verdict.reason);
+            store_->upload_queue().put_upload_fact("last_error", verdict.reason);
             next_attempt_ = now;  // go on with the rest
             s.next_attempt = now;
             break;
@@ -170,12 +197,12 @@ Uploader::Step Uploader::step(UnixSeconds now) {
         // Drain what is due before resting; else wait for the next hour.
         const std::int64_t not_due = hour_before == truncate_to_hour(now)
                                          ? s.waiting_for_hour_end
-                                         : store_.upload_queue().count_pending_from_hour(hour_before);
+                                         : store_->upload_queue().count_pending_from_hour(hour_before);
         const bool due_left = all < 0 || not_due < 0 || all > not_due;
         next_attempt_ = due_left ? now : next_hour_attempt(now);
         s.next_attempt = next_attempt_;
     }
-    store_.upload_queue().put_upload_fact("next_attempt", format_iso_utc(next_attempt_));
+    store_->upload_queue().put_upload_fact("next_attempt", format_iso_utc(next_attempt_));
 
     if (log_) {
         std::string what = response.transport_failed()
@@ -184,7 +211,7 @@ Uploader::Step Uploader::step(UnixSeconds now) {
                                : "HTTP " + std::to_string(response.status);
         if (verdict.kind != UploadVerdict::Kind::success && !verdict.reason.empty()) what += ": " + verdict.reason;
         log_("upload batch " + batch->id + " (attempt " + std::to_string(batch->attempts + 1) + "): " + what +
-             " — " + verdict_name(verdict.kind) + "; next attempt " + format_iso_utc(next_attempt_));
+             " — " + outcome + "; next attempt " + format_iso_utc(next_attempt_));
     }
     return s;
 }
@@ -193,22 +220,55 @@ void Uploader::finish(Step& s, UnixSeconds now, bool success, std::optional<doub
                       const std::string& reason, bool token_rejected) {
     if (success) {
         failures_ = 0;  // step() sets the next attempt: drain, or the next hour
-        store_.upload_queue().put_upload_fact("last_upload_ok", format_iso_utc(now));
-        store_.upload_queue().put_upload_fact("last_error", "");
-        store_.upload_queue().put_upload_fact("token_rejected", "false");
+        store_->upload_queue().put_upload_fact("last_upload_ok", format_iso_utc(now));
+        store_->upload_queue().put_upload_fact("last_error", "");
+        store_->upload_queue().put_upload_fact("token_rejected", "false");
     } else if (token_rejected) {
         ++failures_;
         next_attempt_ = now + static_cast<UnixSeconds>(std::ceil(settings_.backoff.max_s));
-        store_.upload_queue().put_upload_fact("last_error", reason);
-        store_.upload_queue().put_upload_fact("token_rejected", "true");
+        store_->upload_queue().put_upload_fact("last_error", reason);
+        store_->upload_queue().put_upload_fact("token_rejected", "true");
     } else {
         ++failures_;
-        double delay = backoff_delay_s(failures_, settings_.backoff, rng_);
-        if (retry_after_s) delay = std::max(delay, *retry_after_s);
-        next_attempt_ = now + static_cast<UnixSeconds>(std::ceil(delay));
-        store_.upload_queue().put_upload_fact("last_error", reason);
+        back_off(now, retry_after_s);
+        store_->upload_queue().put_upload_fact("last_error", reason);
     }
     s.next_attempt = next_attempt_;
+}
+
+void Uploader::back_off(UnixSeconds now, std::optional<double> retry_after_s) {
+    double delay = backoff_delay_s(failures_, settings_.backoff, rng_);
+    if (retry_after_s) delay = std::max(delay, *retry_after_s);
+    next_attempt_ = now + static_cast<UnixSeconds>(std::ceil(delay));
+}
+
+bool Uploader::follow_replaced_file(StoreStatus* error) {
+    if (!store_->file_moved()) return true;
+    std::filesystem::path moved_aside;
+    std::unique_ptr<AnswerStore> fresh = AnswerStore::open(store_->path(), error, &moved_aside);
+    if (!fresh) return false;
+    if (log_) {
+        log_("upload: the database file " + store_->path().string() +
+             " was replaced (moved aside as corrupt?); opened the file now there, and uploads from it");
+        if (!moved_aside.empty()) {
+            log_("upload: the database was corrupt: moved aside to " + moved_aside.string() + "; started a fresh one");
+        }
+    }
+    reopened_ = std::move(fresh);  // the file reopened before (if any) is closed here
+    store_ = reopened_.get();
+    stored_clock_offset_s_.reset();  // the fresh file has no upload facts yet
+    return true;
+}
+
+void Uploader::note_clock_offset(const HttpResponse& response) {
+    const std::optional<UnixSeconds> offset = measure_clock_offset_s(response, clock_());
+    if (!offset) return;
+    clock_offset_s_ = offset;
+    if (offset != stored_clock_offset_s_ &&
+        store_->upload_queue().put_upload_fact("clock_offset_s", std::to_string(*offset)).ok()) {
+        stored_clock_offset_s_ = offset;
+    }
+    if (std::optional<std::string> line = clock_watch_.observe(*offset); line && log_) log_(*line);
 }
 
 // [SECTION] UploaderThread
@@ -234,9 +294,6 @@ UploaderThread::~UploaderThread() {
 
 void UploaderThread::run() {
     using std::chrono::system_clock;
-    auto wall_now = [] {
-        return std::chrono::duration_cast<std::chrono::seconds>(system_clock::now().time_since_epoch()).count();
-    };
     std::unique_ptr<AnswerStore> store;
     std::unique_lock lock(mutex_);
     while (!stopping_ && !store) {
@@ -254,13 +311,14 @@ void UploaderThread::run() {
     // The seeded generator only jitters and shuffles (backoff, the offset
     // after the hour, the order in a body; ids come from the kernel), seeded
     // from the OS so that each terminal draws its own offset.
+    // It follows the database file if the answer writer replaces it (step()).
     Uploader uploader(*store, *http, settings_, make_os_seeded_rng(), log_);
     while (!stopping_) {
         lock.unlock();
-        const Uploader::Step step = uploader.step(wall_now());
+        const Uploader::Step step = uploader.step(system_clock_s());
         lock.lock();
         if (stopping_) break;
-        if (step.next_attempt <= wall_now()) continue;
+        if (step.next_attempt <= system_clock_s()) continue;
         // Sleep until the next attempt (a retry, or the next hour's turn).
         wakeup_.wait_until(lock, system_clock::time_point(std::chrono::seconds(step.next_attempt)),
                            [this] { return stopping_; });

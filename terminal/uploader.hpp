@@ -1,12 +1,15 @@
 // uploader.hpp — store-and-forward: moves stored answers to the central
 // endpoint in batches, exactly once whatever the network does, and only once
 // their UTC hour has ended (see docs/protocol.md). Uploader is the policy,
-// one attempt at a time on injected time, randomness, ids and HTTP;
+// one attempt at a time on injected time, randomness, ids and HTTP; it also
+// reads the collector's clock from each response (clock_offset.hpp) and
+// follows the database file when the answer writer replaces it.
 // UploaderThread runs it in the background with its own SQLite connection so
 // the UI never waits for it.
 #pragma once
 
 #include "terminal/answer_store.hpp"
+#include "terminal/clock_offset.hpp"
 #include "terminal/http_client.hpp"
 #include "common/random.hpp"
 #include "common/calendar.hpp"
@@ -47,13 +50,21 @@ struct UploadSettings {
 // sent would tell how many people answered in one hour.
 using UploadLog = std::function<void(const std::string& line)>;
 
+// The terminal's wall clock in Unix seconds. The uploader reads it when a
+// response arrives, to compare with the response's Date header.
+using WallClock = std::function<UnixSeconds()>;
+
+// The system's wall clock (std::chrono::system_clock): the default WallClock.
+UnixSeconds system_clock_s();
+
 class Uploader {
 public:
     // store and http must outlive the uploader. rng drives the backoff
     // jitter, the order of answers in a body and the after-hour offset;
-    // batch ids come from new_id (the kernel's CSPRNG unless a test stands in).
+    // batch ids come from new_id (the kernel's CSPRNG unless a test stands
+    // in); clock is read when each response arrives (clock offset).
     Uploader(AnswerStore& store, HttpClient& http, UploadSettings settings, Rng rng, UploadLog log,
-             IdSource new_id = IdSource(&random_uuid_v4));
+             IdSource new_id = IdSource(&random_uuid_v4), WallClock clock = WallClock(&system_clock_s));
 
     struct Step {
         bool attempted = false;        // a request was sent
@@ -72,7 +83,26 @@ public:
     // with nothing of them left, the next attempt is after_hour_s() after the
     // next hour's end. Failures back off (docs/protocol.md). A store failure
     // is retried like a transient one; nothing is ever dropped.
+    //
+    // Before each attempt: if the file at the store's path is no longer the
+    // one it has open (the answer writer moved a corrupt file aside and
+    // started a fresh one: AnswerStore::file_moved), the uploader opens the
+    // path again, logs it, and works on the fresh file from then on (store()).
+    // If that open fails, the attempt fails like a transient one and the
+    // open is retried at the next.
+    //
+    // Every response's Date header gives the clock offset (measure_clock_offset_s):
+    // the latest is kept as the upload fact "clock_offset_s" for `status`
+    // (written when it changes), and logged as ClockOffsetWatch says.
     Step step(UnixSeconds now);
+
+    // The store the uploader works on: the one it was given, or the one it
+    // opened when that file was replaced. Valid until the next step().
+    AnswerStore& store() { return *store_; }
+
+    // The latest clock offset measured (server minus terminal, seconds);
+    // nullopt before any response carried a readable Date.
+    std::optional<UnixSeconds> clock_offset_s() const { return clock_offset_s_; }
 
     // When the next attempt is due.
     UnixSeconds next_attempt() const { return next_attempt_; }
@@ -88,13 +118,25 @@ private:
     UnixSeconds next_hour_attempt(UnixSeconds now);
     // Fills s.pending and s.waiting_for_hour_end; returns every pending answer (-1 on error).
     std::int64_t count_pending(Step& s, UnixSeconds now);
+    // Opens the store's path again if its file was replaced; false (with
+    // *error) if that open failed, and then the old store is kept.
+    bool follow_replaced_file(StoreStatus* error);
+    // Keeps, stores and logs the clock offset that response gives (if any).
+    void note_clock_offset(const HttpResponse& response);
+    // After a failure: the next attempt after the backoff (or Retry-After).
+    void back_off(UnixSeconds now, std::optional<double> retry_after_s);
 
-    AnswerStore& store_;
+    AnswerStore* store_;                   // the given store, or reopened_
+    std::unique_ptr<AnswerStore> reopened_;  // opened here when the file was replaced
     HttpClient& http_;
     UploadSettings settings_;
     Rng rng_;
     UploadLog log_;
     IdSource new_id_;
+    WallClock clock_;
+    ClockOffsetWatch clock_watch_;
+    std::optional<UnixSeconds> clock_offset_s_;         // latest measured
+    std::optional<UnixSeconds> stored_clock_offset_s_;  // latest written to store_'s upload facts
     UnixSeconds after_hour_s_ = 0;   // fixed for this uploader's life
     UnixSeconds next_attempt_ = 0;   // 0: now
     int failures_ = 0;               // consecutive transient failures

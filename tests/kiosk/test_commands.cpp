@@ -1,4 +1,5 @@
-// test_commands.cpp — `check` and `status`, as IT uses them.
+// test_commands.cpp — `check` and `status`, as IT uses them (status's upload
+// fields and clock offset after a real upload are in test_sync.cpp).
 #include "sim_env.hpp"
 
 #include <doctest/doctest.h>
@@ -70,4 +71,25 @@ TEST_CASE("status counts the running hour's answers in pending_upload and shows 
     j = status_at("2026-11-27T10:00:00Z");  // ... and now it has ended
     CHECK(j["pending_upload"] == 5);
     CHECK(j["waiting_for_hour_end"] == 0);
+}
+
+TEST_CASE("status shows clock_offset_s: null until an upload measured it, then the latest the uploader stored") {
+    SimEnv env;
+    const UnixSeconds now = *parse_iso8601("2026-11-27T09:30:00Z");
+    auto status = [&] {
+        std::ostringstream out, err;
+        REQUIRE_MESSAGE(cmd_status(env.config, now, out, err) == 0, err.str());
+        return nlohmann::json::parse(out.str());
+    };
+    CHECK(status()["clock_offset_s"].is_null());  // no database yet
+    REQUIRE(env.simulate("tap start\ntap answer-1\n", "", 1, "2026-11-27T09:10:00Z").exit_code == 0);
+    CHECK(status()["clock_offset_s"].is_null());  // answers, but nothing uploaded yet
+
+    StoreStatus error;
+    std::unique_ptr<AnswerStore> store = AnswerStore::open(env.db, &error);
+    REQUIRE_MESSAGE(store, error.message);
+    REQUIRE(store->upload_queue().put_upload_fact("clock_offset_s", "-75"));  // as the uploader keeps it
+    CHECK(status()["clock_offset_s"] == -75);
+    REQUIRE(store->upload_queue().put_upload_fact("clock_offset_s", "3600"));
+    CHECK(status()["clock_offset_s"] == 3600);
 }

@@ -1,6 +1,8 @@
 // test_sync.cpp — `pulse-kiosk sync` and the uploader thread as IT and the
-// kiosk use them: exit codes, the real binary killed with SIGKILL while it
-// uploads (again and again), and the background thread's behaviour.
+// kiosk use them: exit codes, 425 Too Early, the clock offset `status` shows,
+// the real binary killed with SIGKILL while it uploads (again and again), and
+// the background thread's behaviour. Tests wait for events (a request at the
+// server, a log line); their time bounds are safety nets for busy machines.
 #include "fault_server.hpp"
 #include "process.hpp"
 #include "sim_env.hpp"
@@ -78,23 +80,31 @@ struct LogLines {
             added.notify_all();
         };
     }
-    // The first line containing text, waiting up to 10 s for it ("" if none came).
+    // The first line containing text, waiting up to 60 s for it ("" if none came).
     std::string wait_for(const std::string& text) {
         std::unique_lock lock(mutex);
         std::string found;
-        added.wait_for(lock, std::chrono::seconds(10), [&] {
+        added.wait_for(lock, std::chrono::seconds(60), [&] {
             for (const std::string& line : lines)
                 if (line.find(text) != std::string::npos) found = line;
             return !found.empty();
         });
         return found;
     }
+
+    // Every line so far, for failure messages.
+    std::string all() {
+        std::lock_guard lock(mutex);
+        std::string text;
+        for (const std::string& line : lines) text += line + "\n";
+        return text;
+    }
 };
 
-// Waits up to 10 s for done() to hold; returns whether it did.
+// Waits up to 60 s (a safety net) for done() to hold; returns whether it did.
 template <typename Done>
 bool wait_until(Done done) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (!done() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     return done();
 }
@@ -140,6 +150,7 @@ TEST_CASE("sync uploads every ended hour at once, exits 0, and says how many ans
     CHECK(status["last_upload_ok"].is_string());
     CHECK(status["last_error"].is_null());
     CHECK(status["next_attempt"] == format_iso_utc(running + kSecondsPerHour));
+    CHECK(status["clock_offset_s"].is_null());  // this collector sent no Date
 }
 
 TEST_CASE("sync with nothing of an ended hour pending sends nothing and exits 0") {
@@ -194,10 +205,26 @@ TEST_CASE("the kiosk killed with SIGKILL while it uploads, again and again, lose
     std::mt19937 timing(11);
     int killed_mid_run = 0;
     for (int round = 0; round < 25; ++round) {
+        // Each round has at least two batches to send (40 answers, 25 a
+        // batch). Killed once its first or second request of the round has
+        // reached the server, give or take a few milliseconds: while it waits
+        // for the acknowledgement, or marks the batch uploaded, or forms the
+        // next. Waiting for the request, not a fixed time, keeps that so on
+        // a busy machine, where starting the process alone may take longer.
+        const std::size_t requests_before = server.request_count();
+        const std::size_t nth = 1 + timing() % 2;
         const pid_t pid = spawn_kiosk({"sync", "--config", env.config.string(), "--timeout", "60"});
-        std::this_thread::sleep_for(std::chrono::milliseconds(20 + timing() % 300));
-        kill(pid, SIGKILL);
-        if (wait_exit(pid) == -SIGKILL) ++killed_mid_run;  // it had not finished by itself
+        int status = 0;
+        bool exited = false;
+        wait_until([&] {
+            exited = exited || waitpid(pid, &status, WNOHANG) == pid;
+            return exited || server.request_count() >= requests_before + nth;
+        });
+        if (!exited) {
+            std::this_thread::sleep_for(std::chrono::microseconds(timing() % 5000));
+            kill(pid, SIGKILL);
+            if (wait_exit(pid) == -SIGKILL) ++killed_mid_run;  // it had not finished by itself
+        }
         env.add(40, rng);  // the kiosk goes on storing answers between the crashes
     }
     MESSAGE("killed mid-run: ", killed_mid_run, " of 25");
@@ -243,20 +270,87 @@ TEST_CASE("the uploader thread uploads the ended hours at start, leaves a full b
     CHECK(*next >= running + kSecondsPerHour + kAfterHourMin_s);
     CHECK(*next <= running + kSecondsPerHour + kAfterHourMax_s);
 
-    auto stop_quickly = [&] {
+    // Stopping waits neither for the next attempt (after the next hour) nor
+    // for a request's timeouts (30 s without progress, 120 s in all). The
+    // bound is a safety net for a busy machine; what woke the thread is
+    // checked from what it did.
+    auto stop = [&] {
         const auto start = std::chrono::steady_clock::now();
         uploader.reset();
-        return std::chrono::steady_clock::now() - start < std::chrono::seconds(2);
+        return std::chrono::steady_clock::now() - start;
     };
-    CHECK(stop_quickly());  // asleep until the next hour: wakes at once to stop
+    CHECK(stop() < std::chrono::seconds(60));  // asleep until the next hour: woken to stop
+    CHECK(server.request_count() == 1);         // ... and sent nothing on the way out
 
     // Started again with an ended hour to send and a server that never answers.
     env.add(5, rng, running - 2 * kSecondsPerHour);  // due whatever the offset
     server.push(Fault::hang);
     LogLines log_again;
     uploader = start_thread(log_again);
-    CHECK(wait_until([&] { return server.fault_count(Fault::hang) == 1; }));
-    CHECK(stop_quickly());  // mid-request (the default timeout is 120 s)
+    REQUIRE(wait_until([&] { return server.fault_count(Fault::hang) == 1; }));
+    CHECK(stop() < std::chrono::seconds(60));  // mid-request
+    // The request was abandoned through the cancel flag: libcurl's "callback
+    // aborted" (42), not one of its timeouts (28).
+    CHECK_MESSAGE(!log_again.wait_for("transport error 42").empty(), log_again.all());
     CHECK(read_upload_state(env.db).pending.size() == 30);  // not acknowledged: still pending, never lost
     CHECK(server.stored_count() == 3);
+}
+
+TEST_CASE("sync against a collector that answers 425 Too Early keeps the batch pending, waits as asked, exits 1 and says why") {
+    FaultServerOptions options;
+    options.too_early_retry_after = "3600";  // the collector's clock is an hour behind the terminal's
+    FaultServer server(options);
+    REQUIRE(server.start());
+    server.push(Fault::status_425_retry_after);
+    UploadEnv env(server.url());
+    Rng rng(6);
+    const std::set<std::string> ids = env.add(5, rng);
+    std::ostringstream out, err;
+    CHECK(cmd_sync(env.config, 30, out, err) == 1);  // the next attempt, an hour on, is past the timeout
+    CHECK(out.str() == "{\"pending_upload\":5,\"waiting_for_hour_end\":0,\"set_aside\":0}\n");
+    CHECK_MESSAGE(err.str().find("5 answers of ended hours still pending") != std::string::npos, err.str());
+    CHECK_MESSAGE(err.str().find("425 Too Early") != std::string::npos, err.str());
+    CHECK(server.request_count() == 1);  // it did not hammer the collector
+    LocalUploadState local = read_upload_state(env.db);
+    CHECK(local.pending == ids);
+    CHECK(local.set_aside.empty());
+
+    // Later the collector takes it: the same batch, once.
+    std::ostringstream out_later, err_later;
+    CHECK_MESSAGE(cmd_sync(env.config, 30, out_later, err_later) == 0, err_later.str());
+    const std::vector<RequestRecord> requests = server.requests();
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[1].idempotency_key == requests[0].idempotency_key);
+    CHECK(requests[1].accepted == 5);
+    local = read_upload_state(env.db);
+    CHECK(local.uploaded == ids);
+    check_exactly_once(server, local);
+}
+
+TEST_CASE("status shows the clock offset sync read from the collector's Date, and sync says once that the clock is off") {
+    FaultServerOptions options;
+    // The collector's clock is an hour ahead of this machine's (the terminal's is behind).
+    options.date = [] { return FaultServer::http_date(wall_now() + 3600); };
+    FaultServer server(options);
+    REQUIRE(server.start());
+    UploadEnv env(server.url());
+    Rng rng(8);
+    env.add(60, rng);  // three batches of 25 at most: three responses, three measurements
+    std::ostringstream out, err;
+    CHECK_MESSAGE(cmd_sync(env.config, 30, out, err) == 0, err.str());
+    CHECK(server.request_count() == 3);
+    std::size_t clock_lines = 0;
+    for (std::size_t at = err.str().find("clock is off"); at != std::string::npos; at = err.str().find("clock is off", at + 1)) {
+        ++clock_lines;
+    }
+    CHECK_MESSAGE(clock_lines == 1, err.str());
+    CHECK_MESSAGE(err.str().find("answers are stamped with the terminal's clock") != std::string::npos, err.str());
+
+    std::ostringstream status_out;
+    REQUIRE(cmd_status(env.config, wall_now(), status_out, err) == 0);
+    const nlohmann::json status = nlohmann::json::parse(status_out.str());
+    REQUIRE(status["clock_offset_s"].is_number_integer());
+    // 3600, or a second or two less: Date is whole seconds, stamped before the response came back.
+    CHECK(status["clock_offset_s"].get<long>() <= 3600);
+    CHECK(status["clock_offset_s"].get<long>() >= 3600 - 30);  // the rest is a safety net for a slow machine
 }

@@ -1,7 +1,8 @@
 // fault_server.cpp — the test collector (see fault_server.hpp): a poll() loop
 // on one thread over non-blocking sockets, an HTTP/1.1 request parser just
 // big enough for libcurl (Content-Length bodies, keep-alive, pipelining,
-// Expect: 100-continue), gunzip with zlib, and protocol v1's checks.
+// Expect: 100-continue), gunzip with zlib, protocol v1's checks, and the
+// Date header a test chooses.
 #include "fault_server.hpp"
 
 #include "loopback.hpp"
@@ -22,11 +23,15 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <ctime>
 #include <deque>
+#include <iomanip>
 #include <list>
+#include <locale>
 #include <mutex>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 namespace pulse::testing {
@@ -66,6 +71,7 @@ const char* reason_phrase(int status) {
         case 411: return "Length Required";
         case 413: return "Payload Too Large";
         case 415: return "Unsupported Media Type";
+        case 425: return "Too Early";
         case 429: return "Too Many Requests";
         case 431: return "Request Header Fields Too Large";
         case 500: return "Internal Server Error";
@@ -334,8 +340,19 @@ const char* fault_name(Fault fault) {
         case Fault::status_413: return "status_413";
         case Fault::status_400: return "status_400";
         case Fault::redirect_302: return "redirect_302";
+        case Fault::status_425_retry_after: return "status_425_retry_after";
     }
     return "?";
+}
+
+std::string FaultServer::http_date(std::int64_t unix_s) {
+    const std::time_t t = static_cast<std::time_t>(unix_s);
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    std::ostringstream out;
+    out.imbue(std::locale::classic());
+    out << std::put_time(&utc, "%a, %d %b %Y %H:%M:%S GMT");
+    return out.str();
 }
 
 std::string FaultServer::canonical(const Answer& answer) {
@@ -471,6 +488,10 @@ struct FaultServer::Impl {
                 fixed(302, response(302, "text/html", "<a href=\"/portal\">portal</a>\n",
                                     {"Location: http://127.0.0.1:" + std::to_string(port) + "/portal"}));
                 break;
+            case Fault::status_425_retry_after:
+                fixed(425, response(425, "application/json", json_error("fault: an hour that has not ended yet"),
+                                    {"Retry-After: " + options.too_early_retry_after}));
+                break;
         }
         ++fault_counts[fault];
         records.push_back(std::move(rec));
@@ -484,6 +505,15 @@ struct FaultServer::Impl {
         rec.status = status;
         ++fault_counts[Fault::ok];
         records.push_back(std::move(rec));
+    }
+
+    // bytes (a whole response) with a Date header after the status line, if
+    // the test asked for one.
+    std::string dated(std::string bytes) const {
+        const std::size_t line_end = bytes.find("\r\n");
+        if (!options.date || line_end == std::string::npos) return bytes;
+        bytes.insert(line_end + 2, "Date: " + options.date() + "\r\n");
+        return bytes;
     }
 
     // Handles every whole request in c.in while the connection is reading.
@@ -501,7 +531,7 @@ struct FaultServer::Impl {
             if (p.state == Parse::State::malformed) {
                 record_malformed(p.error_status);
                 c.in.clear();
-                c.out = response(p.error_status, "application/json", json_error("malformed request"), {}, true);
+                c.out = dated(response(p.error_status, "application/json", json_error("malformed request"), {}, true));
                 c.sent = 0;
                 c.close_after_write = true;
                 c.mode = Connection::Mode::writing;
@@ -514,7 +544,7 @@ struct FaultServer::Impl {
             Action action = handle(r);
             switch (action.kind) {
                 case Action::Kind::respond:
-                    c.out = std::move(action.bytes);
+                    c.out = dated(std::move(action.bytes));
                     c.sent = 0;
                     c.close_after_write = close;
                     c.mode = Connection::Mode::writing;
@@ -522,7 +552,7 @@ struct FaultServer::Impl {
                 case Action::Kind::reset: close_with_reset(c); break;
                 case Action::Kind::hang: c.mode = Connection::Mode::hanging; break;
                 case Action::Kind::trickle:
-                    c.out = std::move(action.bytes);
+                    c.out = dated(std::move(action.bytes));
                     c.sent = 0;
                     c.close_after_write = close;
                     c.mode = Connection::Mode::trickling;

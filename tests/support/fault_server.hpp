@@ -9,12 +9,15 @@
 // 409 and nothing of it is stored. The reply is 200 {"accepted":N,"duplicates":M}.
 // Fault part: each request takes the next fault from a queue, or, when the
 // queue is empty, draws one at random (seeded) if random mode is on, else `ok`.
+// Clock part: every response can carry a Date header of the test's choosing
+// (FaultServerOptions::date), as the real collector's do.
 #pragma once
 
 #include "terminal/answer_store.hpp"
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -39,8 +42,10 @@ enum class Fault {
     status_413,              // 413 if the batch has more than split_above answers; else like `ok`
     status_400,              // 400 {"error":...}, nothing stored
     redirect_302,            // 302 to /portal (a captive portal), nothing stored
+    status_425_retry_after,  // 425 Too Early with Retry-After (too_early_retry_after), nothing stored:
+                             // the collector's answer to an hour that has not ended by its clock
 };
-inline constexpr int kFaultKinds = 13;
+inline constexpr int kFaultKinds = 14;
 
 // "ok", "status_500", ... (the enumerator's name).
 const char* fault_name(Fault fault);
@@ -51,6 +56,10 @@ struct FaultServerOptions {
     std::size_t max_answers = 5000;           // protocol limit: a larger batch always gets 413
     std::size_t max_body_bytes = 2u << 20;    // protocol limit (decompressed): a larger body always gets 413
     int trickle_interval_ms = 2000;           // `trickle`: one byte per this interval
+    std::string too_early_retry_after = "1";  // `status_425_retry_after`: its Retry-After value
+    // The value of a Date header on every response (called for each one, on
+    // the server's thread; FaultServer::http_date writes one); unset: no Date.
+    std::function<std::string()> date;
     std::uint16_t port = 0;                   // 0: an ephemeral port, chosen by the first start()
 };
 
@@ -103,6 +112,9 @@ public:
     int fault_count(Fault fault) const;         // requests that got this fault (as in RequestRecord::fault)
     std::size_t idempotency_keys_seen() const;  // distinct Idempotency-Key values
     std::vector<RequestRecord> requests() const;
+
+    // unix_s as an HTTP date (IMF-fixdate, "Fri, 27 Nov 2026 10:00:00 GMT").
+    static std::string http_date(std::int64_t unix_s);
 
     // An answer's content as the server compares and stores it: compact JSON
     // with sorted keys, {"hour":"2026-11-27T09:00:00Z","id":…,"lang":…,"question":…,"value":4|null}.

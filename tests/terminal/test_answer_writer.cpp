@@ -1,10 +1,11 @@
 // test_answer_writer.cpp — the inline and thread writers against real SQLite
 // files: commits and wake-ups, flushing on exit, and the failures the kiosk
 // must ride out without losing an answer (unwritable folder, corrupt file,
-// a full database, a full disk).
+// a file moved aside by another connection, a full database, a full disk).
 #include "terminal/answer_writer.hpp"
 #include "common/random.hpp"
 
+#include "store_faults.hpp"
 #include "temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -219,6 +220,17 @@ int submit_until_failed(AnswerWriter& writer, Wakeups& wakeups, EventLog& log, p
     return 0;
 }
 
+// Waits (up to 60 s, a safety net only) until the writer has failed `more`
+// more write attempts than `since`: its retries, each seen to happen.
+void wait_for_retries(const AnswerWriter& writer, int since, int more) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (writer.failed_attempts() < since + more && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE_MESSAGE(writer.failed_attempts() >= since + more,
+                    "only " << writer.failed_attempts() - since << " retries within 60 s, expected " << more);
+}
+
 }  // namespace
 
 // [SECTION] Normal operation
@@ -295,9 +307,9 @@ TEST_CASE("an unwritable folder: the thread writer reports failed once, keeps th
     CHECK_MESSAGE(contains(log.events[failed].message, db.string()), log.events[failed].message);
     CHECK(writer->queued() == 1);
 
-    std::this_thread::sleep_for(std::chrono::milliseconds(150));  // several retries
+    wait_for_retries(*writer, writer->failed_attempts(), 5);  // it keeps trying, every retry_ms
     log.poll(*writer);
-    CHECK(log.count(Kind::failed) == 1);  // once per failure streak
+    CHECK(log.count(Kind::failed) == 1);  // but says so once per failure streak
     CHECK(writer->queued() == 1);
 
     fs::remove(blocker);  // the operator fixes it
@@ -363,6 +375,59 @@ TEST_CASE("a corrupt database: both writers report moved_aside and write to a fr
     CHECK(open_store(db)->count_all() == 1);
 }
 
+TEST_CASE("the inline writer counts every failed attempt, and recovers on the first that succeeds") {
+    TempDir dir;
+    fs::path blocker = dir.path / "data";
+    write_file(blocker, "a file where the database folder should be");
+    pulse::Rng rng(10);
+    auto writer = pulse::make_inline_writer(blocker / "pulse.sqlite");
+    CHECK(writer->failed_attempts() == 1);  // opening, at construction
+    writer->submit(some_answer(rng));
+    CHECK(writer->failed_attempts() == 2);
+    for (int i = 0; i < 3; ++i) writer->poll();
+    CHECK(writer->failed_attempts() == 5);
+    fs::remove(blocker);
+    writer->poll();
+    CHECK(writer->failed_attempts() == 5);
+    CHECK(writer->queued() == 0);
+}
+
+TEST_CASE("when another connection moves the database aside, both writers write to the fresh file at the path, never the moved one") {
+    TempDir dir;
+    fs::path db = dir.path / "pulse.sqlite";
+    pulse::Rng rng(11);
+    std::unique_ptr<AnswerWriter> writer;
+    Wakeups wakeups;
+    EventLog log;
+    SUBCASE("inline") { writer = pulse::make_inline_writer(db); }
+    SUBCASE("thread") { writer = pulse::make_thread_writer(db, wakeups.callback(), 20, 600'000); }
+    const Answer before = some_answer(rng);
+    writer->submit(before);
+    log.wait_for(*writer, wakeups, Kind::durable);
+
+    // The file turns corrupt; the uploader (or `status`) opens it first and moves it aside.
+    pulse::testing::corrupt_in_place(db);
+    StoreStatus status;
+    fs::path moved;
+    std::unique_ptr<AnswerStore> other = AnswerStore::open(db, &status, &moved);
+    REQUIRE_MESSAGE(other != nullptr, status.message);
+    REQUIRE_FALSE(moved.empty());
+    const std::string moved_bytes = pulse::testing::file_bytes(moved);
+
+    const Answer after = some_answer(rng);
+    const std::size_t from = log.events.size();
+    writer->submit(after);
+    std::size_t durable = log.wait_for(*writer, wakeups, Kind::durable, from);
+    CHECK(log.events[durable].count == 1);
+    CHECK(log.count(Kind::failed) == 0);
+    writer.reset();
+
+    const std::vector<Answer> stored = other->all_answers();  // the fresh file, through the other connection
+    REQUIRE(stored.size() == 1);
+    CHECK(stored[0].id == after.id);
+    CHECK(pulse::testing::file_bytes(moved) == moved_bytes);  // kept as it was moved
+}
+
 TEST_CASE("a full database (SQLITE_FULL via max_page_count): failed with code 13, the answer is kept and written once there is room") {
     TempDir dir;
     fs::path db = dir.path / "pulse.sqlite";
@@ -384,7 +449,7 @@ TEST_CASE("a full database (SQLITE_FULL via max_page_count): failed with code 13
     CHECK(failed.code == SQLITE_FULL);
     CHECK_MESSAGE(contains(failed.message, db.string()), failed.message);
     CHECK(writer->queued() == 1);
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // it keeps retrying, quietly
+    wait_for_retries(*writer, writer->failed_attempts(), 5);  // it keeps retrying, quietly
     log.poll(*writer);
     CHECK(log.count(Kind::failed) == 1);
     CHECK(writer->queued() == 1);

@@ -93,6 +93,14 @@ TEST_CASE("a missing or empty token file is an error naming the key and line") {
 
     auto absent = load_kiosk_config(config_with_upload(temp_folder(), "endpoint = \"https://x.dk\"\n"));
     CHECK_ERROR(absent, 12, "[upload] token_file is missing");
+
+    // A device that never ends is refused unread (it would fill memory), and
+    // so is a file far larger than a token.
+    auto device = load_kiosk_config(config_with_upload(temp_folder(), "endpoint = \"https://x.dk\"\ntoken_file = \"/dev/zero\"\n"));
+    CHECK_ERROR(device, 14, "does not exist or is not a file");
+    auto huge = load_kiosk_config(config_with_upload(temp_folder(), "endpoint = \"https://x.dk\"\ntoken_file = \"token\"\n",
+                                                     std::string(100000, 'a')));
+    CHECK_ERROR(huge, 14, "must hold exactly one token");
 }
 
 TEST_CASE("a token file other users can read loads, with a warning that says how to fix it") {

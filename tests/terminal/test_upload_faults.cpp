@@ -1,15 +1,25 @@
-// test_upload_faults.cpp — the uploader over a real network: libcurl against
-// a misbehaving collector on 127.0.0.1 (tests/support/fault_server.hpp). The
+// test_upload_faults.cpp — the uploader over a real network: libcurl against a
+// misbehaving collector on 127.0.0.1 (tests/support/fault_server.hpp). The
 // uploader's clock is virtual (each step runs when the last one said), the
 // HTTP and the database are real. After every fault, and after a random mix
-// of a thousand requests, every answer is on the server exactly once.
+// of a thousand requests, every answer is on the server exactly once; 425 Too
+// Early keeps a batch; the collector's Date header gives the clock offset;
+// and the uploader thread (real clock) follows a database file the writer
+// replaced.
+#include "terminal/answer_writer.hpp"
+#include "eventually.hpp"
 #include "terminal/uploader.hpp"
 
 #include "fault_server.hpp"
+#include "store_faults.hpp"
 #include "temp_file.hpp"
 #include "upload_check.hpp"
 
 #include <doctest/doctest.h>
+
+#include <chrono>
+#include <mutex>
+#include <thread>
 
 using namespace pulse;
 using namespace pulse::testing;
@@ -174,4 +184,124 @@ TEST_CASE("a random mix of faults over a thousand requests loses nothing and dou
     CHECK(rig.server.stored_count() >= local.uploaded.size());
     CHECK(rig.server.stored_count() <= local.uploaded.size() + local.set_aside.size());
     check_exactly_once(rig.server, local);
+}
+
+TEST_CASE("425 Too Early from the collector keeps the batch pending until the collector takes it, and sets nothing aside") {
+    FaultServerOptions options;
+    options.too_early_retry_after = "900";
+    Rig rig(options);
+    rig.add(30);
+    rig.server.push(Fault::status_425_retry_after, 2);
+    Uploader up = rig.uploader();
+    const Uploader::Step first = up.step(kFirstStep);
+    CHECK_FALSE(first.success);
+    CHECK(first.next_attempt >= kFirstStep + 900);
+    CHECK(read_upload_state(rig.db).pending.size() == 30);
+    rig.drain(up, first.next_attempt);
+    const std::vector<RequestRecord> requests = rig.server.requests();
+    REQUIRE(requests.size() == 3);
+    CHECK(requests[0].status == 425);
+    CHECK(requests[1].status == 425);
+    CHECK(requests[2].accepted == 30);
+    for (const RequestRecord& r : requests) CHECK(r.idempotency_key == requests[0].idempotency_key);
+    const LocalUploadState local = read_upload_state(rig.db);
+    CHECK(local.set_aside.empty());
+    CHECK(local.uploaded.size() == 30);
+    check_exactly_once(rig.server, local);
+}
+
+TEST_CASE("the collector's Date header gives the clock offset over real HTTP: kept for status, logged once for many uploads") {
+    FaultServerOptions options;
+    options.date = [] { return FaultServer::http_date(kFirstStep - 7200); };  // the terminal runs two hours ahead
+    Rig rig(options);
+    rig.add(200);  // four batches of 50
+    Uploader up(*rig.store, *rig.http, rig.settings, Rng(7), [&](const std::string& line) { rig.log.push_back(line); },
+                IdSource(&random_uuid_v4), [] { return kFirstStep; });
+    rig.drain(up, kFirstStep);
+    CHECK(rig.server.request_count() >= 4);
+    CHECK(up.clock_offset_s() == -7200);
+    CHECK(rig.store->upload_queue().upload_facts()["clock_offset_s"] == "-7200");
+    int clock_lines = 0;
+    for (const std::string& line : rig.log) {
+        if (line.find("clock is off") == std::string::npos) continue;
+        ++clock_lines;
+        CHECK_MESSAGE(line.find("off by 7200 s (ahead") != std::string::npos, line);
+    }
+    CHECK(clock_lines == 1);
+    check_exactly_once(rig.server, read_upload_state(rig.db));
+}
+
+TEST_CASE("the uploader thread follows the database file the writer moved aside, and uploads the new answers without a restart") {
+    const std::filesystem::path db = temp_folder() / "answers.sqlite3";
+    FaultServer server;
+    std::string error;
+    REQUIRE_MESSAGE(server.start(&error), error);
+    // The thread runs on the real clock: answers of an hour that ended two hours ago are due at once.
+    const UnixSeconds ended_hour = truncate_to_hour(system_clock_s()) - 2 * kSecondsPerHour;
+    Rng rng(31);
+    const auto answers_of = [&](int n) {
+        std::vector<Answer> answers;
+        for (int i = 0; i < n; ++i) answers.push_back(Answer{uuid_v4(rng), "4.1", 1 + i % 5, "da", ended_hour});
+        return answers;
+    };
+    {
+        StoreStatus status;
+        std::unique_ptr<AnswerStore> store = AnswerStore::open(db, &status);
+        REQUIRE_MESSAGE(store, status.message);
+        REQUIRE(store->insert(answers_of(5)));
+    }
+
+    UploadSettings settings;
+    settings.endpoint = server.url();
+    settings.token = "test-token";
+    settings.terminal = "t-1";
+    settings.workplace = "w-1";
+    settings.bank_version = "2026.1";
+    settings.after_hour_s = 0;
+    settings.backoff = {1, 2};
+    std::mutex log_mutex;
+    std::vector<std::string> log;
+    // Its first request hangs: the thread waits in it, touching no database,
+    // while the file is damaged and replaced under it.
+    server.push(Fault::hang);
+    auto uploader = std::make_unique<UploaderThread>(
+        db,
+        [](const std::atomic<bool>* cancel) {
+            CurlOptions curl;
+            curl.cancel = cancel;
+            return make_curl_http_client(curl);
+        },
+        settings,
+        [&](const std::string& line) {
+            std::lock_guard lock(log_mutex);
+            log.push_back(line);
+        });
+    REQUIRE(eventually([&] { return server.fault_count(Fault::hang) == 1; }));
+
+    corrupt_in_place(db);
+    std::unique_ptr<AnswerWriter> writer = make_inline_writer(db);
+    const std::vector<WriteEvent> events = writer->poll();
+    REQUIRE(events.size() == 1);
+    REQUIRE(events[0].kind == WriteEvent::Kind::moved_aside);
+    std::set<std::string> fresh;
+    for (const Answer& a : answers_of(6)) {
+        fresh.insert(a.id);
+        writer->submit(a);
+    }
+    REQUIRE(writer->queued() == 0);
+
+    server.stop();  // ends the hung request: a transport error, retried a second or two later
+    REQUIRE_MESSAGE(server.start(&error), error);
+    const bool uploaded = eventually([&] { return server.stored_count() == fresh.size(); });
+    uploader.reset();
+    std::string all_log;
+    for (const std::string& line : log) all_log += line + "\n";
+    REQUIRE_MESSAGE(uploaded, "the new answers did not reach the server; log:\n", all_log);
+    std::set<std::string> on_server;
+    for (const auto& [id, content] : server.stored()) on_server.insert(id);
+    CHECK(on_server == fresh);  // the new file's answers; the old ones stay in the moved-aside file
+    const LocalUploadState local = read_upload_state(db);
+    CHECK(local.uploaded == fresh);
+    CHECK(local.pending.empty());
+    CHECK_MESSAGE(all_log.find("was replaced") != std::string::npos, all_log);
 }

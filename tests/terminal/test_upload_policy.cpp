@@ -1,7 +1,8 @@
 // test_upload_policy.cpp — the upload's pure decisions, without a network:
-// full-jitter backoff bounds over many draws, Retry-After in all its forms,
-// every row of docs/protocol.md's response table, and gzip round trips
-// through zlib. The batch body itself is tested in tests/common/test_protocol.cpp.
+// full-jitter backoff bounds over many draws, HTTP dates and Retry-After in
+// all their forms, every row of docs/protocol.md's response table (425 too),
+// and gzip round trips through zlib. The batch body itself is tested in
+// tests/common/test_protocol.cpp.
 #include "terminal/upload_policy.hpp"
 
 #include "protocol_fixture.hpp"
@@ -162,6 +163,17 @@ TEST_CASE("a Retry-After date in the past means now, and one far ahead is capped
     CHECK(pulse::parse_retry_after("Fri, 30 Oct 2026 07:00:00 GMT", now) == 86400.0);
 }
 
+TEST_CASE("an HTTP date is read in its three forms and nothing else") {
+    const pulse::UnixSeconds t = at("2026-11-27T10:00:07Z");
+    CHECK(pulse::parse_http_date("Fri, 27 Nov 2026 10:00:07 GMT") == t);
+    CHECK(pulse::parse_http_date("Friday, 27-Nov-26 10:00:07 GMT") == t);
+    CHECK(pulse::parse_http_date("Fri Nov 27 10:00:07 2026") == t);
+    for (const char* value : {"", "Fri, 27 Nov 2026 10:00:07 CET", "Fri, 27 Nov 2026 10:00:07", "2026-11-27T10:00:07Z",
+                              "Fri, 31 Nov 2026 10:00:07 GMT", "Fri,  27 Nov 2026 10:00:07 GMT", "1795773607"}) {
+        CHECK_MESSAGE(!pulse::parse_http_date(value).has_value(), "\"", value, "\" was accepted");
+    }
+}
+
 TEST_CASE("an unreadable Retry-After is ignored") {
     auto now = at("2026-10-21T07:26:30Z");
     for (const char* value : {"", "   ", "soon", "-5", "1.5", "120s", "Wed, 31 Feb 2026 07:28:00 GMT",
@@ -238,6 +250,21 @@ TEST_CASE("408, 429 and every 5xx are transient, honouring Retry-After") {
     CHECK(v.reason.find("maintenance") != std::string::npos);
     v = pulse::classify_response(reply(429, "", {{"retry-after", "Wed, 21 Oct 2026 07:28:00 GMT"}}), 5,
                                  at("2026-10-21T07:27:00Z"));
+    REQUIRE(v.retry_after_s.has_value());
+    CHECK(*v.retry_after_s == 60.0);
+}
+
+TEST_CASE("425 Too Early (an hour not yet ended by the server's clock) is transient: the batch is kept and Retry-After honoured") {
+    auto v = pulse::classify_response(
+        reply(425, R"({"error":"hour 2026-11-27T10:00:00Z has not ended"})", {{"retry-after", "1800"}}), 5, 0);
+    CHECK_VERDICT(v, Kind::transient);  // never set_aside: the answers are good, only early
+    CHECK(v.reason.find("425 Too Early") != std::string::npos);
+    CHECK(v.reason.find("has not ended") != std::string::npos);
+    REQUIRE(v.retry_after_s.has_value());
+    CHECK(*v.retry_after_s == 1800.0);
+    v = pulse::classify_response(reply(425, "", {{"retry-after", "Fri, 27 Nov 2026 11:00:00 GMT"}}), 5,
+                                 at("2026-11-27T10:59:00Z"));
+    CHECK_VERDICT(v, Kind::transient);
     REQUIRE(v.retry_after_s.has_value());
     CHECK(*v.retry_after_s == 60.0);
 }

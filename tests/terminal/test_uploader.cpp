@@ -1,13 +1,19 @@
 // test_uploader.cpp — the upload policy's state machine on a fake clock, a
 // seeded RNG and a scripted HTTP client: every verdict of docs/protocol.md,
-// and when answers may go (only once their UTC hour has ended, a few minutes
-// after it), without a network. (The real network is in test_upload_faults.cpp.)
+// when answers may go (only once their UTC hour has ended, a few minutes
+// after it), the collector's clock read from each response, a split that
+// fails on a locked database, and a database file replaced under the
+// uploader, without a network. (The real network is in test_upload_faults.cpp.)
+#include "terminal/answer_writer.hpp"
 #include "terminal/uploader.hpp"
 
+#include "fault_server.hpp"
+#include "store_faults.hpp"
 #include "temp_file.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 #include <zlib.h>
 
 #include <cmath>
@@ -568,4 +574,189 @@ TEST_CASE("uploaded answers are deleted after keep_uploaded_days, pending and se
         CHECK_FALSE(std::regex_search(line, std::regex(R"(deleted [0-9])")));  // which answers, never how many
     }
     CHECK(purge_logged);
+}
+
+// [SECTION] 425 Too Early, and the collector's clock
+
+TEST_CASE("425 Too Early keeps the batch pending however often it comes, waits as Retry-After asks, and never sets it aside") {
+    Fixture f;
+    f.add(7);
+    const HttpResponse too_early =
+        status(425, "{\"error\":\"hour 2026-11-27T09:00:00Z has not ended\"}", {{"retry-after", "1800"}});
+    f.http.script = {too_early, too_early, too_early, status(200, "{\"accepted\":7,\"duplicates\":0}")};
+    Uploader up = f.uploader();
+    UnixSeconds now = kNow;
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+        CAPTURE(attempt);
+        const Uploader::Step s = up.step(now);
+        CHECK(s.attempted);
+        CHECK_FALSE(s.success);
+        CHECK(s.next_attempt >= now + 1800);  // as long as the collector asked, not the backoff's seconds
+        CHECK(f.store->upload_queue().count_pending_upload() == 7);
+        CHECK(f.store->upload_queue().count_set_aside() == 0);
+        CHECK(f.store->upload_queue().upload_facts()["last_error"].find("425 Too Early") != std::string::npos);
+        CHECK_FALSE(up.step(s.next_attempt - 1).attempted);  // nothing before that
+        now = s.next_attempt;
+    }
+    CHECK(up.step(now).success);
+    REQUIRE(f.http.requests.size() == 4);
+    for (const HttpRequest& r : f.http.requests) {  // the same batch every time
+        CHECK(header(r, "Idempotency-Key") == header(f.http.requests[0], "Idempotency-Key"));
+        CHECK(ids_in(r) == ids_in(f.http.requests[0]));
+    }
+    CHECK(f.store->upload_queue().count_uploaded() == 7);
+    CHECK(f.store->upload_queue().count_set_aside() == 0);
+}
+
+TEST_CASE("each response's Date gives the clock offset, read when the response arrived, kept for status, and a clock an hour off is logged once") {
+    Fixture f;
+    f.settings.batch_size = 5;
+    f.add(12);
+    UnixSeconds terminal_clock = kNow;
+    f.http.respond = [&](const HttpRequest& request) {
+        terminal_clock += 20;  // each request takes 20 s by the terminal's clock
+        HttpResponse response = acknowledge(request);
+        response.headers["date"] = testing::FaultServer::http_date(terminal_clock + 3600);  // the collector: an hour on
+        return response;
+    };
+    Uploader up(*f.store, f.http, f.settings, Rng(5), [&](const std::string& line) { f.log.push_back(line); },
+                IdSource(&random_uuid_v4), [&] { return terminal_clock; });
+    CHECK_FALSE(up.clock_offset_s().has_value());
+    UnixSeconds now = kNow;
+    for (int i = 0; i < 3; ++i) now = std::max(now, up.step(now).next_attempt);  // 5 + 5 + 2
+    REQUIRE(f.http.requests.size() == 3);
+    CHECK(f.store->upload_queue().count_pending_upload() == 0);
+    // 3600, not 3620: the terminal's clock is read when the response is in,
+    // not when the step began.
+    CHECK(up.clock_offset_s() == 3600);
+    CHECK(f.store->upload_queue().upload_facts()["clock_offset_s"] == "3600");
+    int clock_lines = 0;
+    for (const std::string& line : f.log) {
+        if (line.find("clock") == std::string::npos) continue;
+        ++clock_lines;
+        CHECK_MESSAGE(line.find("the terminal's clock is off by 3600 s") != std::string::npos, line);
+        CHECK_MESSAGE(line.find("answers are stamped with the terminal's clock") != std::string::npos, line);
+    }
+    CHECK(clock_lines == 1);  // three uploads, one line
+
+    // The terminal's clock is set right: kept for status, said once.
+    f.add(1, kHour + kSecondsPerHour);
+    terminal_clock += 3600;
+    f.http.respond = [&](const HttpRequest& request) {
+        HttpResponse response = acknowledge(request);
+        response.headers["date"] = testing::FaultServer::http_date(terminal_clock + 1);
+        return response;
+    };
+    REQUIRE(up.step(up.next_attempt()).success);
+    CHECK(up.clock_offset_s() == 1);
+    CHECK(f.store->upload_queue().upload_facts()["clock_offset_s"] == "1");
+    CHECK(f.log[f.log.size() - 2].find("agrees with the collector's again") != std::string::npos);
+
+    // A response without a Date leaves the last offset as it was.
+    f.add(1, kHour + 2 * kSecondsPerHour);
+    f.http.respond = acknowledge;
+    REQUIRE(up.step(up.next_attempt()).success);
+    CHECK(up.clock_offset_s() == 1);
+    CHECK(f.store->upload_queue().upload_facts()["clock_offset_s"] == "1");
+}
+
+// [SECTION] A split that fails
+
+TEST_CASE("a split that fails on a database locked by another connection keeps the answers pending, and they are split and sent later: none is set aside") {
+    Fixture f;
+    f.settings.batch_size = 40;
+    f.add(40);
+    sqlite3* other = nullptr;  // say, a `status` or a backup holding the write lock
+    REQUIRE(sqlite3_open_v2(f.store->path().c_str(), &other, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+    bool lock_taken = false;
+    f.http.respond = [&](const HttpRequest& r) {
+        if (body_of(r)["answers"].size() <= 6) return acknowledge(r);
+        if (!lock_taken) {  // the 413 comes back while the other connection holds the lock
+            REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+            lock_taken = true;
+        }
+        return status(413, "{\"error\":\"too large\"}");
+    };
+    // The uploader's connection waits 0.1 s for the lock rather than 5 s: same outcome, sooner.
+    sqlite3_busy_timeout(f.store->handle(), 100);
+    Uploader up = f.uploader();
+    const Uploader::Step s = up.step(kNow);
+    REQUIRE(lock_taken);
+    CHECK(s.attempted);
+    CHECK_FALSE(s.success);
+    CHECK(s.next_attempt > kNow);  // retried after the backoff, like any transient failure
+    CHECK(f.store->upload_queue().count_set_aside() == 0);
+    CHECK(f.store->upload_queue().count_pending_upload() == 40);
+    REQUIRE_FALSE(f.log.empty());
+    CHECK_MESSAGE(f.log.back().find("cannot split the batch") != std::string::npos, f.log.back());
+    CHECK_MESSAGE(f.log.back().find("locked") != std::string::npos, f.log.back());
+    // Still the one batch of 40, whole: the split changed nothing.
+    sqlite3_stmt* batches = nullptr;
+    REQUIRE(sqlite3_prepare_v2(other, "SELECT COUNT(*), (SELECT COUNT(*) FROM answers WHERE batch IS NOT NULL) FROM batches",
+                               -1, &batches, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(batches) == SQLITE_ROW);
+    CHECK(sqlite3_column_int(batches, 0) == 1);
+    CHECK(sqlite3_column_int(batches, 1) == 40);
+    sqlite3_finalize(batches);
+
+    REQUIRE(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(other);
+    UnixSeconds now = s.next_attempt;
+    for (int i = 0; i < 100 && f.store->upload_queue().count_pending_upload() > 0; ++i) {
+        now = std::max(now, up.step(now).next_attempt);
+    }
+    CHECK(f.store->upload_queue().count_pending_upload() == 0);
+    CHECK(f.store->upload_queue().count_uploaded() == 40);
+    CHECK(f.store->upload_queue().count_set_aside() == 0);
+    CHECK(ids_sent(f.http).size() == 40);
+    for (const std::string& line : f.log) CHECK(line.find("single answer") == std::string::npos);
+}
+
+// [SECTION] A database file replaced under the uploader
+
+TEST_CASE("when the writer moves a corrupt database aside, the uploader opens the fresh file and uploads its answers without a restart") {
+    Fixture f;  // f.store is the uploader's own connection, open for the uploader's life
+    const std::filesystem::path db = f.store->path();
+    f.add(4);
+    f.http.respond = acknowledge;
+    Uploader up = f.uploader();
+    REQUIRE(up.step(kNow).success);
+    CHECK_FALSE(f.store->file_moved());
+
+    // The disk damages the file; the kiosk's writer finds it corrupt when it
+    // opens it, moves it aside and starts a fresh one, and answers go on.
+    testing::corrupt_in_place(db);
+    std::unique_ptr<AnswerWriter> writer = make_inline_writer(db);
+    std::vector<WriteEvent> events = writer->poll();
+    REQUIRE(events.size() == 1);
+    REQUIRE(events[0].kind == WriteEvent::Kind::moved_aside);
+    const std::filesystem::path moved = events[0].message;
+    const std::string moved_bytes = testing::file_bytes(moved);
+    CHECK(f.store->file_moved());
+    std::set<std::string> fresh;
+    for (int i = 0; i < 3; ++i) {
+        Answer a{uuid_v4(f.rng), "1.2", 4, "en", truncate_to_hour(kNow)};  // 10:00, the running hour
+        fresh.insert(a.id);
+        writer->submit(a);
+    }
+    REQUIRE(writer->queued() == 0);
+
+    // At the next hour's turn the uploader works on the fresh file.
+    const Uploader::Step s = up.step(up.next_attempt());
+    CHECK(s.success);
+    REQUIRE(f.http.requests.size() == 2);
+    CHECK(ids_in(f.http.requests[1]) == fresh);
+    CHECK(&up.store() != f.store.get());
+    CHECK(up.store().path() == db);
+    CHECK_FALSE(up.store().file_moved());
+    CHECK(up.store().upload_queue().count_uploaded() == 3);
+    CHECK(up.store().upload_queue().count_pending_upload() == 0);
+    StoreStatus status;
+    std::unique_ptr<AnswerStore> check = AnswerStore::open(db, &status);  // any connection sees it so
+    REQUIRE_MESSAGE(check, status.message);
+    CHECK(check->upload_queue().count_uploaded() == 3);
+    CHECK(testing::file_bytes(moved) == moved_bytes);  // the moved-aside file is kept as it was
+    bool logged = false;
+    for (const std::string& line : f.log) logged = logged || line.find("was replaced") != std::string::npos;
+    CHECK(logged);
 }
