@@ -51,8 +51,12 @@ Script parse_script(const std::string& text, const std::string& file) {
             step.name = w[1];
         } else if (w[0] == "tap" && w.size() == 3) {
             double x, y;
-            if (!parse_number(w[1], x) || !parse_number(w[2], y) || x < 0 || y < 0) {
-                fail("tap needs two non-negative pixel coordinates, got '" + w[1] + " " + w[2] + "'");
+            // Bounded so the float a tap holds is the number written (1e39
+            // would become infinity); any screen is far smaller.
+            constexpr double kMaxPixel = 100000;
+            if (!parse_number(w[1], x) || !parse_number(w[2], y) || x < 0 || y < 0 || x > kMaxPixel ||
+                y > kMaxPixel) {
+                fail("tap needs two pixel coordinates from 0 to 100000, got '" + w[1] + " " + w[2] + "'");
                 continue;
             }
             step.kind = ScriptStep::Kind::tap_point;

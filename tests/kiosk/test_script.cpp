@@ -32,6 +32,15 @@ TEST_CASE("every bad script line is reported with its line number") {
     CHECK(s.errors[5].message.find("wrong number of arguments") != std::string::npos);
 }
 
+TEST_CASE("a tap beyond any screen is refused, not turned into a tap at infinity (found by fuzz/fuzz_script)") {
+    Script s = parse_script("tap 10 1e39\ntap 100001 5\ntap 100000 0\n", "far.txt");
+    REQUIRE(s.errors.size() == 2);
+    CHECK(s.errors[0].str() == "far.txt:1: tap needs two pixel coordinates from 0 to 100000, got '10 1e39'");
+    CHECK(s.errors[1].line == 2);
+    REQUIRE(s.steps.size() == 1);
+    CHECK(s.steps[0].x == 100000.0f);
+}
+
 TEST_CASE("an unreadable script file is one clear error") {
     Script s = load_script("/nonexistent/script.txt");
     REQUIRE(s.errors.size() == 1);
