@@ -11,9 +11,11 @@ namespace pulse {
 namespace {
 
 // The seal's builder: each workplace's summary of the week from its counts
-// and its own earlier seals, as stored text.
+// (of every configured bank version, questions matched by id) and its own
+// earlier seals, as stored text.
 SealBuilder builder(const CollectorConfig& config, IsoWeek week) {
     return [&config, week](const std::vector<SealInput>& inputs) {
+        const QuestionBank bank = merge_question_banks(config.banks);
         std::vector<std::string> texts;
         texts.reserve(inputs.size());
         for (const SealInput& input : inputs) {
@@ -23,7 +25,7 @@ SealBuilder builder(const CollectorConfig& config, IsoWeek week) {
                 if (input.earlier[k]) parsed[k] = parse_sealed_summary(*input.earlier[k]);
                 earlier[k] = parsed[k] ? &*parsed[k] : nullptr;
             }
-            const Summary s = seal_summary(input.workplace, week, config.banks.front(), input.counts,
+            const Summary s = seal_summary(input.workplace, week, bank, input.counts,
                                            config.min_answers, earlier);
             texts.push_back(sealed_summary_json(s));
         }
@@ -102,7 +104,7 @@ PublishedSummary published_summary(CollectorStore& store, const CollectorConfig&
                                    : "the sealed summary of " + workplace + " for " + week.str() + " cannot be read";
         return out;
     }
-    localize_summary(*summary, config.banks.front(), language);
+    localize_summary(*summary, merge_question_banks(config.banks), language);
     out.status = PublishedSummary::Status::ok;
     out.summary = std::move(*summary);
     out.answers_at_seal = seal->answers_at_seal;

@@ -7,6 +7,7 @@
 #include "common/toml_util.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <map>
 #include <string_view>
 
@@ -267,6 +268,22 @@ std::vector<const Question*> QuestionBank::active_questions() const {
         if (question.active) out.push_back(&question);
     }
     return out;
+}
+
+QuestionBank merge_question_banks(const std::vector<QuestionBank>& banks) {
+    assert(!banks.empty() && "merge_question_banks needs at least one bank");
+    QuestionBank merged = banks.front();
+    for (std::size_t b = 1; b < banks.size(); ++b) {
+        for (const Theme& theme : banks[b].themes) {
+            if (!merged.find_theme(theme.id)) merged.themes.push_back(theme);
+        }
+        for (const Question& question : banks[b].questions) {
+            if (merged.find_question(question.id)) continue;
+            merged.questions.push_back(question);
+            merged.questions.back().active = false;
+        }
+    }
+    return merged;
 }
 
 BankLoad load_question_bank(const std::filesystem::path& file) {

@@ -51,6 +51,16 @@ struct BankLoad {
     Diagnostics errors;                // every problem found, "FILE:LINE: ..."
 };
 
+// Every question of several versions of the bank, by id: what a summary
+// counts when terminals answer under different versions. The first bank is
+// the current one: its themes and questions come first, in its order, with
+// its texts and its `active` flags. A theme or question that only a later
+// (older) bank has follows, with that bank's texts, marked inactive (no
+// longer asked): its answers still count, in its theme. An id kept by two
+// banks is one question. The result's version and source are the first
+// bank's. banks must not be empty.
+QuestionBank merge_question_banks(const std::vector<QuestionBank>& banks);
+
 // Reads and checks a question bank. Every problem is reported, not just the
 // first: TOML syntax, unknown keys, duplicate theme or question ids, an id not
 // of the form "T.E" matching its theme, a question naming an unknown theme, a

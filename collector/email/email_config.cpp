@@ -2,6 +2,7 @@
 #include "collector/email/email_config.hpp"
 
 #include "collector/config.hpp"
+#include "common/secret_file.hpp"
 #include "common/url.hpp"
 
 #include <algorithm>
@@ -74,21 +75,20 @@ void read_email_config(ConfigReader& read, const toml::table& t, const fs::path&
         const int line = line_of("password_file");
         const fs::path path = resolve_config_path(base_dir, *file);
         email.password_file = path;
-        std::error_code ec;
-        std::ifstream in(path, std::ios::binary);
-        std::string text((std::istreambuf_iterator<char>(in)), {});
+        const SecretFile secret = read_secret_file(path);
+        std::string text = secret.text;
         while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-        if (!fs::is_regular_file(path, ec)) {
+        if (secret.status == SecretFile::Status::not_a_file) {
             fail(line, where + " password_file: " + path.string() + " does not exist or is not a file; put the SMTP "
                                "password there (one line)");
-        } else if (!in && text.empty()) {
+        } else if (secret.status == SecretFile::Status::unreadable) {
             fail(line, where + " password_file: cannot read " + path.string() + " (check its owner and permissions)");
-        } else if (text.empty() || text.find_first_of("\r\n") != std::string::npos) {
+        } else if (secret.status == SecretFile::Status::too_large || text.empty() ||
+                   text.find_first_of("\r\n") != std::string::npos) {
             fail(line, where + " password_file: " + path.string() + " must hold the password on one line");
         } else {
             email.password = text;
-            const fs::perms p = fs::status(path, ec).permissions();
-            if (!ec && (p & (fs::perms::group_read | fs::perms::others_read)) != fs::perms::none) {
+            if (secret.readable_by_others) {
                 warnings.push_back({c.source.string(), line, where + " password_file " + path.string() +
                                                               " can be read by other users; restrict it: chmod 600 " +
                                                               path.string()});

@@ -35,8 +35,8 @@ struct MailerStep {
 };
 
 // The summary of workplace for week, made exactly as run_report makes it:
-// store.counts(workplace, week, 4) → build_summary with the config's first
-// bank and min_answers, in the e-mail's language; then the whole message in
+// the week's sealed summary (publication.hpp: published_summary, answers of
+// every bank version), in the e-mail's language; then the whole message in
 // the words of the config's summary texts to the workplace's recipients,
 // dated now. `unique` as for build_email_message.
 // Requires config.email and workplace in its recipients. nullopt with *error

@@ -5,11 +5,13 @@
 // a restart or a second mailer; then the `pulse-collector email` and `serve`
 // binaries against the sink.
 #include "collector_fixture.hpp"
+#include "eventually.hpp"
 #include "collector/storage/store.hpp"
 #include "collector/email/email_message.hpp"
 #include "collector/email/mailer.hpp"
 #include "process.hpp"
 #include "smtp_sink.hpp"
+#include "test_certificates.hpp"
 #include "collector/summary/formats.hpp"
 #include "collector/summary/summary.hpp"
 #include "common/copenhagen_time.hpp"
@@ -110,6 +112,16 @@ struct EmailWorld {
     MailerStep step(UnixSeconds now) { return run_due_emails(config, *store, *sender, now, log.sink()); }
 };
 
+// A plain sink that requires AUTH with user and password (echo_password: its
+// 535 repeats the password tried).
+SmtpSinkOptions login(std::string user, std::string password, bool echo_password = false) {
+    SmtpSinkOptions options;
+    options.user = std::move(user);
+    options.password = std::move(password);
+    options.echo_password = echo_password;
+    return options;
+}
+
 // The decoded text/html part of a message as the sink received it.
 std::string html_part(const std::string& data) {
     const std::string head = "Content-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
@@ -122,17 +134,6 @@ std::string html_part(const std::string& data) {
     REQUIRE(ok);
     html.erase(std::remove(html.begin(), html.end(), '\r'), html.end());
     return html;
-}
-
-// True once condition() holds, polling for up to timeout_ms.
-template <typename Condition>
-bool eventually(Condition condition, int timeout_ms) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return true;
 }
 
 }  // namespace
@@ -420,7 +421,7 @@ TEST_CASE("smtp auth logs in with the configured user and a wrong password never
     };
     const std::string keys = "username = \"pulse\"\npassword_file = \"smtp-password\"\n";
     {
-        EmailWorld good(keys, {"pulse", "correct-horse-7"}, password_file("correct-horse-7"));
+        EmailWorld good(keys, login("pulse", "correct-horse-7"), password_file("correct-horse-7"));
         CHECK_MESSAGE(good.step(kDue).sent == 1, good.log.text());
         REQUIRE(good.sink.message_count() == 1);
         CHECK(good.sink.messages().front().user == "pulse");
@@ -428,7 +429,7 @@ TEST_CASE("smtp auth logs in with the configured user and a wrong password never
     }
     {
         // The server repeats the password in its refusal: the sender must scrub it.
-        EmailWorld bad(keys, {"pulse", "correct-horse-7", true}, password_file("wrong-battery-9"));
+        EmailWorld bad(keys, login("pulse", "correct-horse-7", true), password_file("wrong-battery-9"));
         CHECK(bad.step(kDue).failed == 1);
         CHECK(bad.sink.message_count() == 0);
         CHECK(bad.sink.auth_failures() >= 1);
@@ -439,21 +440,89 @@ TEST_CASE("smtp auth logs in with the configured user and a wrong password never
     }
 }
 
+// [SECTION] TLS: smtps:// and STARTTLS against the sink's TLS, trusting the configured ca_file
+
+namespace {
+
+// A sink speaking `tls` with the test authority's server certificate.
+SmtpSinkOptions tls_sink(SinkTls tls, std::string user = "", std::string password = "") {
+    SmtpSinkOptions options = login(std::move(user), std::move(password));
+    options.tls = tls;
+    options.cert_file = test_certificates().server_cert.string();
+    options.key_file = test_certificates().server_key.string();
+    return options;
+}
+
+std::string ca_file_key(const std::filesystem::path& ca) { return "ca_file = \"" + ca.string() + "\"\n"; }
+
+}  // namespace
+
+TEST_CASE("smtps:// delivers the summary over TLS, verified against the configured ca_file") {
+    EmailWorld w(ca_file_key(test_certificates().ca), tls_sink(SinkTls::implicit));
+    REQUIRE(w.config.email->smtp_url.rfind("smtps://127.0.0.1:", 0) == 0);
+    CHECK_MESSAGE(w.step(kDue).sent == 1, w.log.text());
+    REQUIRE(w.sink.message_count() == 1);
+    const SinkMessage m = w.sink.messages().front();
+    CHECK(m.tls_version.rfind("TLSv1.", 0) == 0);
+    CHECK(m.recipients == kRecipients);
+    CHECK(html_part(m.data).find("2026-W48") != std::string::npos);
+    CHECK(w.sink.tls_failures() == 0);
+}
+
+TEST_CASE("STARTTLS upgrades before logging in and sending, verified against the configured ca_file") {
+    const auto password_file = [](const std::filesystem::path& dir) {
+        write_file(dir / "smtp-password", "correct-horse-7\n");
+        std::filesystem::permissions(dir / "smtp-password",
+                                     std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    };
+    EmailWorld w("starttls = true\nusername = \"pulse\"\npassword_file = \"smtp-password\"\n" +
+                     ca_file_key(test_certificates().ca),
+                 tls_sink(SinkTls::starttls, "pulse", "correct-horse-7"), password_file);
+    REQUIRE(w.config.email->smtp_url.rfind("smtp://127.0.0.1:", 0) == 0);
+    CHECK_MESSAGE(w.step(kDue).sent == 1, w.log.text());
+    REQUIRE(w.sink.message_count() == 1);
+    const SinkMessage m = w.sink.messages().front();
+    CHECK(m.tls_version.rfind("TLSv1.", 0) == 0);  // the sink refuses AUTH and MAIL before STARTTLS
+    CHECK(m.user == "pulse");
+    CHECK(w.sink.auth_failures() == 0);
+}
+
+TEST_CASE("a server certificate the configured ca_file did not sign fails the attempt and nothing is sent") {
+    for (const SinkTls tls : {SinkTls::implicit, SinkTls::starttls}) {
+        CAPTURE(static_cast<int>(tls));
+        EmailWorld w(std::string(tls == SinkTls::starttls ? "starttls = true\n" : "") +
+                         ca_file_key(test_certificates().other_ca),
+                     tls_sink(tls));
+        const MailerStep step = w.step(kDue);
+        CHECK(step.sent == 0);
+        CHECK(step.failed == 1);
+        CHECK(w.sink.message_count() == 0);
+        CHECK(w.sink.tls_failures() >= 1);  // the sender broke off the handshake
+        CHECK_MESSAGE(w.log.has("email: wp-a 2026-W48 attempt 1 failed: "), w.log.text());
+        CHECK_FALSE(w.store->email_record("wp-a", kWeek)->sent);
+    }
+}
+
 TEST_CASE("the mailer thread sends at start and retries on its fake clock until the message arrives") {
     EmailWorld w;
     w.sink.fail_next(1);
     std::atomic<UnixSeconds> now{kDue + 120};
     MailerThread thread(w.config, *w.store, *w.sender, [&] { return now.load(); }, w.log.sink(), 20);
     thread.start();
-    REQUIRE_MESSAGE(eventually([&] { return w.log.has("attempt 1 failed"); }, 15000), w.log.text());
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    CHECK(w.sink.message_count() == 0);  // no retry before its time
+    REQUIRE(eventually([&] { return thread.steps() >= 1; }));
+    REQUIRE_MESSAGE(w.log.has("attempt 1 failed"), w.log.text());
+    // Woken again before the retry is due: it runs a step and sends nothing.
+    const int failed_steps = thread.steps();
+    thread.wake();
+    REQUIRE(eventually([&] { return thread.steps() > failed_steps; }));
+    CHECK(w.sink.message_count() == 0);
+    CHECK(w.sink.failed_transactions() == 1);  // the one refused attempt, not retried yet
     now += 60;
     thread.wake();
     CHECK_MESSAGE(w.sink.wait_for_messages(1, 15000), w.log.text());
     now += 7 * 3600;
     const int steps = thread.steps();
-    REQUIRE(eventually([&] { return thread.steps() > steps + 2; }, 5000));
+    REQUIRE(eventually([&] { return thread.steps() > steps + 2; }));
     thread.stop();
     CHECK(w.sink.message_count() == 1);
     CHECK(w.store->email_record("wp-a", kWeek)->sent);
@@ -464,9 +533,11 @@ TEST_CASE("a mailer thread stops promptly while it sleeps") {
     MailerThread thread(w.config, *w.store, *w.sender, [] { return kDue; }, w.log.sink());  // sleeps up to 60 s
     thread.start();
     REQUIRE(w.sink.wait_for_messages(1, 15000));
+    REQUIRE(eventually([&] { return thread.steps() >= 1; }));  // asleep now, for up to 60 s
     const auto before = std::chrono::steady_clock::now();
     thread.stop();
-    CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(2));
+    // Far below the 60 s it would otherwise sleep, with room for a busy machine.
+    CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(15));
 }
 
 // [SECTION] The binaries

@@ -218,6 +218,8 @@ TEST_CASE("a missing password file is an error and one that others can read is a
     CollectorConfigLoad missing = load_with(head + "password_file = \"nowhere\"\n" + tail);
     CHECK_ERROR(missing, base + 5, "[email] password_file: ");
     CHECK_ERROR(missing, base + 5, "does not exist or is not a file");
+    CollectorConfigLoad device = load_with(head + "password_file = \"/dev/zero\"\n" + tail);  // never read
+    CHECK_ERROR(device, base + 5, "does not exist or is not a file");
 
     TempDir temp("pulse-email-config");
     const std::filesystem::path dir = temp.path;

@@ -1,9 +1,13 @@
 // smtp_sink.cpp — the test SMTP server (see smtp_sink.hpp): accept one
 // connection, talk SMTP line by line with poll() timeouts (so stop() is
-// noticed within ~50 ms), then the next connection.
+// noticed within ~50 ms), then the next connection. TLS through OpenSSL on
+// the same blocking socket: poll() says a record has begun, SSL_read reads it.
 #include "smtp_sink.hpp"
 
 #include "loopback.hpp"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -86,18 +90,39 @@ struct SmtpSink::Impl {
     std::deque<std::string> faults;  // per transaction: a reply to refuse DATA with, or "" = drop
     int failed = 0;
     int auth_failed = 0;
+    int tls_failed = 0;
+    SSL_CTX* tls_context = nullptr;  // with options.tls
     std::string tried_password;  // the last AUTH's password (the sink serves one connection at a time)
 
     // [SECTION] One connection
 
     struct Session {
         int fd = -1;
-        std::string in;  // bytes read, not yet consumed
+        std::string in;     // bytes read, not yet consumed
+        SSL* ssl = nullptr;  // after the handshake; freed by the session's end
+        ~Session() { SSL_free(ssl); }
     };
+
+    // Runs the server's side of the TLS handshake on s. False (counted) when
+    // it fails, e.g. the client refused the certificate.
+    bool start_tls(Session& s) {
+        s.ssl = SSL_new(tls_context);
+        if (s.ssl && SSL_set_fd(s.ssl, s.fd) == 1 && SSL_accept(s.ssl) == 1) return true;
+        ERR_clear_error();
+        std::lock_guard<std::mutex> lock(mutex);
+        ++tls_failed;
+        return false;
+    }
 
     bool send_text(Session& s, const std::string& text) {
         std::size_t sent = 0;
         while (sent < text.size()) {
+            if (s.ssl) {
+                const int n = SSL_write(s.ssl, text.data() + sent, static_cast<int>(text.size() - sent));
+                if (n <= 0) return false;
+                sent += static_cast<std::size_t>(n);
+                continue;
+            }
             ssize_t n = ::send(s.fd, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) return false;
@@ -117,11 +142,23 @@ struct SmtpSink::Impl {
                 return line;
             }
             if (s.in.size() > kMaxLineBytes || stopping.load()) return std::nullopt;
+            char chunk[16 * 1024];
+            if (s.ssl && SSL_pending(s.ssl) > 0) {
+                const int n = SSL_read(s.ssl, chunk, sizeof chunk);
+                if (n <= 0) return std::nullopt;
+                s.in.append(chunk, static_cast<std::size_t>(n));
+                continue;
+            }
             pollfd p{s.fd, POLLIN, 0};
             const int ready = ::poll(&p, 1, kPollInterval_ms);
             if (ready < 0 && errno != EINTR) return std::nullopt;
             if (ready <= 0) continue;
-            char chunk[16 * 1024];
+            if (s.ssl) {
+                const int n = SSL_read(s.ssl, chunk, sizeof chunk);
+                if (n <= 0) return std::nullopt;
+                s.in.append(chunk, static_cast<std::size_t>(n));
+                continue;
+            }
             const ssize_t n = ::recv(s.fd, chunk, sizeof chunk, 0);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) return std::nullopt;
@@ -144,16 +181,31 @@ struct SmtpSink::Impl {
         std::string user;
         std::optional<std::string> from;
         std::vector<std::string> recipients;
+        if (options.tls == SinkTls::implicit && !start_tls(s)) return;
         if (!send_text(s, "220 pulse-sink ESMTP ready\r\n")) return;
         while (std::optional<std::string> line = read_line(s)) {
             const std::string verb = upper(line->substr(0, line->find(' ')));
             std::string reply;
+            const bool starttls_offered = options.tls == SinkTls::starttls && !s.ssl;
             if (verb == "EHLO") {
                 reply = "250-pulse-sink\r\n";
+                if (starttls_offered) reply += "250-STARTTLS\r\n";
                 if (auth_required) reply += "250-AUTH PLAIN LOGIN\r\n";
                 reply += "250 8BITMIME\r\n";
             } else if (verb == "HELO") {
                 reply = "250 pulse-sink\r\n";
+            } else if (verb == "STARTTLS" && starttls_offered) {
+                // RFC 3207: nothing read before the handshake counts, and the
+                // client starts again with EHLO.
+                if (!s.in.empty() || !send_text(s, "220 2.0.0 Ready to start TLS\r\n")) return;
+                if (!start_tls(s)) return;
+                authed = !auth_required;
+                user.clear();
+                from.reset();
+                recipients.clear();
+                continue;
+            } else if (starttls_offered && verb != "QUIT" && verb != "NOOP" && verb != "RSET") {
+                reply = "530 5.7.0 Must issue a STARTTLS command first\r\n";
             } else if (verb == "AUTH" && auth_required) {
                 const std::string rest = line->size() > 5 ? line->substr(5) : "";
                 const std::string mechanism = upper(rest.substr(0, rest.find(' ')));
@@ -235,7 +287,7 @@ struct SmtpSink::Impl {
                     } else {
                         {
                             std::lock_guard<std::mutex> lock(mutex);
-                            messages.push_back({*from, recipients, data, user});
+                            messages.push_back({*from, recipients, data, user, s.ssl ? SSL_get_version(s.ssl) : ""});
                         }
                         arrived.notify_all();
                         reply = "250 2.0.0 OK queued\r\n";
@@ -273,10 +325,25 @@ struct SmtpSink::Impl {
 
 SmtpSink::SmtpSink(SmtpSinkOptions options) : impl_(std::make_unique<Impl>()) { impl_->options = std::move(options); }
 
-SmtpSink::~SmtpSink() { stop(); }
+SmtpSink::~SmtpSink() {
+    stop();
+    SSL_CTX_free(impl_->tls_context);
+}
 
 bool SmtpSink::start(std::string* error) {
     if (impl_->thread.joinable()) return true;
+    if (impl_->options.tls != SinkTls::none && !impl_->tls_context) {
+        SSL_CTX* context = SSL_CTX_new(TLS_server_method());
+        if (!context || SSL_CTX_use_certificate_chain_file(context, impl_->options.cert_file.c_str()) != 1 ||
+            SSL_CTX_use_PrivateKey_file(context, impl_->options.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+            char reason[256];
+            ERR_error_string_n(ERR_get_error(), reason, sizeof reason);
+            if (error) *error = "smtp sink: cannot load " + impl_->options.cert_file + " / " + impl_->options.key_file + ": " + reason;
+            SSL_CTX_free(context);
+            return false;
+        }
+        impl_->tls_context = context;
+    }
     impl_->listen_fd = listen_on_loopback(0, /*nonblocking=*/false, &impl_->port, error);
     if (impl_->listen_fd < 0) return false;
     impl_->stopping = false;
@@ -293,7 +360,10 @@ void SmtpSink::stop() {
 
 std::uint16_t SmtpSink::port() const { return impl_->port; }
 
-std::string SmtpSink::url() const { return "smtp://127.0.0.1:" + std::to_string(impl_->port); }
+std::string SmtpSink::url() const {
+    return (impl_->options.tls == SinkTls::implicit ? "smtps://127.0.0.1:" : "smtp://127.0.0.1:") +
+           std::to_string(impl_->port);
+}
 
 void SmtpSink::fail_next(int n, const std::string& reply) {
     std::lock_guard<std::mutex> lock(impl_->mutex);
@@ -318,6 +388,11 @@ std::size_t SmtpSink::message_count() const {
 int SmtpSink::failed_transactions() const {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     return impl_->failed;
+}
+
+int SmtpSink::tls_failures() const {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    return impl_->tls_failed;
 }
 
 int SmtpSink::auth_failures() const {
