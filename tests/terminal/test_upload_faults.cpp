@@ -292,7 +292,10 @@ TEST_CASE("the uploader thread follows the database file the writer moved aside,
 
     server.stop();  // ends the hung request: a transport error, retried a second or two later
     REQUIRE_MESSAGE(server.start(&error), error);
-    const bool uploaded = eventually([&] { return server.stored_count() == fresh.size(); });
+    // Until the server holds them and the terminal has recorded the
+    // acknowledgement (stopping the thread earlier would cancel that).
+    const bool uploaded = eventually(
+        [&] { return server.stored_count() == fresh.size() && read_upload_state(db).uploaded == fresh; });
     uploader.reset();
     std::string all_log;
     for (const std::string& line : log) all_log += line + "\n";
