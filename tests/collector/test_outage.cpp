@@ -162,6 +162,15 @@ struct Ledger {
             refused.push_back(batch);
         }
     }
+    // Uploads n new batches while all is well: each must be acknowledged.
+    void upload_acknowledged(int port, int n) {
+        for (int i = 0; i < n; ++i) {
+            const json batch = next_batch();
+            const Reply r = upload(port, batch);
+            REQUIRE_MESSAGE(r.status == 200, r.str());
+            note(batch, r);
+        }
+    }
     // Sends every refused batch again: each must be stored now. Then checks
     // that the database holds exactly the acknowledged and the resent answers.
     void resend_and_check(int port, const std::string& database) {
@@ -316,12 +325,7 @@ TEST_CASE("a full disk makes uploads a quick 503 while summaries are still read,
     Ledger ledger;
     {
         Collector collector(file.string());
-        for (int i = 0; i < 3; ++i) {
-            const json batch = next_batch();
-            const Reply r = upload(collector.port(), batch);
-            REQUIRE_MESSAGE(r.status == 200, r.str());
-            ledger.note(batch, r);
-        }
+        ledger.upload_acknowledged(collector.port(), 3);
         disk.fill();
         MESSAGE("disk full by ", disk.mechanism());
         refused_during_fault(collector.port(), ledger, 4, "full disk");
@@ -349,12 +353,7 @@ TEST_CASE("a SQLite file that turns read-only under a running collector makes up
     const std::filesystem::path file = temp_folder() / "collector.sqlite3";
     Ledger ledger;
     Collector collector(file.string());
-    for (int i = 0; i < 3; ++i) {
-        const json batch = next_batch();
-        const Reply r = upload(collector.port(), batch);
-        REQUIRE_MESSAGE(r.status == 200, r.str());
-        ledger.note(batch, r);
-    }
+    ledger.upload_acknowledged(collector.port(), 3);
     // The database and its WAL, where commits go: as a file system turned read-only.
     ReadOnlyFiles read_only({file, file.string() + "-wal"});
     if (!read_only.ok) {
