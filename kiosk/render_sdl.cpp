@@ -182,21 +182,69 @@ bool convex_runs(const std::vector<HalfPoint>& p, const SDL_Rect& clip, std::vec
     return true;
 }
 
+// Puts runs in row order, and in x order within a row, through scratch: a
+// counting sort by row (a fan's triangles each give thousands of runs in row
+// order, so a comparison sort of them all cost a tenth of a frame), then
+// insertion within each row, which holds one run per triangle crossing it.
+// A fan's triangles are in angular order around its first corner, so a row
+// meets them in x order or in reverse: reversed first, insertion is linear.
+void sort_runs(std::vector<Run>& runs, std::vector<Run>& scratch, std::vector<std::size_t>& row_start) {
+    if (runs.empty()) return;
+    int first = runs[0].row, last = runs[0].row;
+    for (const Run& r : runs) {
+        first = std::min(first, r.row);
+        last = std::max(last, r.row);
+    }
+    row_start.assign(static_cast<std::size_t>(last - first) + 2, 0);
+    for (const Run& r : runs) ++row_start[static_cast<std::size_t>(r.row - first) + 1];
+    for (std::size_t i = 1; i < row_start.size(); ++i) row_start[i] += row_start[i - 1];
+    scratch.resize(runs.size());
+    for (const Run& r : runs) scratch[row_start[static_cast<std::size_t>(r.row - first)]++] = r;
+    // row_start[k] is now the end of row k, the start of row k + 1.
+    std::size_t begin = 0;
+    for (std::size_t k = 0; k + 1 < row_start.size(); ++k) {
+        const std::size_t end = row_start[k];
+        if (end - begin > 1 && scratch[begin].x_lo > scratch[end - 1].x_lo) {
+            std::reverse(scratch.begin() + static_cast<std::ptrdiff_t>(begin),
+                         scratch.begin() + static_cast<std::ptrdiff_t>(end));
+        }
+        for (std::size_t i = begin + 1; i < end; ++i) {
+            const Run r = scratch[i];
+            std::size_t j = i;
+            for (; j > begin && scratch[j - 1].x_lo > r.x_lo; --j) scratch[j] = scratch[j - 1];
+            scratch[j] = r;
+        }
+        begin = end;
+    }
+    runs.swap(scratch);
+}
+
 // The pixels SDL would fill for the fan (c0, c1, c2), (c0, c2, c3), …, within
 // clip, as rectangles: each row's runs joined, and rows with the same single
 // run merged into one rectangle.
-void fan_rects(const std::vector<ImVec2>& corners, const SDL_Rect& clip, std::vector<Run>& runs,
-               std::vector<HalfPoint>& points, std::vector<SDL_Rect>& out) {
+// The vectors are the caller's, reused from fan to fan.
+struct FanScratch {
+    std::vector<HalfPoint> points;      // the corners as SDL places them
+    std::vector<Run> runs;              // their pixels, row by row
+    std::vector<Run> sorted;            // sort_runs' output
+    std::vector<std::size_t> row_start; // sort_runs' row index
+};
+
+void fan_rects(const std::vector<ImVec2>& corners, const SDL_Rect& clip, FanScratch& scratch,
+               std::vector<SDL_Rect>& out) {
+    std::vector<HalfPoint>& points = scratch.points;
+    std::vector<Run>& runs = scratch.runs;
     runs.clear();
     points.clear();
     for (const ImVec2& c : corners) points.push_back(sdl_vertex(c));
     if (!convex_runs(points, clip, runs)) {
+        // Truncation to whole pixels made the outline slightly concave: each
+        // triangle by SDL's rule, then the runs in row order.
         runs.clear();
         for (std::size_t i = 1; i + 1 < points.size(); ++i) {
             triangle_runs(points[0], points[i], points[i + 1], clip, runs);
         }
-        std::sort(runs.begin(), runs.end(),
-                  [](const Run& a, const Run& b) { return a.row != b.row ? a.row < b.row : a.x_lo < b.x_lo; });
+        sort_runs(runs, scratch.sorted, scratch.row_start);
     }
     std::size_t i = 0;
     while (i < runs.size()) {
@@ -251,8 +299,7 @@ void render_draw_data(SDL_Renderer* renderer, ImDrawData* draw_data, bool fans_a
 
     Batch batch;
     std::vector<ImVec2> fan;       // corners of an opaque fan being drawn as spans
-    std::vector<HalfPoint> points; // its corners as SDL places them
-    std::vector<Run> runs;         // its pixels, row by row
+    FanScratch fan_scratch;        // its pixels, row by row
     std::vector<SDL_Rect> spans;   // the same as rectangles
     for (int n = 0; n < draw_data->CmdListsCount; ++n) {
         const ImDrawList* list = draw_data->CmdLists[n];
@@ -317,7 +364,7 @@ void render_draw_data(SDL_Renderer* renderer, ImDrawData* draw_data, bool fans_a
                     }
                     flush();
                     spans.clear();
-                    fan_rects(fan, clip, runs, points, spans);
+                    fan_rects(fan, clip, fan_scratch, spans);
                     if (!spans.empty()) {
                         SDL_SetRenderDrawBlendMode(renderer, SDL_BLENDMODE_NONE);
                         SDL_SetRenderDrawColor(renderer, colour >> IM_COL32_R_SHIFT & 0xFF,
