@@ -219,16 +219,17 @@ void sort_runs(std::vector<Run>& runs, std::vector<Run>& scratch, std::vector<st
     runs.swap(scratch);
 }
 
-// The pixels SDL would fill for the fan (c0, c1, c2), (c0, c2, c3), …, within
-// clip, as rectangles: each row's runs joined, and rows with the same single
-// run merged into one rectangle.
-// The vectors are the caller's, reused from fan to fan.
+// fan_rects' working vectors, the caller's, reused from fan to fan.
 struct FanScratch {
     std::vector<HalfPoint> points;      // the corners as SDL places them
     std::vector<Run> runs;              // their pixels, row by row
     std::vector<Run> sorted;            // sort_runs' output
     std::vector<std::size_t> row_start; // sort_runs' row index
 };
+
+// The pixels SDL would fill for the fan (c0, c1, c2), (c0, c2, c3), …, within
+// clip, as rectangles appended to out: each row's runs joined, and rows with
+// the same single run merged into one rectangle.
 
 void fan_rects(const std::vector<ImVec2>& corners, const SDL_Rect& clip, FanScratch& scratch,
                std::vector<SDL_Rect>& out) {
