@@ -103,6 +103,7 @@ pulse::CollectorConfig write_config(const fs::path& dir, const fs::path& questio
         << "[storage]\ndatabase = \"" << fs::absolute(database).string() << "\"\nmax_age_days = 400\n"
         << "[bank]\nquestions = [\"" << fs::absolute(questions).string() << "\"]\n";
     for (const BenchTerminal& t : terminals) {
+        out << "[[workplace]]\nid = \"" << t.workplace << "\"\nname = \"Workplace " << t.workplace << "\"\n";
         out << "[[terminal]]\nid = \"" << t.id << "\"\nworkplace = \"" << t.workplace << "\"\ntoken_sha256 = \""
             << pulse::sha256_hex(t.token) << "\"\n";
     }

@@ -5,6 +5,7 @@
 
 #include "collector/config_reader.hpp"
 #include "collector/email/email_config.hpp"
+#include "collector/email/email_message.hpp"  // is_email_address
 #include "collector/summary/summary_texts.hpp"
 #include "common/copenhagen_time.hpp"
 #include "common/toml_util.hpp"
@@ -13,6 +14,7 @@
 #include <netinet/in.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <set>
@@ -37,10 +39,11 @@ const std::map<std::string, std::vector<std::string>, std::less<>> kTables = {
 
 // Arrays of tables ([[terminal]] …) and the keys each entry may hold.
 const std::map<std::string, std::vector<std::string>, std::less<>> kArrays = {
+    {"workplace", {"id", "name"}},
     {"terminal", {"id", "workplace", "token_sha256"}},
-    {"manager", {"name", "token_sha256", "workplaces"}},
-    {"hr", {"name", "token_sha256", "workplaces"}},
-    {"admin", {"name", "token_sha256"}},
+    {"manager", {"name", "email", "token_sha256", "workplaces"}},
+    {"hr", {"name", "email", "token_sha256", "workplaces"}},
+    {"admin", {"name", "email", "token_sha256"}},
 };
 
 
@@ -81,8 +84,8 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
             }
         } else {
             read.error(toml_line_of(node), k + " is not a known table or key (known: [server], [storage], "
-                                               "[anonymity], [bank], [summary], [email], [[terminal]], [[manager]], "
-                                               "[[hr]], [[admin]])");
+                                               "[anonymity], [bank], [summary], [email], [[workplace]], [[terminal]], "
+                                               "[[manager]], [[hr]], [[admin]])");
         }
     }
     const auto table = [&](std::string_view name) -> const toml::table* {
@@ -255,12 +258,78 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
         uses.emplace_back(where, line);
         return true;
     };
+    // A person's optional API token: "" when the entry has none.
+    const auto optional_hash = [&](const toml::table* t, const std::string& where) -> std::optional<std::string> {
+        if (!t->contains("token_sha256")) return std::string();
+        auto hash = read.token_hash(t, where);
+        return unique_hash(hash, *t, where) ? hash : std::nullopt;
+    };
+    // A person's address signs them in, so it names one person per kind of
+    // access: once among the readers of results ([[manager]], [[hr]]) and
+    // once among [[admin]]. Compared without regard to case.
+    std::map<std::string, std::pair<std::string, int>> readers_address, admins_address;  // lower-case -> (role, line)
+    const auto address = [&](const toml::table* t, const std::string& where,
+                             std::map<std::string, std::pair<std::string, int>>& seen) -> std::optional<std::string> {
+        auto v = read.string(t, where, "email", true);
+        if (!v) return std::nullopt;
+        const int line = toml_line_of(*t->get("email"));
+        if (!is_email_address(*v)) {
+            read.error(line, where + " email = \"" + *v + "\" is not an e-mail address like \"leder@ishoj.dk\" "
+                                                        "(a bare ASCII address, no name)");
+            return std::nullopt;
+        }
+        std::string key = *v;
+        std::transform(key.begin(), key.end(), key.begin(), [](unsigned char ch) { return std::tolower(ch); });
+        auto [it, fresh] = seen.emplace(key, std::make_pair(where, line));
+        if (!fresh) {
+            read.error(line, where + " email = \"" + *v + "\" is already used by the " + it->second.first +
+                                 " on line " + std::to_string(it->second.second) +
+                                 "; one address signs in one person: give each entry its own");
+            return std::nullopt;
+        }
+        return v;
+    };
     const auto entries = [&](std::string_view name) {
         std::vector<const toml::table*> out;
         if (const toml::node* n = root.get(name); n && n->is_array_of_tables()) {
             for (const toml::node& e : *n->as_array()) out.push_back(e.as_table());
         }
         return out;
+    };
+
+    // [[workplace]]: the ids everything else names, each with its own name.
+    std::map<std::string, int> workplace_line, workplace_name_line;
+    for (const toml::table* t : entries("workplace")) {
+        const std::string where = "[[workplace]]";
+        auto id = read.name(t, where, "id");
+        auto name = read.string(t, where, "name", true);
+        if (id) {
+            const int line = toml_line_of(*t->get("id"));
+            auto [it, fresh] = workplace_line.emplace(*id, line);
+            if (!fresh) {
+                read.error(line, where + " id = \"" + *id + "\" is already used on line " + std::to_string(it->second));
+                id.reset();
+            }
+        }
+        if (name) {
+            const int line = toml_line_of(*t->get("name"));
+            if (name->empty()) {
+                read.error(line, where + " name is empty; give the name managers know the workplace by");
+                name.reset();
+            } else if (auto [it, fresh] = workplace_name_line.emplace(*name, line); !fresh) {
+                read.error(line, where + " name = \"" + *name + "\" is already used on line " +
+                                     std::to_string(it->second) + "; give each workplace its own name");
+                name.reset();
+            }
+        }
+        if (id && name) c.workplace_entries.push_back({*id, *name});
+    }
+    // A workplace id named elsewhere must be a [[workplace]] of this file.
+    const auto known_workplace = [&](const std::string& id, int line, const std::string& where) {
+        if (workplace_line.count(id)) return true;
+        read.error(line, where + " \"" + id + "\" is not the id of any [[workplace]] in this config; add "
+                                "[[workplace]] id = \"" + id + "\" with its name, or correct the id");
+        return false;
     };
 
     std::map<std::string, int> terminal_line;
@@ -278,11 +347,14 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
                 id.reset();
             }
         }
+        if (workplace && !known_workplace(*workplace, toml_line_of(*t->get("workplace")), where + " workplace =")) {
+            workplace.reset();
+        }
         const bool hash_ok = unique_hash(hash, *t, where);
         if (id && workplace && hash_ok) c.terminals.push_back({*id, *workplace, *hash});
     }
-    // A workplaces list: each a name for URLs. nullopt (reported) when absent
-    // but required, not an array of names, or empty.
+    // A workplaces list: each a [[workplace]] id. nullopt (reported) when
+    // absent but required, not an array of names, or empty.
     const auto workplace_list = [&](const toml::table* t, const std::string& where,
                                     bool required) -> std::optional<std::vector<std::string>> {
         if (!required && !t->contains("workplaces")) return std::vector<std::string>{};
@@ -294,6 +366,8 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
             if (!is_url_safe_name(w)) {
                 read.error(line, where + " workplaces: \"" + w + "\" may hold only A–Z a–z 0–9 . _ -");
                 ok = false;
+            } else if (!known_workplace(w, line, where + " workplaces:")) {
+                ok = false;
             }
             out.push_back(w);
         }
@@ -302,19 +376,19 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
     for (const toml::table* t : entries("manager")) {
         const std::string where = "[[manager]]";
         auto name = read.string(t, where, "name", true);
-        auto hash = read.token_hash(t, where);
+        auto mail = address(t, where, readers_address);
+        auto hash = optional_hash(t, where);
         auto places = workplace_list(t, where, true);
-        const bool hash_ok = unique_hash(hash, *t, where);
-        if (name && hash_ok && places) c.managers.push_back({*name, *hash, std::move(*places)});
+        if (name && mail && hash && places) c.managers.push_back({*name, *mail, *hash, std::move(*places)});
     }
     for (const toml::table* t : entries("hr")) {
         const std::string where = "[[hr]]";
         auto name = read.string(t, where, "name", true);
-        auto hash = read.token_hash(t, where);
+        auto mail = address(t, where, readers_address);
+        auto hash = optional_hash(t, where);
         auto places = workplace_list(t, where, false);
-        const bool hash_ok = unique_hash(hash, *t, where);
-        if (name && hash_ok && places) {
-            HrEntry e{*name, *hash, std::nullopt};
+        if (name && mail && hash && places) {
+            HrEntry e{*name, *mail, *hash, std::nullopt};
             if (t->contains("workplaces")) e.workplaces = std::move(*places);
             c.hr.push_back(std::move(e));
         }
@@ -322,12 +396,12 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
     for (const toml::table* t : entries("admin")) {
         const std::string where = "[[admin]]";
         auto name = read.string(t, where, "name", true);
-        auto hash = read.token_hash(t, where);
-        const bool hash_ok = unique_hash(hash, *t, where);
-        if (name && hash_ok) c.admins.push_back({*name, *hash});
+        auto mail = address(t, where, admins_address);
+        auto hash = optional_hash(t, where);
+        if (name && mail && hash) c.admins.push_back({*name, *mail, *hash});
     }
 
-    // [email], last: its recipients must name workplaces of the registry.
+    // [email], last: its schedule is checked against the publication.
     if (const toml::table* email = table("email")) {
         read_email_config(read, *email, base_dir, c, warnings);
         // The e-mail sends the published week: not before its publication.
@@ -371,13 +445,35 @@ const QuestionBank* CollectorConfig::find_bank(const std::string& version) const
 }
 
 std::vector<std::string> CollectorConfig::workplaces() const {
-    std::set<std::string> all;
-    for (const TerminalEntry& t : terminals) all.insert(t.workplace);
-    for (const ManagerEntry& m : managers) all.insert(m.workplaces.begin(), m.workplaces.end());
-    for (const HrEntry& h : hr) {
-        if (h.workplaces) all.insert(h.workplaces->begin(), h.workplaces->end());
+    std::vector<std::string> ids;
+    for (const WorkplaceEntry& w : workplace_entries) ids.push_back(w.id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+std::string CollectorConfig::workplace_name(const std::string& id) const {
+    for (const WorkplaceEntry& w : workplace_entries) {
+        if (w.id == id) return w.name;
     }
-    return {all.begin(), all.end()};
+    return id;
+}
+
+std::vector<std::string> CollectorConfig::managers_of(const std::string& workplace) const {
+    std::vector<std::string> out;
+    for (const ManagerEntry& m : managers) {
+        if (std::find(m.workplaces.begin(), m.workplaces.end(), workplace) != m.workplaces.end()) {
+            out.push_back(m.email);
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> CollectorConfig::managed_workplaces() const {
+    std::vector<std::string> out;
+    for (const std::string& w : workplaces()) {
+        if (!managers_of(w).empty()) out.push_back(w);
+    }
+    return out;
 }
 
 CollectorConfigLoad load_collector_config(const fs::path& file) {

@@ -1,8 +1,9 @@
 // config.hpp — pulse-collector's configuration (TOML), checked as
 // strictly as the kiosk's: an unknown key, a wrong type or an out-of-range
 // value is an error "FILE:LINE: [table] key …", and so is a listen address
-// beyond loopback without listen_beyond_loopback = true. Holds the auth registry
-// (terminals, managers, HR, admins; tokens only as SHA-256 hashes), the
+// beyond loopback without listen_beyond_loopback = true. Holds the registry
+// (workplaces with their names; terminals; managers, HR and admins with their
+// e-mail addresses and optional API tokens, only as SHA-256 hashes), the
 // publication moment of each week ([summary], docs/anonymity.md) and the
 // question banks a batch may name, the summary's words ([summary] texts,
 // config/summary_texts.toml) and the optional weekly e-mail ([email],
@@ -23,15 +24,26 @@
 
 namespace pulse {
 
+// A workplace: the unit terminals upload for and summaries are made of.
+struct WorkplaceEntry {
+    std::string id;    // "raadhus-borgerservice"; [A-Za-z0-9._-]+, unique; in URLs and uploads
+    std::string name;  // "Borgerservice, Rådhuset"; unique; what managers read
+};
+
 struct TerminalEntry {
     std::string id;            // "ishoj-raadhus-1"; [A-Za-z0-9._-]+, unique
-    std::string workplace;     // the only workplace it may upload for
+    std::string workplace;     // the only workplace it may upload for; a [[workplace]] id
     std::string token_sha256;  // 64 lower-case hex digits
 };
 
+// The people of the registry sign in to the browser pages with their
+// e-mail address (unique among the readers of results, and among admins),
+// and may also hold an API token for scripts: token_sha256 empty = none.
+
 struct ManagerEntry {
     std::string name;                     // for the operator; never used to decide anything
-    std::string token_sha256;             // 64 lower-case hex digits
+    std::string email;                    // signs in with it; gets its workplaces' weekly e-mail
+    std::string token_sha256;             // 64 lower-case hex digits, or "" (no API token)
     std::vector<std::string> workplaces;  // the workplaces whose summaries it may read
 };
 
@@ -39,16 +51,18 @@ struct ManagerEntry {
 // of the listed ones.
 struct HrEntry {
     std::string name;
-    std::string token_sha256;
+    std::string email;
+    std::string token_sha256;                            // or "" (no API token)
     std::optional<std::vector<std::string>> workplaces;  // nullopt: every workplace
 };
 
 // IT: the overview (participation, late answers) and the terminals; no
 // question results. Someone who is IT and entitled to results is listed in
-// both roles, with the same token if they like.
+// both roles, with the same token and address if they like.
 struct AdminEntry {
     std::string name;
-    std::string token_sha256;
+    std::string email;
+    std::string token_sha256;  // or "" (no API token)
 };
 
 struct CollectorConfig {
@@ -73,6 +87,7 @@ struct CollectorConfig {
     std::filesystem::path summary_texts_file;  // resolved; default kSummaryTextsFileName beside the first bank
     SummaryTexts summary_texts;                // loaded from it: every word of every language
 
+    std::vector<WorkplaceEntry> workplace_entries;  // [[workplace]], in file order
     std::vector<TerminalEntry> terminals;  // [[terminal]]
     std::vector<ManagerEntry> managers;    // [[manager]]
     std::vector<HrEntry> hr;               // [[hr]]
@@ -82,8 +97,17 @@ struct CollectorConfig {
 
     // The bank with this version, or nullptr.
     const QuestionBank* find_bank(const std::string& version) const;
-    // Every workplace named by a terminal, a manager or an HR entry, sorted, unique.
+    // The id of every [[workplace]], sorted (terminals, managers and HR
+    // name only these).
     std::vector<std::string> workplaces() const;
+    // The [[workplace]] name of id; id itself when it has none.
+    std::string workplace_name(const std::string& id) const;
+    // The addresses of the managers of workplace, in file order: its weekly
+    // e-mail's recipients. Empty when it has none.
+    std::vector<std::string> managers_of(const std::string& workplace) const;
+    // Every workplace with at least one manager, sorted: those the weekly
+    // e-mail goes to.
+    std::vector<std::string> managed_workplaces() const;
 };
 
 struct CollectorConfigLoad {

@@ -84,11 +84,12 @@ int cmd_token_new() {
 int cmd_check(const std::string& file) {
     const std::optional<CollectorConfig> config = load_config(file);
     if (!config) return 2;
-    std::cout << file << ": ok: " << config->terminals.size() << " terminals, " << config->managers.size()
+    std::cout << file << ": ok: " << config->workplace_entries.size() << " workplaces, " << config->terminals.size()
+              << " terminals, " << config->managers.size()
               << " managers, " << config->hr.size() << " HR, " << config->admins.size() << " admins, "
               << config->banks.size() << " question bank(s), each week published " << describe(config->publication)
               << " Copenhagen time the week after";
-    if (config->email) std::cout << ", weekly e-mail for " << config->email->recipients.size() << " workplace(s)";
+    if (config->email) std::cout << ", weekly e-mail for " << config->managed_workplaces().size() << " workplace(s)";
     std::cout << "\n";
     return 0;
 }
@@ -123,7 +124,7 @@ int cmd_serve(const std::string& file) {
     std::unique_ptr<MailerThread> mailer;
     if (config->email) {
         const EmailConfig& email = *config->email;
-        log("email: weekly e-mail for " + std::to_string(email.recipients.size()) + " workplace(s), " +
+        log("email: weekly e-mail for " + std::to_string(config->managed_workplaces().size()) + " workplace(s), " +
             describe(email.schedule.moment()) + " Copenhagen time, the week before, via " + email.smtp_url);
         sender = make_curl_mail_sender(email);
         mailer = std::make_unique<MailerThread>(*config, *store, *sender, system_now, log);
@@ -154,8 +155,8 @@ int cmd_serve(const std::string& file) {
 }
 
 // pulse-collector email: the summary of week (default: the week just ended,
-// Copenhagen time) to the recipients of workplace (default: every workplace
-// in [email.recipients]), now, ignoring and leaving the ledger. 0 when every
+// Copenhagen time) to the managers of workplace (default: every workplace
+// with a manager), now, ignoring and leaving the ledger. 0 when every
 // send succeeded, 1 when one failed (the reason on stderr), 2 for bad
 // arguments or config.
 int cmd_email(const std::string& file, const std::string& week_text, const std::string& workplace) {
@@ -176,11 +177,12 @@ int cmd_email(const std::string& file, const std::string& week_text, const std::
         week = *parsed;
     }
     std::vector<std::string> workplaces;
-    for (const auto& [w, addresses] : config->email->recipients) {
+    for (const std::string& w : config->managed_workplaces()) {
         if (workplace.empty() || w == workplace) workplaces.push_back(w);
     }
     if (workplaces.empty()) {
-        std::cerr << "--workplace: '" << workplace << "' has no [email.recipients] entry in " << file << "\n";
+        std::cerr << "--workplace: '" << workplace << "' has no [[manager]] in " << file
+                  << " (the weekly e-mail goes to its managers)\n";
         return 2;
     }
     std::unique_ptr<CollectorStore> store = open_store(*config);
@@ -259,7 +261,7 @@ int main(int argc, char** argv) {
                                                   "neither read nor changed)");
     email->add_option("--config", config, "collector config (TOML) with an [email] table")->required()->check(CLI::ExistingFile);
     email->add_option("--week", email_week, "ISO week, e.g. 2026-W48 (default: the week just ended)");
-    email->add_option("--workplace", email_workplace, "only this workplace (default: every one in [email.recipients])");
+    email->add_option("--workplace", email_workplace, "only this workplace (default: every one with a [[manager]])");
 
     // A command-line mistake exits 2, like a config error (--help exits 0).
     try {

@@ -107,6 +107,7 @@ PublishedSummary published_summary(CollectorStore& store, const CollectorConfig&
     localize_summary(*summary, merge_question_banks(config.banks), language);
     out.status = PublishedSummary::Status::ok;
     out.summary = std::move(*summary);
+    out.summary.workplace_name = config.workplace_name(workplace);
     out.answers_at_seal = seal->answers_at_seal;
     return out;
 }

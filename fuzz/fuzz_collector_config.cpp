@@ -5,8 +5,9 @@
 // summary_texts.toml (what the example configs name) and an SMTP password
 // file "smtp-password" (chmod 600). Checks that a config it accepts holds
 // only what its header promises (ranges, unique bank versions and terminal
-// ids, token hashes, e-mail sender and recipients) and that a refused one
-// says why.
+// ids, the registry: workplaces unique by id and name and every one named
+// declared, people's addresses valid and unique, token hashes; the e-mail's
+// sender and recipients) and that a refused one says why.
 #include "collector/config.hpp"
 
 #include "collector/config_reader.hpp"  // is_sha256_hex, is_url_safe_name
@@ -14,6 +15,7 @@
 #include "fuzz/fuzz_support.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -31,15 +33,17 @@ void check_email(const pulse::CollectorConfig& c) {
     PULSE_FUZZ_CHECK(e.schedule.send_day >= 0 && e.schedule.send_day <= 6, std::to_string(e.schedule.send_day));
     PULSE_FUZZ_CHECK(e.schedule.send_minute >= 0 && e.schedule.send_minute < 1440,
                      std::to_string(e.schedule.send_minute));
-    PULSE_FUZZ_CHECK(!e.recipients.empty(), "no recipient workplace");
-    const std::vector<std::string> known = c.workplaces();
-    for (const auto& [workplace, addresses] : e.recipients) {
-        PULSE_FUZZ_CHECK(std::find(known.begin(), known.end(), workplace) != known.end(), workplace);
-        PULSE_FUZZ_CHECK(!addresses.empty(), workplace + " has no address");
-        const std::set<std::string> unique(addresses.begin(), addresses.end());
-        PULSE_FUZZ_CHECK(unique.size() == addresses.size(), workplace + " lists an address twice");
-        for (const std::string& a : addresses) PULSE_FUZZ_CHECK(pulse::is_email_address(a), a);
+    for (const std::string& workplace : c.managed_workplaces()) {
+        const std::vector<std::string> to = c.managers_of(workplace);
+        PULSE_FUZZ_CHECK(!to.empty(), workplace + " has no address");
+        for (const std::string& address : to) PULSE_FUZZ_CHECK(pulse::is_email_address(address), address);
     }
+}
+
+// Lower-case, as the loader compares addresses.
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    return text;
 }
 
 void check_config(const pulse::CollectorConfig& c) {
@@ -60,18 +64,41 @@ void check_config(const pulse::CollectorConfig& c) {
     PULSE_FUZZ_CHECK(c.publication.day >= 0 && c.publication.day <= 6 && c.publication.minute >= 0 &&
                          c.publication.minute < 1440,
                      "publication moment");
+    const std::vector<std::string> places = c.workplaces();
+    std::set<std::string> names;
+    for (const pulse::WorkplaceEntry& w : c.workplace_entries) {
+        PULSE_FUZZ_CHECK(pulse::is_url_safe_name(w.id) && !w.name.empty(), w.id);
+        PULSE_FUZZ_CHECK(names.insert(w.name).second, "workplace name " + w.name + " twice");
+        PULSE_FUZZ_CHECK(c.workplace_name(w.id) == w.name, w.id);
+    }
+    PULSE_FUZZ_CHECK(std::set<std::string>(places.begin(), places.end()).size() == c.workplace_entries.size(),
+                     "a workplace id twice");
+    const auto known = [&](const std::string& w) { return std::binary_search(places.begin(), places.end(), w); };
     std::set<std::string> ids;
     for (const pulse::TerminalEntry& t : c.terminals) {
-        PULSE_FUZZ_CHECK(pulse::is_url_safe_name(t.id) && pulse::is_url_safe_name(t.workplace), t.id + " " + t.workplace);
+        PULSE_FUZZ_CHECK(pulse::is_url_safe_name(t.id) && known(t.workplace), t.id + " " + t.workplace);
         PULSE_FUZZ_CHECK(ids.insert(t.id).second, "terminal " + t.id + " twice");
         PULSE_FUZZ_CHECK(pulse::is_sha256_hex(t.token_sha256), t.token_sha256);
     }
+    // A person's token is optional; an address names one reader and one admin.
+    const auto person_token = [](const std::string& h) { return h.empty() || pulse::is_sha256_hex(h); };
+    std::set<std::string> readers, admins;
     for (const pulse::ManagerEntry& m : c.managers) {
-        PULSE_FUZZ_CHECK(pulse::is_sha256_hex(m.token_sha256) && !m.workplaces.empty(), m.name);
-        for (const std::string& w : m.workplaces) PULSE_FUZZ_CHECK(pulse::is_url_safe_name(w), w);
+        PULSE_FUZZ_CHECK(person_token(m.token_sha256) && !m.workplaces.empty(), m.name);
+        PULSE_FUZZ_CHECK(pulse::is_email_address(m.email) && readers.insert(lower(m.email)).second, m.email);
+        for (const std::string& w : m.workplaces) PULSE_FUZZ_CHECK(known(w), w);
     }
-    for (const pulse::HrEntry& h : c.hr) PULSE_FUZZ_CHECK(pulse::is_sha256_hex(h.token_sha256), h.name);
-    for (const pulse::AdminEntry& a : c.admins) PULSE_FUZZ_CHECK(pulse::is_sha256_hex(a.token_sha256), a.name);
+    for (const pulse::HrEntry& h : c.hr) {
+        PULSE_FUZZ_CHECK(person_token(h.token_sha256), h.name);
+        PULSE_FUZZ_CHECK(pulse::is_email_address(h.email) && readers.insert(lower(h.email)).second, h.email);
+        if (h.workplaces) {
+            for (const std::string& w : *h.workplaces) PULSE_FUZZ_CHECK(known(w), w);
+        }
+    }
+    for (const pulse::AdminEntry& a : c.admins) {
+        PULSE_FUZZ_CHECK(person_token(a.token_sha256), a.name);
+        PULSE_FUZZ_CHECK(pulse::is_email_address(a.email) && admins.insert(lower(a.email)).second, a.email);
+    }
     if (c.email) check_email(c);
 }
 

@@ -130,42 +130,12 @@ void read_email_config(ConfigReader& read, const toml::table& t, const fs::path&
         else fail(line_of("language"), where + " language = \"" + *lang + "\" is not \"da\" or \"en\"");
     }
 
-    // [email.recipients]: workplace = ["address", …].
-    const toml::node* rn = t.get("recipients");
-    const toml::table* recipients = rn ? rn->as_table() : nullptr;
-    if (!rn) {
-        fail(toml_line_of(t), "[email.recipients] is missing; list each workplace's managers, e.g. "
-                              "wp-a = [\"leder@ishoj.dk\"]");
-    } else if (!recipients) {
-        fail(toml_line_of(*rn), where + " recipients must be a table [email.recipients], not " + toml_type_name(*rn));
-    } else {
-        const std::vector<std::string> known = c.workplaces();
-        for (const auto& [key, node] : *recipients) {
-            const std::string workplace(key.str());
-            const std::string at = "[email.recipients] " + workplace;
-            if (std::find(known.begin(), known.end(), workplace) == known.end()) {
-                fail(toml_line_of(node), at + " is not a workplace of any [[terminal]] or [[manager]] in this config");
-                continue;
-            }
-            auto list = read.strings(recipients, "[email.recipients]", workplace, true);
-            if (!list) {
-                ok = false;
-                continue;
-            }
-            std::vector<std::string> addresses;
-            for (const auto& [address, line] : *list) {
-                if (!is_email_address(address)) {
-                    fail(line, at + ": \"" + address + "\" is not an e-mail address like \"leder@ishoj.dk\" "
-                                   "(a bare ASCII address, no name)");
-                } else if (std::find(addresses.begin(), addresses.end(), address) != addresses.end()) {
-                    fail(line, at + ": \"" + address + "\" is listed twice");
-                } else {
-                    addresses.push_back(address);
-                }
-            }
-            email.recipients[workplace] = std::move(addresses);
-        }
-        if (recipients->empty()) fail(toml_line_of(*rn), "[email.recipients] is empty; name at least one workplace");
+    // [email.recipients] was where the addresses lived before the registry
+    // held them: say where they go now rather than ignore them.
+    if (const toml::node* rn = t.get("recipients")) {
+        fail(toml_line_of(*rn), "[email.recipients] is no longer read: each workplace's e-mail goes to its managers, "
+                                "the email of each [[manager]] that lists the workplace; move the addresses there "
+                                "(docs/email.md)");
     }
     if (ok) c.email = std::move(email);
 }

@@ -1,6 +1,7 @@
 // email_config.hpp — the [email] section of pulse-collector's config: the
-// mail server, the sender, the schedule and the recipients of the weekly
-// e-mail (docs/email.md), read and checked as strictly as the rest.
+// mail server, the sender and the schedule of the weekly e-mail
+// (docs/email.md), read and checked as strictly as the rest. Its recipients
+// are the managers of the registry ([[manager]] email).
 #pragma once
 
 #include "collector/config_reader.hpp"
@@ -27,19 +28,17 @@ struct EmailConfig {
     Mailbox sender;                        // From: and the envelope sender
     EmailSchedule schedule;                // send_day, send_time (Copenhagen); default Monday 07:00
     std::string language = "da";           // the summary's language, "da" | "en"
-    // workplace id -> its managers' addresses (at least one each); every key
-    // is a workplace of CollectorConfig::workplaces().
-    std::map<std::string, std::vector<std::string>> recipients;
+    // The recipients are each workplace's managers (CollectorConfig::managers_of).
 };
 
 struct CollectorConfig;
 
-// [email] and [email.recipients] of table t, checked: the URL's scheme (plain
-// smtp:// only to this machine or with STARTTLS), the password file (exists,
-// one line; readable by others is a warning), addresses, the send day and
-// time, every recipient workplace known to c (so call after the registry is
-// read). Sets c.email when everything is right; every problem goes to read's
-// errors with its line.
+// [email] of table t, checked: the URL's scheme (plain smtp:// only to this
+// machine or with STARTTLS), the password file (exists, one line; readable by
+// others is a warning), the sender, the send day and time; a leftover
+// [email.recipients] is an error saying where the addresses go now
+// ([[manager]] email). Sets c.email when everything is right; every problem
+// goes to read's errors with its line.
 void read_email_config(ConfigReader& read, const toml::table& t, const std::filesystem::path& base_dir,
                        CollectorConfig& c, Diagnostics& warnings);
 

@@ -157,7 +157,7 @@ std::string rfc5322_date(UnixSeconds t) {
 // [SECTION] Contents
 
 std::string email_subject(const Summary& s, const SummaryTexts& texts) {
-    return fill_placeholders(texts.words(s.language).email_subject, {{"workplace", s.workplace},
+    return fill_placeholders(texts.words(s.language).email_subject, {{"workplace", display_name(s)},
                                                                      {"week", std::to_string(s.week.week)},
                                                                      {"year", std::to_string(s.week.year)}});
 }

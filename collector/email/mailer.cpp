@@ -54,8 +54,8 @@ std::string unique_message_token() {
 std::optional<std::string> make_summary_email(const CollectorConfig& config, CollectorStore& store,
                                               const std::string& workplace, IsoWeek week, UnixSeconds now,
                                               const std::string& unique, std::string* error) {
-    assert(config.email && config.email->recipients.count(workplace) && !config.banks.empty() &&
-           "make_summary_email needs [email] with recipients for the workplace");
+    assert(config.email && !config.managers_of(workplace).empty() && !config.banks.empty() &&
+           "make_summary_email needs [email] and a manager of the workplace");
     const EmailConfig& email = *config.email;
     const PublishedSummary published = published_summary(store, config, workplace, week, email.language, now);
     if (published.status != PublishedSummary::Status::ok) {
@@ -66,7 +66,7 @@ std::optional<std::string> make_summary_email(const CollectorConfig& config, Col
         }
         return std::nullopt;
     }
-    return build_email_message(published.summary, config.summary_texts, email.sender, email.recipients.at(workplace),
+    return build_email_message(published.summary, config.summary_texts, email.sender, config.managers_of(workplace),
                                now, unique);
 }
 
@@ -79,7 +79,8 @@ MailerStep run_due_emails(const CollectorConfig& config, CollectorStore& store, 
     const DueEmail due = due_email(email.schedule, now);
     step.next_check = due.superseded_at;
 
-    for (const auto& [workplace, recipients] : email.recipients) {
+    for (const std::string& workplace : config.managed_workplaces()) {
+        const std::vector<std::string> recipients = config.managers_of(workplace);
         const std::string what = label(workplace, due.week);
         UnixSeconds next = due.superseded_at;
 
@@ -136,7 +137,7 @@ MailerStep run_due_emails(const CollectorConfig& config, CollectorStore& store, 
 
 SendResult send_summary_email(const CollectorConfig& config, CollectorStore& store, MailSender& sender,
                               const std::string& workplace, IsoWeek week, UnixSeconds now, const MailLog& log) {
-    const std::vector<std::string>& recipients = config.email->recipients.at(workplace);
+    const std::vector<std::string> recipients = config.managers_of(workplace);
     SendResult result;
     const std::optional<std::string> message =
         make_summary_email(config, store, workplace, week, now, unique_message_token(), &result.error);

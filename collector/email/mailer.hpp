@@ -37,9 +37,9 @@ struct MailerStep {
 // The summary of workplace for week, made exactly as run_report makes it:
 // the week's sealed summary (publication.hpp: published_summary, answers of
 // every bank version), in the e-mail's language; then the whole message in
-// the words of the config's summary texts to the workplace's recipients,
-// dated now. `unique` as for build_email_message.
-// Requires config.email and workplace in its recipients. nullopt with *error
+// the words of the config's summary texts to the workplace's managers
+// (CollectorConfig::managers_of), dated now. `unique` as for
+// build_email_message. Requires config.email and a manager of workplace. nullopt with *error
 // set when the store cannot be read (never a summary of nothing).
 std::optional<std::string> make_summary_email(const CollectorConfig& config, CollectorStore& store,
                                               const std::string& workplace, IsoWeek week, UnixSeconds now,
@@ -49,7 +49,7 @@ std::optional<std::string> make_summary_email(const CollectorConfig& config, Col
 // time and a counter should that fail): for Message-IDs and MIME boundaries.
 std::string unique_message_token();
 
-// One step at `now` for every workplace of config.email->recipients: when its
+// One step at `now` for every workplace with a manager (its recipients): when its
 // due week (due_email) is neither sent nor held, claims it in the store
 // (kEmailLease_s), sends it and records the outcome: sent, or failed with the
 // error and a next attempt at now + email_retry_delay_s(attempts). Logs one
@@ -65,7 +65,7 @@ MailerStep run_due_emails(const CollectorConfig& config, CollectorStore& store, 
 // `pulse-collector email`: sends the summary of `week` for `workplace` now,
 // whatever the ledger says and without touching it (a test or a resend by
 // IT). Logs one line like run_due_emails. Returns the sender's result.
-// Requires config.email with recipients for workplace.
+// Requires config.email and a manager of workplace.
 SendResult send_summary_email(const CollectorConfig& config, CollectorStore& store, MailSender& sender,
                               const std::string& workplace, IsoWeek week, UnixSeconds now, const MailLog& log);
 

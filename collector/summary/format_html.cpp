@@ -87,12 +87,12 @@ std::string summary_html(const Summary& s, const SummaryTexts& texts, HtmlFor ta
 
     out << "<!doctype html>\n<html lang=\"" << html_escape(s.language) << "\">\n<head>\n<meta charset=\"utf-8\">\n"
         << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        << "<title>" << html_escape(w.title) << ": " << html_escape(s.workplace) << " – "
+        << "<title>" << html_escape(w.title) << ": " << html_escape(display_name(s)) << " – "
         << html_escape(s.week.str()) << "</title>\n"
         << "<style>" << kSummaryCss << "</style>\n</head>\n<body>\n<main>\n";
 
     // Headline: week and participation.
-    out << "<header>\n<p class=\"muted\">" << html_escape(w.title) << " · " << html_escape(s.workplace)
+    out << "<header>\n<p class=\"muted\">" << html_escape(w.title) << " · " << html_escape(display_name(s))
         << "</p>\n<h1>" << html_escape(week_heading(s.week, w)) << "</h1>\n<p class=\"headline\">";
     if (s.answers_withheld) {
         out << "<span class=\"withheld\">" << html_escape(w.too_few) << "</span>";

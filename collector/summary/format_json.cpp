@@ -31,6 +31,7 @@ nlohmann::ordered_json figures_json(const Figures& f) {
 std::string summary_json(const Summary& s) {
     nlohmann::ordered_json j;
     j["workplace"] = s.workplace;
+    j["workplace_name"] = display_name(s);
     j["week"] = s.week.str();
     j["language"] = s.language;
     j["min_answers"] = s.min_answers;

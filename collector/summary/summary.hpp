@@ -56,7 +56,8 @@ struct ThemeSummary {
 };
 
 struct Summary {
-    std::string workplace;
+    std::string workplace;                // its id, as in uploads and URLs
+    std::string workplace_name;           // as managers know it ([[workplace]] name); not sealed, set when shown
     IsoWeek week;
     std::string language;                 // "da" | "en"
     int min_answers = 5;                  // anonymity threshold
@@ -65,6 +66,11 @@ struct Summary {
     std::array<std::optional<std::int64_t>, 7> answers_per_weekday{};  // Monday..Sunday; nullopt = withheld
     std::vector<ThemeSummary> themes;     // in the bank's order
 };
+
+// The workplace as a reader sees it: its name, or its id when it has none.
+inline const std::string& display_name(const Summary& s) {
+    return s.workplace_name.empty() ? s.workplace : s.workplace_name;
+}
 
 // Builds the summary of `week` from counts covering that week and the four
 // before it (week_offset 0..4). Questions in counts that the bank does not

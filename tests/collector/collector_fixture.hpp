@@ -1,5 +1,6 @@
 // collector_fixture.hpp — for the collector tests: a config with two
-// terminals (two workplaces), a manager, HR and an admin, written to a temp
+// workplaces ("Borgerservice" wp-a, "Biblioteket" wp-b), a terminal of each,
+// a manager of wp-a (leder.a@ishoj.dk), HR and an admin, written to a temp
 // folder with the project's question bank and a fresh database
 // (test_database.hpp); the project's summary texts; batch bodies to upload; gzip.
 #pragma once
@@ -34,11 +35,13 @@ inline std::string collector_config_text(const std::string& database = fresh_tes
            "[storage]\ndatabase = \"" + database + "\"\n"
            "[anonymity]\nmin_answers = 5\n"
            "[bank]\nquestions = [\"" PULSE_SOURCE_DIR "/config/questions.toml\"]\n"
+           "[[workplace]]\nid = \"wp-a\"\nname = \"Borgerservice\"\n"
+           "[[workplace]]\nid = \"wp-b\"\nname = \"Biblioteket\"\n"
            "[[terminal]]\nid = \"term-a\"\nworkplace = \"wp-a\"\ntoken_sha256 = \"" + sha256_hex(kTerminalToken) + "\"\n"
            "[[terminal]]\nid = \"term-b\"\nworkplace = \"wp-b\"\ntoken_sha256 = \"" + sha256_hex(kOtherTerminalToken) + "\"\n"
-           "[[manager]]\nname = \"Leder A\"\ntoken_sha256 = \"" + sha256_hex(kManagerToken) + "\"\nworkplaces = [\"wp-a\"]\n"
-           "[[hr]]\nname = \"HR\"\ntoken_sha256 = \"" + sha256_hex(kHrToken) + "\"\n"
-           "[[admin]]\nname = \"IT\"\ntoken_sha256 = \"" + sha256_hex(kAdminToken) + "\"\n";
+           "[[manager]]\nname = \"Leder A\"\nemail = \"leder.a@ishoj.dk\"\ntoken_sha256 = \"" + sha256_hex(kManagerToken) + "\"\nworkplaces = [\"wp-a\"]\n"
+           "[[hr]]\nname = \"HR\"\nemail = \"hr@ishoj.dk\"\ntoken_sha256 = \"" + sha256_hex(kHrToken) + "\"\n"
+           "[[admin]]\nname = \"IT\"\nemail = \"it@ishoj.dk\"\ntoken_sha256 = \"" + sha256_hex(kAdminToken) + "\"\n";
 }
 
 // The loaded config in a new temp folder (its database beside it).

@@ -1,5 +1,6 @@
 // test_collector_config.cpp — the collector's config is read strictly: every
-// mistake names the file, line and key; the example and demo configs load.
+// mistake names the file, line and key; the registry (workplaces with names,
+// people with addresses) holds together; the example and demo configs load.
 #include "collector/config.hpp"
 #include "collector_fixture.hpp"
 
@@ -12,6 +13,8 @@ namespace {
 
 const std::string kHash = std::string(64, 'a');
 const std::string kBank = "[bank]\nquestions = [\"" PULSE_SOURCE_DIR "/config/questions.toml\"]\n";
+// One workplace, "w" (3 lines).
+const std::string kPlace = "[[workplace]]\nid = \"w\"\nname = \"W\"\n";
 
 CollectorConfigLoad load_text(const std::string& text) { return load_collector_config(write_temp(text, "c.toml")); }
 
@@ -78,25 +81,92 @@ TEST_CASE("a bank file with errors is reported with its own file and line") {
 
 TEST_CASE("duplicate terminal ids and duplicate token hashes are errors") {
     const std::string t = "[[terminal]]\nid = \"t1\"\nworkplace = \"w\"\ntoken_sha256 = \"" + kHash + "\"\n";
-    CollectorConfigLoad load = load_text("[storage]\ndatabase = \"x\"\n" + kBank + t + t +
-                                         "[[admin]]\nname = \"a\"\ntoken_sha256 = \"" + kHash + "\"\n");
+    CollectorConfigLoad load = load_text("[storage]\ndatabase = \"x\"\n" + kBank + kPlace + t + t +
+                                         "[[admin]]\nname = \"a\"\nemail = \"a@ishoj.dk\"\ntoken_sha256 = \"" +
+                                         kHash + "\"\n");
     CHECK_FALSE(load.config);
-    CHECK_ERROR(load, 10, "[[terminal]] id = \"t1\" is already used on line 6");
-    CHECK_ERROR(load, 12, "[[terminal]] token_sha256 is already used on line 8");
-    CHECK_ERROR(load, 15, "[[admin]] token_sha256 is already used on line 8");
+    CHECK_ERROR(load, 13, "[[terminal]] id = \"t1\" is already used on line 9");
+    CHECK_ERROR(load, 15, "[[terminal]] token_sha256 is already used on line 11");
+    CHECK_ERROR(load, 19, "[[admin]] token_sha256 is already used on line 11");
 }
 
 TEST_CASE("a token hash must be 64 lower-case hex digits and names must be URL-safe") {
-    CollectorConfigLoad load = load_text("[storage]\ndatabase = \"x\"\n" + kBank +
+    CollectorConfigLoad load = load_text("[storage]\ndatabase = \"x\"\n" + kBank + kPlace +
                                          "[[terminal]]\nid = \"t 1\"\nworkplace = \"w\"\ntoken_sha256 = \"" +
                                          std::string(64, 'A') + "\"\n"
-                                         "[[manager]]\nname = \"m\"\ntoken_sha256 = \"" + kHash +
-                                         "\"\nworkplaces = []\nfoo = 1\n");
+                                         "[[manager]]\nname = \"m\"\nemail = \"m@ishoj.dk\"\ntoken_sha256 = \"" +
+                                         kHash + "\"\nworkplaces = []\nfoo = 1\n");
     CHECK_FALSE(load.config);
-    CHECK_ERROR(load, 6, "[[terminal]] id = \"t 1\" may hold only");
-    CHECK_ERROR(load, 8, "[[terminal]] token_sha256 must be 64 lower-case hex digits");
-    CHECK_ERROR(load, 12, "[[manager]] workplaces is empty");
-    CHECK_ERROR(load, 13, "[[manager]] foo is not a known key");
+    CHECK_ERROR(load, 9, "[[terminal]] id = \"t 1\" may hold only");
+    CHECK_ERROR(load, 11, "[[terminal]] token_sha256 must be 64 lower-case hex digits");
+    CHECK_ERROR(load, 16, "[[manager]] workplaces is empty");
+    CHECK_ERROR(load, 17, "[[manager]] foo is not a known key");
+}
+
+TEST_CASE("every workplace named is a [[workplace]], and each workplace id and name is used once") {
+    CollectorConfigLoad load = load_text("[storage]\ndatabase = \"x\"\n" + kBank +  // 1-4
+                                         "[[workplace]]\nid = \"a\"\nname = \"Skolen\"\n"    // 5-7
+                                         "[[workplace]]\nid = \"a\"\nname = \"Hallen\"\n"    // 8-10
+                                         "[[workplace]]\nid = \"b\"\nname = \"Skolen\"\n"    // 11-13
+                                         "[[workplace]]\nid = \"c\"\nname = \"\"\n"          // 14-16
+                                         "[[workplace]]\nid = \"d e\"\n"                      // 17-18, no name
+                                         "[[terminal]]\nid = \"t1\"\nworkplace = \"x\"\ntoken_sha256 = \"" +
+                                         kHash + "\"\n"                                        // 19-22
+                                         "[[manager]]\nname = \"m\"\nemail = \"m@ishoj.dk\"\n"
+                                         "workplaces = [\"a\", \"y\"]\n"                       // 23-26
+                                         "[[hr]]\nname = \"h\"\nemail = \"h@ishoj.dk\"\n"
+                                         "workplaces = [\"z\"]\n");                            // 27-30
+    CHECK_FALSE(load.config);
+    CHECK_ERROR(load, 9, "[[workplace]] id = \"a\" is already used on line 6");
+    CHECK_ERROR(load, 13, "[[workplace]] name = \"Skolen\" is already used on line 7");
+    CHECK_ERROR(load, 16, "[[workplace]] name is empty");
+    CHECK_ERROR(load, 17, "[[workplace]] name is missing");
+    CHECK_ERROR(load, 18, "[[workplace]] id = \"d e\" may hold only");
+    CHECK_ERROR(load, 21, "[[terminal]] workplace = \"x\" is not the id of any [[workplace]] in this config");
+    CHECK_ERROR(load, 26, "[[manager]] workplaces: \"y\" is not the id of any [[workplace]]");
+    CHECK_ERROR(load, 30, "[[hr]] workplaces: \"z\" is not the id of any [[workplace]]");
+    CHECK_MESSAGE(load.errors.size() == 8, all(load.errors));
+}
+
+TEST_CASE("an e-mail address signs in one person: once among managers and HR, once among admins") {
+    CollectorConfigLoad load = load_text("[storage]\ndatabase = \"x\"\n" + kBank + kPlace +            // 1-7
+                                         "[[manager]]\nname = \"m1\"\nemail = \"Leder@Ishoj.dk\"\n"
+                                         "workplaces = [\"w\"]\n"                                        // 8-11
+                                         "[[manager]]\nname = \"m2\"\nemail = \"leder@ishoj.dk\"\n"
+                                         "workplaces = [\"w\"]\n"                                        // 12-15
+                                         "[[hr]]\nname = \"h\"\nemail = \"LEDER@ishoj.dk\"\n"          // 16-18
+                                         "[[admin]]\nname = \"it\"\nemail = \"leder@ishoj.dk\"\n"      // 19-21
+                                         "[[admin]]\nname = \"it2\"\nemail = \"leder@ishoj.dk\"\n"     // 22-24
+                                         "[[admin]]\nname = \"it3\"\nemail = \"Leder <it@ishoj.dk>\"\n"  // 25-27
+                                         "[[manager]]\nname = \"m3\"\nworkplaces = [\"w\"]\n");          // 28-30
+    CHECK_FALSE(load.config);
+    CHECK_ERROR(load, 14, "[[manager]] email = \"leder@ishoj.dk\" is already used by the [[manager]] on line 10");
+    CHECK_ERROR(load, 18, "[[hr]] email = \"LEDER@ishoj.dk\" is already used by the [[manager]] on line 10");
+    CHECK_ERROR(load, 24, "[[admin]] email = \"leder@ishoj.dk\" is already used by the [[admin]] on line 21");
+    CHECK_ERROR(load, 27, "[[admin]] email = \"Leder <it@ishoj.dk>\" is not an e-mail address");
+    CHECK_ERROR(load, 28, "[[manager]] email is missing");
+    CHECK_MESSAGE(load.errors.size() == 5, all(load.errors));  // IT may share a reader's address (line 21)
+}
+
+TEST_CASE("the registry gives each workplace its name and its managers, who need no API token") {
+    CollectorConfigLoad load = load_text("[storage]\ndatabase = \"x\"\n" + kBank +
+                                         "[[workplace]]\nid = \"skole\"\nname = \"Skolen\"\n"
+                                         "[[workplace]]\nid = \"hal\"\nname = \"Hallen\"\n"
+                                         "[[workplace]]\nid = \"bib\"\nname = \"Biblioteket\"\n"
+                                         "[[manager]]\nname = \"A\"\nemail = \"a@ishoj.dk\"\nworkplaces = [\"skole\", \"hal\"]\n"
+                                         "[[manager]]\nname = \"B\"\nemail = \"b@ishoj.dk\"\nworkplaces = [\"hal\"]\n"
+                                         "token_sha256 = \"" + kHash + "\"\n");
+    REQUIRE_MESSAGE(load.config, all(load.errors));
+    const CollectorConfig& c = *load.config;
+    CHECK(c.workplaces() == std::vector<std::string>{"bib", "hal", "skole"});
+    CHECK(c.workplace_name("hal") == "Hallen");
+    CHECK(c.workplace_name("gone") == "gone");
+    CHECK(c.managers_of("hal") == std::vector<std::string>{"a@ishoj.dk", "b@ishoj.dk"});
+    CHECK(c.managers_of("skole") == std::vector<std::string>{"a@ishoj.dk"});
+    CHECK(c.managers_of("bib").empty());
+    CHECK(c.managed_workplaces() == std::vector<std::string>{"hal", "skole"});
+    CHECK(c.managers[0].token_sha256.empty());
+    CHECK(c.managers[1].token_sha256 == kHash);
 }
 
 TEST_CASE("a postgresql URL is kept as given, and a path is made absolute beside the config") {
@@ -139,34 +209,35 @@ TEST_CASE("the publication moment is read from [summary], and a bad day or time 
 
 TEST_CASE("an e-mail sent before the week's publication is an error naming its line") {
     CollectorConfigLoad load = load_text("[storage]\ndatabase = \"x\"\n" + kBank +
-                                         "[summary]\npublish_time = \"08:00\"\n"
-                                         "[[manager]]\nname = \"m\"\ntoken_sha256 = \"" + kHash +
-                                         "\"\nworkplaces = [\"w\"]\n"
+                                         "[summary]\npublish_time = \"08:00\"\n" + kPlace +
+                                         "[[manager]]\nname = \"m\"\nemail = \"m@ishoj.dk\"\nworkplaces = [\"w\"]\n"
                                          "[email]\nsmtp_url = \"smtp://127.0.0.1:2525\"\nsender = \"p@ishoj.dk\"\n"
-                                         "send_day = \"monday\"\nsend_time = \"07:00\"\n"
-                                         "[email.recipients]\nw = [\"leder@ishoj.dk\"]\n");
+                                         "send_day = \"monday\"\nsend_time = \"07:00\"\n");
     CHECK_FALSE(load.config);
-    CHECK_ERROR(load, 14, "is before the week's publication");
+    CHECK_ERROR(load, 17, "is before the week's publication");
 }
 
 TEST_CASE("HR reads every workplace or the listed ones, and one person may be IT and HR with one token") {
     CollectorConfigLoad load = load_text("[storage]\ndatabase = \"x\"\n" + kBank +
-                                         "[[hr]]\nname = \"HR\"\ntoken_sha256 = \"" + kHash + "\"\n"
-                                         "[[hr]]\nname = \"Direktion\"\ntoken_sha256 = \"" + std::string(64, 'b') +
-                                         "\"\nworkplaces = [\"skolen\"]\n"
-                                         "[[admin]]\nname = \"IT og HR\"\ntoken_sha256 = \"" + kHash + "\"\n");
+                                         "[[workplace]]\nid = \"skolen\"\nname = \"Skolen\"\n"
+                                         "[[workplace]]\nid = \"hallen\"\nname = \"Hallen\"\n"
+                                         "[[hr]]\nname = \"HR\"\nemail = \"hr@ishoj.dk\"\ntoken_sha256 = \"" + kHash + "\"\n"
+                                         "[[hr]]\nname = \"Direktion\"\nemail = \"dir@ishoj.dk\"\ntoken_sha256 = \"" +
+                                         std::string(64, 'b') + "\"\nworkplaces = [\"skolen\"]\n"
+                                         "[[admin]]\nname = \"IT og HR\"\nemail = \"hr@ishoj.dk\"\ntoken_sha256 = \"" +
+                                         kHash + "\"\n");
     REQUIRE_MESSAGE(load.config, all(load.errors));
     REQUIRE(load.config->hr.size() == 2);
     CHECK_FALSE(load.config->hr[0].workplaces.has_value());
     CHECK(load.config->hr[1].workplaces == std::vector<std::string>{"skolen"});
     CHECK(load.config->admins.size() == 1);
-    CHECK(load.config->workplaces() == std::vector<std::string>{"skolen"});
+    CHECK(load.config->workplaces() == std::vector<std::string>{"hallen", "skolen"});
 
     CollectorConfigLoad twice = load_text("[storage]\ndatabase = \"x\"\n" + kBank +
-                                          "[[hr]]\nname = \"a\"\ntoken_sha256 = \"" + kHash + "\"\n"
-                                          "[[hr]]\nname = \"b\"\ntoken_sha256 = \"" + kHash + "\"\n");
+                                          "[[hr]]\nname = \"a\"\nemail = \"a@ishoj.dk\"\ntoken_sha256 = \"" + kHash + "\"\n"
+                                          "[[hr]]\nname = \"b\"\nemail = \"b@ishoj.dk\"\ntoken_sha256 = \"" + kHash + "\"\n");
     CHECK_FALSE(twice.config);
-    CHECK_ERROR(twice, 10, "[[hr]] token_sha256 is already used on line 7");
+    CHECK_ERROR(twice, 12, "[[hr]] token_sha256 is already used on line 8");
 }
 
 TEST_CASE("listen beyond loopback is an error naming file, line and key, unless listen_beyond_loopback = true") {

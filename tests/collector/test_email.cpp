@@ -40,12 +40,14 @@ namespace {
 // 2026-W48's e-mail is due Monday 30 November 2026 07:00 Copenhagen time.
 const UnixSeconds kDue = *parse_iso8601("2026-11-30T06:00:00Z");
 constexpr IsoWeek kWeek{2026, 48};
-const std::vector<std::string> kRecipients = {"leder@ishoj.dk", "souschef@ishoj.dk"};
+// wp-a's managers: the fixture's and a second one added by email_section.
+const std::vector<std::string> kRecipients = {"leder.a@ishoj.dk", "souschef@ishoj.dk"};
 
-// The [email] table for the fixture's config, sending to url; extra keys go before the recipients.
+// The [email] table for the fixture's config, sending to url, with extra
+// keys; then a second manager of wp-a (the e-mail's recipients are its managers).
 std::string email_section(const std::string& url, const std::string& extra = "") {
     return "[email]\nsmtp_url = \"" + url + "\"\nsender = \"Pulse <pulse@ishoj.dk>\"\n" + extra +
-           "[email.recipients]\nwp-a = [\"leder@ishoj.dk\", \"souschef@ishoj.dk\"]\n";
+           "[[manager]]\nname = \"Souschef A\"\nemail = \"souschef@ishoj.dk\"\nworkplaces = [\"wp-a\"]\n";
 }
 
 // Log lines, collected from any thread.
@@ -149,12 +151,13 @@ TEST_CASE("the due week's summary reaches every recipient of the workplace throu
     const SinkMessage m = w.sink.messages().front();
     CHECK(m.from == "pulse@ishoj.dk");
     CHECK(m.recipients == kRecipients);
-    CHECK(m.data.find("To: leder@ishoj.dk, souschef@ishoj.dk\r\n") != std::string::npos);
-    CHECK(m.data.find("Subject: Ugentlig puls: wp-a, uge 48 2026\r\n") != std::string::npos);
+    CHECK(m.data.find("To: leder.a@ishoj.dk, souschef@ishoj.dk\r\n") != std::string::npos);
+    CHECK(m.data.find("Subject: Ugentlig puls: Borgerservice, uge 48 2026\r\n") != std::string::npos);
 
     // The HTML is the summary `report` would make: the same counts, bank and threshold.
-    const Summary summary = build_summary("wp-a", kWeek, w.config.banks.front(), w.store->counts("wp-a", kWeek, 4),
-                                          w.config.min_answers, "da");
+    Summary summary = build_summary("wp-a", kWeek, w.config.banks.front(), w.store->counts("wp-a", kWeek, 4),
+                                    w.config.min_answers, "da");
+    summary.workplace_name = "Borgerservice";  // the [[workplace]] name, not the id
     CHECK(html_part(m.data) == summary_html(summary, w.config.summary_texts, HtmlFor::email));
     CHECK(html_part(m.data).find("for få svar") != std::string::npos);
 
@@ -282,7 +285,7 @@ TEST_CASE("answers that cannot be read make a failed attempt that is retried, ne
     step = run_due_emails(w.config, store, *w.sender, kDue + 60, w.log.sink());
     CHECK(step.sent == 1);
     REQUIRE(w.sink.message_count() == 1);
-    CHECK(html_part(w.sink.messages().front().data).find("wp-a") != std::string::npos);
+    CHECK(html_part(w.sink.messages().front().data).find("Borgerservice") != std::string::npos);
 }
 
 TEST_CASE("a connection cut after the message is a failed attempt that is retried") {
@@ -390,7 +393,7 @@ TEST_CASE("a collector down for weeks sends only the latest ended week, once") {
     CHECK(w.step(back).sent == 1);
     CHECK(w.step(back + 3600).sent == 0);
     REQUIRE(w.sink.message_count() == 1);
-    CHECK(w.sink.messages().front().data.find("Subject: Ugentlig puls: wp-a, uge 2 2027\r\n") != std::string::npos);
+    CHECK(w.sink.messages().front().data.find("Subject: Ugentlig puls: Borgerservice, uge 2 2027\r\n") != std::string::npos);
     CHECK(w.store->email_record("wp-a", {2027, 2})->sent);
     for (IsoWeek old : {kWeek, IsoWeek{2026, 53}, IsoWeek{2027, 1}}) CHECK_FALSE(w.store->email_record("wp-a", old));
 }
@@ -576,7 +579,7 @@ TEST_CASE("pulse-collector email refuses bad arguments with exit 2") {
     CHECK_MESSAGE(r.err.find("--week: '2026-W99' is not an ISO week") != std::string::npos, r.err);
     r = run_process({PULSE_COLLECTOR_EXE, "email", "--config", config, "--workplace", "wp-b"}, {}, w.dir, 30);
     CHECK(r.exit_code == 2);
-    CHECK_MESSAGE(r.err.find("--workplace: 'wp-b' has no [email.recipients] entry") != std::string::npos, r.err);
+    CHECK_MESSAGE(r.err.find("--workplace: 'wp-b' has no [[manager]]") != std::string::npos, r.err);
     r = run_process({PULSE_COLLECTOR_EXE, "email", "--config", config, "--bogus"}, {}, w.dir, 30);
     CHECK(r.exit_code == 2);
     const std::filesystem::path plain = write_file(w.dir / "plain.toml", collector_config_text());

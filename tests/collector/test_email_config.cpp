@@ -1,7 +1,7 @@
 // test_email_config.cpp — the collector config's [email] table is read as
 // strictly as the rest: every mistake names the file, line and key; plain
-// SMTP only to this machine or with STARTTLS; recipients only for workplaces
-// the config knows; a password file others can read is a warning.
+// SMTP only to this machine or with STARTTLS; the recipients are the
+// registry's managers; a password file others can read is a warning.
 #include "collector/config.hpp"
 #include "collector_fixture.hpp"
 #include "temp_dir.hpp"
@@ -35,9 +35,7 @@ CollectorConfigLoad load_with(const std::string& email, const std::filesystem::p
 
 const std::string kMinimal = "[email]\n"                                 // +1
                              "smtp_url = \"smtps://mail.ishoj.dk\"\n"   // +2
-                             "sender = \"pulse@ishoj.dk\"\n"             // +3
-                             "[email.recipients]\n"                      // +4
-                             "wp-a = [\"leder@ishoj.dk\"]\n";            // +5
+                             "sender = \"pulse@ishoj.dk\"\n";            // +3
 
 bool has_warning(const CollectorConfigLoad& load, int line, const std::string& fragment) {
     return std::any_of(load.warnings.begin(), load.warnings.end(), [&](const Diagnostic& d) {
@@ -68,7 +66,9 @@ TEST_CASE("a minimal [email] table gets monday 07:00 in Danish by default") {
     CHECK(e.schedule.send_day == 0);
     CHECK(e.schedule.send_minute == 7 * 60);
     CHECK(e.language == "da");
-    CHECK(e.recipients == std::map<std::string, std::vector<std::string>>{{"wp-a", {"leder@ishoj.dk"}}});
+    // The e-mail goes to each workplace's managers: wp-a's one; wp-b has none.
+    CHECK(load.config->managers_of("wp-a") == std::vector<std::string>{"leder.a@ishoj.dk"});
+    CHECK(load.config->managed_workplaces() == std::vector<std::string>{"wp-a"});
     CHECK(load.warnings.empty());
 }
 
@@ -88,10 +88,7 @@ TEST_CASE("every [email] key is read with its value") {
                                          "sender = \"Puls, Ishøj <pulse@ishoj.dk>\"\n"
                                          "send_day = \"friday\"\n"
                                          "send_time = \"16:30\"\n"
-                                         "language = \"en\"\n"
-                                         "[email.recipients]\n"
-                                         "wp-a = [\"leder@ishoj.dk\", \"souschef@ishoj.dk\"]\n"
-                                         "wp-b = [\"chef.b@ishoj.dk\"]\n",
+                                         "language = \"en\"\n",
                                          dir);
     REQUIRE_MESSAGE(load.config, all(load.errors));
     const EmailConfig& e = *load.config->email;
@@ -106,16 +103,13 @@ TEST_CASE("every [email] key is read with its value") {
     CHECK(e.schedule.send_day == 4);
     CHECK(e.schedule.send_minute == 16 * 60 + 30);
     CHECK(e.language == "en");
-    CHECK(e.recipients.at("wp-a") == std::vector<std::string>{"leder@ishoj.dk", "souschef@ishoj.dk"});
-    CHECK(e.recipients.at("wp-b") == std::vector<std::string>{"chef.b@ishoj.dk"});
     CHECK_MESSAGE(load.warnings.empty(), all(load.warnings));
 }
 
 TEST_CASE("plain smtp is refused to another machine unless starttls is on") {
     const int base = fixture_lines();
     const auto with_url = [](const std::string& url, const std::string& extra = "") {
-        return load_with("[email]\nsmtp_url = \"" + url + "\"\n" + extra + "sender = \"pulse@ishoj.dk\"\n"
-                         "[email.recipients]\nwp-a = [\"leder@ishoj.dk\"]\n");
+        return load_with("[email]\nsmtp_url = \"" + url + "\"\n" + extra + "sender = \"pulse@ishoj.dk\"\n");
     };
     CollectorConfigLoad remote = with_url("smtp://mail.ishoj.dk");
     CHECK_ERROR(remote, base + 2, "[email] smtp_url = \"smtp://mail.ishoj.dk\" sends the summaries unencrypted");
@@ -131,8 +125,7 @@ TEST_CASE("plain smtp is refused to another machine unless starttls is on") {
 TEST_CASE("a bad smtp_url names its line and what is wrong") {
     const int line = fixture_lines() + 2;
     const auto with_url = [](const std::string& url, const std::string& extra = "") {
-        return load_with("[email]\nsmtp_url = \"" + url + "\"\n" + extra + "sender = \"pulse@ishoj.dk\"\n"
-                         "[email.recipients]\nwp-a = [\"leder@ishoj.dk\"]\n");
+        return load_with("[email]\nsmtp_url = \"" + url + "\"\n" + extra + "sender = \"pulse@ishoj.dk\"\n");
     };
     CHECK_ERROR(with_url("https://mail.ishoj.dk"), line, "must start with smtps://");
     const CollectorConfigLoad with_password = with_url("smtps://pulse:s3cret@mail.ishoj.dk");
@@ -155,9 +148,7 @@ TEST_CASE("an unknown key, a wrong type and a bad value in [email] each name the
                                          "send_day = \"mandag\"\n"                 // +6
                                          "send_time = \"7:00\"\n"                  // +7
                                          "language = \"de\"\n"                     // +8
-                                         "username = 42\n"                         // +9
-                                         "[email.recipients]\n"                    // +10
-                                         "wp-a = [\"leder@ishoj.dk\"]\n");         // +11
+                                         "username = 42\n");                       // +9
     CHECK_FALSE(load.config);
     CHECK_ERROR(load, base + 3, "[email] smtp_host is not a known key");
     CHECK_ERROR(load, base + 4, "[email] starttls must be true or false, not a string");
@@ -168,57 +159,38 @@ TEST_CASE("an unknown key, a wrong type and a bad value in [email] each name the
     CHECK_ERROR(load, base + 9, "[email] username must be a string");
 
     CollectorConfigLoad late = load_with("[email]\nsmtp_url = \"smtps://m.dk\"\nsender = \"p@m.dk\"\n"
-                                         "send_time = \"24:00\"\n[email.recipients]\nwp-a = [\"l@m.dk\"]\n");
+                                         "send_time = \"24:00\"\n");
     CHECK_ERROR(late, base + 4, "[email] send_time = \"24:00\" is not a time");
 }
 
 TEST_CASE("smtp_url and sender are required in [email]") {
-    CollectorConfigLoad load = load_with("[email]\n[email.recipients]\nwp-a = [\"leder@ishoj.dk\"]\n");
+    CollectorConfigLoad load = load_with("[email]\n");
     CHECK_FALSE(load.config);
     CHECK_ERROR(load, fixture_lines() + 1, "[email] smtp_url is missing");
     CHECK_ERROR(load, fixture_lines() + 1, "[email] sender is missing");
 }
 
-TEST_CASE("recipients of a workplace the config does not know or with a bad address are errors naming their line") {
+TEST_CASE("a leftover [email.recipients] is an error that says the addresses now go in [[manager]] email") {
     const int base = fixture_lines();
-    CollectorConfigLoad load = load_with("[email]\n"                                           // +1
-                                         "smtp_url = \"smtps://mail.ishoj.dk\"\n"             // +2
-                                         "sender = \"pulse@ishoj.dk\"\n"                       // +3
-                                         "[email.recipients]\n"                                // +4
-                                         "wp-x = [\"leder@ishoj.dk\"]\n"                       // +5
-                                         "wp-a = [\n"                                          // +6
-                                         "  \"leder@ishoj.dk\",\n"                             // +7
-                                         "  \"Leder <leder@ishoj.dk>\",\n"                     // +8
-                                         "  \"leder@ishoj.dk\",\n"                             // +9
-                                         "  \"æble@ishoj.dk\",\n"                              // +10
-                                         "]\n"                                                 // +11
-                                         "wp-b = []\n");                                       // +12
+    CollectorConfigLoad load = load_with("[email]\n"                                // +1
+                                         "smtp_url = \"smtps://mail.ishoj.dk\"\n"  // +2
+                                         "sender = \"pulse@ishoj.dk\"\n"            // +3
+                                         "[email.recipients]\n"                     // +4
+                                         "wp-a = [\"leder@ishoj.dk\"]\n");          // +5
     CHECK_FALSE(load.config);
-    CHECK_ERROR(load, base + 5, "[email.recipients] wp-x is not a workplace of any [[terminal]] or [[manager]]");
-    CHECK_ERROR(load, base + 8, "\"Leder <leder@ishoj.dk>\" is not an e-mail address");
-    CHECK_ERROR(load, base + 9, "\"leder@ishoj.dk\" is listed twice");
-    CHECK_ERROR(load, base + 10, "is not an e-mail address");
-    CHECK_ERROR(load, base + 12, "[email.recipients] wp-b is empty");
-    CHECK(load.errors.size() == 5);
-}
-
-TEST_CASE("an [email] table without recipients is an error") {
-    CollectorConfigLoad missing = load_with("[email]\nsmtp_url = \"smtps://m.dk\"\nsender = \"p@m.dk\"\n");
-    CHECK_ERROR(missing, fixture_lines() + 1, "[email.recipients] is missing");
-    CollectorConfigLoad wrong = load_with("[email]\nsmtp_url = \"smtps://m.dk\"\nsender = \"p@m.dk\"\nrecipients = 3\n");
-    CHECK_ERROR(wrong, fixture_lines() + 4, "[email] recipients must be a table");
+    CHECK_ERROR(load, base + 4, "[email.recipients] is no longer read: each workplace's e-mail goes to its managers");
+    CHECK(load.errors.size() == 1);
 }
 
 TEST_CASE("a missing password file is an error and one that others can read is a warning") {
     const int base = fixture_lines();
     const std::string head = "[email]\nsmtp_url = \"smtps://mail.ishoj.dk\"\nsender = \"pulse@ishoj.dk\"\n"
                              "username = \"pulse\"\n";  // +1 .. +4
-    const std::string tail = "[email.recipients]\nwp-a = [\"leder@ishoj.dk\"]\n";
 
-    CollectorConfigLoad missing = load_with(head + "password_file = \"nowhere\"\n" + tail);
+    CollectorConfigLoad missing = load_with(head + "password_file = \"nowhere\"\n");
     CHECK_ERROR(missing, base + 5, "[email] password_file: ");
     CHECK_ERROR(missing, base + 5, "does not exist or is not a file");
-    CollectorConfigLoad device = load_with(head + "password_file = \"/dev/zero\"\n" + tail);  // never read
+    CollectorConfigLoad device = load_with(head + "password_file = \"/dev/zero\"\n");  // never read
     CHECK_ERROR(device, base + 5, "does not exist or is not a file");
 
     TempDir temp("pulse-email-config");
@@ -226,7 +198,7 @@ TEST_CASE("a missing password file is an error and one that others can read is a
     write_file(dir / "pw", "hunter2\n");
     std::filesystem::permissions(dir / "pw", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
                                                  std::filesystem::perms::group_read | std::filesystem::perms::others_read);
-    CollectorConfigLoad readable = load_with(head + "password_file = \"pw\"\n" + tail, dir);
+    CollectorConfigLoad readable = load_with(head + "password_file = \"pw\"\n", dir);
     REQUIRE_MESSAGE(readable.config, all(readable.errors));
     CHECK(readable.config->email->password == "hunter2");
     CHECK_MESSAGE(has_warning(readable, base + 5, "can be read by other users; restrict it: chmod 600"),
@@ -236,28 +208,28 @@ TEST_CASE("a missing password file is an error and one that others can read is a
     TempDir temp2("pulse-email-config");
     const std::filesystem::path dir2 = temp2.path;
     write_file(dir2 / "pw", "");
-    CollectorConfigLoad empty = load_with(head + "password_file = \"pw\"\n" + tail, dir2);
+    CollectorConfigLoad empty = load_with(head + "password_file = \"pw\"\n", dir2);
     CHECK_ERROR(empty, base + 5, "must hold the password on one line");
 }
 
 TEST_CASE("username and password_file go together") {
     const int base = fixture_lines();
     CollectorConfigLoad user_only = load_with("[email]\nsmtp_url = \"smtps://m.dk\"\nsender = \"p@m.dk\"\n"
-                                              "username = \"pulse\"\n[email.recipients]\nwp-a = [\"l@m.dk\"]\n");
+                                              "username = \"pulse\"\n");
     CHECK_ERROR(user_only, base + 4, "username is set but password_file is not");
 
     TempDir temp("pulse-email-config");
     const std::filesystem::path dir = temp.path;
     write_file(dir / "pw", "pw\n");
     CollectorConfigLoad file_only = load_with("[email]\nsmtp_url = \"smtps://m.dk\"\nsender = \"p@m.dk\"\n"
-                                              "password_file = \"pw\"\n[email.recipients]\nwp-a = [\"l@m.dk\"]\n",
+                                              "password_file = \"pw\"\n",
                                               dir);
     CHECK_ERROR(file_only, base + 4, "password_file is set but username is not");
 }
 
 TEST_CASE("a ca_file that does not exist is an error") {
     CollectorConfigLoad load = load_with("[email]\nsmtp_url = \"smtps://m.dk\"\nsender = \"p@m.dk\"\n"
-                                         "ca_file = \"no-such.pem\"\n[email.recipients]\nwp-a = [\"l@m.dk\"]\n");
+                                         "ca_file = \"no-such.pem\"\n");
     CHECK_ERROR(load, fixture_lines() + 4, "[email] ca_file: ");
     CHECK_ERROR(load, fixture_lines() + 4, "does not exist or is not a file");
 }
@@ -288,6 +260,6 @@ TEST_CASE("the example config's [email] block is valid once uncommented") {
     REQUIRE_MESSAGE(load.config, all(load.errors));
     REQUIRE(load.config->email);
     CHECK(load.config->email->smtp_url == "smtps://smtp.ishoj.dk:465");
-    CHECK(load.config->email->recipients.count("raadhus-borgerservice") == 1);
+    CHECK(load.config->managers_of("raadhus-borgerservice") == std::vector<std::string>{"leder.borgerservice@ishoj.dk"});
     CHECK(load.warnings.empty());
 }
