@@ -432,11 +432,6 @@ bool is_loopback_address(const std::string& host) {
     return false;  // another name: it may resolve to anything
 }
 
-bool is_sha256_hex(const std::string& text) {
-    return text.size() == 64 &&
-           std::all_of(text.begin(), text.end(), [](char ch) { return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'); });
-}
-
 const QuestionBank* CollectorConfig::find_bank(const std::string& version) const {
     for (const QuestionBank& b : banks) {
         if (b.version == version) return &b;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "common/diagnostic.hpp"
+#include "common/sha256.hpp"  // is_sha256_hex
 #include "common/toml_util.hpp"
 
 #include <algorithm>
@@ -17,8 +18,6 @@
 
 namespace pulse {
 
-// True for 64 lower-case hex digits.
-bool is_sha256_hex(const std::string& text);
 
 // A name for URLs: [A-Za-z0-9._-]+, not empty.
 inline bool is_url_safe_name(std::string_view text) {

@@ -3,6 +3,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace pulse {
@@ -21,6 +22,12 @@ std::string sha256_hex(std::string_view bytes) {
         hex += kHex[digest[i] & 0x0F];
     }
     return hex;
+}
+
+bool is_sha256_hex(std::string_view text) {
+    return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    });
 }
 
 }  // namespace pulse

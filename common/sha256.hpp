@@ -13,4 +13,8 @@ namespace pulse {
 // it cannot allocate memory or its configuration is broken.
 std::string sha256_hex(std::string_view bytes);
 
+// True when text has the form sha256_hex gives: 64 lower-case hex digits
+// (how the collector keeps token and sign-in secrets).
+bool is_sha256_hex(std::string_view text);
+
 }  // namespace pulse

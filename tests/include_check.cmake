@@ -24,7 +24,8 @@ set(rule_folders
   collector/storage
   collector/summary
   collector/http
-  collector/email)
+  collector/email
+  collector/web)
 set(allowed_common            common)
 set(allowed_terminal          common terminal)
 set(allowed_kiosk             common terminal kiosk)
@@ -37,6 +38,8 @@ set(allowed_collector/summary common collector/summary)
 set(allowed_collector/storage common collector/storage collector/summary collector/config.hpp)
 set(allowed_collector/http    common collector)
 set(allowed_collector/email   common collector)
+# The managers' browser pages: sign-in, sessions, pages over the rest.
+set(allowed_collector/web     common collector)
 
 set(violations "")
 foreach(folder IN LISTS rule_folders)

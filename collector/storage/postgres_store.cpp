@@ -2,7 +2,8 @@
 // municipalities that run several collector instances behind a load
 // balancer on one database. The same rows as the SQLite store (no terminal
 // id, no arrival time, no batch) and the same contracts: a batch is one
-// transaction, answer ids are unique forever, e-mail claims are atomic.
+// transaction, answer ids are unique forever, e-mail claims are atomic,
+// a sign-in link is used once.
 // A small pool of connections serves the server's threads; it rides out a
 // database outage (see [SECTION] The pool): calls fail at once while the
 // database is down and succeed again, without a restart, once it is back.
@@ -22,6 +23,7 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <optional>
 
 namespace pulse {
 namespace {
@@ -78,13 +80,39 @@ constexpr const char* kSchema =
     " week TEXT NOT NULL,"
     " summary TEXT NOT NULL,"
     " answers_at_seal BIGINT NOT NULL,"
-    " PRIMARY KEY(workplace, week));";
+    " PRIMARY KEY(workplace, week));"
+    // Web sign-in (store.hpp, [SECTION] Web sign-in and sessions): secrets
+    // only as SHA-256 hex, which the CHECKs hold them to; a link's row is
+    // deleted when it is used.
+    "CREATE TABLE IF NOT EXISTS signin_links("
+    " link_hash TEXT PRIMARY KEY CHECK(link_hash ~ '^[0-9a-f]{64}$'),"
+    " email TEXT NOT NULL,"
+    " expires_at BIGINT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS signin_links_by_expiry ON signin_links(expires_at);"
+    "CREATE TABLE IF NOT EXISTS web_sessions("
+    " session_hash TEXT PRIMARY KEY CHECK(session_hash ~ '^[0-9a-f]{64}$'),"
+    " email TEXT NOT NULL,"
+    " created_at BIGINT NOT NULL,"
+    " last_used BIGINT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS web_sessions_by_email ON web_sessions(email, created_at);";
 
 // The seal lock, a transaction-level advisory lock: a seal holds it
 // exclusively, every batch shares it. So a seal waits for the batches in
 // flight and no batch is stored while a week is being sealed, whichever
 // instance does what.
 constexpr const char* kSealLockKey = "7201949";
+
+// A person's sessions lock: add_session and end_sessions_of take
+// pg_advisory_xact_lock(7201950, hashtext(email)) (the two-key form, a key
+// space apart from the one-key locks above), so two sign-ins of one person
+// at once still leave only the newest sessions.
+constexpr const char* kPersonLockSql = "SELECT pg_advisory_xact_lock(7201950, hashtext($1))";
+
+// Deletes expired sign-in links ($1: now). SKIP LOCKED: it never waits for a
+// row another call holds, so it can never deadlock with a link being used.
+constexpr const char* kPurgeLinksSql =
+    "DELETE FROM signin_links WHERE link_hash IN "
+    "(SELECT link_hash FROM signin_links WHERE expires_at <= $1::bigint FOR UPDATE SKIP LOCKED)";
 
 // libpq's message without its trailing newline.
 std::string pq_message(const PGconn* conn) {
@@ -493,6 +521,136 @@ public:
         return record;
     }
 
+    // [SECTION] Web sign-in and sessions
+    //
+    // The expired rows of others are deleted in a statement of their own
+    // after the call's own work has committed; its failure is ignored (the
+    // rows go at the next call), so it cannot undo a link that was used.
+
+    bool add_signin_link(const std::string& link_hash, const std::string& email, UnixSeconds now,
+                         UnixSeconds expires_at, std::string* error) override {
+        if (!is_sha256_hex(link_hash)) return not_a_hash(error, "sign-in link");
+        Lease lease(*this);
+        if (!lease.conn) return fail(error, lease.error);
+        const std::string expires_text = std::to_string(expires_at), now_text = std::to_string(now);
+        if (!run(lease.conn, "INSERT INTO signin_links(link_hash, email, expires_at) VALUES($1, $2, $3)",
+                 {link_hash.c_str(), email.c_str(), expires_text.c_str()})
+                 .ok()) {
+            return fail(error, message(lease.conn, "cannot store the sign-in link"));
+        }
+        run(lease.conn, kPurgeLinksSql, {now_text.c_str()});
+        return true;
+    }
+
+    std::optional<std::string> use_signin_link(const std::string& link_hash, UnixSeconds now,
+                                               std::string* error) override {
+        Lease lease(*this);
+        if (!lease.conn) return fail_nullopt(error, lease.error);
+        // One statement: a concurrent use waits on the row, then finds it gone.
+        Result used = run(lease.conn, "DELETE FROM signin_links WHERE link_hash = $1 RETURNING email, expires_at",
+                          {link_hash.c_str()});
+        if (!used.ok()) return fail_nullopt(error, message(lease.conn, "cannot use the sign-in link"));
+        const std::string now_text = std::to_string(now);
+        run(lease.conn, kPurgeLinksSql, {now_text.c_str()});
+        if (used.rows() != 1 || !(now < used.int64(0, 1))) return std::nullopt;
+        return used.text(0, 0);
+    }
+
+    bool add_session(const std::string& session_hash, const std::string& email, UnixSeconds now, int keep_newest,
+                     std::string* error) override {
+        if (!is_sha256_hex(session_hash)) return not_a_hash(error, "session");
+        Lease lease(*this);
+        if (!lease.conn) return fail(error, lease.error);
+        PGconn* conn = lease.conn;
+        const auto failed = [&](const std::string& what) {
+            fail(error, message(conn, what));
+            Result(PQexec(conn, "ROLLBACK"));
+            return false;
+        };
+        const std::string now_text = std::to_string(now), keep_text = std::to_string(std::max(keep_newest, 1));
+        if (!run(conn, "BEGIN").ok()) return failed("cannot start a transaction");
+        if (!run(conn, kPersonLockSql, {email.c_str()}).ok()) return failed("cannot take the person's lock");
+        if (!run(conn, "INSERT INTO web_sessions(session_hash, email, created_at, last_used) VALUES($1, $2, $3, $3)",
+                 {session_hash.c_str(), email.c_str(), now_text.c_str()})
+                 .ok()) {
+            return failed("cannot store the session");
+        }
+        if (!run(conn,
+                 "DELETE FROM web_sessions WHERE email = $2 AND session_hash NOT IN ("
+                 "SELECT session_hash FROM web_sessions WHERE email = $2 "
+                 "ORDER BY session_hash = $1 DESC, created_at DESC, session_hash LIMIT $3::bigint)",
+                 {session_hash.c_str(), email.c_str(), keep_text.c_str()})
+                 .ok()) {
+            return failed("cannot end the oldest sessions of the person");
+        }
+        if (!run(conn, "COMMIT").ok()) return failed("cannot commit the session");
+        return true;
+    }
+
+    std::optional<std::string> touch_session(const std::string& session_hash, UnixSeconds now, UnixSeconds idle_s,
+                                             UnixSeconds max_age_s, std::string* error) override {
+        Lease lease(*this);
+        if (!lease.conn) return fail_nullopt(error, lease.error);
+        Result read = run(lease.conn, "SELECT email, created_at, last_used FROM web_sessions WHERE session_hash = $1",
+                          {session_hash.c_str()});
+        if (!read.ok()) return fail_nullopt(error, message(lease.conn, "cannot read the session"));
+        if (read.rows() != 1) return std::nullopt;
+        const std::string email = read.text(0, 0);
+        const UnixSeconds created_at = read.int64(0, 1), last_used = read.int64(0, 2);
+        if (!(now < last_used + idle_s && now < created_at + max_age_s)) {
+            if (!run(lease.conn, "DELETE FROM web_sessions WHERE session_hash = $1", {session_hash.c_str()}).ok()) {
+                return fail_nullopt(error, message(lease.conn, "cannot delete the expired session"));
+            }
+            return std::nullopt;
+        }
+        if (now - last_used < kSessionTouchInterval_s) return email;
+        const std::string now_text = std::to_string(now), idle_text = std::to_string(idle_s);
+        const std::string max_age_text = std::to_string(max_age_s);
+        // Still live: another call may have ended it since the read.
+        Result touched = run(lease.conn,
+                             "UPDATE web_sessions SET last_used = $2::bigint WHERE session_hash = $1 "
+                             "AND last_used > $2::bigint - $3::bigint AND created_at > $2::bigint - $4::bigint",
+                             {session_hash.c_str(), now_text.c_str(), idle_text.c_str(), max_age_text.c_str()});
+        if (!touched.ok()) return fail_nullopt(error, message(lease.conn, "cannot record the session's use"));
+        run(lease.conn,
+            "DELETE FROM web_sessions WHERE session_hash IN (SELECT session_hash FROM web_sessions "
+            "WHERE last_used <= $1::bigint - $2::bigint OR created_at <= $1::bigint - $3::bigint "
+            "FOR UPDATE SKIP LOCKED)",
+            {now_text.c_str(), idle_text.c_str(), max_age_text.c_str()});
+        if (touched.affected() != 1) return std::nullopt;
+        return email;
+    }
+
+    bool end_session(const std::string& session_hash, std::string* error) override {
+        Lease lease(*this);
+        if (!lease.conn) return fail(error, lease.error);
+        if (!run(lease.conn, "DELETE FROM web_sessions WHERE session_hash = $1", {session_hash.c_str()}).ok()) {
+            return fail(error, message(lease.conn, "cannot end the session"));
+        }
+        return true;
+    }
+
+    bool end_sessions_of(const std::string& email, std::string* error) override {
+        Lease lease(*this);
+        if (!lease.conn) return fail(error, lease.error);
+        PGconn* conn = lease.conn;
+        const auto failed = [&](const std::string& what) {
+            fail(error, message(conn, what));
+            Result(PQexec(conn, "ROLLBACK"));
+            return false;
+        };
+        if (!run(conn, "BEGIN").ok()) return failed("cannot start a transaction");
+        if (!run(conn, kPersonLockSql, {email.c_str()}).ok()) return failed("cannot take the person's lock");
+        if (!run(conn, "DELETE FROM web_sessions WHERE email = $1", {email.c_str()}).ok()) {
+            return failed("cannot end the person's sessions");
+        }
+        if (!run(conn, "DELETE FROM signin_links WHERE email = $1", {email.c_str()}).ok()) {
+            return failed("cannot delete the person's sign-in links");
+        }
+        if (!run(conn, "COMMIT").ok()) return failed("cannot commit the end of the person's sessions");
+        return true;
+    }
+
 private:
     // [SECTION] The pool
     //
@@ -635,6 +793,15 @@ private:
     static bool fail(std::string* error, const std::string& text) {
         if (error) *error = text;
         return false;
+    }
+    static std::nullopt_t fail_nullopt(std::string* error, const std::string& text) {
+        fail(error, text);
+        return std::nullopt;
+    }
+    // The error of a web sign-in call given something other than a hash.
+    static bool not_a_hash(std::string* error, const char* what) {
+        return fail(error, std::string("the ") + what + " must be stored as its SHA-256 in 64 lower-case hex digits "
+                           "(secret_hash), never as the secret itself");
     }
     static StoreResult error_result(const std::string& text) {
         StoreResult r;

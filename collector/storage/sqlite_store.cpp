@@ -2,6 +2,8 @@
 // synchronous=FULL: an acknowledged answer survives a power cut). Per answer
 // only what the terminal itself keeps, plus its workplace: no terminal id, no
 // arrival time, no batch, no rowid — nothing that links answers together.
+// Beside them, apart: managers' sign-in links and browser sessions, as
+// hashes with an e-mail address (store.hpp, [SECTION] Web sign-in and sessions).
 // A full disk or a file that turns read-only fails the write in progress
 // (an error: 503, nothing of the batch stored) and leaves the connection
 // usable, so the first write after the fault is gone succeeds; a file that
@@ -13,8 +15,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 
 namespace pulse {
 namespace {
@@ -55,7 +59,23 @@ constexpr const char* kSchema =
     " summary TEXT NOT NULL,"
     " answers_at_seal INTEGER NOT NULL,"
     " PRIMARY KEY(workplace, week)"
-    ") WITHOUT ROWID;";
+    ") WITHOUT ROWID;"
+    // Web sign-in (store.hpp, [SECTION] Web sign-in and sessions): secrets
+    // only as SHA-256 hex, which the CHECKs hold them to; a link's row is
+    // deleted when it is used.
+    "CREATE TABLE IF NOT EXISTS signin_links("
+    " link_hash TEXT PRIMARY KEY CHECK(length(link_hash) = 64 AND link_hash NOT GLOB '*[^0-9a-f]*'),"
+    " email TEXT NOT NULL,"
+    " expires_at INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS signin_links_by_expiry ON signin_links(expires_at);"
+    "CREATE TABLE IF NOT EXISTS web_sessions("
+    " session_hash TEXT PRIMARY KEY CHECK(length(session_hash) = 64 AND session_hash NOT GLOB '*[^0-9a-f]*'),"
+    " email TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " last_used INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS web_sessions_by_email ON web_sessions(email, created_at);";
 
 using Statement = SqliteStatement;
 
@@ -314,10 +334,159 @@ public:
         return r;
     }
 
+    // [SECTION] Web sign-in and sessions
+
+    bool add_signin_link(const std::string& link_hash, const std::string& email, UnixSeconds now,
+                         UnixSeconds expires_at, std::string* error) override {
+        if (!is_sha256_hex(link_hash)) return not_a_hash(error, "sign-in link");
+        std::lock_guard<std::mutex> lock(mutex_);
+        SqliteWriteTransaction transaction(db_);
+        if (transaction.begin_rc() != SQLITE_OK) return fail(error, "cannot start a transaction");
+        Statement insert(db_, "INSERT INTO signin_links(link_hash, email, expires_at) VALUES(?1, ?2, ?3)");
+        insert.text(1, link_hash);
+        insert.text(2, email);
+        insert.int64(3, expires_at);
+        if (insert.run() != SQLITE_OK) return fail(error, "cannot store the sign-in link");
+        Statement purge(db_, "DELETE FROM signin_links WHERE expires_at <= ?1");
+        purge.int64(1, now);
+        if (purge.run() != SQLITE_OK) return fail(error, "cannot delete the expired sign-in links");
+        if (transaction.commit() != SQLITE_OK) return fail(error, "cannot commit the sign-in link");
+        return true;
+    }
+
+    std::optional<std::string> use_signin_link(const std::string& link_hash, UnixSeconds now,
+                                               std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        // BEGIN IMMEDIATE: of two processes using one link, the second
+        // deletes nothing once the first has committed.
+        SqliteWriteTransaction transaction(db_);
+        if (transaction.begin_rc() != SQLITE_OK) return fail_nullopt(error, "cannot start a transaction");
+        std::optional<std::string> email;
+        UnixSeconds expires_at = 0;
+        {
+            Statement use(db_, "DELETE FROM signin_links WHERE link_hash = ?1 RETURNING email, expires_at");
+            use.text(1, link_hash);
+            int rc = use.step();
+            if (rc == SQLITE_ROW) {
+                email = use.column_text(0);
+                expires_at = use.column_int64(1);
+                rc = use.step();
+            }
+            if (rc != SQLITE_DONE) return fail_nullopt(error, "cannot use the sign-in link");
+        }
+        Statement purge(db_, "DELETE FROM signin_links WHERE expires_at <= ?1");
+        purge.int64(1, now);
+        if (purge.run() != SQLITE_OK) return fail_nullopt(error, "cannot delete the expired sign-in links");
+        if (transaction.commit() != SQLITE_OK) return fail_nullopt(error, "cannot commit the sign-in link's use");
+        if (!email || !(now < expires_at)) return std::nullopt;
+        return email;
+    }
+
+    bool add_session(const std::string& session_hash, const std::string& email, UnixSeconds now, int keep_newest,
+                     std::string* error) override {
+        if (!is_sha256_hex(session_hash)) return not_a_hash(error, "session");
+        std::lock_guard<std::mutex> lock(mutex_);
+        SqliteWriteTransaction transaction(db_);
+        if (transaction.begin_rc() != SQLITE_OK) return fail(error, "cannot start a transaction");
+        Statement insert(db_, "INSERT INTO web_sessions(session_hash, email, created_at, last_used) "
+                              "VALUES(?1, ?2, ?3, ?3)");
+        insert.text(1, session_hash);
+        insert.text(2, email);
+        insert.int64(3, now);
+        if (insert.run() != SQLITE_OK) return fail(error, "cannot store the session");
+        Statement trim(db_, "DELETE FROM web_sessions WHERE email = ?2 AND session_hash NOT IN ("
+                            "SELECT session_hash FROM web_sessions WHERE email = ?2 "
+                            "ORDER BY session_hash = ?1 DESC, created_at DESC, session_hash LIMIT ?3)");
+        trim.text(1, session_hash);
+        trim.text(2, email);
+        trim.int64(3, std::max(keep_newest, 1));
+        if (trim.run() != SQLITE_OK) return fail(error, "cannot end the oldest sessions of the person");
+        if (transaction.commit() != SQLITE_OK) return fail(error, "cannot commit the session");
+        return true;
+    }
+
+    std::optional<std::string> touch_session(const std::string& session_hash, UnixSeconds now, UnixSeconds idle_s,
+                                             UnixSeconds max_age_s, std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::string email;
+        UnixSeconds created_at = 0, last_used = 0;
+        {
+            Statement read(db_, "SELECT email, created_at, last_used FROM web_sessions WHERE session_hash = ?1");
+            read.text(1, session_hash);
+            const int rc = read.step();
+            if (rc == SQLITE_DONE) return std::nullopt;
+            if (rc != SQLITE_ROW) return fail_nullopt(error, "cannot read the session");
+            email = read.column_text(0);
+            created_at = read.column_int64(1);
+            last_used = read.column_int64(2);
+        }
+        if (!(now < last_used + idle_s && now < created_at + max_age_s)) {
+            Statement end(db_, "DELETE FROM web_sessions WHERE session_hash = ?1");
+            end.text(1, session_hash);
+            if (end.run() != SQLITE_OK) return fail_nullopt(error, "cannot delete the expired session");
+            return std::nullopt;
+        }
+        if (now - last_used < kSessionTouchInterval_s) return email;
+        SqliteWriteTransaction transaction(db_);
+        if (transaction.begin_rc() != SQLITE_OK) return fail_nullopt(error, "cannot start a transaction");
+        // Still live: another process may have ended it since the read.
+        Statement touch(db_, "UPDATE web_sessions SET last_used = ?2 "
+                             "WHERE session_hash = ?1 AND last_used > ?2 - ?3 AND created_at > ?2 - ?4");
+        touch.text(1, session_hash);
+        touch.int64(2, now);
+        touch.int64(3, idle_s);
+        touch.int64(4, max_age_s);
+        if (touch.run() != SQLITE_OK) return fail_nullopt(error, "cannot record the session's use");
+        const bool still_live = sqlite3_changes(db_) == 1;
+        Statement purge(db_, "DELETE FROM web_sessions WHERE last_used <= ?1 - ?2 OR created_at <= ?1 - ?3");
+        purge.int64(1, now);
+        purge.int64(2, idle_s);
+        purge.int64(3, max_age_s);
+        if (purge.run() != SQLITE_OK) return fail_nullopt(error, "cannot delete the expired sessions");
+        if (transaction.commit() != SQLITE_OK) return fail_nullopt(error, "cannot commit the session's use");
+        if (!still_live) return std::nullopt;
+        return email;
+    }
+
+    bool end_session(const std::string& session_hash, std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Statement end(db_, "DELETE FROM web_sessions WHERE session_hash = ?1");
+        end.text(1, session_hash);
+        if (end.run() != SQLITE_OK) return fail(error, "cannot end the session");
+        return true;
+    }
+
+    bool end_sessions_of(const std::string& email, std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        SqliteWriteTransaction transaction(db_);
+        if (transaction.begin_rc() != SQLITE_OK) return fail(error, "cannot start a transaction");
+        Statement sessions(db_, "DELETE FROM web_sessions WHERE email = ?1");
+        sessions.text(1, email);
+        if (sessions.run() != SQLITE_OK) return fail(error, "cannot end the person's sessions");
+        Statement links(db_, "DELETE FROM signin_links WHERE email = ?1");
+        links.text(1, email);
+        if (links.run() != SQLITE_OK) return fail(error, "cannot delete the person's sign-in links");
+        if (transaction.commit() != SQLITE_OK) return fail(error, "cannot commit the end of the person's sessions");
+        return true;
+    }
+
 private:
     // Sets *error to what failed and SQLite's message; false (0) for returning.
     bool fail(std::string* error, const std::string& what) {
         if (error) *error = path_ + ": " + what + ": " + sqlite3_errmsg(db_);
+        return false;
+    }
+
+    // fail() for the calls that return an optional.
+    std::nullopt_t fail_nullopt(std::string* error, const std::string& what) {
+        fail(error, what);
+        return std::nullopt;
+    }
+
+    // The error of a web sign-in call given something other than a hash.
+    static bool not_a_hash(std::string* error, const char* what) {
+        if (error) *error = std::string("the ") + what + " must be stored as its SHA-256 in 64 lower-case hex digits "
+                            "(secret_hash), never as the secret itself";
         return false;
     }
 

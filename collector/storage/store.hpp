@@ -1,9 +1,12 @@
 // store.hpp — where the collector keeps answers: SQLite (one file,
 // WAL) by default, PostgreSQL when the database setting is a postgresql://
 // URL. Answer ids are unique forever; a batch is stored all or nothing.
+// Also the weekly e-mail's ledger, the sealed weeks, and managers' browser
+// sign-in links and sessions (as hashes).
 #pragma once
 
 #include "common/protocol.hpp"
+#include "common/sha256.hpp"             // is_sha256_hex
 #include "collector/summary/summary.hpp"       // AnswerCount
 
 #include <array>
@@ -139,7 +142,102 @@ public:
 
     // The record of (workplace, week), nullopt if none was ever claimed.
     virtual std::optional<EmailRecord> email_record(const std::string& workplace, IsoWeek week) = 0;
+
+    // [SECTION] Web sign-in and sessions
+    //
+    // Managers' browser sign-in (issue 11). The policy — lifetimes, how many
+    // sessions a person keeps, the hashing — is collector/web/auth.hpp's and
+    // comes in as arguments. Kept here: only SHA-256 hex of link and session
+    // secrets (auth.hpp's secret_hash; the tables refuse anything else, so a
+    // secret itself can never be stored by mistake), and managers' addresses
+    // as normalise_email gives them, compared exactly. Nothing about answers
+    // or who answered: these calls touch no other table.
+    // A database fault is each call's failure value with *error, as above;
+    // on success *error is untouched, so nullopt alone means "refused".
+    // Not pure: a store that does not override them (a test double) fails
+    // every call with kNoWebSessions, so nobody is signed in through it.
+
+    // Stores the sign-in link whose hash is link_hash for email; it works
+    // while now < expires_at (auth.hpp's signin_link_expires_at). Deletes
+    // anyone's expired links (expires_at <= now) too. False with *error when
+    // the database fails, or link_hash is not 64 lower-case hex digits or is
+    // stored already.
+    virtual bool add_signin_link(const std::string& link_hash, const std::string& email, UnixSeconds now,
+                                 UnixSeconds expires_at, std::string* error);
+
+    // Uses the link: deletes it, and returns its address if it was stored
+    // and now < its expires_at; nullopt for an unknown, used or expired link.
+    // Of concurrent uses of one link, across threads and instances, exactly
+    // one gets the address. Deletes anyone's expired links too. nullopt with
+    // *error when the database fails.
+    virtual std::optional<std::string> use_signin_link(const std::string& link_hash, UnixSeconds now,
+                                                       std::string* error);
+
+    // Starts the session whose hash is session_hash for email, signed in and
+    // last used at now, and in the same transaction ends that person's
+    // sessions beyond their newest keep_newest (auth.hpp's
+    // kSessionsKeptPerPerson; at least 1), newest by sign-in time; the new
+    // one is always kept, even when another instance's clock is behind.
+    // False with *error (nothing stored) when the database fails, or
+    // session_hash is not 64 lower-case hex digits or is stored already.
+    virtual bool add_session(const std::string& session_hash, const std::string& email, UnixSeconds now,
+                             int keep_newest, std::string* error);
+
+    // The address of the session whose hash is session_hash if it is live
+    // at now: now < last use + idle_s and now < sign-in + max_age_s (auth.hpp's
+    // kSessionIdle_s, kSessionMaxAge_s and session_live). Then records now
+    // as its last use, but only when the stored one is at least
+    // kSessionTouchInterval_s old (fewer writes; so a session may end up to
+    // that much sooner than idle_s after its very last use), and deletes
+    // anyone's sessions that are over. A session found over is deleted and
+    // nullopt returned; nullopt too for an unknown one, and for one ended
+    // meanwhile. nullopt with *error when the database fails.
+    virtual std::optional<std::string> touch_session(const std::string& session_hash, UnixSeconds now,
+                                                     UnixSeconds idle_s, UnixSeconds max_age_s, std::string* error);
+
+    // Ends one session (sign-out). True also when it was not stored (ended
+    // already, or expired and deleted); false with *error when the database
+    // fails.
+    virtual bool end_session(const std::string& session_hash, std::string* error);
+
+    // Ends every session of email and deletes its unused sign-in links: for
+    // a person who is no longer in the config. True also when there were none;
+    // false with *error when the database fails.
+    virtual bool end_sessions_of(const std::string& email, std::string* error);
+
+private:
+    static bool no_web_sessions(std::string* error);
 };
+
+// touch_session writes a session's last use only when the stored one is at
+// least this old: a page view a minute costs one write, not each request.
+inline constexpr UnixSeconds kSessionTouchInterval_s = 60;
+
+// The error of the web sign-in calls on a store that does not keep them.
+inline constexpr const char* kNoWebSessions = "this store keeps no web sign-ins or sessions";
+
+inline bool CollectorStore::no_web_sessions(std::string* error) {
+    if (error) *error = kNoWebSessions;
+    return false;
+}
+inline bool CollectorStore::add_signin_link(const std::string&, const std::string&, UnixSeconds, UnixSeconds,
+                                            std::string* error) {
+    return no_web_sessions(error);
+}
+inline std::optional<std::string> CollectorStore::use_signin_link(const std::string&, UnixSeconds, std::string* error) {
+    no_web_sessions(error);
+    return std::nullopt;
+}
+inline bool CollectorStore::add_session(const std::string&, const std::string&, UnixSeconds, int, std::string* error) {
+    return no_web_sessions(error);
+}
+inline std::optional<std::string> CollectorStore::touch_session(const std::string&, UnixSeconds, UnixSeconds,
+                                                                UnixSeconds, std::string* error) {
+    no_web_sessions(error);
+    return std::nullopt;
+}
+inline bool CollectorStore::end_session(const std::string&, std::string* error) { return no_web_sessions(error); }
+inline bool CollectorStore::end_sessions_of(const std::string&, std::string* error) { return no_web_sessions(error); }
 
 // Opens the store named by `database`: a file path (SQLite) or a
 // postgresql:// (or postgres://) URL. nullptr and *error on failure (among
