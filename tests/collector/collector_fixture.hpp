@@ -62,6 +62,23 @@ inline const SummaryTexts& shipped_summary_texts() {
     return texts;
 }
 
+// A fresh database (a SQLite file, or a PostgreSQL schema in the "on
+// PostgreSQL" runs) and a store on it; test files add their own queries.
+struct FreshStore {
+    std::filesystem::path folder = temp_folder();
+    std::string database = fresh_test_database((folder / "collector.sqlite3").string());
+    std::unique_ptr<CollectorStore> store = open();
+
+    // Another store object on the same database (a second instance, or a restart).
+    std::unique_ptr<CollectorStore> open() const {
+        std::string error;
+        std::unique_ptr<CollectorStore> s = open_collector_store(database, &error);
+        REQUIRE_MESSAGE(s, error);
+        return s;
+    }
+    bool postgres() const { return is_postgres_url(database); }
+};
+
 // A UUID that differs per n ("00000000-0000-4000-8000-00000000000n" in hex).
 inline std::string test_uuid(unsigned n) {
     char text[37];

@@ -22,19 +22,8 @@ namespace {
 
 UnixSeconds at(const char* iso) { return *parse_iso8601(iso); }
 
-// A fresh database (SQLite file or PostgreSQL schema) and a store on it.
-struct Fixture {
-    std::filesystem::path folder = temp_folder();
-    std::string database = fresh_test_database((folder / "collector.sqlite3").string());
-    std::unique_ptr<CollectorStore> store = open();
-
-    // Another store object on the same database (a second instance, or a restart).
-    std::unique_ptr<CollectorStore> open() const {
-        std::string error;
-        std::unique_ptr<CollectorStore> s = open_collector_store(database, &error);
-        REQUIRE_MESSAGE(s, error);
-        return s;
-    }
+// A fresh database and a store on it, and the answers it holds.
+struct Fixture : FreshStore {
     std::int64_t rows() const { return query_int(database, "SELECT COUNT(*) FROM answers"); }
 };
 

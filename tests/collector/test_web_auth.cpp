@@ -4,6 +4,7 @@
 // on SQLite and PostgreSQL (suite "store": CTest runs each a second time
 // " on PostgreSQL").
 #include "collector/storage/store.hpp"
+#include "collector_fixture.hpp"
 #include "collector/web/auth.hpp"
 #include "common/sha256.hpp"
 #include "process.hpp"
@@ -266,20 +267,8 @@ TEST_CASE("a store that keeps no web sessions refuses every sign-in call with an
 
 namespace {
 
-// A fresh database (SQLite file or PostgreSQL schema) and a store on it.
-struct WebFixture {
-    std::filesystem::path folder = temp_folder();
-    std::string database = fresh_test_database((folder / "collector.sqlite3").string());
-    std::unique_ptr<CollectorStore> store = open();
-
-    // Another store object on the same database (a second instance).
-    std::unique_ptr<CollectorStore> open() const {
-        std::string error;
-        std::unique_ptr<CollectorStore> s = open_collector_store(database, &error);
-        REQUIRE_MESSAGE(s, error);
-        return s;
-    }
-    bool postgres() const { return is_postgres_url(database); }
+// A fresh database and a store on it, with the web sign-in calls that must succeed.
+struct WebFixture : FreshStore {
     std::int64_t count(const std::string& sql) const { return query_int(database, sql); }
 
     // add_signin_link and add_session that must succeed.
