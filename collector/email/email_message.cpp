@@ -118,7 +118,7 @@ std::optional<Mailbox> parse_mailbox(const std::string& text) {
 }
 
 std::string encode_header_text(const std::string& text) {
-    if (is_printable_ascii(text)) return text;
+    if (is_printable_ascii(text) && text.size() <= kPlainHeaderTextMax) return text;
     // 52 characters per word: "=?UTF-8?B?" + 40 base64 characters (30 bytes) + "?=",
     // so "Subject: " and one word stay within RFC 2047's 76 (the limit per word is 75).
     constexpr std::size_t kBytesPerWord = 30;
@@ -200,8 +200,11 @@ std::string build_email_message(const Summary& summary, const SummaryTexts& text
     std::string from_header = "From: ";
     if (!from.name.empty()) {
         const bool atoms = std::all_of(from.name.begin(), from.name.end(), [](char c) { return is_atext(c) || c == ' '; });
-        if (atoms) from_header += from.name;
-        else if (is_printable_ascii(from.name)) {
+        // Longer than one line holds (RFC 5322 §2.1.1: 998 octets): encoded
+        // words, which fold.
+        const bool fits = from.name.size() <= kPlainHeaderTextMax;
+        if (atoms && fits) from_header += from.name;
+        else if (is_printable_ascii(from.name) && fits) {
             std::string quoted;
             for (char c : from.name) {
                 if (c == '\\') quoted += '\\';

@@ -33,9 +33,14 @@ bool is_email_address(const std::string& text);
 // character, '<', '>' or '"', or anything follows '>'.
 std::optional<Mailbox> parse_mailbox(const std::string& text);
 
-// text as it may stand in a header: unchanged when printable ASCII, else
-// RFC 2047 "=?UTF-8?B?…?=" encoded words of at most 52 characters each,
-// split between UTF-8 characters and joined by CRLF + space (a fold).
+// The longest text a header carries as it is: with its name ("Subject: ")
+// and quotes it stays within RFC 5322's 998 octets a line.
+inline constexpr std::size_t kPlainHeaderTextMax = 900;
+
+// text as it may stand in a header: unchanged when printable ASCII of at most
+// kPlainHeaderTextMax characters, else RFC 2047 "=?UTF-8?B?…?=" encoded words
+// of at most 52 characters each, split between UTF-8 characters and joined by
+// CRLF + space (a fold), so no line grows beyond 998 octets.
 std::string encode_header_text(const std::string& text);
 
 // The RFC 5322 date of t in Copenhagen local time: "Mon, 30 Nov 2026 07:00:00 +0100".

@@ -268,6 +268,26 @@ TEST_CASE("non-ascii header text is rfc 2047 encoded in short words that split n
               .headers.at("From") == "\"Puls, Ishoj\" <p@ishoj.dk>");
 }
 
+TEST_CASE("ascii header text too long for one line is encoded in folded words, so no line passes 998 octets") {
+    // The fuzzer's find: a sender name of 1000 ASCII characters stood as is in From:.
+    const std::string name(1000, 'A');
+    const std::string encoded = encode_header_text(name);
+    CHECK(encoded.rfind("=?UTF-8?B?", 0) == 0);
+    CHECK(decode_words(encoded) == name);
+    CHECK(encode_header_text(std::string(kPlainHeaderTextMax, 'A')) == std::string(kPlainHeaderTextMax, 'A'));
+    const std::string message = build_email_message(test_summary(), texts(), {name, "p@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "z");
+    const std::string head = message.substr(0, message.find("\r\n\r\n"));
+    std::size_t pos = 0, longest = 0;
+    while (pos <= head.size()) {
+        std::size_t end = head.find("\r\n", pos);
+        if (end == std::string::npos) end = head.size();
+        longest = std::max(longest, end - pos);
+        pos = end + 2;
+    }
+    CHECK(longest <= 998);
+    CHECK(decode_words(parse(message).headers.at("From")).find(name) != std::string::npos);
+}
+
 TEST_CASE("the english e-mail has an english subject") {
     const Parsed p = parse(build_email_message(test_summary("en"), texts(), {"", "p@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "e"));
     CHECK(p.headers.at("Subject") == "Weekly pulse: wp-a, week 48 2026");
