@@ -35,6 +35,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>> kTables = {
     {"summary", {"texts", "publish_day", "publish_time"}},
     {"email", {"smtp_url", "starttls", "username", "password_file", "ca_file", "sender", "send_day", "send_time",
                "language", "recipients"}},
+    {"web", {"base_url", "secure_cookies", "trusted_header", "trusted_proxies"}},
 };
 
 // Arrays of tables ([[terminal]] …) and the keys each entry may hold.
@@ -84,7 +85,7 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
             }
         } else {
             read.error(toml_line_of(node), k + " is not a known table or key (known: [server], [storage], "
-                                               "[anonymity], [bank], [summary], [email], [[workplace]], [[terminal]], "
+                                               "[anonymity], [bank], [summary], [email], [web], [[workplace]], [[terminal]], "
                                                "[[manager]], [[hr]], [[admin]])");
         }
     }
@@ -416,6 +417,8 @@ void load_into(const toml::table& root, const fs::path& file, CollectorConfig& c
             c.email.reset();
         }
     }
+    // [web], after [email]: a sign-in link needs a mail server.
+    if (const toml::table* web = table("web")) read_web_config(read, *web, c);
 }
 
 }  // namespace

@@ -6,12 +6,13 @@
 // e-mail addresses and optional API tokens, only as SHA-256 hashes), the
 // publication moment of each week ([summary], docs/anonymity.md) and the
 // question banks a batch may name, the summary's words ([summary] texts,
-// config/summary_texts.toml) and the optional weekly e-mail ([email],
-// docs/email.md). Paths are relative to the config file.
+// config/summary_texts.toml), the optional weekly e-mail ([email],
+// docs/email.md) and the optional browser pages ([web]). Paths are relative to the config file.
 #pragma once
 
 #include "common/diagnostic.hpp"
 #include "collector/email/email_config.hpp"
+#include "collector/web/web_config.hpp"
 #include "collector/summary/summary_texts.hpp"
 #include "common/copenhagen_time.hpp"
 #include "common/question_bank.hpp"
@@ -94,6 +95,7 @@ struct CollectorConfig {
     std::vector<AdminEntry> admins;        // [[admin]]
 
     std::optional<EmailConfig> email;      // [email]; absent = no e-mail is sent
+    std::optional<WebConfig> web;          // [web]; absent = no browser pages
 
     // The bank with this version, or nullptr.
     const QuestionBank* find_bank(const std::string& version) const;

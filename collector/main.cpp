@@ -111,7 +111,15 @@ int cmd_serve(const std::string& file) {
         std::lock_guard<std::mutex> lock(log_mutex);
         std::cerr << line << "\n";
     };
-    CollectorServer server(*config, *store, nullptr, log);
+    // Sign-in links of the browser pages go through their own sender (a
+    // sender serves one thread at a time; the weekly e-mail has another).
+    std::unique_ptr<MailSender> signin_sender;
+    if (config->web && config->email) signin_sender = make_curl_mail_sender(*config->email);
+    CollectorServer server(*config, *store, nullptr, log, signin_sender.get());
+    if (config->web) {
+        log("web: browser pages at " + config->web->base_url + (config->web->trusted_header.empty() ? "" :
+            ", single sign-on through " + config->web->trusted_header));
+    }
     std::string error;
     if (!server.start(config->listen, config->port, &error)) {
         std::cerr << "[server] " << error << "\n";

@@ -115,7 +115,8 @@ void check_encoded_words(const std::string& text) {
 void check_message_headers(const pulse::Mailbox& box) {
     const Fixture& f = fixture();
     const std::string message =
-        pulse::build_email_message(f.summary, f.texts, box, {box.address}, 1796018400 /* 2026-11-30T06:00Z */, "fuzz1");
+        pulse::build_email_message(f.summary, f.texts, box, {box.address}, 1796018400 /* 2026-11-30T06:00Z */, "fuzz1",
+                                   "https://pulse.ishoj.dk/workplaces/wp-a/2026-W48");
     const std::size_t split = message.find("\r\n\r\n");
     PULSE_FUZZ_CHECK(split != std::string::npos, "no end of headers");
     const std::string block = message.substr(0, split + 2);

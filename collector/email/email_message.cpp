@@ -1,7 +1,9 @@
 // email_message.cpp — addresses, RFC 2047 header words, the RFC 5322 date,
-// the text part and the MIME assembly of the weekly e-mail.
+// the weekly e-mail's text and HTML parts, and the MIME assembly of the
+// weekly and the plain text e-mail (one header block for both).
 #include "collector/email/email_message.hpp"
 
+#include "collector/summary/format_text.hpp"  // html_escape
 #include "collector/summary/formats.hpp"
 #include "common/base64.hpp"
 #include "common/copenhagen_time.hpp"
@@ -73,6 +75,86 @@ std::string one_decimal(double v, const std::string& language) {
 
 // share 0..1 as a whole percentage, "57" (the word after it is the texts').
 std::string percent(double share) { return std::to_string(static_cast<int>(std::lround(share * 100))); }
+
+// [SECTION] The header block every message opens with
+
+// The From header's value: an atom phrase as is; other ASCII quoted; anything
+// else (or too long for one line) RFC 2047 words, which fold.
+std::string from_value(const Mailbox& from) {
+    if (from.name.empty()) return from.address;
+    const bool atoms = std::all_of(from.name.begin(), from.name.end(), [](char c) { return is_atext(c) || c == ' '; });
+    // RFC 5322 §2.1.1: a line holds at most 998 octets.
+    const bool fits = from.name.size() <= kPlainHeaderTextMax;
+    std::string phrase;
+    if (atoms && fits) phrase = from.name;
+    else if (is_printable_ascii(from.name) && fits) {
+        phrase = "\"";
+        for (char c : from.name) {
+            if (c == '\\') phrase += '\\';
+            phrase += c;
+        }
+        phrase += "\"";
+    } else {
+        phrase = encode_header_text(from.name);
+    }
+    return phrase + " <" + from.address + ">";
+}
+
+// The To header's value: the addresses, folded before a line would pass 78
+// characters ("To: " counted).
+std::string to_value(const std::vector<std::string>& to) {
+    std::string out = to.front();
+    std::size_t line_length = 4 + out.size();
+    for (std::size_t i = 1; i < to.size(); ++i) {
+        if (line_length + 2 + to[i].size() > 78) {
+            out += ",\r\n " + to[i];
+            line_length = 1 + to[i].size();
+        } else {
+            out += ", " + to[i];
+            line_length += 2 + to[i].size();
+        }
+    }
+    return out;
+}
+
+// The headers of a message and the blank line after them, CRLF-ended, in
+// this order: From, To, Subject (encoded here), Date, Message-ID
+// "<pulse.<id_prefix><unique>@<from's domain>>", MIME-Version,
+// content_headers (the body's Content-Type line and any other, each
+// CRLF-ended), Auto-Submitted. `to` holds at least one address; unique is
+// letters and digits (asserted: it also makes MIME boundaries).
+std::string message_head(const Mailbox& from, const std::vector<std::string>& to, const std::string& subject,
+                         UnixSeconds now, const std::string& id_prefix, const std::string& unique,
+                         const std::string& content_headers) {
+    assert(!to.empty() && "a message needs at least one recipient");
+    assert(!unique.empty() && std::all_of(unique.begin(), unique.end(), is_alnum) &&
+           "unique must be letters and digits (it goes into the Message-ID and the MIME boundary)");
+    const std::string domain = from.address.substr(from.address.rfind('@') + 1);
+    std::string h;
+    h += "From: " + from_value(from) + "\r\n";
+    h += "To: " + to_value(to) + "\r\n";
+    h += "Subject: " + encode_header_text(subject) + "\r\n";
+    h += "Date: " + rfc5322_date(now) + "\r\n";
+    h += "Message-ID: <pulse." + id_prefix + unique + "@" + domain + ">\r\n";
+    h += "MIME-Version: 1.0\r\n";
+    h += content_headers;
+    h += "Auto-Submitted: auto-generated\r\n";  // RFC 3834: no vacation replies
+    h += "\r\n";
+    return h;
+}
+
+// [SECTION] Body parts
+
+// The header lines of a base64 body of MIME type `type`.
+std::string base64_headers(const std::string& type) {
+    return "Content-Type: " + type + "\r\nContent-Transfer-Encoding: base64\r\n";
+}
+
+// One part of a multipart body: its delimiter, header lines (CRLF-ended),
+// the blank line and bytes in base64 lines.
+std::string base64_part(const std::string& boundary, const std::string& headers, std::string_view bytes) {
+    return "--" + boundary + "\r\n" + headers + "\r\n" + base64_lines(bytes);
+}
 
 }  // namespace
 
@@ -162,9 +244,15 @@ std::string email_subject(const Summary& s, const SummaryTexts& texts) {
                                                                      {"year", std::to_string(s.week.year)}});
 }
 
-std::string email_text(const Summary& s, const SummaryTexts& texts) {
+std::string week_page_url(const std::string& base_url, const std::string& workplace, IsoWeek week,
+                          const std::string& language) {
+    return base_url + "/workplaces/" + workplace + "/" + week.str() + (language == "da" ? "" : "?lang=" + language);
+}
+
+std::string email_text(const Summary& s, const SummaryTexts& texts, const std::string& week_url) {
     const SummaryWords& w = texts.words(s.language);
     std::string out = email_subject(s, texts) + "\n\n";
+    if (!week_url.empty()) out += fill_placeholders(w.email_week_link, {{"link", week_url}}) + "\n\n";
     out += fill_placeholders(w.email_answers,
                              {{"answers", s.answers_withheld ? w.too_few : std::to_string(s.answers)}});
     out += "\n\n";
@@ -183,80 +271,69 @@ std::string email_text(const Summary& s, const SummaryTexts& texts) {
     }
     out += "\n";
     out += w.email_html_part + "\n";
+    out += w.email_csv + "\n";
     out += fill_placeholders(w.email_anonymity, {{"min_answers", std::to_string(s.min_answers)}}) + "\n";
     out += "\n" + w.email_sent_by + "\n";
     return out;
 }
 
+std::string email_html(const Summary& s, const SummaryTexts& texts, const std::string& week_url) {
+    const SummaryWords& w = texts.words(s.language);
+    // Inline styles: many mail programs drop or ignore a <style> element.
+    HtmlChrome chrome;
+    chrome.header_html = "<div style=\"max-width:56rem;margin:0 auto;padding:1rem 1rem 0\">\n";
+    if (!week_url.empty()) {
+        chrome.header_html += "<p style=\"margin:0 0 .8rem\"><a href=\"" + html_escape(week_url) +
+                              "\" style=\"display:inline-block;padding:.6rem 1rem;border-radius:.4rem;"
+                              "background:#1F5A94;color:#ffffff;font-weight:600;text-decoration:none\">" +
+                              html_escape(w.email_open_page) + "</a></p>\n";
+    }
+    chrome.header_html += "<p style=\"margin:0\">" + html_escape(w.email_csv) + "</p>\n</div>\n";
+    return summary_html(s, texts, HtmlFor::email, chrome);
+}
+
+std::string email_csv_filename(const Summary& s) {
+    const std::string name = "pulse-" + s.workplace + "-" + s.week.str() + ".csv";
+    // Workplace ids are URL-safe (A–Z a–z 0–9 . _ -), so the name needs no
+    // quoting, only room on its line.
+    return name.size() <= kPlainHeaderTextMax ? name : "pulse-" + s.week.str() + ".csv";
+}
+
 // [SECTION] The message
 
 std::string build_email_message(const Summary& summary, const SummaryTexts& texts, const Mailbox& from,
-                                const std::vector<std::string>& to, UnixSeconds now, const std::string& unique) {
-    assert(!to.empty() && "build_email_message needs at least one recipient");
-    assert(!unique.empty() && std::all_of(unique.begin(), unique.end(), is_alnum) &&
-           "unique must be letters and digits (it goes into the Message-ID and the MIME boundary)");
+                                const std::vector<std::string>& to, UnixSeconds now, const std::string& unique,
+                                const std::string& week_url) {
+    // Base64 never holds '_', and '=' only at the end: "=_" cannot occur in a
+    // part. The two boundaries differ at their 9th character, so neither is
+    // the start of the other. RFC 2046: at most 70 characters.
+    const std::string mixed = "=_pulse_m_" + unique.substr(0, 40);
+    const std::string alternative = "=_pulse_a_" + unique.substr(0, 40);
 
-    // From: an atom phrase as is; other ASCII quoted; anything else RFC 2047.
-    std::string from_header = "From: ";
-    if (!from.name.empty()) {
-        const bool atoms = std::all_of(from.name.begin(), from.name.end(), [](char c) { return is_atext(c) || c == ' '; });
-        // Longer than one line holds (RFC 5322 §2.1.1: 998 octets): encoded
-        // words, which fold.
-        const bool fits = from.name.size() <= kPlainHeaderTextMax;
-        if (atoms && fits) from_header += from.name;
-        else if (is_printable_ascii(from.name) && fits) {
-            std::string quoted;
-            for (char c : from.name) {
-                if (c == '\\') quoted += '\\';
-                quoted += c;
-            }
-            from_header += "\"" + quoted + "\"";
-        } else {
-            from_header += encode_header_text(from.name);
-        }
-        from_header += " <" + from.address + ">";
-    } else {
-        from_header += from.address;
-    }
+    std::string disposition = "Content-Disposition: attachment;";
+    const std::string filename = "filename=\"" + email_csv_filename(summary) + "\"";
+    disposition += (disposition.size() + 1 + filename.size() <= 78 ? " " : "\r\n ") + filename + "\r\n";
 
-    // To: folded before a line would pass 78 characters.
-    std::string to_header = "To: " + to.front();
-    std::size_t line_length = to_header.size();
-    for (std::size_t i = 1; i < to.size(); ++i) {
-        if (line_length + 2 + to[i].size() > 78) {
-            to_header += ",\r\n " + to[i];
-            line_length = 1 + to[i].size();
-        } else {
-            to_header += ", " + to[i];
-            line_length += 2 + to[i].size();
-        }
-    }
-
-    const std::string domain = from.address.substr(from.address.rfind('@') + 1);
-    // Base64 never holds '_' and '=' only at the end: "=_" cannot occur in a part.
-    const std::string boundary = "=_pulse_" + unique.substr(0, 40);  // RFC 2046: at most 70 characters
-
-    std::string m;
-    m += from_header + "\r\n";
-    m += to_header + "\r\n";
-    m += "Subject: " + encode_header_text(email_subject(summary, texts)) + "\r\n";
-    m += "Date: " + rfc5322_date(now) + "\r\n";
-    m += "Message-ID: <pulse." + summary.week.str() + "." + unique + "@" + domain + ">\r\n";
-    m += "MIME-Version: 1.0\r\n";
-    m += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n";
-    m += "Auto-Submitted: auto-generated\r\n";  // RFC 3834: no vacation replies
-    m += "\r\n";
-    m += "This is a MIME message: a text part and an HTML part.\r\n";
-    m += "--" + boundary + "\r\n";
-    m += "Content-Type: text/plain; charset=UTF-8\r\n";
-    m += "Content-Transfer-Encoding: base64\r\n\r\n";
-    m += base64_lines(crlf(email_text(summary, texts)));
-    m += "--" + boundary + "\r\n";
-    m += "Content-Type: text/html; charset=UTF-8\r\n";
-    m += "Content-Transfer-Encoding: base64\r\n\r\n";
-    m += base64_lines(crlf(summary_html(summary, texts, HtmlFor::email)));
-    m += "--" + boundary + "--\r\n";
+    std::string m = message_head(from, to, email_subject(summary, texts), now, summary.week.str() + ".", unique,
+                                 "Content-Type: multipart/mixed; boundary=\"" + mixed + "\"\r\n");
+    m += "This is a MIME message: a text part, an HTML part and a CSV attachment.\r\n";
+    m += "--" + mixed + "\r\n";
+    m += "Content-Type: multipart/alternative; boundary=\"" + alternative + "\"\r\n\r\n";
+    m += base64_part(alternative, base64_headers("text/plain; charset=UTF-8"),
+                     crlf(email_text(summary, texts, week_url)));
+    m += base64_part(alternative, base64_headers("text/html; charset=UTF-8"),
+                     crlf(email_html(summary, texts, week_url)));
+    m += "--" + alternative + "--\r\n";
+    // summary_csv is CRLF already; a line end inside a quoted cell stays as it is.
+    m += base64_part(mixed, base64_headers("text/csv; charset=UTF-8") + disposition, summary_csv(summary, texts));
+    m += "--" + mixed + "--\r\n";
     return m;
+}
+
+std::string build_text_email(const Mailbox& from, const std::string& to, const std::string& subject,
+                             const std::string& text, UnixSeconds now, const std::string& unique) {
+    return message_head(from, {to}, subject, now, "", unique, base64_headers("text/plain; charset=UTF-8")) +
+           base64_lines(crlf(text));
 }
 
 }  // namespace pulse

@@ -66,8 +66,11 @@ std::optional<std::string> make_summary_email(const CollectorConfig& config, Col
         }
         return std::nullopt;
     }
-    return build_email_message(published.summary, config.summary_texts, email.sender, config.managers_of(workplace),
-                               now, unique);
+    const Summary& summary = published.summary;
+    const std::string week_url =
+        config.web ? week_page_url(config.web->base_url, workplace, week, summary.language) : "";
+    return build_email_message(summary, config.summary_texts, email.sender, config.managers_of(workplace), now, unique,
+                               week_url);
 }
 
 MailerStep run_due_emails(const CollectorConfig& config, CollectorStore& store, MailSender& sender, UnixSeconds now,

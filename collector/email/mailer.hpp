@@ -38,7 +38,8 @@ struct MailerStep {
 // the week's sealed summary (publication.hpp: published_summary, answers of
 // every bank version), in the e-mail's language; then the whole message in
 // the words of the config's summary texts to the workplace's managers
-// (CollectorConfig::managers_of), dated now. `unique` as for
+// (CollectorConfig::managers_of), dated now, with the CSV attached and, when
+// the config has [web], a link to the week's page (week_page_url). `unique` as for
 // build_email_message. Requires config.email and a manager of workplace. nullopt with *error
 // set when the store cannot be read (never a summary of nothing).
 std::optional<std::string> make_summary_email(const CollectorConfig& config, CollectorStore& store,

@@ -111,9 +111,10 @@ std::string format_http_date(UnixSeconds t) {
 }
 
 CollectorServer::CollectorServer(const CollectorConfig& config, CollectorStore& store, ServerClock clock,
-                                 ServerLog log)
+                                 ServerLog log, MailSender* mail_sender)
     : config_(config), store_(store), clock_(clock ? std::move(clock) : ServerClock(system_now)),
       log_(std::move(log)), http_(std::make_unique<httplib::Server>()) {
+    if (config_.web) web_ = std::make_unique<WebPages>(config_, store_, clock_, log_, mail_sender);
     for (const TerminalEntry& t : config_.terminals) terminal_hashes_.push_back(t.token_sha256);
     for (const ManagerEntry& m : config_.managers) manager_hashes_.push_back(m.token_sha256);
     for (const HrEntry& h : config_.hr) hr_hashes_.push_back(h.token_sha256);
@@ -355,6 +356,9 @@ void CollectorServer::routes() {
         }
     };
     http.Get(R"(/v1/workplaces/([A-Za-z0-9._-]+)/summary(\.json|\.csv|\.html)?)", summary);
+
+    // [SECTION] Browser pages (collector/web/routes.hpp)
+    if (web_) web_->install(http);
 
     // [SECTION] GET /v1/admin/overview: IT's view of a published week
     http.Get("/v1/admin/overview", [this](const httplib::Request& req, httplib::Response& res) {

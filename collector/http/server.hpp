@@ -1,13 +1,16 @@
 // server.hpp — pulse-collector's HTTP API (cpp-httplib): POST /v1/batches
 // (protocol v1, docs/protocol.md), the published weekly summaries for
 // managers and HR, and IT's overview (docs/anonymity.md says who reads
-// what). Plain HTTP: in production behind a TLS-terminating proxy.
+// what), and with [web] the managers' browser pages (collector/web/).
+// Plain HTTP: in production behind a TLS-terminating proxy.
 // Start and stop are explicit so tests run it on 127.0.0.1, port 0. Every
 // response carries a Date header from the injected clock.
 #pragma once
 
 #include "collector/config.hpp"
+#include "collector/email/smtp_sender.hpp"
 #include "collector/storage/store.hpp"
+#include "collector/web/routes.hpp"
 #include "common/calendar.hpp"
 
 #include <functional>
@@ -36,7 +39,11 @@ std::string format_http_date(UnixSeconds t);
 class CollectorServer {
 public:
     // config and store must outlive the server. clock null = the system clock.
-    CollectorServer(const CollectorConfig& config, CollectorStore& store, ServerClock clock, ServerLog log);
+    // With [web] in config, the browser pages are served too
+    // (collector/web/routes.hpp); mail_sender, if given (and outliving the
+    // server), mails their sign-in links.
+    CollectorServer(const CollectorConfig& config, CollectorStore& store, ServerClock clock, ServerLog log,
+                    MailSender* mail_sender = nullptr);
     ~CollectorServer();  // stops it
     CollectorServer(const CollectorServer&) = delete;
     CollectorServer& operator=(const CollectorServer&) = delete;
@@ -51,6 +58,9 @@ public:
     // Stops accepting, finishes requests in flight, joins. Idempotent.
     void stop();
 
+    // The browser pages, or null without [web].
+    WebPages* web() { return web_.get(); }
+
 private:
     void routes();
 
@@ -59,6 +69,7 @@ private:
     ServerClock clock_;
     ServerLog log_;
     std::vector<std::string> terminal_hashes_, manager_hashes_, hr_hashes_, admin_hashes_;  // same order as in config_
+    std::unique_ptr<WebPages> web_;
     std::unique_ptr<httplib::Server> http_;
     std::thread thread_;
     int port_ = 0;

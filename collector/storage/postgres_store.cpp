@@ -468,6 +468,25 @@ public:
         return true;
     }
 
+    std::optional<std::vector<IsoWeek>> sealed_weeks_of(const std::string& workplace, std::string* error) override {
+        Lease lease(*this);
+        if (!lease.conn) {
+            fail(error, lease.error);
+            return std::nullopt;
+        }
+        Result r = run(lease.conn, "SELECT week FROM sealed_weeks WHERE workplace = $1 ORDER BY week DESC",
+                       {workplace.c_str()});
+        if (!r.ok()) {
+            fail(error, message(lease.conn, "cannot list the sealed weeks"));
+            return std::nullopt;
+        }
+        std::vector<IsoWeek> weeks;
+        for (int i = 0; i < r.rows(); ++i) {
+            if (std::optional<IsoWeek> w = parse_iso_week(r.text(i, 0))) weeks.push_back(*w);
+        }
+        return weeks;
+    }
+
     int claim_email(const std::string& workplace, IsoWeek week, UnixSeconds now, UnixSeconds lease_s,
                     std::string* error) override {
         Lease lease(*this);

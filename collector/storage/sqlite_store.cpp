@@ -278,6 +278,22 @@ public:
         return true;
     }
 
+    std::optional<std::vector<IsoWeek>> sealed_weeks_of(const std::string& workplace, std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Statement q(db_, "SELECT week FROM sealed_weeks WHERE workplace = ?1 ORDER BY week DESC");
+        q.text(1, workplace);
+        std::vector<IsoWeek> weeks;
+        int rc;
+        while ((rc = q.step()) == SQLITE_ROW) {
+            if (std::optional<IsoWeek> w = parse_iso_week(q.column_text(0))) weeks.push_back(*w);
+        }
+        if (rc != SQLITE_DONE) {
+            fail(error, "cannot list the sealed weeks");
+            return std::nullopt;
+        }
+        return weeks;
+    }
+
     int claim_email(const std::string& workplace, IsoWeek week, UnixSeconds now, UnixSeconds lease_s,
                     std::string* error) override {
         std::lock_guard<std::mutex> lock(mutex_);

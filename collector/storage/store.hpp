@@ -122,6 +122,15 @@ public:
     virtual bool read_sealed(const std::string& workplace, IsoWeek week, bool* week_sealed,
                              std::optional<SealedWeek>* seal, std::string* error) = 0;
 
+    // The weeks sealed with a summary of workplace, newest first (the list a
+    // manager chooses a week from). nullopt with *error when the database
+    // fails; this default fails every call (a store for tests that need none).
+    virtual std::optional<std::vector<IsoWeek>> sealed_weeks_of(const std::string& workplace, std::string* error) {
+        (void)workplace;
+        if (error) *error = "this store cannot list sealed weeks";
+        return std::nullopt;
+    }
+
     // Claims the e-mail of (workplace, week) for the caller when it is not
     // sent and nobody holds it (no record, or next_attempt <= now): the
     // record's attempts grows by one and next_attempt becomes now + lease_s, so

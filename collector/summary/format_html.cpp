@@ -80,7 +80,7 @@ std::string week_heading(IsoWeek week, const SummaryWords& w) {
 
 }  // namespace
 
-std::string summary_html(const Summary& s, const SummaryTexts& texts, HtmlFor target) {
+std::string summary_html(const Summary& s, const SummaryTexts& texts, HtmlFor target, const HtmlChrome& chrome) {
     const SummaryWords& w = texts.words(s.language);
     const char mark = decimal_mark(s.language);
     std::ostringstream out;
@@ -89,7 +89,9 @@ std::string summary_html(const Summary& s, const SummaryTexts& texts, HtmlFor ta
         << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         << "<title>" << html_escape(w.title) << ": " << html_escape(display_name(s)) << " – "
         << html_escape(s.week.str()) << "</title>\n"
-        << "<style>" << kSummaryCss << "</style>\n</head>\n<body>\n<main>\n";
+        << "<style>" << kSummaryCss << "</style>\n</head>\n<body";
+    if (!chrome.body_class.empty()) out << " class=\"" << html_escape(chrome.body_class) << "\"";
+    out << ">\n" << chrome.header_html << "<main>\n";
 
     // Headline: week and participation.
     out << "<header>\n<p class=\"muted\">" << html_escape(w.title) << " · " << html_escape(display_name(s))

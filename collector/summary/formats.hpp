@@ -28,10 +28,19 @@ std::string summary_csv(const Summary& summary, const SummaryTexts& texts);
 // Outlook and Gmail draw no SVG, table cells and text instead.
 enum class HtmlFor { browser, email };
 
+// What the browser pages (collector/web/) put around the summary: their site
+// header, HTML inserted as it is first in <body> (the caller escapes what it
+// holds), and a class on <body> ("print-view" lays the page out as it prints).
+struct HtmlChrome {
+    std::string header_html;
+    std::string body_class;
+};
+
 // The summary as one self-contained HTML page (inline style from
 // summary.css, no script, no external asset), every word in summary.language
-// from texts, bank texts escaped, a withheld figure as its too_few word.
-// Cannot fail.
-std::string summary_html(const Summary& summary, const SummaryTexts& texts, HtmlFor target = HtmlFor::browser);
+// from texts, bank texts escaped, a withheld figure as its too_few word;
+// chrome around it as given. Cannot fail.
+std::string summary_html(const Summary& summary, const SummaryTexts& texts, HtmlFor target = HtmlFor::browser,
+                         const HtmlChrome& chrome = {});
 
 }  // namespace pulse

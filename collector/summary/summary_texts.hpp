@@ -67,6 +67,51 @@ struct SummaryWords {
     std::string email_html_part;   // where the whole summary is
     std::string email_anonymity;   // {min_answers}
     std::string email_sent_by;     // the last line
+    std::string email_week_link;   // {link}: where the week's page is, in the text part
+    std::string email_open_page;   // the HTML part's link text to the week's page
+    std::string email_csv;         // what the CSV attachment is, in both parts
+
+    // [SECTION] Browser pages (collector/web/): sign-in, lists, errors
+    std::string web_other_language;   // the switch to the other language, in that language: "English"
+    std::string web_signin_heading;   // "Log ind"
+    std::string web_signin_intro;     // what happens after the address is sent
+    std::string web_email_label;      // the address field's label
+    std::string web_signin_button;    // "Send link"
+    std::string web_not_an_address;   // {email}: the field did not hold an e-mail address
+    std::string web_check_mail;       // heading after sending: the same whether the address is known or not
+    std::string web_check_mail_text;  // {email}
+    std::string web_rate_limited;     // {minutes}: too many sign-in requests
+    std::string web_link_heading;     // the page an e-mailed link opens
+    std::string web_link_text;
+    std::string web_link_button;      // "Log ind"
+    std::string web_link_refused;     // heading: the link was used, expired or never existed
+    std::string web_link_refused_text;
+    std::string web_new_link;         // a link back to the sign-in form
+    std::string web_form_expired;     // a POST without a valid CSRF token
+    std::string web_signed_in_as;     // {email}
+    std::string web_sign_out;         // the button
+    std::string web_signed_out;       // after signing out
+    std::string web_my_workplaces;    // heading
+    std::string web_no_workplaces;    // a person entitled to none
+    std::string web_overview_link;    // IT's link to the overview
+    std::string web_weeks_heading;    // {workplace}: its published weeks
+    std::string web_week_item;        // {week} {year}: one week in the list
+    std::string web_no_weeks;         // none published yet
+    std::string web_csv;              // the CSV download link
+    std::string web_print;            // the print view link
+    std::string web_back;             // back to the list above
+    std::string web_overview_heading;  // {week} {year}
+    std::string web_overview_intro;    // IT sees participation, not results
+    std::array<std::string, 4> web_overview_columns;  // workplace, terminals, answers, late answers
+    std::string web_earlier_week;     // link to the week before
+    std::string web_later_week;       // link to the week after
+    std::string web_forbidden;        // heading of the 403 page
+    std::string web_forbidden_text;
+    std::string web_not_found;        // heading of the 404 page
+    std::string web_not_found_text;
+    std::string web_unavailable;      // the store cannot be read now (503)
+    std::string signin_mail_subject;  // the sign-in e-mail
+    std::string signin_mail_text;     // {name} {link} {minutes}
 };
 
 // The words of every language in kLanguages (common/question_bank.hpp).

@@ -292,3 +292,43 @@ TEST_CASE("every loopback address loads without a warning, with or without the o
     CHECK_FALSE(is_loopback_address("localhost.example"));
     CHECK_FALSE(is_loopback_address("127.0.0.1 "));
 }
+
+TEST_CASE("[web] is read strictly: an https base URL, Secure cookies, a trusted header only with its proxies") {
+    // Lines 1–7 are the same in every case; [web] is line 8.
+    const std::string head = "[storage]\ndatabase = \"x\"\n" + kBank + kPlace;
+    const std::string email = "[email]\nsmtp_url = \"smtp://127.0.0.1:2525\"\nsender = \"p@ishoj.dk\"\n";
+    CollectorConfigLoad ok = load_text(head + "[web]\nbase_url = \"https://pulse.ishoj.dk/\"\n" + email);
+    REQUIRE_MESSAGE(ok.config, all(ok.errors));
+    REQUIRE(ok.config->web);
+    CHECK(ok.config->web->base_url == "https://pulse.ishoj.dk");
+    CHECK(ok.config->web->secure_cookies);
+    CHECK(ok.config->web->trusted_header.empty());
+
+    CollectorConfigLoad sso = load_text(head + "[web]\nbase_url = \"https://pulse.ishoj.dk\"\n"
+                                               "trusted_header = \"X-Forwarded-Email\"\ntrusted_proxies = [\"127.0.0.1\", \"::1\"]\n");
+    REQUIRE_MESSAGE(sso.config, all(sso.errors));  // no [email] needed: sign-on signs people in
+    CHECK(sso.config->web->trusted_proxies == std::vector<std::string>{"127.0.0.1", "::1"});
+
+    CollectorConfigLoad bad = load_text(head + "[web]\nbase_url = \"http://pulse.ishoj.dk\"\n" + email);
+    CHECK_ERROR(bad, 9, "[web] base_url = \"http://pulse.ishoj.dk\" is plain http:// to another machine");
+    bad = load_text(head + "[web]\nbase_url = \"https://pulse.ishoj.dk/pulse\"\n" + email);
+    CHECK_ERROR(bad, 9, "has a path or query");
+    bad = load_text(head + "[web]\nbase_url = \"https://pulse.ishoj.dk\"\nsecure_cookies = false\n" + email);
+    CHECK_ERROR(bad, 10, "[web] secure_cookies = false is only for tests on this machine");
+    CollectorConfigLoad loopback =
+        load_text(head + "[web]\nbase_url = \"http://127.0.0.1:8080\"\nsecure_cookies = false\n" + email);
+    CHECK_MESSAGE(loopback.config, all(loopback.errors));
+    bad = load_text(head + "[web]\nbase_url = \"https://pulse.ishoj.dk\"\ntrusted_header = \"X-Forwarded-Email\"\n" + email);
+    CHECK_ERROR(bad, 10, "[web] trusted_header needs trusted_proxies");
+    bad = load_text(head + "[web]\nbase_url = \"https://pulse.ishoj.dk\"\ntrusted_header = \"Cookie\"\n"
+                           "trusted_proxies = [\"127.0.0.1\"]\n" + email);
+    CHECK_ERROR(bad, 10, "is a header browsers or nginx set themselves");
+    bad = load_text(head + "[web]\nbase_url = \"https://pulse.ishoj.dk\"\ntrusted_header = \"X Email\"\n"
+                           "trusted_proxies = [\"nginx.local\"]\n" + email);
+    CHECK_ERROR(bad, 10, "is not a header name");
+    CHECK_ERROR(bad, 11, "trusted_proxies: \"nginx.local\" is not an IP address");
+    bad = load_text(head + "[web]\nbase_url = \"https://pulse.ishoj.dk\"\n");
+    CHECK_ERROR(bad, 8, "[web] gives managers no way to sign in");
+    bad = load_text(head + "[web]\nsecure_cookie = true\nbase_url = \"https://pulse.ishoj.dk\"\n" + email);
+    CHECK_ERROR(bad, 9, "[web] secure_cookie is not a known key");
+}

@@ -1,6 +1,8 @@
 // test_email.cpp — the weekly e-mail end to end against a real SMTP server
 // on 127.0.0.1 (tests/support/smtp_sink) through libcurl, with a real ledger
-// (SQLite; the suite "store" cases again on PostgreSQL): delivery to every recipient, 451s and cut connections retried on a
+// (SQLite; the suite "store" cases again on PostgreSQL): delivery to every
+// recipient with the CSV attached and, with [web], the link to the week's
+// page; 451s and cut connections retried on a
 // fake clock until the message arrives exactly once, no resend after success,
 // a restart or a second mailer; then the `pulse-collector email` and `serve`
 // binaries against the sink.
@@ -124,18 +126,45 @@ SmtpSinkOptions login(std::string user, std::string password, bool echo_password
     return options;
 }
 
-// The decoded text/html part of a message as the sink received it.
-std::string html_part(const std::string& data) {
-    const std::string head = "Content-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
-    const std::size_t start = data.find(head);
-    REQUIRE(start != std::string::npos);
-    const std::size_t end = data.find("\r\n--=_pulse_", start);
+// [web] for the fixture's config: the pages at https://pulse.example.
+const std::string kWebSection = "[web]\nbase_url = \"https://pulse.example\"\n";
+
+// The decoded body of the part of a message (as the sink received it) whose
+// header lines are `headers`, CRLF-ended.
+std::string decoded_part(const std::string& data, const std::string& headers) {
+    const std::size_t start = data.find(headers + "\r\n");
+    REQUIRE_MESSAGE(start != std::string::npos, "no part with ", headers);
+    const std::size_t body = start + headers.size() + 2;
+    const std::size_t end = data.find("\r\n--=_pulse_", body);
     REQUIRE(end != std::string::npos);
     bool ok = false;
-    std::string html = base64_decode(data.substr(start + head.size(), end - start - head.size()), &ok);
+    std::string bytes = base64_decode(data.substr(body, end - body), &ok);
     REQUIRE(ok);
-    html.erase(std::remove(html.begin(), html.end(), '\r'), html.end());
-    return html;
+    return bytes;
+}
+
+// A text part of a message with LF line ends again.
+std::string text_part(const std::string& data, const std::string& type) {
+    std::string text = decoded_part(data, "Content-Type: " + type + "; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n");
+    text.erase(std::remove(text.begin(), text.end(), '\r'), text.end());
+    return text;
+}
+
+std::string html_part(const std::string& data) { return text_part(data, "text/html"); }
+std::string plain_part(const std::string& data) { return text_part(data, "text/plain"); }
+
+// The attachment of 2026-W48's e-mail for wp-a, byte for byte.
+std::string csv_attachment(const std::string& data) {
+    return decoded_part(data, "Content-Type: text/csv; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n"
+                              "Content-Disposition: attachment; filename=\"pulse-wp-a-2026-W48.csv\"\r\n");
+}
+
+// wp-a's 2026-W48 summary as `report` makes it from w's store, in language.
+Summary report_summary(EmailWorld& w, const std::string& language = "da") {
+    Summary summary = build_summary("wp-a", kWeek, w.config.banks.front(), w.store->counts("wp-a", kWeek, 4),
+                                    w.config.min_answers, language);
+    summary.workplace_name = "Borgerservice";  // the [[workplace]] name, not the id
+    return summary;
 }
 
 }  // namespace
@@ -154,12 +183,14 @@ TEST_CASE("the due week's summary reaches every recipient of the workplace throu
     CHECK(m.data.find("To: leder.a@ishoj.dk, souschef@ishoj.dk\r\n") != std::string::npos);
     CHECK(m.data.find("Subject: Ugentlig puls: Borgerservice, uge 48 2026\r\n") != std::string::npos);
 
-    // The HTML is the summary `report` would make: the same counts, bank and threshold.
-    Summary summary = build_summary("wp-a", kWeek, w.config.banks.front(), w.store->counts("wp-a", kWeek, 4),
-                                    w.config.min_answers, "da");
-    summary.workplace_name = "Borgerservice";  // the [[workplace]] name, not the id
-    CHECK(html_part(m.data) == summary_html(summary, w.config.summary_texts, HtmlFor::email));
+    // The HTML is the summary `report` would make: the same counts, bank and
+    // threshold; without [web] it links nowhere.
+    const Summary summary = report_summary(w);
+    CHECK(html_part(m.data) == email_html(summary, w.config.summary_texts, ""));
     CHECK(html_part(m.data).find("for få svar") != std::string::npos);
+    CHECK(plain_part(m.data) == email_text(summary, w.config.summary_texts, ""));
+    // The CSV `report --format csv` would make, attached.
+    CHECK(csv_attachment(m.data) == summary_csv(summary, w.config.summary_texts));
 
     CHECK(w.log.all() == std::vector<std::string>{"email: wp-a 2026-W48 sent to 2 recipients"});
     const std::optional<EmailRecord> record = w.store->email_record("wp-a", kWeek);
@@ -168,6 +199,51 @@ TEST_CASE("the due week's summary reaches every recipient of the workplace throu
     CHECK(record->attempts == 1);
     CHECK(record->last_error.empty());
     CHECK(step.next_check == *parse_iso8601("2026-12-07T06:00:00Z"));  // the next week's send time
+}
+
+TEST_CASE("with [web] both parts link to the week's page, in the e-mail's language") {
+    for (const std::string language : {"da", "en"}) {
+        CAPTURE(language);
+        EmailWorld w("language = \"" + language + "\"\n", {}, {}, kWebSection);
+        REQUIRE(w.config.web);
+        REQUIRE_MESSAGE(w.step(kDue).sent == 1, w.log.text());
+        REQUIRE(w.sink.message_count() == 1);
+        const std::string data = w.sink.messages().front().data;
+        const SummaryWords& words = w.config.summary_texts.words(language);
+        const std::string url =
+            "https://pulse.example/workplaces/wp-a/2026-W48" + std::string(language == "en" ? "?lang=en" : "");
+
+        const std::string text = plain_part(data);
+        CHECK_MESSAGE(text.find(fill_placeholders(words.email_week_link, {{"link", url}}) + "\n") != std::string::npos,
+                      text);
+        const std::string html = html_part(data);
+        const std::size_t link = html.find("<a href=\"" + url + "\"");
+        REQUIRE_MESSAGE(link != std::string::npos, html);
+        CHECK(link < html.find("<main>"));  // above the summary
+        CHECK(html.find(">" + words.email_open_page + "</a>", link) != std::string::npos);
+
+        const Summary summary = report_summary(w, language);
+        CHECK(html == email_html(summary, w.config.summary_texts, url));
+        CHECK(csv_attachment(data) == summary_csv(summary, w.config.summary_texts));
+        CHECK(text.find(words.email_csv) != std::string::npos);
+        CHECK(html.find(words.email_csv) != std::string::npos);
+    }
+}
+
+TEST_CASE("without [web] the e-mail has no link and no word of one, but still the csv") {
+    EmailWorld w;
+    REQUIRE_FALSE(w.config.web);
+    REQUIRE(w.step(kDue).sent == 1);
+    const std::string data = w.sink.messages().front().data;
+    const SummaryWords& words = w.config.summary_texts.words("da");
+    const std::string text = plain_part(data), html = html_part(data);
+    CHECK(text.find("http") == std::string::npos);
+    CHECK(text.find(words.email_week_link.substr(0, words.email_week_link.find("{link}"))) == std::string::npos);
+    CHECK(html.find("<a ") == std::string::npos);
+    CHECK(html.find(words.email_open_page) == std::string::npos);
+    CHECK(text.find(words.email_csv) != std::string::npos);
+    CHECK(html.find(words.email_csv) != std::string::npos);
+    CHECK(csv_attachment(data) == summary_csv(report_summary(w), w.config.summary_texts));
 }
 
 TEST_CASE("a second run after a successful send sends nothing") {

@@ -1,7 +1,9 @@
-// test_email_message.cpp — the weekly e-mail's bytes: RFC 5322 headers,
-// multipart/alternative with a text and an HTML part whose decoded HTML is
-// the summary page, withheld figures as "for få svar", CRLF everywhere, no
-// line over 998 octets, RFC 2047 for non-ASCII header text.
+// test_email_message.cpp — the e-mails' bytes: RFC 5322 headers; the weekly
+// e-mail as multipart/mixed of a multipart/alternative (a text and an HTML
+// part whose decoded HTML is the summary page, with or without the link to
+// the week's page) and the summary's CSV attached; withheld figures as "for
+// få svar", CRLF everywhere, no line over 998 octets, RFC 2047 for non-ASCII
+// header text; the plain text e-mail of the sign-in link.
 #include "collector/email/email_message.hpp"
 #include "collector/email/mailer.hpp"  // unique_message_token
 #include "collector/summary/formats.hpp"
@@ -40,15 +42,15 @@ const SummaryTexts& texts() { return shipped_summary_texts(); }
 
 const UnixSeconds kNow = *parse_iso8601("2026-11-30T06:00:00Z");
 
-struct Part {
-    std::map<std::string, std::string> headers;
-    std::string body;  // still encoded
-};
+const std::string kWeekUrl = "https://pulse.example/workplaces/wp-a/2026-W48";
 
+// A MIME entity: its headers and either its still encoded body or, when it
+// is multipart, its parts.
 struct Parsed {
     std::map<std::string, std::string> headers;  // name → unfolded value (the last one if repeated)
     std::vector<std::string> header_names;       // in order
-    std::vector<Part> parts;
+    std::string body;                            // still encoded; "" for a multipart
+    std::vector<Parsed> parts;
 };
 
 // "Name: value" lines, continuation lines unfolded.
@@ -74,30 +76,42 @@ std::map<std::string, std::string> parse_headers(const std::string& block, std::
     return out;
 }
 
-Parsed parse(const std::string& message) {
+// A message or body part: headers, then the body; a multipart's body split
+// at its boundary into parts, each parsed the same way.
+Parsed parse(const std::string& entity) {
     Parsed p;
-    const std::size_t split = message.find("\r\n\r\n");
+    const std::size_t split = entity.find("\r\n\r\n");
     REQUIRE(split != std::string::npos);
-    p.headers = parse_headers(message.substr(0, split), &p.header_names);
+    p.headers = parse_headers(entity.substr(0, split), &p.header_names);
+    const std::string body = entity.substr(split + 4);
     const std::string type = p.headers["Content-Type"];
+    if (type.rfind("multipart/", 0) != 0) {
+        p.body = body;
+        return p;
+    }
     const std::size_t b = type.find("boundary=\"");
     REQUIRE(b != std::string::npos);
     const std::string boundary = type.substr(b + 10, type.find('"', b + 10) - b - 10);
-    const std::string body = message.substr(split + 4);
     const std::string delimiter = "--" + boundary;
     REQUIRE_MESSAGE(body.find(delimiter + "--\r\n") != std::string::npos, "no closing boundary");
     std::size_t pos = body.find(delimiter + "\r\n");
     while (pos != std::string::npos) {
         const std::size_t start = pos + delimiter.size() + 2;
-        const std::size_t end = body.find(delimiter, start);
+        const std::size_t end = body.find("\r\n" + delimiter, start);  // the CRLF before it is the delimiter's
         REQUIRE(end != std::string::npos);
-        const std::string chunk = body.substr(start, end - start);
-        const std::size_t head_end = chunk.find("\r\n\r\n");
-        REQUIRE(head_end != std::string::npos);
-        p.parts.push_back({parse_headers(chunk.substr(0, head_end)), chunk.substr(head_end + 4)});
-        pos = body.compare(end, delimiter.size() + 2, delimiter + "--") == 0 ? std::string::npos : end;
+        p.parts.push_back(parse(body.substr(start, end + 2 - start)));
+        pos = body.compare(end + 2, delimiter.size() + 2, delimiter + "--") == 0 ? std::string::npos : end + 2;
     }
     return p;
+}
+
+// The decoded body of a base64 part.
+std::string decoded(const Parsed& part) {
+    REQUIRE(part.headers.at("Content-Transfer-Encoding") == "base64");
+    bool ok = false;
+    std::string bytes = base64_decode(part.body, &ok);
+    REQUIRE(ok);
+    return bytes;
 }
 
 std::string lf(std::string text) {
@@ -137,55 +151,217 @@ bool whole_utf8(const std::string& bytes) {
     return true;
 }
 
+// p has exactly the expected headers, in this order, with these (unfolded) values.
+void check_headers(const Parsed& p, const std::vector<std::pair<std::string, std::string>>& expected) {
+    std::vector<std::string> names;
+    for (const auto& [name, value] : expected) {
+        names.push_back(name);
+        CHECK_MESSAGE(p.headers.count(name) == 1, name);
+        if (p.headers.count(name) == 1) CHECK_MESSAGE(p.headers.at(name) == value, name);
+    }
+    CHECK(p.header_names == names);
+}
+
+// A summary page without what summary_html's chrome put first in <body>.
+std::string without_chrome(const std::string& html) {
+    const std::size_t body = html.find("<body>\n");
+    const std::size_t main = html.find("<main>\n");
+    REQUIRE(body != std::string::npos);
+    REQUIRE(main != std::string::npos);
+    return html.substr(0, body + 7) + html.substr(main);
+}
+
+// Every line of message ends in CRLF, is 7-bit printable and at most 78
+// characters (what we aim at: headers folded, base64 in 76; SMTP allows 998).
+void check_lines(const std::string& message) {
+    std::size_t start = 0;
+    while (start < message.size()) {
+        const std::size_t end = message.find("\r\n", start);
+        REQUIRE_MESSAGE(end != std::string::npos, "the message does not end in CRLF");
+        const std::string line = message.substr(start, end - start);
+        CHECK(line.find('\n') == std::string::npos);
+        CHECK(line.find('\r') == std::string::npos);
+        CHECK(line.size() <= 78);
+        CHECK(std::all_of(line.begin(), line.end(), [](char c) { return c >= 0x20 && c < 0x7F; }));
+        start = end + 2;
+    }
+}
+
 }  // namespace
 
 TEST_CASE("the e-mail has every header a mail server and a reader expect") {
     const Summary summary = test_summary();
     const std::string message =
-        build_email_message(summary, texts(), {"Pulse", "pulse@ishoj.dk"}, {"leder@ishoj.dk", "souschef@ishoj.dk"}, kNow, "abc123");
+        build_email_message(summary, texts(), {"Pulse", "pulse@ishoj.dk"}, {"leder@ishoj.dk", "souschef@ishoj.dk"}, kNow,
+                            "abc123", kWeekUrl);
+    check_headers(parse(message), {{"From", "Pulse <pulse@ishoj.dk>"},
+                                   {"To", "leder@ishoj.dk, souschef@ishoj.dk"},
+                                   {"Subject", "Ugentlig puls: wp-a, uge 48 2026"},
+                                   {"Date", "Mon, 30 Nov 2026 07:00:00 +0100"},
+                                   {"Message-ID", "<pulse.2026-W48.abc123@ishoj.dk>"},
+                                   {"MIME-Version", "1.0"},
+                                   {"Content-Type", "multipart/mixed; boundary=\"=_pulse_m_abc123\""},
+                                   {"Auto-Submitted", "auto-generated"}});
+}
+
+TEST_CASE("a plain text e-mail has the weekly e-mail's headers and one text part that decodes to the text") {
+    const std::string text = "Hej Leder A\n\nHer er dit link til at logge ind på Pulse:\n\n"
+                             "https://pulse.example/signin/abc\n\nSendt automatisk af Pulse.";
+    const std::string message =
+        build_text_email({"Pulse", "pulse@ishoj.dk"}, "leder@ishoj.dk", "Dit link til Pulse", text, kNow, "s1");
+    check_lines(message);
     const Parsed p = parse(message);
-    CHECK(p.header_names == std::vector<std::string>{"From", "To", "Subject", "Date", "Message-ID", "MIME-Version",
-                                                     "Content-Type", "Auto-Submitted"});
-    const auto h = [&](const std::string& name) { return p.headers.at(name); };
-    CHECK(h("From") == "Pulse <pulse@ishoj.dk>");
-    CHECK(h("To") == "leder@ishoj.dk, souschef@ishoj.dk");
-    CHECK(h("Subject") == "Ugentlig puls: wp-a, uge 48 2026");
-    CHECK(h("Date") == "Mon, 30 Nov 2026 07:00:00 +0100");
-    CHECK(h("Message-ID") == "<pulse.2026-W48.abc123@ishoj.dk>");
-    CHECK(h("MIME-Version") == "1.0");
-    CHECK(h("Content-Type") == "multipart/alternative; boundary=\"=_pulse_abc123\"");
-    CHECK(h("Auto-Submitted") == "auto-generated");
+    check_headers(p, {{"From", "Pulse <pulse@ishoj.dk>"},
+                      {"To", "leder@ishoj.dk"},
+                      {"Subject", "Dit link til Pulse"},
+                      {"Date", "Mon, 30 Nov 2026 07:00:00 +0100"},
+                      {"Message-ID", "<pulse.s1@ishoj.dk>"},
+                      {"MIME-Version", "1.0"},
+                      {"Content-Type", "text/plain; charset=UTF-8"},
+                      {"Content-Transfer-Encoding", "base64"},
+                      {"Auto-Submitted", "auto-generated"}});
+    CHECK(p.parts.empty());
+
+    const std::string body = decoded(p);
+    CHECK(lf(body) == text);
+    CHECK(std::count(body.begin(), body.end(), '\n') == std::count(body.begin(), body.end(), '\r'));  // all CRLF
+
+    // Non-ASCII subjects are encoded words; the sender is written as the weekly e-mail writes it.
+    for (const Mailbox& from : {Mailbox{"", "p@ishoj.dk"}, Mailbox{"Puls, Ishoj", "p@ishoj.dk"},
+                                Mailbox{"Puls – Ishøj", "p@ishoj.dk"}}) {
+        CAPTURE(from.name);
+        const Parsed plain = parse(build_text_email(from, "l@ishoj.dk", "Dit link – Ishøj", "x", kNow, "s2"));
+        CHECK(decode_words(plain.headers.at("Subject")) == "Dit link – Ishøj");
+        CHECK(plain.headers.at("From") ==
+              parse(build_email_message(test_summary(), texts(), from, {"l@ishoj.dk"}, kNow, "s2", "")).headers.at("From"));
+    }
+}
+
+TEST_CASE("the message is the text and html parts as alternatives followed by the csv attachment") {
+    const Summary summary = test_summary();
+    const Parsed p = parse(build_email_message(summary, texts(), {"", "pulse@ishoj.dk"}, {"leder@ishoj.dk"}, kNow, "x1", ""));
+    REQUIRE(p.parts.size() == 2);
+    const Parsed& alternative = p.parts[0];
+    CHECK(alternative.headers.at("Content-Type") == "multipart/alternative; boundary=\"=_pulse_a_x1\"");
+    REQUIRE(alternative.parts.size() == 2);
+    CHECK(alternative.parts[0].headers.at("Content-Type") == "text/plain; charset=UTF-8");
+    CHECK(alternative.parts[1].headers.at("Content-Type") == "text/html; charset=UTF-8");
+    CHECK(p.parts[1].headers.at("Content-Type") == "text/csv; charset=UTF-8");
+    CHECK(p.parts[1].headers.at("Content-Disposition") == "attachment; filename=\"pulse-wp-a-2026-W48.csv\"");
+    for (const Parsed* part : {&alternative.parts[0], &alternative.parts[1], &p.parts[1]}) {
+        CHECK(part->headers.at("Content-Transfer-Encoding") == "base64");
+    }
 }
 
 TEST_CASE("the html part decodes to the summary page and the text part gives the themes") {
     const Summary summary = test_summary();
-    const Parsed p = parse(build_email_message(summary, texts(), {"", "pulse@ishoj.dk"}, {"leder@ishoj.dk"}, kNow, "x1"));
-    REQUIRE(p.parts.size() == 2);
-    CHECK(p.parts[0].headers.at("Content-Type") == "text/plain; charset=UTF-8");
-    CHECK(p.parts[0].headers.at("Content-Transfer-Encoding") == "base64");
-    CHECK(p.parts[1].headers.at("Content-Type") == "text/html; charset=UTF-8");
-    CHECK(p.parts[1].headers.at("Content-Transfer-Encoding") == "base64");
+    const Parsed p = parse(build_email_message(summary, texts(), {"", "pulse@ishoj.dk"}, {"leder@ishoj.dk"}, kNow, "x1", ""));
+    const Parsed& alternative = p.parts.at(0);
+    REQUIRE(alternative.parts.size() == 2);
 
-    bool ok = false;
-    const std::string html = base64_decode(p.parts[1].body, &ok);
-    REQUIRE(ok);
+    const std::string html = decoded(alternative.parts[1]);
     // The part is in canonical form (CRLF); with LF again it is the page byte for byte.
-    CHECK(summary_html(summary, texts(), HtmlFor::email).find('\r') == std::string::npos);
-    CHECK(lf(html) == summary_html(summary, texts(), HtmlFor::email));
+    CHECK(email_html(summary, texts(), "").find('\r') == std::string::npos);
+    CHECK(lf(html) == email_html(summary, texts(), ""));
+    // The page `report` makes, with only the e-mail's block above it.
+    CHECK(without_chrome(lf(html)) == summary_html(summary, texts(), HtmlFor::email));
     CHECK(html.find("for få svar") != std::string::npos);
 
-    const std::string text = lf(base64_decode(p.parts[0].body, &ok));
-    REQUIRE(ok);
-    CHECK(text == email_text(summary, texts()));
+    const std::string text = lf(decoded(alternative.parts[0]));
+    CHECK(text == email_text(summary, texts(), ""));
     CHECK(text.rfind("Ugentlig puls: wp-a, uge 48 2026\n\nSvar i ugen: ", 0) == 0);
     for (const ThemeSummary& t : summary.themes) CHECK(text.find("- " + t.title + ": ") != std::string::npos);
+}
+
+TEST_CASE("the attachment is the summary's csv, byte for byte, named after the workplace and week") {
+    for (const std::string language : {"da", "en"}) {
+        CAPTURE(language);
+        const Summary summary = test_summary(language);
+        const Parsed p = parse(build_email_message(summary, texts(), {"", "pulse@ishoj.dk"}, {"leder@ishoj.dk"}, kNow,
+                                                   "c1", kWeekUrl));
+        REQUIRE(p.parts.size() == 2);
+        const std::string csv = decoded(p.parts[1]);
+        CHECK(csv == summary_csv(summary, texts()));
+        CHECK(csv.rfind("\xEF\xBB\xBF", 0) == 0);  // the BOM Excel needs survives
+        CHECK(p.parts[1].headers.at("Content-Disposition") == "attachment; filename=\"pulse-wp-a-2026-W48.csv\"");
+        // Both parts say it is attached, in the summary's language.
+        const std::string said = texts().words(language).email_csv;
+        CHECK(lf(decoded(p.parts[0].parts[0])).find(said + "\n") != std::string::npos);
+        CHECK(decoded(p.parts[0].parts[1]).find(">" + said + "</p>") != std::string::npos);
+    }
+    CHECK(texts().words("da").email_csv != texts().words("en").email_csv);
+}
+
+TEST_CASE("a workplace id too long for a header line gives the attachment a name without it") {
+    Summary summary = test_summary();
+    summary.workplace = std::string(950, 'w');
+    CHECK(email_csv_filename(summary) == "pulse-2026-W48.csv");
+    summary.workplace = std::string(870, 'w');
+    CHECK(email_csv_filename(summary) == "pulse-" + summary.workplace + "-2026-W48.csv");
+    // Folded onto its own line, so the header stays within 998 octets.
+    const Parsed p = parse(build_email_message(summary, texts(), {"", "p@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "f", ""));
+    CHECK(p.parts.at(1).headers.at("Content-Disposition") ==
+          "attachment; filename=\"pulse-" + summary.workplace + "-2026-W48.csv\"");
+}
+
+TEST_CASE("the week's page is its workplace and iso week under base_url, with lang=en for english") {
+    CHECK(week_page_url("https://pulse.ishoj.dk", "wp-a", {2026, 48}, "da") ==
+          "https://pulse.ishoj.dk/workplaces/wp-a/2026-W48");
+    CHECK(week_page_url("https://pulse.ishoj.dk", "wp-a", {2027, 2}, "en") ==
+          "https://pulse.ishoj.dk/workplaces/wp-a/2027-W02?lang=en");
+}
+
+TEST_CASE("with a week page the text part gives its address and the html part opens with a link to it") {
+    for (const std::string language : {"da", "en"}) {
+        CAPTURE(language);
+        const Summary summary = test_summary(language);
+        const SummaryWords& w = texts().words(language);
+        const std::string url = week_page_url("https://pulse.example", "wp-a", summary.week, language);
+        const Parsed p = parse(build_email_message(summary, texts(), {"", "p@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "w", url));
+        const std::string text = lf(decoded(p.parts.at(0).parts.at(0)));
+        const std::string line = fill_placeholders(w.email_week_link, {{"link", url}});
+        CHECK(line.find(url) != std::string::npos);
+        // Right after the subject, before the figures.
+        CHECK(text.rfind(email_subject(summary, texts()) + "\n\n" + line + "\n\n", 0) == 0);
+
+        const std::string html = lf(decoded(p.parts.at(0).parts.at(1)));
+        const std::string link_start = "<a href=\"" + url + "\"";
+        const std::size_t link = html.find(link_start);
+        REQUIRE(link != std::string::npos);
+        // The first thing in <body>, above the summary itself.
+        CHECK(link < html.find("<main>"));
+        CHECK(html.find("<body>\n<div") != std::string::npos);
+        CHECK(html.find(">" + w.email_open_page + "</a>", link) != std::string::npos);
+        CHECK(without_chrome(html) == summary_html(summary, texts(), HtmlFor::email));
+    }
+    // The address is escaped in the HTML like any text.
+    CHECK(email_html(test_summary(), texts(), "https://pulse.example/a?b=1&c=2").find("href=\"https://pulse.example/a?b=1&amp;c=2\"") !=
+          std::string::npos);
+}
+
+TEST_CASE("without a week page neither part has a link or a word of one") {
+    for (const std::string language : {"da", "en"}) {
+        CAPTURE(language);
+        const SummaryWords& w = texts().words(language);
+        const Parsed p =
+            parse(build_email_message(test_summary(language), texts(), {"", "p@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "n", ""));
+        const std::string text = lf(decoded(p.parts.at(0).parts.at(0)));
+        const std::string html = lf(decoded(p.parts.at(0).parts.at(1)));
+        const std::string link_words = w.email_week_link.substr(0, w.email_week_link.find("{link}"));
+        REQUIRE(!link_words.empty());
+        CHECK(text.find(link_words) == std::string::npos);
+        CHECK(text.find("http") == std::string::npos);
+        CHECK(html.find(w.email_open_page) == std::string::npos);
+        CHECK(html.find("<a ") == std::string::npos);
+        CHECK(html.find(w.email_csv) != std::string::npos);  // the attachment is still said
+    }
 }
 
 TEST_CASE("withheld figures are for få svar in both parts and never a number") {
     const Summary summary = test_summary();
     // The fixture has one theme with figures and the others withheld.
     REQUIRE(std::any_of(summary.themes.begin(), summary.themes.end(), [](const ThemeSummary& t) { return t.figures.withheld; }));
-    const std::string text = email_text(summary, texts());
+    const std::string text = email_text(summary, texts(), "");
     for (const ThemeSummary& t : summary.themes) {
         const std::size_t at = text.find("- " + t.title + ": ");
         REQUIRE(at != std::string::npos);
@@ -193,7 +369,7 @@ TEST_CASE("withheld figures are for få svar in both parts and never a number") 
         if (t.figures.withheld) CHECK(line == "- " + t.title + ": for få svar");
         else CHECK(line.find("for få svar") == std::string::npos);
     }
-    const std::string english = email_text(test_summary("en"), texts());
+    const std::string english = email_text(test_summary("en"), texts(), "");
     CHECK(english.find("too few answers") != std::string::npos);
     CHECK(english.find("for få svar") == std::string::npos);
 }
@@ -203,21 +379,9 @@ TEST_CASE("every line ends in crlf and none is longer than 998 octets") {
                                            "third.person.with.a.title@ishoj.dk", "fourth@ishoj.dk",
                                            "fifth.one@ishoj.dk"};
     const std::string message = build_email_message(test_summary(), texts(), {"Puls – Ishøj Kommune", "pulse@ishoj.dk"}, many,
-                                                     kNow, "q9");
-    std::size_t start = 0, lines = 0;
-    while (start < message.size()) {
-        const std::size_t end = message.find("\r\n", start);
-        REQUIRE_MESSAGE(end != std::string::npos, "the message does not end in CRLF");
-        const std::string line = message.substr(start, end - start);
-        CHECK(line.find('\n') == std::string::npos);
-        CHECK(line.find('\r') == std::string::npos);
-        CHECK(line.size() <= 998);
-        CHECK(line.size() <= 78);  // what we aim at: headers folded, base64 in 76
-        CHECK(std::all_of(line.begin(), line.end(), [](char c) { return c >= 0x20 && c < 0x7F; }));  // 7-bit
-        start = end + 2;
-        ++lines;
-    }
-    CHECK(lines > 20);
+                                                     kNow, "q9", kWeekUrl);
+    check_lines(message);
+    CHECK(std::count(message.begin(), message.end(), '\n') > 20);
     const Parsed p = parse(message);
     CHECK(p.headers.at("To") == "a.very.long.name.indeed@ishoj.dk, another.long.name@ishoj.dk," +
                                     std::string(" third.person.with.a.title@ishoj.dk, fourth@ishoj.dk, fifth.one@ishoj.dk"));
@@ -227,7 +391,7 @@ TEST_CASE("with the mailer's real unique tokens the MIME boundary keeps to 70 ch
     std::string previous;
     for (int i = 0; i < 50; ++i) {
         const std::string message = build_email_message(test_summary(), texts(), {"Pulse", "pulse@ishoj.dk"},
-                                                         {"leder@ishoj.dk"}, kNow, unique_message_token());
+                                                         {"leder@ishoj.dk"}, kNow, unique_message_token(), "");
         const std::string key = "boundary=\"";
         const std::size_t at = message.find(key);
         REQUIRE(at != std::string::npos);
@@ -260,11 +424,11 @@ TEST_CASE("non-ascii header text is rfc 2047 encoded in short words that split n
     CHECK(words >= 2);
     CHECK(encode_header_text("Weekly pulse: wp-a") == "Weekly pulse: wp-a");
 
-    const Parsed p = parse(build_email_message(test_summary(), texts(), {"Puls – Ishøj", "pulse@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "z"));
+    const Parsed p = parse(build_email_message(test_summary(), texts(), {"Puls – Ishøj", "pulse@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "z", ""));
     const std::string from = p.headers.at("From");
     CHECK(from.find("<pulse@ishoj.dk>") != std::string::npos);
     CHECK(decode_words(from) == "Puls – Ishøj");
-    CHECK(parse(build_email_message(test_summary(), texts(), {"Puls, Ishoj", "p@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "z"))
+    CHECK(parse(build_email_message(test_summary(), texts(), {"Puls, Ishoj", "p@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "z", ""))
               .headers.at("From") == "\"Puls, Ishoj\" <p@ishoj.dk>");
 }
 
@@ -275,7 +439,7 @@ TEST_CASE("ascii header text too long for one line is encoded in folded words, s
     CHECK(encoded.rfind("=?UTF-8?B?", 0) == 0);
     CHECK(decode_words(encoded) == name);
     CHECK(encode_header_text(std::string(kPlainHeaderTextMax, 'A')) == std::string(kPlainHeaderTextMax, 'A'));
-    const std::string message = build_email_message(test_summary(), texts(), {name, "p@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "z");
+    const std::string message = build_email_message(test_summary(), texts(), {name, "p@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "z", "");
     const std::string head = message.substr(0, message.find("\r\n\r\n"));
     std::size_t pos = 0, longest = 0;
     while (pos <= head.size()) {
@@ -289,7 +453,7 @@ TEST_CASE("ascii header text too long for one line is encoded in folded words, s
 }
 
 TEST_CASE("the english e-mail has an english subject") {
-    const Parsed p = parse(build_email_message(test_summary("en"), texts(), {"", "p@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "e"));
+    const Parsed p = parse(build_email_message(test_summary("en"), texts(), {"", "p@ishoj.dk"}, {"l@ishoj.dk"}, kNow, "e", ""));
     CHECK(p.headers.at("Subject") == "Weekly pulse: wp-a, week 48 2026");
     CHECK(p.headers.at("From") == "p@ishoj.dk");
 }

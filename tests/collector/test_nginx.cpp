@@ -27,11 +27,9 @@ const UnixSeconds kNow = *parse_iso8601("2026-11-27T10:30:00Z");  // wire_batch'
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int free_port() {
-    std::uint16_t port = 0;
     std::string error;
-    const int fd = listen_on_loopback(0, false, &port, &error);
-    REQUIRE_MESSAGE(fd >= 0, error);
-    close(fd);
+    const int port = free_loopback_port(&error);
+    REQUIRE_MESSAGE(port > 0, error);
     return port;
 }
 

@@ -7,6 +7,7 @@
 #include "process.hpp"
 #include "collector/publication.hpp"
 #include "collector/report.hpp"
+#include "collector/email/email_message.hpp"  // email_html
 #include "collector/summary/formats.hpp"
 
 #include <doctest/doctest.h>
@@ -141,7 +142,7 @@ TEST_CASE("headless Chromium renders the e-mail's HTML summary with table bars a
 
     const std::filesystem::path shots = std::filesystem::path(PULSE_BINARY_DIR) / "screenshots";
     const std::filesystem::path page =
-        write_file(shots / "summary-email-da.html", summary_html(summary, config.summary_texts, HtmlFor::email));
+        write_file(shots / "summary-email-da.html", email_html(summary, config.summary_texts, "https://pulse.ishoj.dk/workplaces/wp-a/2026-W48"));
     const std::filesystem::path png = shots / "summary-email-da.png";
     std::filesystem::remove(png);
     const std::string url = "file://" + std::filesystem::absolute(page).string();

@@ -41,4 +41,14 @@ inline int listen_on_loopback(std::uint16_t port, bool nonblocking, std::uint16_
     return fd;
 }
 
+// A TCP port on 127.0.0.1 that was free a moment ago (for a program that
+// must be told its port before it starts). -1 with *error when none is.
+inline int free_loopback_port(std::string* error) {
+    std::uint16_t port = 0;
+    const int fd = listen_on_loopback(0, false, &port, error);
+    if (fd < 0) return -1;
+    ::close(fd);
+    return port;
+}
+
 }  // namespace pulse::testing

@@ -1,0 +1,565 @@
+// routes.cpp — the browser pages' HTTP handling (see routes.hpp): who is
+// signed in (session cookie, or the trusted header from a trusted proxy),
+// what they may read, CSRF, cookies and headers; the HTML is pages.cpp's.
+#include "collector/web/routes.hpp"
+
+#include "collector/email/email_message.hpp"  // is_email_address
+#include "collector/publication.hpp"
+#include "collector/summary/format_text.hpp"  // html_escape
+#include "collector/summary/formats.hpp"
+#include "collector/web/pages.hpp"
+#include "collector/web/signin_mail.hpp"
+#include "common/protocol.hpp"  // quoted_for_message
+
+#include <httplib.h>
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <optional>
+
+namespace pulse {
+namespace {
+
+// [SECTION] Requests and responses
+
+// The value of cookie name in the request's Cookie header(s); "" when absent.
+std::string cookie_value(const httplib::Request& req, const std::string& name) {
+    const std::size_t headers = req.get_header_value_count("Cookie");
+    for (std::size_t h = 0; h < headers; ++h) {
+        const std::string line = req.get_header_value("Cookie", h);
+        std::size_t at = 0;
+        while (at < line.size()) {
+            std::size_t end = line.find(';', at);
+            if (end == std::string::npos) end = line.size();
+            std::string pair = line.substr(at, end - at);
+            const std::size_t first = pair.find_first_not_of(' ');
+            pair = first == std::string::npos ? "" : pair.substr(first);
+            const std::size_t eq = pair.find('=');
+            if (eq != std::string::npos && pair.compare(0, eq, name) == 0 && eq == name.size()) {
+                return pair.substr(eq + 1);
+            }
+            at = end + 1;
+        }
+    }
+    return "";
+}
+
+// A secret as new_secret makes them: 43 base64url characters.
+bool looks_like_secret(const std::string& text) {
+    return text.size() == 43 && std::all_of(text.begin(), text.end(), [](char c) {
+               return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '_';
+           });
+}
+
+// Headers of every page: nothing cached, no script, no framing, no Referer
+// (a sign-in link's path must not travel on to another site).
+void page_headers(httplib::Response& res) {
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("Content-Security-Policy",
+                   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
+                   "frame-ancestors 'none'; base-uri 'none'");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("X-Frame-Options", "DENY");
+}
+
+void send_page(httplib::Response& res, int status, const std::string& html) {
+    page_headers(res);
+    res.status = status;
+    res.set_content(html, "text/html; charset=utf-8");
+}
+
+void redirect(httplib::Response& res, const std::string& location) {
+    page_headers(res);
+    res.status = 303;
+    res.set_header("Location", location);
+}
+
+// "?lang=en" for English, "" for Danish (the default).
+std::string lang_suffix(const std::string& language) { return language == "da" ? "" : "?lang=" + language; }
+
+// The client's address for the rate limit: X-Real-IP when the request came
+// from a trusted proxy (nginx sets it), else the peer; an IPv6 address
+// reduced to its /64, which one client usually holds whole.
+std::string client_key(const httplib::Request& req, const WebConfig& web) {
+    std::string address = req.remote_addr;
+    if (std::find(web.trusted_proxies.begin(), web.trusted_proxies.end(), address) != web.trusted_proxies.end() &&
+        req.has_header("X-Real-IP")) {
+        address = req.get_header_value("X-Real-IP");
+    }
+    unsigned char bytes[16];
+    if (inet_pton(AF_INET6, address.c_str(), bytes) == 1) {
+        std::fill(bytes + 8, bytes + 16, 0);
+        char text[INET6_ADDRSTRLEN];
+        if (inet_ntop(AF_INET6, bytes, text, sizeof text)) address = std::string(text) + "/64";
+    }
+    return address;
+}
+
+// [SECTION] People: who an address is, and what they may read
+
+struct Person {
+    std::string email;  // normalised
+    std::string name;
+    std::vector<std::string> workplaces;  // may read the results of these, sorted
+    bool admin = false;                   // may read the overview
+};
+
+std::optional<Person> find_person(const CollectorConfig& config, const std::string& address) {
+    const std::string email = normalise_email(address);
+    if (email.empty()) return std::nullopt;
+    Person p;
+    p.email = email;
+    bool found = false;
+    const auto add = [&](const std::vector<std::string>& places) {
+        p.workplaces.insert(p.workplaces.end(), places.begin(), places.end());
+    };
+    for (const ManagerEntry& m : config.managers) {
+        if (normalise_email(m.email) != email) continue;
+        found = true;
+        p.name = m.name;
+        add(m.workplaces);
+    }
+    for (const HrEntry& h : config.hr) {
+        if (normalise_email(h.email) != email) continue;
+        found = true;
+        p.name = h.name;
+        add(h.workplaces ? *h.workplaces : config.workplaces());
+    }
+    for (const AdminEntry& a : config.admins) {
+        if (normalise_email(a.email) != email) continue;
+        found = true;
+        if (p.name.empty()) p.name = a.name;
+        p.admin = true;
+    }
+    if (!found) return std::nullopt;
+    std::sort(p.workplaces.begin(), p.workplaces.end());
+    p.workplaces.erase(std::unique(p.workplaces.begin(), p.workplaces.end()), p.workplaces.end());
+    return p;
+}
+
+bool may_read(const Person& p, const std::string& workplace) {
+    return std::binary_search(p.workplaces.begin(), p.workplaces.end(), workplace);
+}
+
+}  // namespace
+
+// [SECTION] The pages
+
+struct WebPages::Impl {
+    const CollectorConfig& config;
+    const WebConfig& web;
+    CollectorStore& store;
+    Clock clock;
+    Log log;
+    SignInRateLimiter limiter;
+    std::unique_ptr<SignInMailer> mailer;
+
+    // A signed-in request: the person and their session's id (for CSRF).
+    struct Session {
+        Person person;
+        std::string id;
+    };
+
+    Impl(const CollectorConfig& c, CollectorStore& s, Clock k, Log l, MailSender* sender, SignInLimits limits)
+        : config(c), web(*c.web), store(s), clock(std::move(k)), log(std::move(l)), limiter(limits) {
+        if (sender && config.email) mailer = std::make_unique<SignInMailer>(config, store, *sender, clock, log);
+    }
+
+    void note(const std::string& line) const {
+        if (log) log("web: " + line);
+    }
+
+    // Cookie names: with Secure, the __Host- prefix (the browser then
+    // refuses the cookie from any other host or path, and over plain HTTP).
+    std::string session_cookie() const { return web.secure_cookies ? "__Host-pulse-session" : "pulse-session"; }
+    std::string pre_cookie() const { return web.secure_cookies ? "__Host-pulse-pre" : "pulse-pre"; }
+
+    std::string cookie(const std::string& name, const std::string& value, UnixSeconds max_age) const {
+        return name + "=" + value + "; Path=/; Max-Age=" + std::to_string(max_age) + "; HttpOnly" +
+               (web.secure_cookies ? "; Secure" : "") + "; SameSite=Strict";
+    }
+
+    // The page's language: ?lang= (remembered in a cookie), else the cookie,
+    // else Danish.
+    std::string language(const httplib::Request& req, httplib::Response& res) const {
+        if (req.has_param("lang")) {
+            const std::string lang = req.get_param_value("lang");
+            if (lang == "da" || lang == "en") {
+                if (cookie_value(req, "pulse-lang") != lang) {
+                    res.set_header("Set-Cookie", cookie("pulse-lang", lang, 365 * kSecondsPerDay));
+                }
+                return lang;
+            }
+        }
+        const std::string remembered = cookie_value(req, "pulse-lang");
+        return remembered == "en" ? "en" : "da";
+    }
+
+    PageFrame frame(const std::string& lang, const std::string& path, const Session* session) const {
+        PageFrame f;
+        f.language = lang;
+        f.other_language_href = path + "?lang=" + (lang == "da" ? "en" : "da");
+        if (session) {
+            f.signed_in_email = session->person.email;
+            f.csrf = csrf_token(session->id);
+        }
+        return f;
+    }
+
+    // Starts a session for person: stored as its hash, the cookie set.
+    std::optional<Session> start_session(const Person& person, httplib::Response& res) {
+        const std::optional<std::string> id = new_secret();
+        std::string error;
+        if (!id || !store.add_session(secret_hash(*id), person.email, clock(), kSessionsKeptPerPerson, &error)) {
+            note("cannot start a session for " + person.email + ": " + (id ? error : "the random source failed"));
+            return std::nullopt;
+        }
+        res.set_header("Set-Cookie", cookie(session_cookie(), *id, kSessionMaxAge_s));
+        return Session{person, *id};
+    }
+
+    // Who is signed in. From a trusted proxy with the trusted header: that
+    // person (their session kept in the cookie, or a new one). Otherwise the
+    // session cookie's person, if the session is live and they are still in
+    // the registry. nullopt: nobody (*store_failed when the store could not
+    // tell).
+    std::optional<Session> signed_in(const httplib::Request& req, httplib::Response& res, bool* store_failed) {
+        *store_failed = false;
+        const std::string id = cookie_value(req, session_cookie());
+        std::optional<std::string> session_email;
+        if (looks_like_secret(id)) {
+            std::string error;
+            session_email = store.touch_session(secret_hash(id), clock(), kSessionIdle_s, kSessionMaxAge_s, &error);
+            if (!session_email && !error.empty()) {
+                note("cannot read a session: " + error);
+                *store_failed = true;
+                return std::nullopt;
+            }
+        }
+        if (!web.trusted_header.empty() && req.has_header(web.trusted_header)) {
+            const bool trusted = std::find(web.trusted_proxies.begin(), web.trusted_proxies.end(), req.remote_addr) !=
+                                 web.trusted_proxies.end();
+            const std::string named = req.get_header_value(web.trusted_header);
+            if (!trusted) {
+                note(web.trusted_header + " from " + req.remote_addr + " ignored: not a trusted proxy");
+            } else if (const std::optional<Person> person = find_person(config, named)) {
+                if (session_email == person->email) return Session{*person, id};
+                note(person->email + " signed in through " + web.trusted_header);
+                return start_session(*person, res);
+            } else if (!named.empty()) {
+                note(web.trusted_header + " names " + quoted_for_message(named) + ", who is not in the registry");
+                return std::nullopt;
+            }
+        }
+        if (!session_email) return std::nullopt;
+        std::optional<Person> person = find_person(config, *session_email);
+        if (!person) return std::nullopt;  // removed from the config since
+        return Session{std::move(*person), id};
+    }
+
+    // The pre-session CSRF token for a form shown before sign-in, setting
+    // its cookie when the request has none.
+    std::string pre_csrf(const httplib::Request& req, httplib::Response& res) const {
+        std::string pre = cookie_value(req, pre_cookie());
+        if (!looks_like_secret(pre)) {
+            pre = new_secret().value_or("");
+            res.set_header("Set-Cookie", cookie(pre_cookie(), pre, 2 * kSecondsPerHour));
+        }
+        return pre.empty() ? "" : csrf_token(pre);
+    }
+
+    bool pre_csrf_ok(const httplib::Request& req) const {
+        return csrf_token_matches(cookie_value(req, pre_cookie()), req.get_param_value("csrf"));
+    }
+
+    // The store cannot be read now: 503, try again shortly.
+    void send_503(httplib::Response& res, const std::string& lang, const std::string& path) {
+        const SummaryWords& w = config.summary_texts.words(lang);
+        res.set_header("Retry-After", "30");
+        send_page(res, 503, message_page(config.summary_texts, frame(lang, path, nullptr), w.web_unavailable, w.web_unavailable));
+    }
+
+    // A protected page asked for by someone not signed in. A link from an
+    // e-mail arrives cross-site, and the browser then withholds the
+    // SameSite=Strict session cookie: once, the page reloads itself (a
+    // same-site request, which carries it); after that, sign-in.
+    void not_signed_in(const httplib::Request& req, httplib::Response& res, const std::string& lang) {
+        if (!req.has_param("hop") && cookie_value(req, session_cookie()).empty()) {
+            std::string target = req.path + "?hop=1";
+            if (req.has_param("lang")) target += "&lang=" + lang;
+            send_page(res, 200,
+                      "<!doctype html>\n<html lang=\"" + lang + "\"><head><meta charset=\"utf-8\"><title>Pulse</title>"
+                      "<meta http-equiv=\"refresh\" content=\"0;url=" + target + "\"></head><body></body></html>\n");
+            return;
+        }
+        redirect(res, "/" + lang_suffix(lang));
+    }
+
+    void forbidden(httplib::Response& res, const std::string& lang, const std::string& path, const Session& s) {
+        const SummaryWords& w = config.summary_texts.words(lang);
+        send_page(res, 403, message_page(config.summary_texts, frame(lang, path, &s), w.web_forbidden, w.web_forbidden_text,
+                                         w.web_back, "/workplaces" + lang_suffix(lang)));
+    }
+
+    void not_found(httplib::Response& res, const std::string& lang, const std::string& path, const Session& s) {
+        const SummaryWords& w = config.summary_texts.words(lang);
+        send_page(res, 404, message_page(config.summary_texts, frame(lang, path, &s), w.web_not_found, w.web_not_found_text,
+                                         w.web_back, "/workplaces" + lang_suffix(lang)));
+    }
+
+    // Runs page for a signed-in request; answers everyone else.
+    template <class Page>
+    void with_session(const httplib::Request& req, httplib::Response& res, Page page) {
+        const std::string lang = language(req, res);
+        bool store_failed = false;
+        const std::optional<Session> s = signed_in(req, res, &store_failed);
+        if (store_failed) return send_503(res, lang, req.path);
+        if (!s) return not_signed_in(req, res, lang);
+        page(*s, lang);
+    }
+
+    // [SECTION] Sign-in
+
+    void get_root(const httplib::Request& req, httplib::Response& res) {
+        const std::string lang = language(req, res);
+        bool store_failed = false;
+        if (signed_in(req, res, &store_failed)) return redirect(res, "/workplaces" + lang_suffix(lang));
+        if (store_failed) return send_503(res, lang, "/");
+        const std::string csrf = pre_csrf(req, res);
+        send_page(res, 200, signin_page(config.summary_texts, frame(lang, "/", nullptr), csrf));
+    }
+
+    void post_signin(const httplib::Request& req, httplib::Response& res) {
+        const std::string lang = language(req, res);
+        const SummaryWords& w = config.summary_texts.words(lang);
+        const PageFrame f = frame(lang, "/", nullptr);
+        const std::string typed = req.get_param_value("email");
+        if (!pre_csrf_ok(req)) {
+            note("sign-in form refused: no valid CSRF token (from " + req.remote_addr + ")");
+            const std::string csrf = pre_csrf(req, res);
+            return send_page(res, 403, signin_page(config.summary_texts, f, csrf, typed, w.web_form_expired));
+        }
+        const std::string email = normalise_email(typed);
+        if (email.size() > 254 || !is_email_address(email)) {
+            const std::string csrf = pre_csrf(req, res);
+            return send_page(res, 400, signin_page(config.summary_texts, f, csrf, typed,
+                                                   fill_placeholders(w.web_not_an_address, {{"email", typed}})));
+        }
+        const SignInVerdict verdict = limiter.request(email, client_key(req, web), clock());
+        if (!verdict) {
+            note(std::string("sign-in request refused: too many for this ") +
+                 (verdict.kind == SignInVerdict::Kind::address_limited ? "address" : "client") + " (" +
+                 client_key(req, web) + ")");
+            res.set_header("Retry-After", std::to_string(verdict.retry_after_s));
+            const std::string minutes = std::to_string((verdict.retry_after_s + 59) / 60);
+            return send_page(res, 429, message_page(config.summary_texts, f, w.web_signin_heading,
+                                                    fill_placeholders(w.web_rate_limited, {{"minutes", minutes}})));
+        }
+        // The same page, at once, either way: the link is made and mailed
+        // by the mailer's thread.
+        if (const std::optional<Person> person = find_person(config, email)) {
+            if (mailer) {
+                note("sign-in link asked for by " + email);
+                mailer->enqueue(email, person->name, lang);
+            } else {
+                note("sign-in link asked for by " + email + ", but there is no [email] to send it with");
+            }
+        } else {
+            note("sign-in link asked for an address not in the registry");
+        }
+        send_page(res, 200, check_mail_page(config.summary_texts, f, email));
+    }
+
+    void get_link(const httplib::Request& req, httplib::Response& res) {
+        const std::string lang = language(req, res);
+        const std::string csrf = pre_csrf(req, res);
+        send_page(res, 200, link_page(config.summary_texts, frame(lang, "/", nullptr), req.path + lang_suffix(lang), csrf));
+    }
+
+    void post_link(const httplib::Request& req, httplib::Response& res) {
+        const std::string lang = language(req, res);
+        const SummaryWords& w = config.summary_texts.words(lang);
+        const PageFrame f = frame(lang, "/", nullptr);
+        if (!pre_csrf_ok(req)) {
+            note("sign-in link form refused: no valid CSRF token (from " + req.remote_addr + ")");
+            const std::string csrf = pre_csrf(req, res);
+            return send_page(res, 403, link_page(config.summary_texts, f, req.path + lang_suffix(lang), csrf));
+        }
+        std::string error;
+        const std::optional<std::string> email = store.use_signin_link(secret_hash(req.matches[1].str()), clock(), &error);
+        if (!email && !error.empty()) {
+            note("cannot use a sign-in link: " + error);
+            return send_503(res, lang, "/");
+        }
+        const std::optional<Person> person = email ? find_person(config, *email) : std::nullopt;
+        if (!person) {
+            note("sign-in link refused: unknown, used or expired");
+            return send_page(res, 410, message_page(config.summary_texts, f, w.web_link_refused, w.web_link_refused_text,
+                                                    w.web_new_link, "/" + lang_suffix(lang)));
+        }
+        if (!start_session(*person, res)) return send_503(res, lang, "/");
+        note(person->email + " signed in with an e-mailed link");
+        redirect(res, "/workplaces" + lang_suffix(lang));
+    }
+
+    void post_signout(const httplib::Request& req, httplib::Response& res) {
+        const std::string lang = language(req, res);
+        const SummaryWords& w = config.summary_texts.words(lang);
+        bool store_failed = false;
+        const std::optional<Session> s = signed_in(req, res, &store_failed);
+        if (store_failed) return send_503(res, lang, "/");
+        if (s && !csrf_token_matches(s->id, req.get_param_value("csrf"))) {
+            note("sign-out refused for " + s->person.email + ": no valid CSRF token");
+            return send_page(res, 403, message_page(config.summary_texts, frame(lang, "/", &*s), w.web_form_expired,
+                                                    w.web_form_expired, w.web_back, "/workplaces" + lang_suffix(lang)));
+        }
+        if (s) {
+            std::string error;
+            if (!store.end_session(secret_hash(s->id), &error)) {
+                note("cannot end a session: " + error);
+                return send_503(res, lang, "/");
+            }
+            note(s->person.email + " signed out");
+        }
+        res.set_header("Set-Cookie", cookie(session_cookie(), "", 0));
+        send_page(res, 200, message_page(config.summary_texts, frame(lang, "/", nullptr), w.web_signed_out,
+                                         w.web_signed_out, w.web_signin_heading, "/" + lang_suffix(lang)));
+    }
+
+    // [SECTION] Results
+
+    void get_workplaces(const httplib::Request& req, httplib::Response& res) {
+        with_session(req, res, [&](const Session& s, const std::string& lang) {
+            std::vector<WorkplaceLink> links;
+            for (const std::string& id : s.person.workplaces) links.push_back({id, config.workplace_name(id)});
+            send_page(res, 200, workplaces_page(config.summary_texts, frame(lang, req.path, &s), links, s.person.admin));
+        });
+    }
+
+    void get_weeks(const httplib::Request& req, httplib::Response& res) {
+        with_session(req, res, [&](const Session& s, const std::string& lang) {
+            const std::string workplace = req.matches[1];
+            if (!may_read(s.person, workplace)) {
+                note(s.person.email + " refused workplace " + quoted_for_message(workplace) + " (403)");
+                return forbidden(res, lang, req.path, s);
+            }
+            const UnixSeconds now = clock();
+            std::string error;
+            // Seal what is due first, so the newest published week is listed.
+            if (!seal_published_weeks(store, config, now, &error)) return send_503(res, lang, req.path);
+            const std::optional<std::vector<IsoWeek>> weeks = store.sealed_weeks_of(workplace, &error);
+            if (!weeks) {
+                note("cannot list the weeks of " + workplace + ": " + error);
+                return send_503(res, lang, req.path);
+            }
+            std::vector<WeekRow> rows;
+            for (const IsoWeek week : *weeks) {
+                const PublishedSummary p = published_summary(store, config, workplace, week, lang, now);
+                if (p.status == PublishedSummary::Status::store_error) return send_503(res, lang, req.path);
+                if (p.status != PublishedSummary::Status::ok) continue;
+                WeekRow row{week, std::nullopt};
+                if (!p.summary.answers_withheld) row.answers = p.summary.answers;
+                rows.push_back(row);
+            }
+            send_page(res, 200, weeks_page(config.summary_texts, frame(lang, req.path, &s),
+                                           {workplace, config.workplace_name(workplace)}, rows));
+        });
+    }
+
+    void get_week(const httplib::Request& req, httplib::Response& res) {
+        with_session(req, res, [&](const Session& s, const std::string& lang) {
+            const std::string workplace = req.matches[1];
+            const std::string view = req.matches[3];  // "", ".csv" or "/print"
+            if (!may_read(s.person, workplace)) {
+                note(s.person.email + " refused workplace " + quoted_for_message(workplace) + " (403)");
+                return forbidden(res, lang, req.path, s);
+            }
+            const std::optional<IsoWeek> week = parse_iso_week(req.matches[2]);
+            if (!week) return not_found(res, lang, req.path, s);
+            const PublishedSummary p = published_summary(store, config, workplace, *week, lang, clock());
+            if (p.status == PublishedSummary::Status::store_error) {
+                note("cannot read " + workplace + " " + week->str() + ": " + p.message);
+                return send_503(res, lang, req.path);
+            }
+            if (p.status != PublishedSummary::Status::ok) return not_found(res, lang, req.path, s);
+            if (view == ".csv") {
+                page_headers(res);
+                res.set_header("Content-Disposition",
+                               "attachment; filename=\"pulse-" + workplace + "-" + week->str() + ".csv\"");
+                res.set_content(summary_csv(p.summary, config.summary_texts), "text/csv; charset=utf-8");
+                return;
+            }
+            HtmlChrome chrome;
+            if (view == "/print") {
+                const SummaryWords& w = config.summary_texts.words(lang);
+                chrome.header_html = "<nav class=\"actions\"><a href=\"/workplaces/" + workplace + "/" + week->str() +
+                                     lang_suffix(lang) + "\">" + html_escape(w.web_back) + "</a></nav>\n";
+                chrome.body_class = "print-view";
+            } else {
+                chrome.header_html = site_header_html(config.summary_texts, frame(lang, req.path, &s)) +
+                                     "<div class=\"actions-bar\">" +
+                                     week_actions_html(config.summary_texts, lang, workplace, *week) + "</div>\n";
+            }
+            send_page(res, 200, summary_html(p.summary, config.summary_texts, HtmlFor::browser, chrome));
+        });
+    }
+
+    void get_overview(const httplib::Request& req, httplib::Response& res) {
+        with_session(req, res, [&](const Session& s, const std::string& lang) {
+            if (!s.person.admin) {
+                note(s.person.email + " refused the overview (403)");
+                return forbidden(res, lang, req.path, s);
+            }
+            const UnixSeconds now = clock();
+            const IsoWeek latest = latest_published_week(config, now);
+            IsoWeek week = latest;
+            if (req.has_param("week")) {
+                const std::optional<IsoWeek> asked = parse_iso_week(req.get_param_value("week"));
+                if (!asked) return not_found(res, lang, req.path, s);
+                week = *asked;
+            }
+            const PublishedOverview overview = published_overview(store, config, week, now);
+            if (overview.status == PublishedSummary::Status::store_error) return send_503(res, lang, req.path);
+            if (overview.status != PublishedSummary::Status::ok) return not_found(res, lang, req.path, s);
+            std::vector<OverviewLine> lines;
+            for (const OverviewRow& row : overview.rows) {
+                lines.push_back({config.workplace_name(row.workplace), row.terminals, row.answers, row.late});
+            }
+            const std::optional<IsoWeek> later = week < latest ? std::optional<IsoWeek>(next_week(week)) : std::nullopt;
+            send_page(res, 200, overview_page(config.summary_texts, frame(lang, req.path, &s), week, lines,
+                                              previous_week(week), later));
+        });
+    }
+};
+
+WebPages::WebPages(const CollectorConfig& config, CollectorStore& store, Clock clock, Log log, MailSender* mail_sender,
+                   SignInLimits limits)
+    : impl_(std::make_unique<Impl>(config, store, std::move(clock), std::move(log), mail_sender, limits)) {}
+
+WebPages::~WebPages() = default;
+
+void WebPages::drain_mail() {
+    if (impl_->mailer) impl_->mailer->drain();
+}
+
+void WebPages::install(httplib::Server& http) {
+    Impl& i = *impl_;
+    http.Get("/", [&i](const httplib::Request& req, httplib::Response& res) { i.get_root(req, res); });
+    http.Post("/signin", [&i](const httplib::Request& req, httplib::Response& res) { i.post_signin(req, res); });
+    http.Get(R"(/signin/([A-Za-z0-9_-]{43}))",
+             [&i](const httplib::Request& req, httplib::Response& res) { i.get_link(req, res); });
+    http.Post(R"(/signin/([A-Za-z0-9_-]{43}))",
+              [&i](const httplib::Request& req, httplib::Response& res) { i.post_link(req, res); });
+    http.Post("/signout", [&i](const httplib::Request& req, httplib::Response& res) { i.post_signout(req, res); });
+    http.Get("/workplaces", [&i](const httplib::Request& req, httplib::Response& res) { i.get_workplaces(req, res); });
+    http.Get(R"(/workplaces/([A-Za-z0-9._-]+))",
+             [&i](const httplib::Request& req, httplib::Response& res) { i.get_weeks(req, res); });
+    http.Get(R"(/workplaces/([A-Za-z0-9._-]+)/(\d{4}-W\d{2})(\.csv|/print)?)",
+             [&i](const httplib::Request& req, httplib::Response& res) { i.get_week(req, res); });
+    http.Get("/overview", [&i](const httplib::Request& req, httplib::Response& res) { i.get_overview(req, res); });
+}
+
+}  // namespace pulse
