@@ -54,17 +54,29 @@ bool wait_listening(int port) {
 }
 
 // The collector on a free port and nginx in front of it with the site file.
+// With sign_on_proxy set (an address), the collector also serves the browser
+// pages with single sign-on ([web] trusted_header = "X-Forwarded-Email",
+// nginx its trusted proxy) and the site's map passes that header on only
+// from sign_on_proxy.
 struct ProxiedCollector {
     std::filesystem::path dir = temp_folder();
-    CollectorConfig config = test_collector_config();
+    int https_port = free_port(), http_port = free_port();
+    CollectorConfig config;
     std::unique_ptr<CollectorStore> store;
     std::unique_ptr<CollectorServer> server;
     std::atomic<UnixSeconds> now{kNow};  // the collector's clock
-    int https_port = free_port(), http_port = free_port();
     pid_t nginx = -1;
 
-    ProxiedCollector() {
+    explicit ProxiedCollector(const std::string& sign_on_proxy = "") {
         REQUIRE_MESSAGE(std::filesystem::exists(kNginx), kNginx << " is missing: run scripts/install-deps");
+        std::string config_text = collector_config_text();
+        if (!sign_on_proxy.empty()) {
+            config_text += "[web]\nbase_url = \"https://localhost:" + std::to_string(https_port) +
+                           "\"\ntrusted_header = \"X-Forwarded-Email\"\ntrusted_proxies = [\"127.0.0.1\"]\n";
+        }
+        CollectorConfigLoad load = load_collector_config(write_file(dir / "collector.toml", config_text));
+        REQUIRE_MESSAGE(load.config, all(load.errors));
+        config = *load.config;
         std::string error;
         store = open_collector_store(config.database, &error);
         REQUIRE_MESSAGE(store, error);
@@ -87,6 +99,9 @@ struct ProxiedCollector {
         site = replace_all(site, "pulse.ishoj.dk", "localhost");
         site = replace_all(site, "/etc/ssl/pulse/fullchain.pem", (dir / "cert.pem").string());
         site = replace_all(site, "/etc/ssl/pulse/privkey.pem", (dir / "key.pem").string());
+        if (!sign_on_proxy.empty()) {
+            site = replace_all(site, "# 10.0.0.5 $http_x_forwarded_email;", sign_on_proxy + " $http_x_forwarded_email;");
+        }
         write_file(dir / "site.conf", site);
         // What Debian's /etc/nginx/nginx.conf provides, minimal, with every file in dir.
         const std::string d = dir.string();
@@ -179,4 +194,43 @@ TEST_CASE("the documented nginx site sends plain HTTP to HTTPS") {
     REQUIRE_MESSAGE(r, httplib::to_string(r.error()));
     CHECK(r->status == 301);
     CHECK(r->get_header_value("Location") == "https://localhost/v1/workplaces/wp-a/summary.html");
+}
+
+TEST_CASE("through the documented nginx site the sign-on header signs a manager in and the session cookie survives") {
+    ProxiedCollector p("127.0.0.1");  // this test's client is the sign-on proxy
+    p.now = *parse_iso8601("2026-11-30T06:00:00Z");
+    const std::unique_ptr<httplib::SSLClient> c = p.client();
+    httplib::Result r = c->Get("/workplaces", {{"X-Forwarded-Email", "leder.a@ishoj.dk"}});
+    REQUIRE_MESSAGE(r, httplib::to_string(r.error()));
+    CHECK(r->status == 200);
+    CHECK(r->body.find("Borgerservice") != std::string::npos);
+    CHECK(r->body.find("Logget ind som leder.a@ishoj.dk") != std::string::npos);
+    // The session cookie, every flag intact, through the proxy...
+    const std::string set_cookie = r->get_header_value("Set-Cookie");
+    CHECK(set_cookie.rfind("__Host-pulse-session=", 0) == 0);
+    for (const char* flag : {"; Path=/", "; HttpOnly", "; Secure", "; SameSite=Strict"}) {
+        CHECK_MESSAGE(set_cookie.find(flag) != std::string::npos, set_cookie);
+    }
+    // ...and back: the cookie alone, without the header, is the session.
+    const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+    r = c->Get("/workplaces/wp-a", {{"Cookie", cookie}});
+    REQUIRE_MESSAGE(r, httplib::to_string(r.error()));
+    CHECK(r->status == 200);
+    CHECK(r->body.find("Uge") != std::string::npos);
+    r = c->Get("/workplaces/wp-b", {{"Cookie", cookie}});
+    REQUIRE_MESSAGE(r, httplib::to_string(r.error()));
+    CHECK(r->status == 403);
+}
+
+TEST_CASE("the documented nginx site clears the sign-on header from anyone but the sign-on proxy") {
+    ProxiedCollector p("127.0.0.2");  // the sign-on proxy is elsewhere; this client is not it
+    const std::unique_ptr<httplib::SSLClient> c = p.client();
+    httplib::Result r = c->Get("/workplaces?hop=1", {{"X-Forwarded-Email", "leder.a@ishoj.dk"}});
+    REQUIRE_MESSAGE(r, httplib::to_string(r.error()));
+    CHECK(r->status == 303);  // not signed in: to the sign-in page
+    CHECK(!r->has_header("Set-Cookie"));
+    r = c->Get("/");
+    REQUIRE_MESSAGE(r, httplib::to_string(r.error()));
+    CHECK(r->status == 200);
+    CHECK(r->body.find("name=\"email\"") != std::string::npos);
 }
