@@ -168,6 +168,7 @@ std::string overview_page(const SummaryTexts& texts, const PageFrame& frame, Iso
     if (earlier) out << "<a href=\"/overview?week=" << earlier->str() << amp << "\">" << html_escape(w.web_earlier_week) << "</a>";
     if (later) out << "<a href=\"/overview?week=" << later->str() << amp << "\">" << html_escape(w.web_later_week) << "</a>";
     out << "</nav>\n<h1>" << html_escape(heading) << "</h1>\n<p>" << html_escape(w.web_overview_intro) << "</p>\n"
+        << "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"" << html_escape(heading) << "\">"
         << "<table class=\"overview\"><thead><tr><th scope=\"col\">" << html_escape(w.web_overview_columns[0])
         << "</th><th scope=\"col\">" << html_escape(w.web_overview_columns[1]) << "</th><th scope=\"col\" class=\"num\">"
         << html_escape(w.web_overview_columns[2]) << "</th><th scope=\"col\" class=\"num\">"
@@ -181,7 +182,7 @@ std::string overview_page(const SummaryTexts& texts, const PageFrame& frame, Iso
         out << "<tr><th scope=\"row\">" << html_escape(line.name) << "</th><td>" << terminals << "</td><td class=\"num\">"
             << figure(line.answers) << "</td><td class=\"num\">" << figure(line.late) << "</td></tr>\n";
     }
-    out << "</tbody></table>\n";
+    out << "</tbody></table></div>\n";
     return layout(texts, frame, heading, out.str());
 }
 

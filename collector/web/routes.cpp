@@ -495,8 +495,9 @@ struct WebPages::Impl {
             HtmlChrome chrome;
             if (view == "/print") {
                 const SummaryWords& w = config.summary_texts.words(lang);
-                chrome.header_html = "<nav class=\"actions\"><a href=\"/workplaces/" + workplace + "/" + week->str() +
-                                     lang_suffix(lang) + "\">" + html_escape(w.web_back) + "</a></nav>\n";
+                chrome.header_html = "<div class=\"actions-bar\"><nav class=\"actions\"><a href=\"/workplaces/" +
+                                     workplace + "/" + week->str() + lang_suffix(lang) + "\">" + html_escape(w.web_back) +
+                                     "</a></nav></div>\n";
                 chrome.body_class = "print-view";
             } else {
                 chrome.header_html = site_header_html(config.summary_texts, frame(lang, req.path, &s)) +

@@ -1,0 +1,155 @@
+// test_web_browser.cpp — the managers' browser pages in Debian's headless
+// Chromium (cdp.hpp) against a real collector and SMTP sink (web_fixture.hpp):
+// sign-in by the e-mailed link end to end, the cookie's flags as the browser
+// keeps them, a forged POST refused, another workplace's URL a 403 page,
+// sign-out, a link from an e-mail (cross-site) reaching the week signed in;
+// and every page in both languages at phone and desktop size, screenshot in
+// build/screenshots/web-*.png (look at them) and checked by axe-core.
+#include "cdp.hpp"
+#include "web_fixture.hpp"
+
+#include <doctest/doctest.h>
+
+#include <thread>
+
+using namespace pulse;
+using namespace pulse::testing;
+
+namespace {
+
+const std::filesystem::path kShots = std::filesystem::path(PULSE_BINARY_DIR) / "screenshots";
+
+struct Size {
+    const char* name;
+    int width, height;
+    bool mobile;
+};
+constexpr Size kSizes[] = {{"phone", 390, 844, true}, {"desktop", 1280, 900, false}};
+
+// The page now, at both sizes: a screenshot of the whole page and of its
+// first screen each, and axe-core's
+// WCAG A/AA rules with no violation, no script error.
+void look_at(Page& page, const std::string& name) {
+    for (const Size& size : kSizes) {
+        page.set_viewport(size.width, size.height, size.mobile);
+        page.screenshot(kShots / ("web-" + name + "-" + size.name + ".png"), true);
+        page.screenshot(kShots / ("web-" + name + "-" + size.name + "-first-screen.png"), false);
+        const nlohmann::json violations = page.run_axe();
+        CHECK_MESSAGE(violations.empty(), name, " at ", size.name, ":\n", describe_axe_violations(violations));
+    }
+    // The browser logs a page's own 4xx status as a failed load; anything
+    // else (a script error, a blocked resource, a CSP violation) is a fault.
+    for (const std::string& e : page.console_errors()) {
+        CHECK_MESSAGE(e.find("Failed to load resource: the server responded with a status of 4") != std::string::npos,
+                      name, ": ", e);
+    }
+}
+
+// Signs email in with the browser: the form, the mail, the link's button.
+void sign_in(WebWorld& w, Page& page, const std::string& email, std::size_t mail_index, const std::string& lang,
+             bool look) {
+    REQUIRE(page.navigate(w.url("/?lang=" + lang)) == 200);
+    if (look) look_at(page, "signin-" + lang);
+    page.evaluate("document.querySelector('#email').value = " + nlohmann::json(email).dump());
+    REQUIRE(page.click_and_wait("form.signin button") == 200);
+    if (look) look_at(page, "check-mail-" + lang);
+    REQUIRE(page.navigate(w.signin_link(mail_index)) == 200);
+    if (look) look_at(page, "link-" + lang);
+    REQUIRE(page.click_and_wait("main form button") == 200);
+    REQUIRE(page.url() == w.url("/workplaces" + std::string(lang == "da" ? "" : "?lang=" + lang)));
+}
+
+}  // namespace
+
+TEST_CASE("web in Chromium: sign-in by e-mailed link end to end, the session cookie, a forged POST, 403, sign-out") {
+    WebWorld w;
+    Browser browser(temp_folder());
+    Page& page = browser.new_page();
+    sign_in(w, page, "leder.a@ishoj.dk", 0, "da", false);
+    CHECK(page.html().find("Borgerservice") != std::string::npos);
+
+    // The session cookie as the browser keeps it.
+    bool found = false;
+    for (const BrowserCookie& c : page.cookies()) {
+        if (c.name != "pulse-session") continue;
+        found = true;
+        CHECK(c.http_only);
+        CHECK(c.same_site == "Strict");
+        CHECK(c.path == "/");
+        CHECK(c.value.size() == 43);
+    }
+    CHECK(found);
+
+    // A form without the CSRF token, as another page would forge it: refused.
+    page.evaluate("(() => { const f = document.createElement('form'); f.method = 'post'; f.action = '/signout';"
+                  " const b = document.createElement('button'); b.id = 'forged'; f.append(b);"
+                  " document.body.append(f); })()");
+    CHECK(page.click_and_wait("#forged") == 403);
+    CHECK(page.navigate(w.url("/workplaces")) == 200);
+    CHECK(page.html().find("Logget ind som leder.a@ishoj.dk") != std::string::npos);
+
+    // Another workplace by editing the URL: a 403 page.
+    CHECK(page.navigate(w.url("/workplaces/wp-b/2026-W48")) == 403);
+    CHECK(page.html().find("Ingen adgang") != std::string::npos);
+
+    // Sign-out ends the session: the old cookie no longer opens anything.
+    CHECK(page.navigate(w.url("/workplaces")) == 200);
+    CHECK(page.click_and_wait("header.site form button") == 200);
+    CHECK(page.html().find("Du er logget ud.") != std::string::npos);
+    CHECK(page.navigate(w.url("/workplaces?hop=1")) == 200);  // redirected to sign-in
+    CHECK(page.url() == w.url("/"));
+    CHECK(page.html().find("name=\"email\"") != std::string::npos);
+}
+
+TEST_CASE("web in Chromium: a week's link from an e-mail opens the week signed in, though the cookie is SameSite=Strict") {
+    WebWorld w;
+    Browser browser(temp_folder());
+    Page& page = browser.new_page();
+    sign_in(w, page, "leder.a@ishoj.dk", 0, "da", false);
+    const std::string week = w.url("/workplaces/wp-a/2026-W48");
+    // A web mail's page is another site: a data: URL has an opaque origin.
+    REQUIRE(page.navigate("data:text/html,<a id=\"l\" href=\"" + week + "\">uge 48</a>") == 200);
+    CHECK(page.click_and_wait("#l") == 200);
+    // The first response reloads itself, same-site, with the cookie.
+    for (int i = 0; i < 100 && page.url().find("hop=1") == std::string::npos; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int i = 0; i < 100 && page.evaluate("document.readyState").get<std::string>() != "complete"; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(page.url() == week + "?hop=1");
+    CHECK(page.html().find("Uge 48, 2026") != std::string::npos);
+    CHECK(page.html().find("Logget ind som leder.a@ishoj.dk") != std::string::npos);
+}
+
+TEST_CASE("web in Chromium: every page in Danish and English, phone and desktop, passes axe-core (screenshots)") {
+    WebWorld w;
+    Browser browser(temp_folder());
+    int mail = 0;
+    for (const std::string lang : {"da", "en"}) {
+        Page& manager = browser.new_page(CookieJar::own);
+        sign_in(w, manager, "leder.a@ishoj.dk", mail++, lang, true);
+        look_at(manager, "workplaces-" + lang);
+        REQUIRE(manager.navigate(w.url("/workplaces/wp-a")) == 200);
+        look_at(manager, "weeks-" + lang);
+        REQUIRE(manager.navigate(w.url("/workplaces/wp-a/2026-W48")) == 200);
+        look_at(manager, "week-" + lang);
+        REQUIRE(manager.navigate(w.url("/workplaces/wp-a/2026-W48/print")) == 200);
+        look_at(manager, "print-" + lang);
+        REQUIRE(manager.navigate(w.url("/workplaces/wp-b")) == 403);
+        look_at(manager, "forbidden-" + lang);
+        REQUIRE(manager.navigate(w.url("/workplaces/wp-a/2027-W01")) == 404);
+        look_at(manager, "not-found-" + lang);
+        REQUIRE(manager.navigate(w.url("/workplaces")) == 200);
+        REQUIRE(manager.click_and_wait("header.site form button") == 200);
+        look_at(manager, "signed-out-" + lang);
+        // The used link again: refused.
+        REQUIRE(manager.navigate(w.signin_link(mail - 1)) == 200);
+        REQUIRE(manager.click_and_wait("main form button") == 410);
+        look_at(manager, "link-refused-" + lang);
+
+        Page& it = browser.new_page(CookieJar::own);
+        sign_in(w, it, "it@ishoj.dk", mail++, lang, false);
+        look_at(it, "it-workplaces-" + lang);
+        REQUIRE(it.navigate(w.url("/overview")) == 200);
+        look_at(it, "overview-" + lang);
+    }
+}
