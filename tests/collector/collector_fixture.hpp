@@ -2,7 +2,8 @@
 // workplaces ("Borgerservice" wp-a, "Biblioteket" wp-b), a terminal of each,
 // a manager of wp-a (leder.a@ishoj.dk), HR and an admin, written to a temp
 // folder with the project's question bank and a fresh database
-// (test_database.hpp); the project's summary texts; batch bodies to upload; gzip.
+// (test_database.hpp); the project's summary texts; batch bodies to upload;
+// gzip; log lines collected from any thread.
 #pragma once
 
 #include "collector/config.hpp"
@@ -16,7 +17,10 @@
 #include <zlib.h>
 
 #include <cstdio>
+#include <algorithm>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 
@@ -43,6 +47,32 @@ inline std::string collector_config_text(const std::string& database = fresh_tes
            "[[hr]]\nname = \"HR\"\nemail = \"hr@ishoj.dk\"\ntoken_sha256 = \"" + sha256_hex(kHrToken) + "\"\n"
            "[[admin]]\nname = \"IT\"\nemail = \"it@ishoj.dk\"\ntoken_sha256 = \"" + sha256_hex(kAdminToken) + "\"\n";
 }
+
+// Log lines, collected from any thread.
+struct LogLines {
+    mutable std::mutex mutex;
+    std::vector<std::string> lines;
+
+    std::function<void(const std::string&)> sink() {
+        return [this](const std::string& line) {
+            std::lock_guard<std::mutex> lock(mutex);
+            lines.push_back(line);
+        };
+    }
+    std::vector<std::string> all() const {
+        std::lock_guard<std::mutex> lock(mutex);
+        return lines;
+    }
+    bool has(const std::string& fragment) const {
+        const std::vector<std::string> copy = all();
+        return std::any_of(copy.begin(), copy.end(), [&](const std::string& l) { return l.find(fragment) != std::string::npos; });
+    }
+    std::string text() const {
+        std::string out;
+        for (const std::string& l : all()) out += l + "\n";
+        return out;
+    }
+};
 
 // The loaded config in a new temp folder (its database beside it).
 inline CollectorConfig test_collector_config() {

@@ -52,32 +52,6 @@ std::string email_section(const std::string& url, const std::string& extra = "")
            "[[manager]]\nname = \"Souschef A\"\nemail = \"souschef@ishoj.dk\"\nworkplaces = [\"wp-a\"]\n";
 }
 
-// Log lines, collected from any thread.
-struct LogLines {
-    mutable std::mutex mutex;
-    std::vector<std::string> lines;
-
-    MailLog sink() {
-        return [this](const std::string& line) {
-            std::lock_guard<std::mutex> lock(mutex);
-            lines.push_back(line);
-        };
-    }
-    std::vector<std::string> all() const {
-        std::lock_guard<std::mutex> lock(mutex);
-        return lines;
-    }
-    bool has(const std::string& fragment) const {
-        const std::vector<std::string> copy = all();
-        return std::any_of(copy.begin(), copy.end(), [&](const std::string& l) { return l.find(fragment) != std::string::npos; });
-    }
-    std::string text() const {
-        std::string out;
-        for (const std::string& l : all()) out += l + "\n";
-        return out;
-    }
-};
-
 // A running sink, a config with [email] pointing at it in a temp folder, its
 // SQLite store with six answers for wp-a in 2026-W48, and libcurl's sender.
 struct EmailWorld {

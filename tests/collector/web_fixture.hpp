@@ -27,26 +27,6 @@ namespace pulse::testing {
 // Copenhagen), so 2026-W48 and 2026-W47 are the published weeks with answers.
 inline const UnixSeconds kWebNow = *parse_iso8601("2026-12-01T10:00:00Z");
 
-// Log lines collected from any thread.
-struct WebLog {
-    mutable std::mutex mutex;
-    std::vector<std::string> lines;
-
-    std::function<void(const std::string&)> sink() {
-        return [this](const std::string& line) {
-            std::lock_guard<std::mutex> lock(mutex);
-            lines.push_back(line);
-        };
-    }
-    std::string text() const {
-        std::lock_guard<std::mutex> lock(mutex);
-        std::string out;
-        for (const std::string& l : lines) out += l + "\n";
-        return out;
-    }
-    bool has(const std::string& fragment) const { return text().find(fragment) != std::string::npos; }
-};
-
 struct WebWorld {
     SmtpSink sink;
     std::filesystem::path dir = temp_folder();
@@ -55,7 +35,7 @@ struct WebWorld {
     CollectorConfig config;
     std::unique_ptr<CollectorStore> store;
     std::unique_ptr<MailSender> sender;
-    WebLog log;
+    LogLines log;
     std::atomic<UnixSeconds> now{kWebNow};
     std::unique_ptr<CollectorServer> server;
 
