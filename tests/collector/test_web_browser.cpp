@@ -1,12 +1,16 @@
 // test_web_browser.cpp — the managers' browser pages in Debian's headless
 // Chromium (cdp.hpp) against a real collector and SMTP sink (web_fixture.hpp):
-// sign-in by the e-mailed link end to end, the cookie's flags as the browser
-// keeps them, a forged POST refused, another workplace's URL a 403 page,
+// sign-in by the e-mailed link end to end, an unknown address answered alike
+// and sent nothing, an expired or used link refused, the cookie's flags as
+// the browser keeps them, a forged POST refused, the trusted header ignored
+// from another address, another workplace's URL a 403 page,
 // sign-out, a link from an e-mail (cross-site) reaching the week signed in;
 // and every page in both languages at phone and desktop size, screenshot in
 // build/screenshots/web-*.png (look at them) and checked by axe-core.
 #include "cdp.hpp"
 #include "web_fixture.hpp"
+
+#include "collector/web/auth.hpp"  // kSignInLinkLifetime_s
 
 #include <doctest/doctest.h>
 
@@ -65,6 +69,15 @@ TEST_CASE("web in Chromium: sign-in by e-mailed link end to end, the session coo
     WebWorld w;
     Browser browser(temp_folder());
     Page& page = browser.new_page();
+    // An unknown address: the same page as a known one would get, and no mail.
+    REQUIRE(page.navigate(w.url("/")) == 200);
+    page.evaluate("document.querySelector('#email').value = 'nobody@ishoj.dk'");
+    REQUIRE(page.click_and_wait("form.signin button") == 200);
+    const std::string unknown = page.evaluate("document.querySelector('main').innerText").get<std::string>();
+    CHECK(unknown.find("Se i din indbakke") != std::string::npos);
+    w.server->web()->drain_mail();
+    CHECK(w.sink.message_count() == 0);
+
     sign_in(w, page, "leder.a@ishoj.dk", 0, "da", false);
     CHECK(page.html().find("Borgerservice") != std::string::npos);
 
@@ -99,6 +112,27 @@ TEST_CASE("web in Chromium: sign-in by e-mailed link end to end, the session coo
     CHECK(page.navigate(w.url("/workplaces?hop=1")) == 200);  // redirected to sign-in
     CHECK(page.url() == w.url("/"));
     CHECK(page.html().find("name=\"email\"") != std::string::npos);
+
+    // A link used 15 minutes after it was mailed: refused.
+    page.evaluate("document.querySelector('#email').value = 'leder.a@ishoj.dk'");
+    REQUIRE(page.click_and_wait("form.signin button") == 200);
+    const std::string late = w.signin_link(1);
+    w.now += kSignInLinkLifetime_s;
+    REQUIRE(page.navigate(late) == 200);
+    CHECK(page.click_and_wait("main form button") == 410);
+    CHECK(page.html().find("Linket virker ikke længere") != std::string::npos);
+}
+
+TEST_CASE("web in Chromium: the trusted header from an address that is not the trusted proxy signs nobody in") {
+    // The proxy is at 127.0.0.2; the browser connects from 127.0.0.1.
+    WebWorld w("secure_cookies = false\ntrusted_header = \"X-Forwarded-Email\"\ntrusted_proxies = [\"127.0.0.2\"]\n");
+    Browser browser(temp_folder());
+    Page& page = browser.new_page();
+    page.command("Network.setExtraHTTPHeaders", {{"headers", {{"X-Forwarded-Email", "leder.a@ishoj.dk"}}}});
+    CHECK(page.navigate(w.url("/workplaces?hop=1")) == 200);
+    CHECK(page.url() == w.url("/"));
+    CHECK(page.html().find("name=\"email\"") != std::string::npos);
+    CHECK(w.log.has("X-Forwarded-Email from 127.0.0.1 ignored: not a trusted proxy"));
 }
 
 TEST_CASE("web in Chromium: a week's link from an e-mail opens the week signed in, though the cookie is SameSite=Strict") {
