@@ -173,7 +173,9 @@ void CollectorServer::routes() {
             what = e.what();
         } catch (...) {
         }
-        if (log_) log_(req.method + " " + quoted_for_message(req.path) + ": internal error: " + what);
+        // Not a sign-in link's path: its secret would be in the log.
+        const std::string path = req.path.rfind("/signin/", 0) == 0 ? "/signin/…" : req.path;
+        if (log_) log_(req.method + " " + quoted_for_message(path) + ": internal error: " + what);
         send_error(res, 500, "internal error");
     });
     // Runs for every response httplib writes: routed, refused by a route,

@@ -16,6 +16,8 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <limits>
+#include <memory>
 #include <optional>
 
 namespace pulse {
@@ -65,10 +67,24 @@ void page_headers(httplib::Response& res) {
     res.set_header("X-Frame-Options", "DENY");
 }
 
-void send_page(httplib::Response& res, int status, const std::string& html) {
+// body as the response's content, never compressed here: Debian's
+// cpp-httplib compresses a plain body itself, and for a browser (which offers
+// "br") with brotli at its slowest quality, some 100 ms for a week's page
+// (docs/performance.md, "A week's page"). A sized content provider is sent
+// as it is; nginx in front compresses with gzip instead.
+void set_uncompressed(httplib::Response& res, std::string body, const char* content_type) {
+    auto shared = std::make_shared<const std::string>(std::move(body));
+    res.set_content_provider(shared->size(), content_type,
+                             [shared](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                                 sink.write(shared->data() + offset, length);
+                                 return true;
+                             });
+}
+
+void send_page(httplib::Response& res, int status, std::string html) {
     page_headers(res);
     res.status = status;
-    res.set_content(html, "text/html; charset=utf-8");
+    set_uncompressed(res, std::move(html), "text/html; charset=utf-8");
 }
 
 void redirect(httplib::Response& res, const std::string& location) {
@@ -154,7 +170,13 @@ struct WebPages::Impl {
     CollectorStore& store;
     Clock clock;
     Log log;
+    // Answered with 429: per address from one client, and per client. Per
+    // address and client, so nobody can lock a manager out from elsewhere.
     SignInRateLimiter limiter;
+    // Silent: links mailed per address from all clients together. Beyond it
+    // the request gets the usual page and no mail, so the limit tells no one
+    // whether an address is known or was asked for.
+    SignInRateLimiter mail_limiter;
     std::unique_ptr<SignInMailer> mailer;
 
     // A signed-in request: the person and their session's id (for CSRF).
@@ -164,7 +186,9 @@ struct WebPages::Impl {
     };
 
     Impl(const CollectorConfig& c, CollectorStore& s, Clock k, Log l, MailSender* sender, SignInLimits limits)
-        : config(c), web(*c.web), store(s), clock(std::move(k)), log(std::move(l)), limiter(limits) {
+        : config(c), web(*c.web), store(s), clock(std::move(k)), log(std::move(l)), limiter(limits),
+          mail_limiter(SignInLimits{2 * limits.per_address, std::numeric_limits<int>::max(), limits.window_s,
+                                    limits.max_keys}) {
         if (sender && config.email) mailer = std::make_unique<SignInMailer>(config, store, *sender, clock, log);
     }
 
@@ -348,7 +372,8 @@ struct WebPages::Impl {
             return send_page(res, 400, signin_page(config.summary_texts, f, csrf, typed,
                                                    fill_placeholders(w.web_not_an_address, {{"email", typed}})));
         }
-        const SignInVerdict verdict = limiter.request(email, client_key(req, web), clock());
+        const std::string client = client_key(req, web);
+        const SignInVerdict verdict = limiter.request(email + " " + client, client, clock());
         if (!verdict) {
             note(std::string("sign-in request refused: too many for this ") +
                  (verdict.kind == SignInVerdict::Kind::address_limited ? "address" : "client") + " (" +
@@ -361,7 +386,9 @@ struct WebPages::Impl {
         // The same page, at once, either way: the link is made and mailed
         // by the mailer's thread.
         if (const std::optional<Person> person = find_person(config, email)) {
-            if (mailer) {
+            if (!mail_limiter.request(email, "", clock())) {
+                note("sign-in link asked for by " + email + ": not sent, too many for this address from all clients");
+            } else if (mailer) {
                 note("sign-in link asked for by " + email);
                 mailer->enqueue(email, person->name, lang);
             } else {
@@ -424,7 +451,9 @@ struct WebPages::Impl {
             }
             note(s->person.email + " signed out");
         }
-        res.set_header("Set-Cookie", cookie(session_cookie(), "", 0));
+        // Cleared only for a session that showed itself: a cross-site POST
+        // carries no SameSite=Strict cookie, and must not sign anyone out.
+        if (s) res.set_header("Set-Cookie", cookie(session_cookie(), "", 0));
         send_page(res, 200, message_page(config.summary_texts, frame(lang, "/", nullptr), w.web_signed_out,
                                          w.web_signed_out, w.web_signin_heading, "/" + lang_suffix(lang)));
     }
@@ -489,7 +518,7 @@ struct WebPages::Impl {
                 page_headers(res);
                 res.set_header("Content-Disposition",
                                "attachment; filename=\"pulse-" + workplace + "-" + week->str() + ".csv\"");
-                res.set_content(summary_csv(p.summary, config.summary_texts), "text/csv; charset=utf-8");
+                set_uncompressed(res, summary_csv(p.summary, config.summary_texts), "text/csv; charset=utf-8");
                 return;
             }
             HtmlChrome chrome;

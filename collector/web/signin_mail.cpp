@@ -59,7 +59,11 @@ void SignInMailer::run() {
         queue_.pop_front();
         busy_ = true;
         lock.unlock();
-        send(request);
+        try {
+            send(request);
+        } catch (const std::exception& e) {  // never let one mail end the collector
+            if (log_) log_("web: sign-in link to " + request.address + " not sent: " + e.what());
+        }
         lock.lock();
         busy_ = false;
         cv_.notify_all();

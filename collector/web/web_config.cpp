@@ -12,13 +12,9 @@
 namespace pulse {
 namespace {
 
-// Headers the collector reads for itself or nginx always sets: naming one of
-// them as the sign-on header would let it be forged or clash.
-bool reserved_header(std::string name) {
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    static const char* const kReserved[] = {"authorization", "cookie", "host", "content-type", "content-length",
-                                            "x-real-ip", "x-forwarded-for", "x-forwarded-proto", "connection"};
-    return std::find(std::begin(kReserved), std::end(kReserved), name) != std::end(kReserved);
+std::string to_lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    return text;
 }
 
 bool is_ip_address(const std::string& text) {
@@ -88,10 +84,11 @@ void read_web_config(ConfigReader& read, const toml::table& t, CollectorConfig& 
             fail(line_of("trusted_header"), where + " trusted_header = \"" + *header +
                                                 "\" is not a header name (letters, digits and '-', e.g. "
                                                 "\"X-Forwarded-Email\")");
-        } else if (reserved_header(*header)) {
+        } else if (to_lower(*header) != "x-forwarded-email") {
             fail(line_of("trusted_header"), where + " trusted_header = \"" + *header +
-                                                "\" is a header browsers or nginx set themselves; name the one your "
-                                                "sign-on proxy sets, e.g. \"X-Forwarded-Email\"");
+                                                "\": only \"X-Forwarded-Email\" is supported, the header the nginx "
+                                                "site (config/nginx/pulse-collector.conf) clears for everyone but the "
+                                                "sign-on proxy; any other would reach the collector as the client sent it");
         } else {
             web.trusted_header = *header;
         }

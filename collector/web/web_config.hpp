@@ -25,8 +25,9 @@ struct WebConfig {
     // only when base_url is http:// to this machine: the loopback tests.
     bool secure_cookies = true;
     // A header naming the signed-in person by e-mail address, set by a
-    // single sign-on proxy ("X-Forwarded-Email"); "" = none. Honoured only
-    // on requests from an address in trusted_proxies.
+    // single sign-on proxy: "X-Forwarded-Email", the one the nginx site
+    // clears for everyone else (no other name is accepted); "" = none.
+    // Honoured only on requests from an address in trusted_proxies.
     std::string trusted_header;
     // The addresses the collector sees its reverse proxy connect from
     // (usually nginx on this machine: "127.0.0.1"). Only their requests may
@@ -37,8 +38,7 @@ struct WebConfig {
 
 // [web] of table t, checked: base_url an http(s) URL with a host and no path
 // or query (http:// only to this machine), secure_cookies = false only with
-// an http:// loopback base_url, trusted_header a header name (letters,
-// digits, '-') that is not one the collector or nginx sets, trusted_proxies
+// an http:// loopback base_url, trusted_header "X-Forwarded-Email" (any case), trusted_proxies
 // IP addresses and required with trusted_header, and at least one way to
 // sign in: [email] (the e-mailed link) or trusted_header. Sets c.web when
 // everything is right; every problem goes to read's errors with its line.

@@ -322,7 +322,7 @@ TEST_CASE("[web] is read strictly: an https base URL, Secure cookies, a trusted 
     CHECK_ERROR(bad, 10, "[web] trusted_header needs trusted_proxies");
     bad = load_text(head + "[web]\nbase_url = \"https://pulse.ishoj.dk\"\ntrusted_header = \"Cookie\"\n"
                            "trusted_proxies = [\"127.0.0.1\"]\n" + email);
-    CHECK_ERROR(bad, 10, "is a header browsers or nginx set themselves");
+    CHECK_ERROR(bad, 10, "trusted_header = \"Cookie\": only \"X-Forwarded-Email\" is supported");
     bad = load_text(head + "[web]\nbase_url = \"https://pulse.ishoj.dk\"\ntrusted_header = \"X Email\"\n"
                            "trusted_proxies = [\"nginx.local\"]\n" + email);
     CHECK_ERROR(bad, 10, "is not a header name");

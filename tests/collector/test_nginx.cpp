@@ -220,6 +220,18 @@ TEST_CASE("through the documented nginx site the sign-on header signs a manager 
     r = c->Get("/workplaces/wp-b", {{"Cookie", cookie}});
     REQUIRE_MESSAGE(r, httplib::to_string(r.error()));
     CHECK(r->status == 403);
+
+    // A sign-in link's path (its secret) never reaches the access log; pages do.
+    const std::string link = "/signin/" + std::string(43, 'Q');
+    r = c->Get(link);
+    REQUIRE_MESSAGE(r, httplib::to_string(r.error()));
+    CHECK(r->status == 200);
+    kill(p.nginx, SIGTERM);  // flushes and closes the logs
+    wait_exit(p.nginx);
+    p.nginx = -1;
+    const std::string access = slurp(p.dir / "access.log");
+    CHECK(access.find("/workplaces/wp-a") != std::string::npos);
+    CHECK(access.find("/signin/") == std::string::npos);
 }
 
 TEST_CASE("the documented nginx site clears the sign-on header from anyone but the sign-on proxy") {

@@ -250,3 +250,50 @@ TEST_CASE("web: a link from an e-mail, without the SameSite=Strict cookie, reloa
     r = c.get("/workplaces/wp-a/2026-W48?hop=1");
     CHECK(r->status == 303);
 }
+
+TEST_CASE("web: pages go out uncompressed even to a browser that offers brotli (nginx compresses; httplib's brotli is slow)") {
+    WebWorld w;
+    CookieClient c(w.port);
+    c.http.set_decompress(false);
+    sign_in(w, c, "leder.a@ishoj.dk", 0);
+    for (const char* path : {"/workplaces/wp-a/2026-W48", "/workplaces/wp-a/2026-W48.csv", "/workplaces"}) {
+        const httplib::Result r = c.get(path, {{"Accept-Encoding", "gzip, deflate, br"}});
+        CHECK(r->status == 200);
+        CHECK_MESSAGE(!r->has_header("Content-Encoding"), path, ": ", r->get_header_value("Content-Encoding"));
+        CHECK(r->get_header_value("Content-Length") == std::to_string(r->body.size()));
+    }
+}
+
+TEST_CASE("web: nobody can lock a manager out from another client, and mails per address stop silently") {
+    // nginx's address is trusted: X-Real-IP names each request's client.
+    WebWorld w("secure_cookies = false\ntrusted_proxies = [\"127.0.0.1\"]\n");
+    CookieClient c(w.port);
+    const std::string csrf = csrf_of(c.get("/")->body);
+    const auto ask = [&](const std::string& client) {
+        httplib::Result r = c.http.Post("/signin", c.headers({{"X-Real-IP", client}}),
+                                        httplib::Params{{"email", "leder.a@ishoj.dk"}, {"csrf", csrf}});
+        REQUIRE(r);
+        return r->status;
+    };
+    // An attacker at one address uses up its own allowance only...
+    for (int i = 0; i < 5; ++i) CHECK(ask("203.0.113.7") == 200);
+    CHECK(ask("203.0.113.7") == 429);
+    // ...the manager elsewhere still signs in.
+    CHECK(ask("198.51.100.20") == 200);
+    // Across clients, past 10 per address: the same page, and no more mail.
+    for (int i = 0; i < 6; ++i) CHECK(ask("192.0.2." + std::to_string(i + 1)) == 200);
+    w.server->web()->drain_mail();
+    CHECK(w.sink.message_count() == 10);
+    CHECK(w.log.has("not sent, too many for this address from all clients"));
+}
+
+TEST_CASE("web: a sign-out POST without the session cookie (a cross-site form) clears nothing") {
+    WebWorld w;
+    CookieClient c(w.port);
+    sign_in(w, c, "leder.a@ishoj.dk", 0);
+    CookieClient forger(w.port);
+    const httplib::Result r = forger.post("/signout", {});
+    CHECK(r->status == 200);
+    CHECK(!r->has_header("Set-Cookie"));
+    CHECK(c.get("/workplaces")->status == 200);
+}
