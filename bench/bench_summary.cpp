@@ -1,19 +1,26 @@
 // bench_summary.cpp — the collector's summary targets in a SQLite database of
 // 10 000 000 answers: one workplace-week's summary from its counts
 // (store.counts + build_summary + summary_json; and with summary_html), cold
-// and warm; sealing one week for every one of 300 workplaces; and reading a
-// sealed summary as the routes do (published_summary + a format).
-//   bench_summary QUESTIONS_TOML CACHE_DIR [ANSWERS] [QUERIES]
+// and warm; sealing one week for every one of 300 workplaces; reading a
+// sealed summary as the routes do (published_summary + a format); and a
+// week's browser page as a signed-in manager gets it from the real
+// CollectorServer over loopback HTTP (issue 11), beside the same page made
+// in-process.
+//   bench_summary QUESTIONS_TOML CACHE_DIR [ANSWERS] [QUERIES] [PAGES]
 // The summary's words come from summary_texts.toml beside QUESTIONS_TOML.
 // The database is generated once into CACHE_DIR (a real disk) and reused
-// while its parameters and the store's schema are unchanged. Prints
-// "summary_db …" and, as "label n=N p50_ms=… p90_ms=… p99_ms=… max_ms=…",
-// summary_cold, summary_open_cold (opening the store), summary_first,
-// summary_counts, summary_json, summary_html; then "summary_scanned …"
-// (answers counted per query), "seal_first …", seal_week (one week, every
-// workplace), sealed_json and sealed_html. Exits 1 on an error.
+// while its parameters and the store's schema are unchanged; the collector's
+// config is written there too. Prints "summary_db …" and, as "label n=N
+// p50_ms=… p90_ms=… p99_ms=… max_ms=…", summary_cold, summary_open_cold
+// (opening the store), summary_first, summary_counts, summary_json,
+// summary_html; then "summary_scanned …" (answers counted per query),
+// "seal_first …", seal_week (one week, every workplace), sealed_json,
+// sealed_html; "week_page_first …" (the sign-in request), week_page_http
+// (as a browser asks: brotli), week_page_http_gzip, week_page_http_identity,
+// week_page_in_process and "week_page_bytes …". Exits 1 on an error.
 #include "bench_stats.hpp"
 
+#include "collector/http/server.hpp"
 #include "collector/publication.hpp"
 #include "collector/storage/store.hpp"
 #include "common/question_bank.hpp"
@@ -22,6 +29,11 @@
 #include "collector/summary/summary.hpp"
 #include "collector/summary/summary_texts.hpp"
 #include "common/copenhagen_time.hpp"
+#include "collector/web/auth.hpp"
+#include "collector/web/pages.hpp"
+#include "loopback.hpp"  // tests/support: free_loopback_port
+
+#include <httplib.h>
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -33,6 +45,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -52,6 +66,13 @@ constexpr std::uint64_t kSeed = 20261127;
 constexpr int kMinAnswers = 5;
 constexpr int kColdRuns = 10;              // opens with the file dropped from the OS cache
 constexpr std::size_t kRowsPerTransaction = 1000000;
+constexpr int kSealedWeeks = 10;           // sealed one at a time, ending with kLastWeek
+// The manager of every workplace, signed in through the trusted header.
+constexpr const char* kManagerEmail = "leder@bench.example";
+constexpr const char* kTrustedHeader = "X-Forwarded-Email";
+// The collector's clock for the week pages: this long after kLastWeek's
+// publication, when every sealed week is published.
+constexpr pulse::UnixSeconds kPagesAfterPublication_s = 3600;
 
 // Wall-clock milliseconds since start.
 double ms_since(Clock::time_point start) {
@@ -261,17 +282,177 @@ Timing summarise(pulse::CollectorStore& store, const pulse::QuestionBank& bank, 
     return t;
 }
 
+// The collector's config for publication and the week pages, written to
+// dir/bench-collector.toml and loaded as pulse-collector loads it: database,
+// bank (its summary texts beside it), kMinAnswers, every workplace ("wp-007"
+// named "Arbejdsplads 007"), one manager (kManagerEmail) of all of them, and
+// [web] at http://127.0.0.1:port signing in through kTrustedHeader from
+// 127.0.0.1, without e-mail. nullopt (the errors on stderr) if it does not load.
+std::optional<pulse::CollectorConfig> write_collector_config(const fs::path& dir, const fs::path& questions,
+                                                             const fs::path& database, int port) {
+    const fs::path file = dir / "bench-collector.toml";
+    std::ofstream out(file);
+    out << "[server]\nlisten = \"127.0.0.1\"\nport = " << port << "\n"
+        << "[storage]\ndatabase = \"" << fs::absolute(database).string() << "\"\n"
+        << "[anonymity]\nmin_answers = " << kMinAnswers << "\n"
+        << "[bank]\nquestions = [\"" << fs::absolute(questions).string() << "\"]\n"
+        << "[web]\nbase_url = \"http://127.0.0.1:" << port << "\"\nsecure_cookies = false\n"
+        << "trusted_header = \"" << kTrustedHeader << "\"\ntrusted_proxies = [\"127.0.0.1\"]\n";
+    std::string all;
+    for (int w = 0; w < kWorkplaces; ++w) {
+        const std::string id = workplace_name(w);
+        out << "[[workplace]]\nid = \"" << id << "\"\nname = \"Arbejdsplads " << id.substr(3) << "\"\n";
+        all += (w ? ", \"" : "\"") + id + "\"";
+    }
+    out << "[[manager]]\nname = \"Bench manager\"\nemail = \"" << kManagerEmail << "\"\nworkplaces = [" << all << "]\n";
+    out.close();
+    pulse::CollectorConfigLoad load = pulse::load_collector_config(file);
+    for (const pulse::Diagnostic& d : load.errors) std::fprintf(stderr, "bench_summary: %s\n", d.str().c_str());
+    return load.config;
+}
+
+// A week's page as routes.cpp's get_week makes it, without HTTP: the sealed
+// summary at now (published_summary) and its browser HTML under the site
+// header of session_id's manager and the week's actions. "" when the week
+// has no published summary for workplace.
+std::string week_page_in_process(pulse::CollectorStore& store, const pulse::CollectorConfig& config,
+                                 const std::string& session_id, const std::string& workplace, pulse::IsoWeek week,
+                                 pulse::UnixSeconds now) {
+    const pulse::PublishedSummary p = pulse::published_summary(store, config, workplace, week, "da", now);
+    if (p.status != pulse::PublishedSummary::Status::ok) return "";
+    pulse::PageFrame frame;
+    frame.other_language_href = "/workplaces/" + workplace + "/" + week.str() + "?lang=en";
+    frame.signed_in_email = kManagerEmail;
+    frame.csrf = pulse::csrf_token(session_id);
+    pulse::HtmlChrome chrome;
+    chrome.header_html = pulse::site_header_html(config.summary_texts, frame) + "<div class=\"actions-bar\">" +
+                         pulse::week_actions_html(config.summary_texts, "da", workplace, week) + "</div>\n";
+    return pulse::summary_html(p.summary, config.summary_texts, pulse::HtmlFor::browser, chrome);
+}
+
+// A page as a signed-in manager's browser asks for it: GET path on client's
+// kept-alive connection with headers (the trusted header, the session
+// cookie, Accept-Encoding). The response if it is a 200 HTML page, else
+// nullopt (the reason on stderr).
+std::optional<httplib::Response> get_page(httplib::Client& client, const httplib::Headers& headers,
+                                          const std::string& path) {
+    const httplib::Result r = client.Get(path.c_str(), headers);
+    if (r && r->status == 200 && r->get_header_value("Content-Type").starts_with("text/html")) return *r;
+    std::fprintf(stderr, "bench_summary: GET %s: %s\n", path.c_str(),
+                 r ? (std::to_string(r->status) + " " + r->body.substr(0, 200)).c_str()
+                   : httplib::to_string(r.error()).c_str());
+    return std::nullopt;
+}
+
+// The Accept-Encoding the week pages are asked with, each in a pass of its
+// own: a browser's first, gzip only, and none. The collector answers each
+// uncompressed (collector/web/routes.cpp: cpp-httplib's own brotli took
+// ~100 ms a page; nginx compresses instead), which the passes check.
+struct PageEncoding {
+    const char* label;     // the output line's label
+    const char* accept;    // Accept-Encoding sent
+    const char* expected;  // Content-Encoding the collector must answer with ("" = none)
+};
+constexpr PageEncoding kPageEncodings[] = {{"week_page_http", "gzip, deflate, br", ""},
+                                           {"week_page_http_gzip", "gzip, deflate", ""},
+                                           {"week_page_http_identity", "identity", ""}};
+constexpr std::size_t kPageEncodingCount = std::size(kPageEncodings);
+
+// The week pages' timings, in ms, and sizes, in bytes.
+struct WeekPageTimes {
+    double first_ms = 0;                                   // the sign-in request
+    std::vector<double> http_ms[kPageEncodingCount];       // per kPageEncodings
+    std::vector<double> wire_bytes[kPageEncodingCount];    // the body as sent
+    std::vector<double> in_process_ms, page_bytes;
+};
+
+// The real CollectorServer with [web] on 127.0.0.1:port over store, its
+// clock fixed at now. One client signs in through the trusted header with
+// the first workplace's list of weeks, as a browser asks (timed alone: it
+// starts a session and seals whatever is due), then, for each of
+// kPageEncodings, asks for the week page of every (workplace, week) of pages
+// (not empty) with the header and the session cookie on the same kept-alive
+// connection, without decompressing.
+// Then the same pages in-process (week_page_in_process), each checked to be
+// byte for byte the body sent without compression. False on any error.
+bool time_week_pages(pulse::CollectorStore& store, const pulse::CollectorConfig& config, int port,
+                     pulse::UnixSeconds now, const std::vector<std::pair<std::string, pulse::IsoWeek>>& pages,
+                     WeekPageTimes* out) {
+    std::string error;
+    pulse::CollectorServer server(config, store, [now] { return now; }, [](const std::string& line) {
+        std::fprintf(stderr, "bench_summary: collector: %s\n", line.c_str());
+    });
+    if (!server.start("127.0.0.1", port, &error)) {
+        return std::fprintf(stderr, "bench_summary: %s\n", error.c_str()), false;
+    }
+    httplib::Client client("127.0.0.1", port);
+    client.set_keep_alive(true);
+    client.set_tcp_nodelay(true);  // as browsers do
+    client.set_decompress(false);  // the body as it came over the wire
+    client.set_read_timeout(30, 0);
+
+    Clock::time_point start = Clock::now();
+    const std::optional<httplib::Response> first =
+        get_page(client, {{kTrustedHeader, kManagerEmail}, {"Accept-Encoding", kPageEncodings[0].accept}},
+                 "/workplaces/" + pages.front().first);
+    out->first_ms = ms_since(start);
+    if (!first) return false;
+    std::string session_id;
+    for (auto [it, end] = first->headers.equal_range("Set-Cookie"); it != end; ++it) {
+        if (it->second.starts_with("pulse-session=")) session_id = it->second.substr(14, it->second.find(';') - 14);
+    }
+    if (session_id.empty()) {
+        return std::fprintf(stderr, "bench_summary: the first page set no pulse-session cookie\n"), false;
+    }
+
+    std::vector<std::string> bodies;  // of the pass without compression
+    for (std::size_t e = 0; e < kPageEncodingCount; ++e) {
+        const httplib::Headers headers = {{kTrustedHeader, kManagerEmail},
+                                          {"Cookie", "pulse-session=" + session_id},
+                                          {"Accept-Encoding", kPageEncodings[e].accept}};
+        for (const auto& [workplace, week] : pages) {
+            start = Clock::now();
+            const std::optional<httplib::Response> r =
+                get_page(client, headers, "/workplaces/" + workplace + "/" + week.str());
+            out->http_ms[e].push_back(ms_since(start));
+            if (!r) return false;
+            if (r->has_header("Set-Cookie") || r->get_header_value("Content-Encoding") != kPageEncodings[e].expected) {
+                return std::fprintf(stderr, "bench_summary: %s: a new session or not Content-Encoding \"%s\"\n",
+                                    kPageEncodings[e].label, kPageEncodings[e].expected), false;
+            }
+            out->wire_bytes[e].push_back(static_cast<double>(r->body.size()));
+            if (*kPageEncodings[e].expected == '\0') bodies.push_back(r->body);
+        }
+    }
+    client.stop();
+    server.stop();
+
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+        start = Clock::now();
+        const std::string page = week_page_in_process(store, config, session_id, pages[i].first, pages[i].second, now);
+        out->in_process_ms.push_back(ms_since(start));
+        if (page != bodies.at(i)) {
+            return std::fprintf(stderr, "bench_summary: %s %s: the in-process page differs from the HTTP body\n",
+                                pages[i].first.c_str(), pages[i].second.str().c_str()), false;
+        }
+        out->page_bytes.push_back(static_cast<double>(page.size()));
+    }
+    return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     using namespace pulse;
-    if (argc < 3 || argc > 5) {
-        std::fprintf(stderr, "usage: %s QUESTIONS_TOML CACHE_DIR [ANSWERS] [QUERIES]\n", argv[0]);
+    if (argc < 3 || argc > 6) {
+        std::fprintf(stderr, "usage: %s QUESTIONS_TOML CACHE_DIR [ANSWERS] [QUERIES] [PAGES]\n", argv[0]);
         return 2;
     }
     const fs::path dir = argv[2];
     const std::size_t answers = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 10000000;
     const std::size_t queries = argc > 4 ? std::strtoul(argv[4], nullptr, 10) : 300;
+    const std::size_t pages = argc > 5 ? std::strtoul(argv[5], nullptr, 10) : 200;
+    if (pages == 0) return std::fprintf(stderr, "bench_summary: PAGES must be positive\n"), 2;
     BankLoad load = load_question_bank(argv[1]);
     if (!load.bank) {
         for (const Diagnostic& d : load.errors) std::fprintf(stderr, "bench_summary: %s\n", d.str().c_str());
@@ -366,26 +547,27 @@ int main(int argc, char** argv) {
     }
     // 5. Publication: weeks sealed one at a time for every workplace, as the
     // collector does at each Monday's publication moment, then the sealed
-    // summaries read as the routes read them. Any seals of an earlier run
-    // are removed first and last, so the cached file stays as generated.
-    CollectorConfig config;
-    config.banks = {bank};
-    config.summary_texts = texts;
-    config.min_answers = kMinAnswers;
-    ManagerEntry everyone;
-    everyone.name = "bench";
-    for (int w = 0; w < kWorkplaces; ++w) everyone.workplaces.push_back(workplace_name(w));
-    config.managers.push_back(everyone);
+    // summaries read as the routes read them. Any seals and web sessions of
+    // an earlier run are removed first and last, so the cached file stays as
+    // generated. The config is the collector's, as its file gives it.
+    const int port = testing::free_loopback_port(&error);
+    if (port < 0) return std::fprintf(stderr, "bench_summary: %s\n", error.c_str()), 1;
+    const std::optional<CollectorConfig> loaded = write_collector_config(dir, argv[1], db, port);
+    if (!loaded) return 1;
+    const CollectorConfig& config = *loaded;
     const auto forget_seals = [&] {
         sqlite3* raw = nullptr;
         const bool ok = sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK &&
-                        exec(raw, "DELETE FROM sealed_weeks; DELETE FROM publications; PRAGMA wal_checkpoint(TRUNCATE)");
+                        exec(raw, "DELETE FROM sealed_weeks; DELETE FROM publications; DELETE FROM web_sessions; "
+                                  "DELETE FROM signin_links; PRAGMA wal_checkpoint(TRUNCATE)");
         sqlite3_close(raw);
         return ok;
     };
     if (!forget_seals()) return 1;
     std::vector<IsoWeek> sealed_weeks_list;
-    for (IsoWeek w = kLastWeek; sealed_weeks_list.size() < 10; w = previous_week(w)) sealed_weeks_list.insert(sealed_weeks_list.begin(), w);
+    for (IsoWeek w = kLastWeek; sealed_weeks_list.size() < kSealedWeeks; w = previous_week(w)) {
+        sealed_weeks_list.insert(sealed_weeks_list.begin(), w);
+    }
     std::vector<double> seal_ms;
     int first_seals = 0;
     for (std::size_t k = 0; k < sealed_weeks_list.size(); ++k) {
@@ -417,8 +599,22 @@ int main(int argc, char** argv) {
         sealed_html_ms.push_back(read_ms + ms_since(start));
         if (json.empty() || html.empty()) return 1;
     }
+
+    // 6. The week page, as a signed-in manager's browser gets it, for
+    // different workplace-weeks among the sealed ones; the collector's clock
+    // an hour after the last week's publication.
+    std::set<std::pair<std::string, IsoWeek>> page_seen;
+    std::vector<std::pair<std::string, IsoWeek>> page_asked;
+    while (page_asked.size() < std::min<std::size_t>(pages, kWorkplaces * kSealedWeeks)) {
+        std::pair<std::string, IsoWeek> p{workplace_name(static_cast<int>(rng() % kWorkplaces)),
+                                          sealed_weeks_list[rng() % sealed_weeks_list.size()]};
+        if (page_seen.insert(p).second) page_asked.push_back(std::move(p));
+    }
+    WeekPageTimes week_pages;
+    if (!time_week_pages(*store, config, port, after + kPagesAfterPublication_s, page_asked, &week_pages)) return 1;
     store.reset();
     if (!forget_seals()) return 1;
+    fs::remove(dir / "bench-collector.toml");
 
     bench::print_summary("summary_cold", cold_ms);
     bench::print_summary("summary_open_cold", open_ms);
@@ -432,5 +628,14 @@ int main(int argc, char** argv) {
     bench::print_summary("seal_week", seal_ms);
     bench::print_summary("sealed_json", sealed_json_ms);
     bench::print_summary("sealed_html", sealed_html_ms);
+    std::printf("week_page_first ms=%.3f (a workplace's weeks, signing in through %s: starts a session, seals "
+                "what is due)\n", week_pages.first_ms, kTrustedHeader);
+    for (std::size_t e = 0; e < kPageEncodingCount; ++e) {
+        bench::print_summary(kPageEncodings[e].label, week_pages.http_ms[e]);
+    }
+    bench::print_summary("week_page_in_process", week_pages.in_process_ms);
+    std::printf("week_page_bytes page_p50=%.0f sent_to_browser_p50=%.0f sent_for_gzip_p50=%.0f\n",
+                bench::quantile(week_pages.page_bytes, 0.5), bench::quantile(week_pages.wire_bytes[0], 0.5),
+                bench::quantile(week_pages.wire_bytes[1], 0.5));
     return 0;
 }
