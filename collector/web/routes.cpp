@@ -96,15 +96,34 @@ void redirect(httplib::Response& res, const std::string& location) {
 // "?lang=en" for English, "" for Danish (the default).
 std::string lang_suffix(const std::string& language) { return language == "da" ? "" : "?lang=" + language; }
 
+// An IP address in one spelling: an IPv4 address mapped into IPv6
+// ("::ffff:127.0.0.1", how a collector listening on "::" sees IPv4 peers) as
+// plain IPv4, IPv6 as inet_ntop writes it; anything else as it is.
+std::string canonical_address(const std::string& address) {
+    unsigned char bytes[16];
+    char text[INET6_ADDRSTRLEN];
+    if (inet_pton(AF_INET6, address.c_str(), bytes) == 1) {
+        static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        const bool mapped = std::equal(kMapped, kMapped + 12, bytes);
+        if (inet_ntop(mapped ? AF_INET : AF_INET6, mapped ? bytes + 12 : bytes, text, sizeof text)) return text;
+    }
+    return address;
+}
+
+// Whether the request's peer is one of the trusted proxies (compared as
+// addresses, not as text).
+bool from_trusted_proxy(const httplib::Request& req, const WebConfig& web) {
+    const std::string peer = canonical_address(req.remote_addr);
+    return std::any_of(web.trusted_proxies.begin(), web.trusted_proxies.end(),
+                       [&](const std::string& proxy) { return canonical_address(proxy) == peer; });
+}
+
 // The client's address for the rate limit: X-Real-IP when the request came
 // from a trusted proxy (nginx sets it), else the peer; an IPv6 address
 // reduced to its /64, which one client usually holds whole.
 std::string client_key(const httplib::Request& req, const WebConfig& web) {
-    std::string address = req.remote_addr;
-    if (std::find(web.trusted_proxies.begin(), web.trusted_proxies.end(), address) != web.trusted_proxies.end() &&
-        req.has_header("X-Real-IP")) {
-        address = req.get_header_value("X-Real-IP");
-    }
+    std::string address = canonical_address(
+        from_trusted_proxy(req, web) && req.has_header("X-Real-IP") ? req.get_header_value("X-Real-IP") : req.remote_addr);
     unsigned char bytes[16];
     if (inet_pton(AF_INET6, address.c_str(), bytes) == 1) {
         std::fill(bytes + 8, bytes + 16, 0);
@@ -222,10 +241,13 @@ struct WebPages::Impl {
         return remembered == "en" ? "en" : "da";
     }
 
+    // The site header's state for a page at path (with its query, if any,
+    // kept by the language switch).
     PageFrame frame(const std::string& lang, const std::string& path, const Session* session) const {
         PageFrame f;
         f.language = lang;
-        f.other_language_href = path + "?lang=" + (lang == "da" ? "en" : "da");
+        f.other_language_href = path + (path.find('?') == std::string::npos ? "?" : "&") + "lang=" +
+                                (lang == "da" ? "en" : "da");
         if (session) {
             f.signed_in_email = session->person.email;
             f.csrf = csrf_token(session->id);
@@ -264,8 +286,7 @@ struct WebPages::Impl {
             }
         }
         if (!web.trusted_header.empty() && req.has_header(web.trusted_header)) {
-            const bool trusted = std::find(web.trusted_proxies.begin(), web.trusted_proxies.end(), req.remote_addr) !=
-                                 web.trusted_proxies.end();
+            const bool trusted = from_trusted_proxy(req, web);
             const std::string named = req.get_header_value(web.trusted_header);
             if (!trusted) {
                 note(web.trusted_header + " from " + req.remote_addr + " ignored: not a trusted proxy");
@@ -559,8 +580,18 @@ struct WebPages::Impl {
                 lines.push_back({config.workplace_name(row.workplace), row.terminals, row.answers, row.late});
             }
             const std::optional<IsoWeek> later = week < latest ? std::optional<IsoWeek>(next_week(week)) : std::nullopt;
-            send_page(res, 200, overview_page(config.summary_texts, frame(lang, req.path, &s), week, lines,
-                                              previous_week(week), later));
+            // The week before only when it was sealed (else its link is a 404).
+            std::optional<IsoWeek> earlier;
+            bool earlier_sealed = false;
+            std::optional<SealedWeek> seal;
+            std::string error;
+            if (!overview.rows.empty() &&
+                store.read_sealed(overview.rows.front().workplace, previous_week(week), &earlier_sealed, &seal, &error) &&
+                earlier_sealed) {
+                earlier = previous_week(week);
+            }
+            const std::string here = req.has_param("week") ? req.path + "?week=" + week.str() : req.path;
+            send_page(res, 200, overview_page(config.summary_texts, frame(lang, here, &s), week, lines, earlier, later));
         });
     }
 };

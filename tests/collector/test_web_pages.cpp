@@ -204,6 +204,13 @@ TEST_CASE("web: HR reads every workplace it is entitled to; IT reads the overvie
     CHECK(r->body.find("Borgerservice") != std::string::npos);
     CHECK(r->body.find("term-a") != std::string::npos);
     CHECK(r->body.find("Overblik, uge 48 2026") != std::string::npos);
+    CHECK(r->body.find("href=\"/overview?week=2026-W47\"") != std::string::npos);  // the week before
+    // The language switch keeps the week; the first sealed week links to no week before it.
+    r = it.get("/overview?week=2026-W44");
+    REQUIRE(r->status == 200);
+    CHECK(r->body.find("href=\"/overview?week=2026-W44&amp;lang=en\"") != std::string::npos);
+    CHECK(r->body.find("Ugen før") == std::string::npos);
+    CHECK(r->body.find("href=\"/overview?week=2026-W45\"") != std::string::npos);  // the week after
 }
 
 TEST_CASE("web: sign-in requests are limited per address") {
@@ -229,7 +236,8 @@ TEST_CASE("web: the trusted header signs in only from a trusted proxy's address"
     CHECK(c.cookies.count("pulse-session") == 0);
     CHECK(w.log.has("X-Forwarded-Email from 127.0.0.1 ignored: not a trusted proxy"));
 
-    WebWorld trusting("secure_cookies = false\ntrusted_header = \"X-Forwarded-Email\"\ntrusted_proxies = [\"127.0.0.1\"]\n");
+    // The proxy written as an IPv4-mapped IPv6 address is the same address.
+    WebWorld trusting("secure_cookies = false\ntrusted_header = \"X-Forwarded-Email\"\ntrusted_proxies = [\"::ffff:127.0.0.1\"]\n");
     CookieClient t(trusting.port);
     r = t.get("/workplaces", {{"X-Forwarded-Email", "Leder.A@ishoj.dk"}});
     REQUIRE(r->status == 200);
