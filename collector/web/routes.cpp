@@ -417,6 +417,7 @@ struct WebPages::Impl {
             }
         } else {
             note("sign-in link asked for an address not in the registry");
+            if (mailer && mail_limiter.request(email, "", clock())) mailer->enqueue_unknown();
         }
         send_page(res, 200, check_mail_page(config.summary_texts, f, email));
     }

@@ -45,6 +45,8 @@ void SignInMailer::enqueue(const std::string& address, const std::string& name, 
     cv_.notify_all();
 }
 
+void SignInMailer::enqueue_unknown() { enqueue("", "", ""); }
+
 void SignInMailer::drain() {
     std::unique_lock<std::mutex> lock(mutex_);
     cv_.wait(lock, [this] { return stopping_ || (queue_.empty() && !busy_); });
@@ -78,6 +80,12 @@ void SignInMailer::send(const Request& request) {
         return;
     }
     std::string error;
+    if (request.address.empty()) {  // enqueue_unknown: using a link nobody has changes nothing
+        if (!store_.use_signin_link(secret_hash(*secret), now, &error) && !error.empty() && log_) {
+            log_("web: sign-in table not reachable: " + error);
+        }
+        return;
+    }
     if (!store_.add_signin_link(secret_hash(*secret), request.address, now, signin_link_expires_at(now), &error)) {
         if (log_) log_("web: no sign-in link for " + request.address + ": " + error);
         return;

@@ -44,6 +44,12 @@ public:
     // request is dropped and logged (the rate limiter keeps this rare).
     void enqueue(const std::string& address, const std::string& name, const std::string& language);
 
+    // For a request whose address is nobody's: the same store work as a
+    // link (a write transaction on the sign-in table), and no mail, so that
+    // a request right after cannot tell by waiting on the store whether the
+    // address was known.
+    void enqueue_unknown();
+
     // Waits until the queue is empty and no mail is in progress (tests).
     void drain();
 
@@ -51,7 +57,7 @@ public:
 
 private:
     struct Request {
-        std::string address, name, language;
+        std::string address, name, language;  // address "": an unknown address's stand-in
     };
     void run();
     void send(const Request& request);

@@ -11,6 +11,7 @@
 #include "web_fixture.hpp"
 
 #include "collector/web/auth.hpp"  // kSignInLinkLifetime_s
+#include "common/base64.hpp"
 
 #include <doctest/doctest.h>
 
@@ -168,6 +169,13 @@ TEST_CASE("web in Chromium: every page in Danish and English, phone and desktop,
         look_at(manager, "week-" + lang);
         REQUIRE(manager.navigate(w.url("/workplaces/wp-a/2026-W48/print")) == 200);
         look_at(manager, "print-" + lang);
+        // Printed, as the browser's print dialog would: A4 pages from the page's own @page rule.
+        const nlohmann::json pdf = manager.command("Page.printToPDF", {{"preferCSSPageSize", true}});
+        const std::optional<std::string> bytes = base64_decode(pdf.value("data", std::string()));
+        REQUIRE(bytes);
+        CHECK(bytes->rfind("%PDF-", 0) == 0);
+        CHECK_MESSAGE(bytes->find("/MediaBox [0 0 594.9") != std::string::npos, "not A4 (594.96 × 841.92 pt)");
+        write_file(kShots / ("web-print-" + lang + ".pdf"), *bytes);
         REQUIRE(manager.navigate(w.url("/workplaces/wp-b")) == 403);
         look_at(manager, "forbidden-" + lang);
         REQUIRE(manager.navigate(w.url("/workplaces/wp-a/2027-W01")) == 404);
