@@ -1,8 +1,11 @@
 // cmd_run.cpp — the kiosk itself: a window (fullscreen on the terminal), the
 // answer writer on its own thread, and a loop that sleeps until an input
-// event or the next due timer. Nothing is drawn while nothing changes.
+// event or the next due timer. Nothing is drawn while nothing changes. Under
+// systemd the loop tells the unit it is ready after its first frame and pings
+// its watchdog (terminal/service_notify.hpp).
 #include "kiosk/commands.hpp"
 #include "kiosk/kiosk.hpp"
+#include "terminal/service_notify.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -88,6 +91,18 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
             upload_settings_for(*cfg), log_to(err));
     }
 
+    ServiceNotifier systemd = ServiceNotifier::from_environment();
+    bool systemd_error_logged = false;
+    const auto tell_systemd = [&](bool sent, const std::string& why) {
+        if (!sent && !systemd_error_logged) err << "pulse-kiosk: " << why << '\n';
+        systemd_error_logged = systemd_error_logged || !sent;
+    };
+    if (systemd.enabled()) {
+        err << "pulse-kiosk: under systemd, "
+            << (systemd.watchdog_ms() > 0 ? "watchdog every " + std::to_string(systemd.watchdog_ms()) + " ms"
+                                          : std::string("no watchdog"))
+            << '\n';
+    }
     const bool exit_after_first_frame = std::getenv("PULSE_EXIT_AFTER_FIRST_FRAME") != nullptr;
     Millis last_frame = monotonic_ms();
     int frames_owed = 2;  // ImGui settles in two frames after any change
@@ -98,6 +113,11 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
             timeout_ms = 0;
         } else if (std::optional<Millis> due = kiosk->terminal().next_deadline()) {
             timeout_ms = static_cast<int>(std::clamp<Millis>(*due - monotonic_ms() + 1, 0, 60'000));
+        }
+        // The watchdog's ping is due: wake for it, whatever else waits.
+        if (std::optional<Millis> ping = systemd.next_ping_due()) {
+            const int until_ping = static_cast<int>(std::clamp<Millis>(*ping - monotonic_ms(), 0, 60'000));
+            timeout_ms = timeout_ms < 0 ? until_ping : std::min(timeout_ms, until_ping);
         }
         SDL_Event event;
         bool have_event = kiosk->platform().wait_event(&event, timeout_ms);
@@ -112,12 +132,15 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
             have_event = SDL_PollEvent(&event) == 1;
         }
         const Millis now = monotonic_ms();
+        std::string why;
+        tell_systemd(systemd.alive(now, &why), why);  // from this loop: a hung loop stops the pings
         if (kiosk->terminal().update(now, wall_s())) frames_owed = 2;
         if (frames_owed > 0 || kiosk->pointer().busy()) {
             const float dt = static_cast<float>(std::max<Millis>(1, now - last_frame)) / 1000.0f;
             last_frame = now;
             if (kiosk->frame(now, wall_s(), dt)) frames_owed = 2;
             else --frames_owed;
+            tell_systemd(systemd.ready(monotonic_ms(), &why), why);  // once: the first frame is on screen
             // For the start-up benchmark (bench/README.md): stop once the first frame is on screen.
             if (exit_after_first_frame) return kExitOk;
         }

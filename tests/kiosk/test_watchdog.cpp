@@ -1,0 +1,137 @@
+// test_watchdog.cpp — the kiosk under systemd's notify protocol
+// (terminal/service_notify.hpp) against a real datagram socket standing in
+// for systemd's NOTIFY_SOCKET: READY=1 once, WATCHDOG=1 at most half a
+// watchdog interval apart, on a path or an abstract socket; and the real
+// `pulse-kiosk run` (SDL's dummy video driver) doing the same.
+#include "process.hpp"
+#include "temp_file.hpp"
+#include "terminal/service_notify.hpp"
+
+#include <doctest/doctest.h>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstring>
+#include <fstream>
+#include <regex>
+
+using namespace pulse;
+using namespace pulse::testing;
+
+namespace {
+
+// systemd's end: a datagram socket bound to name (a path, or "@…" abstract).
+struct NotifySocket {
+    std::string name;
+    int fd = -1;
+
+    explicit NotifySocket(std::string socket_name) : name(std::move(socket_name)) {
+        fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        REQUIRE(fd >= 0);
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        REQUIRE(name.size() < sizeof address.sun_path);
+        std::memcpy(address.sun_path, name.data(), name.size());
+        if (name[0] == '@') address.sun_path[0] = '\0';
+        REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address),
+                       static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size())) == 0);
+    }
+    ~NotifySocket() { ::close(fd); }
+
+    // The next message within timeout_ms, or "" when none came.
+    std::string receive(int timeout_ms) const {
+        timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        char buffer[256];
+        const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+        return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
+    }
+};
+
+}  // namespace
+
+TEST_CASE("READY=1 goes once, and WATCHDOG=1 a quarter interval after the last ping, never before ready") {
+    const std::filesystem::path dir = temp_folder();
+    NotifySocket systemd((dir / "notify").string());
+    ServiceNotifier n(systemd.name, 400);
+    CHECK(n.enabled());
+    CHECK(!n.next_ping_due());
+    CHECK(n.alive(1000));  // not ready yet: nothing sent
+    CHECK(systemd.receive(50).empty());
+
+    CHECK(n.ready(1000));
+    CHECK(systemd.receive(1000) == "READY=1");
+    CHECK(n.ready(1010));  // once only
+    CHECK(n.next_ping_due() == 1100);
+    CHECK(n.alive(1099));
+    CHECK(systemd.receive(50).empty());
+    CHECK(n.alive(1100));
+    CHECK(systemd.receive(1000) == "WATCHDOG=1");
+    CHECK(n.next_ping_due() == 1200);
+    CHECK(systemd.receive(50).empty());
+}
+
+TEST_CASE("the notifier reaches an abstract socket, does nothing without one, and reports a socket that is gone") {
+    const std::string abstract = "@pulse-test-notify-" + std::to_string(::getpid());
+    NotifySocket systemd(abstract);
+    ServiceNotifier n(abstract, 0);
+    CHECK(n.ready(0));
+    CHECK(systemd.receive(1000) == "READY=1");
+    CHECK(!n.next_ping_due());  // no watchdog
+
+    ServiceNotifier off("", 400);
+    CHECK(!off.enabled());
+    CHECK(off.ready(0));
+    CHECK(!off.next_ping_due());
+
+    ServiceNotifier gone((temp_folder() / "no-such-socket").string(), 400);
+    std::string error;
+    CHECK(!gone.ready(0, &error));
+    CHECK(error.find("cannot tell systemd READY=1") != std::string::npos);
+}
+
+TEST_CASE("pulse-kiosk run tells systemd it is ready after its first frame and pings the watchdog from its loop") {
+    const std::filesystem::path dir = temp_folder();
+    std::ifstream demo(PULSE_SOURCE_DIR "/config/demo.toml");
+    std::stringstream text;
+    text << demo.rdbuf();
+    std::string config = text.str();
+    config = std::regex_replace(config, std::regex("questions = \"questions.toml\""),
+                                "questions = \"" PULSE_SOURCE_DIR "/config/questions.toml\"");
+    config = std::regex_replace(config, std::regex("database = \"[^\"]*\""), "database = \"" + (dir / "k.sqlite3").string() + "\"");
+    write_file(dir / "kiosk.toml", config);
+
+    NotifySocket systemd((dir / "notify").string());
+    const pid_t kiosk = spawn_process({PULSE_KIOSK_EXE, "run", "--config", (dir / "kiosk.toml").string()},
+                                      {"NOTIFY_SOCKET=" + systemd.name, "WATCHDOG_USEC=2000000",
+                                       "SDL_VIDEODRIVER=dummy", "SDL_AUDIODRIVER=dummy"},
+                                      dir / "kiosk.out", dir / "kiosk.err");
+    std::vector<std::string> messages;
+    std::vector<std::chrono::steady_clock::time_point> at;
+    const auto start = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(5000)) {
+        const std::string m = systemd.receive(500);
+        if (m.empty()) continue;
+        messages.push_back(m);
+        at.push_back(std::chrono::steady_clock::now());
+    }
+    kill(kiosk, SIGTERM);
+    wait_exit(kiosk, 10, dir / "kiosk.err");
+    const std::string err = slurp(dir / "kiosk.err");
+    REQUIRE_MESSAGE(!messages.empty(), "no message from the kiosk; it said:\n", err);
+    CHECK(messages.front() == "READY=1");
+    CHECK(std::count(messages.begin(), messages.end(), "READY=1") == 1);
+    // A ping every 500 ms (a quarter of 2 s); the bound is half the interval,
+    // which leaves a busy machine 500 ms of slack.
+    CHECK_MESSAGE(messages.size() >= 6, messages.size(), " messages in 5 s");
+    for (std::size_t i = 1; i < messages.size(); ++i) {
+        CHECK(messages[i] == "WATCHDOG=1");
+        const auto gap = std::chrono::duration_cast<std::chrono::milliseconds>(at[i] - at[i - 1]).count();
+        CHECK_MESSAGE(gap <= 1000, "ping ", i, " came ", gap, " ms after the one before (WatchdogSec/2 = 1000 ms)");
+    }
+    CHECK(err.find("under systemd, watchdog every 2000 ms") != std::string::npos);
+}
