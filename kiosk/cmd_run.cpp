@@ -50,8 +50,13 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
     options.height = cfg->config.height;
     options.fullscreen = cfg->config.fullscreen;
     options.title = "Pulse — " + cfg->config.workplace;
-    options.software = cfg->config.renderer == "software" ||
-                       (cfg->config.renderer == "auto" && !has_gpu_render_node());
+    DisplayEnvironment display;
+    if (const char* forced = std::getenv("SDL_VIDEODRIVER")) display.forced_driver = forced;
+    display.wayland = std::getenv("WAYLAND_DISPLAY") != nullptr;
+    display.x11 = std::getenv("DISPLAY") != nullptr;
+    display.gpu = has_gpu_render_node();
+    display.renderer = cfg->config.renderer;
+    options.attempts = video_attempts(display);
 
     // The writer wakes the loop through the platform, which exists only after open().
     Platform* platform_for_wake = nullptr;
@@ -73,6 +78,12 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
         return kExitFailure;
     }
     platform_for_wake = &kiosk->platform();
+    // Which way the screen was opened, and why; and why not the ways before it.
+    for (const std::string& failed : kiosk->platform().failed_attempts()) {
+        err << "pulse-kiosk: video driver " << failed << '\n';
+    }
+    err << "pulse-kiosk: video driver " << kiosk->platform().video().driver << ", renderer "
+        << kiosk->platform().renderer_name() << ": " << kiosk->platform().video().why << '\n';
     err << "pulse-kiosk: terminal " << cfg->config.terminal_id << " (" << cfg->config.workplace << "), renderer "
         << kiosk->platform().renderer_name() << ", database " << cfg->config.database.string() << ", "
         << (cfg->config.upload ? "uploading to " + cfg->config.upload->endpoint : std::string("offline (no [upload])"))

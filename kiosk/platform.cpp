@@ -7,56 +7,77 @@
 
 namespace pulse {
 
-std::unique_ptr<Platform> Platform::create(const PlatformOptions& o, std::string* error) {
-    if (o.headless) {
-        // Respect an explicit choice (e.g. SDL_VIDEODRIVER=offscreen), else
-        // dummy: a plain framebuffer for the software renderer that loads no
-        // EGL/GL driver (offscreen loads Mesa, slower to start, and leaky).
-        const char* chosen = std::getenv("SDL_VIDEODRIVER");
-        SDL_SetHint(SDL_HINT_VIDEODRIVER, chosen && *chosen ? chosen : "dummy");
-        SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
-    } else if (!std::getenv("SDL_VIDEODRIVER")) {
-        // A real screen only: SDL would otherwise fall back to its offscreen
-        // driver and "run" invisibly. X11/Wayland when a session is there,
-        // else KMS/DRM (an appliance without a desktop).
-        const bool wayland = std::getenv("WAYLAND_DISPLAY") != nullptr;
-        const bool x11 = std::getenv("DISPLAY") != nullptr;
-        SDL_SetHint(SDL_HINT_VIDEODRIVER, wayland ? "wayland,x11" : x11 ? "x11" : "kmsdrm");
-    }
-    if (o.software) {
+namespace {
+
+// Starts SDL video with the driver hint already set and opens the window
+// and renderer (GPU first unless software or headless, then SDL's software
+// renderer). False with *why, everything closed and SDL shut down again, when
+// any step fails.
+bool open_with(SDL_Window*& window, SDL_Renderer*& renderer, const PlatformOptions& o, bool software, std::string* why) {
+    const auto fail = [&](const char* what) {
+        *why = std::string(what) + SDL_GetError();
+        if (renderer) SDL_DestroyRenderer(renderer);
+        if (window) SDL_DestroyWindow(window);
+        renderer = nullptr;
+        window = nullptr;
+        SDL_Quit();
+        return false;
+    };
+    if (software) {
         // Draw into the window's own framebuffer: no GL context, so Mesa
         // (and its LLVM) is never loaded on a machine without a GPU.
         SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
         SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    } else if (!o.headless) {
+        SDL_SetHint(SDL_HINT_RENDER_DRIVER, nullptr);
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, nullptr);
     }
-    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
-    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
-    bool started = SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) == 0;
-    if (!started && o.headless) {  // an SDL built without the chosen driver: try offscreen
-        SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
-        started = SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) == 0;
-    }
-    if (!started) {
-        if (error) *error = std::string("SDL could not start video: ") + SDL_GetError();
-        return nullptr;
-    }
-    std::unique_ptr<Platform> p(new Platform());
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) return fail("SDL could not start video: ");
     Uint32 flags = o.headless ? SDL_WINDOW_HIDDEN : SDL_WINDOW_SHOWN;
     if (o.fullscreen && !o.headless) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-    p->window_ = SDL_CreateWindow(o.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o.width,
-                                  o.height, flags);
-    if (!p->window_) {
-        if (error) *error = std::string("SDL could not open a window: ") + SDL_GetError();
-        return nullptr;
+    window = SDL_CreateWindow(o.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o.width, o.height, flags);
+    if (!window) return fail("SDL could not open a window: ");
+    if (!o.headless && !software) renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_ACCELERATED);
+    if (!renderer) renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE);
+    if (!renderer) return fail("SDL could not create a renderer: ");
+    return true;
+}
+
+}  // namespace
+
+std::unique_ptr<Platform> Platform::create(const PlatformOptions& o, std::string* error) {
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    std::unique_ptr<Platform> p(new Platform());
+    std::vector<VideoAttempt> attempts = o.attempts;
+    if (o.headless) {
+        // Respect an explicit choice (e.g. SDL_VIDEODRIVER=offscreen), else
+        // dummy: a plain framebuffer for the software renderer that loads no
+        // EGL/GL driver (offscreen loads Mesa, slower to start, and leaky);
+        // offscreen when this SDL lacks the chosen driver.
+        const char* chosen = std::getenv("SDL_VIDEODRIVER");
+        SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+        attempts = {{chosen && *chosen ? chosen : "dummy", true, "headless"}, {"offscreen", true, "headless"}};
+    } else if (attempts.empty()) {
+        attempts = {{"", false, "SDL's own choice"}};
     }
-    if (!o.headless && !o.software) {
-        p->renderer_ = SDL_CreateRenderer(p->window_, -1, SDL_RENDERER_ACCELERATED);
+    std::string failures;
+    for (const VideoAttempt& a : attempts) {
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, a.driver.empty() ? nullptr : a.driver.c_str());
+        std::string why;
+        if (open_with(p->window_, p->renderer_, o, a.software, &why)) {
+            p->video_ = a;
+            SDL_RendererInfo info;
+            if (!a.software && SDL_GetRendererInfo(p->renderer_, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE)) {
+                p->video_.why += ", but no GPU renderer opened: SDL's software renderer instead";
+            }
+            break;
+        }
+        p->failed_.push_back((a.driver.empty() ? std::string("default") : a.driver) + ": " + why);
+        failures += (failures.empty() ? "" : "; ") + p->failed_.back();
     }
     if (!p->renderer_) {
-        p->renderer_ = SDL_CreateRenderer(p->window_, -1, SDL_RENDERER_SOFTWARE);
-    }
-    if (!p->renderer_) {
-        if (error) *error = std::string("SDL could not create a renderer: ") + SDL_GetError();
+        if (error) *error = failures;
         return nullptr;
     }
     p->wake_event_ = SDL_RegisterEvents(1);

@@ -5,6 +5,8 @@
 // renderer.
 #pragma once
 
+#include "kiosk/video_choice.hpp"
+
 #include <SDL.h>
 
 #include <cstdint>
@@ -20,14 +22,18 @@ struct PlatformOptions {
     int height = 1080;
     bool fullscreen = false;
     bool headless = false;  // dummy/offscreen driver + software renderer
-    bool software = false;  // SDL's software renderer even with a display (no GPU)
+    // Not headless: the video drivers to try, best first (video_attempts);
+    // empty = SDL's own choice with the GPU renderer, else software.
+    std::vector<VideoAttempt> attempts;
     std::string title = "Pulse";
 };
 
 class Platform {
 public:
-    // Initialises SDL video and opens the window and renderer. Returns nullptr
-    // and sets *error (with SDL_GetError()) if that fails, e.g. no display.
+    // Initialises SDL video and opens the window and renderer, trying each
+    // of options.attempts in turn until one gives both. Returns nullptr and
+    // sets *error (every attempt with SDL_GetError()'s reason) if none does,
+    // e.g. no display.
     static std::unique_ptr<Platform> create(const PlatformOptions& options, std::string* error);
     ~Platform();
     Platform(const Platform&) = delete;
@@ -38,6 +44,10 @@ public:
     int width() const;   // renderer output size, pixels
     int height() const;
     const char* renderer_name() const;
+    // The attempt that opened the window (driver "" when headless or SDL's
+    // own choice), and why each one before it failed ("wayland: …").
+    const VideoAttempt& video() const { return video_; }
+    const std::vector<std::string>& failed_attempts() const { return failed_; }
 
     // Waits up to timeout_ms (< 0: forever) for an event.
     bool wait_event(SDL_Event* event, int timeout_ms);
@@ -57,6 +67,8 @@ private:
     SDL_Window* window_ = nullptr;
     SDL_Renderer* renderer_ = nullptr;
     std::uint32_t wake_event_ = 0;
+    VideoAttempt video_;
+    std::vector<std::string> failed_;
 };
 
 }  // namespace pulse

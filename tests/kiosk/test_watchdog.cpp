@@ -3,8 +3,8 @@
 // for systemd's NOTIFY_SOCKET: READY=1 once, WATCHDOG=1 at most half a
 // watchdog interval apart, on a path or an abstract socket; and the real
 // `pulse-kiosk run` (SDL's dummy video driver) doing the same.
+#include "demo_config.hpp"
 #include "process.hpp"
-#include "temp_file.hpp"
 #include "terminal/service_notify.hpp"
 
 #include <doctest/doctest.h>
@@ -16,8 +16,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstring>
-#include <fstream>
-#include <regex>
 
 using namespace pulse;
 using namespace pulse::testing;
@@ -96,17 +94,9 @@ TEST_CASE("the notifier reaches an abstract socket, does nothing without one, an
 
 TEST_CASE("pulse-kiosk run tells systemd it is ready after its first frame and pings the watchdog from its loop") {
     const std::filesystem::path dir = temp_folder();
-    std::ifstream demo(PULSE_SOURCE_DIR "/config/demo.toml");
-    std::stringstream text;
-    text << demo.rdbuf();
-    std::string config = text.str();
-    config = std::regex_replace(config, std::regex("questions = \"questions.toml\""),
-                                "questions = \"" PULSE_SOURCE_DIR "/config/questions.toml\"");
-    config = std::regex_replace(config, std::regex("database = \"[^\"]*\""), "database = \"" + (dir / "k.sqlite3").string() + "\"");
-    write_file(dir / "kiosk.toml", config);
-
+    const std::filesystem::path config = demo_kiosk_config(dir);
     NotifySocket systemd((dir / "notify").string());
-    const pid_t kiosk = spawn_process({PULSE_KIOSK_EXE, "run", "--config", (dir / "kiosk.toml").string()},
+    const pid_t kiosk = spawn_process({PULSE_KIOSK_EXE, "run", "--config", config.string()},
                                       {"NOTIFY_SOCKET=" + systemd.name, "WATCHDOG_USEC=2000000",
                                        "SDL_VIDEODRIVER=dummy", "SDL_AUDIODRIVER=dummy"},
                                       dir / "kiosk.out", dir / "kiosk.err");
