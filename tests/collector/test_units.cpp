@@ -1,0 +1,60 @@
+// test_units.cpp — the systemd units the packages install
+// (config/systemd/), checked by systemd's own `systemd-analyze verify`
+// (which needs no running systemd): every key known, every program there.
+// The binaries' paths are pointed at this build, as the nginx test points the
+// site at its ports.
+#include "process.hpp"
+#include "temp_file.hpp"
+
+#include <doctest/doctest.h>
+
+#include <regex>
+
+using namespace pulse::testing;
+
+namespace {
+
+constexpr const char* kAnalyze = "/usr/bin/systemd-analyze";
+
+// unit (a file of config/systemd/) with /usr/bin/pulse-* pointed at this build, in dir.
+std::filesystem::path unit_for_this_build(const std::filesystem::path& dir, const std::string& unit) {
+    std::string text = slurp(PULSE_SOURCE_DIR "/config/systemd/" + unit);
+    REQUIRE_MESSAGE(!text.empty(), "config/systemd/", unit, " is missing");
+    text = std::regex_replace(text, std::regex("/usr/bin/pulse-collector"), PULSE_COLLECTOR_EXE);
+    text = std::regex_replace(text, std::regex("/usr/bin/pulse-kiosk"), PULSE_KIOSK_EXE);
+    return write_file(dir / unit, text);
+}
+
+}  // namespace
+
+TEST_CASE("systemd-analyze verify passes on the collector's and the kiosk's units, and would catch a mistake") {
+    REQUIRE_MESSAGE(std::filesystem::exists(kAnalyze), kAnalyze, " is missing (Debian's systemd)");
+    REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/cage"), "/usr/bin/cage is missing: run scripts/install-deps");
+    const std::filesystem::path dir = temp_folder();
+    for (const char* unit : {"pulse-collector.service", "pulse-kiosk.service"}) {
+        const std::filesystem::path file = unit_for_this_build(dir, unit);
+        const ProcessResult r = run_process({kAnalyze, "verify", file.string()}, {"SYSTEMD_LOG_COLOR=0"}, dir, 60);
+        CHECK_MESSAGE(r.exit_code == 0, unit, ":\n", r.err);
+        CHECK_MESSAGE(r.err.empty(), unit, ":\n", r.err);
+        CHECK(slurp(file).find("Restart=") != std::string::npos);
+    }
+    // The check itself: an unknown key is reported.
+    std::string broken = slurp(dir / "pulse-collector.service");
+    broken.replace(broken.find("[Service]\n") + 10, 0, "Restrat=always\n");
+    const ProcessResult r = run_process({kAnalyze, "verify", write_file(dir / "broken.service", broken).string()},
+                                        {"SYSTEMD_LOG_COLOR=0"}, dir, 60);
+    CHECK(r.err.find("Unknown key 'Restrat'") != std::string::npos);
+}
+
+TEST_CASE("the kiosk's unit is a notify service with a watchdog that restarts always; the collector's is hardened") {
+    const std::string kiosk = slurp(PULSE_SOURCE_DIR "/config/systemd/pulse-kiosk.service");
+    for (const char* line : {"Type=notify\n", "NotifyAccess=all\n", "WatchdogSec=30\n", "Restart=always\n",
+                             "User=pulse-kiosk\n", "TTYPath=/dev/tty1\n", "ExecStart=/usr/bin/cage "}) {
+        CHECK_MESSAGE(kiosk.find(line) != std::string::npos, "pulse-kiosk.service lacks ", line);
+    }
+    const std::string collector = slurp(PULSE_SOURCE_DIR "/config/systemd/pulse-collector.service");
+    for (const char* line : {"ProtectSystem=strict\n", "NoNewPrivileges=yes\n", "PrivateTmp=yes\n",
+                             "CapabilityBoundingSet=\n", "User=pulse-collector\n", "StateDirectory=pulse\n"}) {
+        CHECK_MESSAGE(collector.find(line) != std::string::npos, "pulse-collector.service lacks ", line);
+    }
+}
