@@ -34,9 +34,9 @@ std::string week_text(const SummaryWords& w, IsoWeek week) {
     return fill_placeholders(w.web_week_item, {{"week", std::to_string(week.week)}, {"year", std::to_string(week.year)}});
 }
 
-std::string lang_query(const std::string& language) { return language == "da" ? "" : "?lang=" + language; }
-
 }  // namespace
+
+std::string lang_query(const std::string& language) { return language == "da" ? "" : "?lang=" + language; }
 
 std::string site_header_html(const SummaryTexts& texts, const PageFrame& frame) {
     const SummaryWords& w = words_of(texts, frame);
@@ -59,7 +59,8 @@ std::string site_header_html(const SummaryTexts& texts, const PageFrame& frame) 
 
 std::string message_page(const SummaryTexts& texts, const PageFrame& frame, const std::string& heading,
                          const std::string& text, const std::string& link_text, const std::string& link_href) {
-    std::string content = "<h1>" + html_escape(heading) + "</h1>\n<div class=\"card\"><p>" + html_escape(text) + "</p>";
+    std::string content = "<h1>" + html_escape(heading) + "</h1>\n<div class=\"card\">";
+    if (!text.empty()) content += "<p>" + html_escape(text) + "</p>";
     if (!link_text.empty()) {
         content += "<p><a class=\"button\" href=\"" + html_escape(link_href) + "\">" + html_escape(link_text) + "</a></p>";
     }

@@ -29,12 +29,17 @@ struct PageFrame {
     std::string csrf;
 };
 
+// The query that keeps a link in language: "?lang=en" for English, "" for
+// Danish (the default).
+std::string lang_query(const std::string& language);
+
 // The site header alone (brand, language switch, who is signed in, sign-out
 // button): what a week's page puts above its summary.
 std::string site_header_html(const SummaryTexts& texts, const PageFrame& frame);
 
 // A message, a heading and a paragraph: a 403, 404, 503, "signed out", "link
-// refused" page. link_text/link_href: one action below it ("" = none).
+// refused" page. text "" = the heading says it all (no paragraph).
+// link_text/link_href: one action below it ("" = none).
 std::string message_page(const SummaryTexts& texts, const PageFrame& frame, const std::string& heading,
                          const std::string& text, const std::string& link_text = "",
                          const std::string& link_href = "");

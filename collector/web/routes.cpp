@@ -93,9 +93,6 @@ void redirect(httplib::Response& res, const std::string& location) {
     res.set_header("Location", location);
 }
 
-// "?lang=en" for English, "" for Danish (the default).
-std::string lang_suffix(const std::string& language) { return language == "da" ? "" : "?lang=" + language; }
-
 // An IP address in one spelling: an IPv4 address mapped into IPv6
 // ("::ffff:127.0.0.1", how a collector listening on "::" sees IPv4 peers) as
 // plain IPv4, IPv6 as inet_ntop writes it; anything else as it is.
@@ -324,7 +321,7 @@ struct WebPages::Impl {
     void send_503(httplib::Response& res, const std::string& lang, const std::string& path) {
         const SummaryWords& w = config.summary_texts.words(lang);
         res.set_header("Retry-After", "30");
-        send_page(res, 503, message_page(config.summary_texts, frame(lang, path, nullptr), w.web_unavailable, w.web_unavailable));
+        send_page(res, 503, message_page(config.summary_texts, frame(lang, path, nullptr), w.web_unavailable, ""));
     }
 
     // A protected page asked for by someone not signed in. A link from an
@@ -340,19 +337,19 @@ struct WebPages::Impl {
                       "<meta http-equiv=\"refresh\" content=\"0;url=" + target + "\"></head><body></body></html>\n");
             return;
         }
-        redirect(res, "/" + lang_suffix(lang));
+        redirect(res, "/" + lang_query(lang));
     }
 
     void forbidden(httplib::Response& res, const std::string& lang, const std::string& path, const Session& s) {
         const SummaryWords& w = config.summary_texts.words(lang);
         send_page(res, 403, message_page(config.summary_texts, frame(lang, path, &s), w.web_forbidden, w.web_forbidden_text,
-                                         w.web_back, "/workplaces" + lang_suffix(lang)));
+                                         w.web_back, "/workplaces" + lang_query(lang)));
     }
 
     void not_found(httplib::Response& res, const std::string& lang, const std::string& path, const Session& s) {
         const SummaryWords& w = config.summary_texts.words(lang);
         send_page(res, 404, message_page(config.summary_texts, frame(lang, path, &s), w.web_not_found, w.web_not_found_text,
-                                         w.web_back, "/workplaces" + lang_suffix(lang)));
+                                         w.web_back, "/workplaces" + lang_query(lang)));
     }
 
     // Runs page for a signed-in request; answers everyone else.
@@ -371,7 +368,7 @@ struct WebPages::Impl {
     void get_root(const httplib::Request& req, httplib::Response& res) {
         const std::string lang = language(req, res);
         bool store_failed = false;
-        if (signed_in(req, res, &store_failed)) return redirect(res, "/workplaces" + lang_suffix(lang));
+        if (signed_in(req, res, &store_failed)) return redirect(res, "/workplaces" + lang_query(lang));
         if (store_failed) return send_503(res, lang, "/");
         const std::string csrf = pre_csrf(req, res);
         send_page(res, 200, signin_page(config.summary_texts, frame(lang, "/", nullptr), csrf));
@@ -425,7 +422,7 @@ struct WebPages::Impl {
     void get_link(const httplib::Request& req, httplib::Response& res) {
         const std::string lang = language(req, res);
         const std::string csrf = pre_csrf(req, res);
-        send_page(res, 200, link_page(config.summary_texts, frame(lang, "/", nullptr), req.path + lang_suffix(lang), csrf));
+        send_page(res, 200, link_page(config.summary_texts, frame(lang, "/", nullptr), req.path + lang_query(lang), csrf));
     }
 
     void post_link(const httplib::Request& req, httplib::Response& res) {
@@ -435,7 +432,7 @@ struct WebPages::Impl {
         if (!pre_csrf_ok(req)) {
             note("sign-in link form refused: no valid CSRF token (from " + req.remote_addr + ")");
             const std::string csrf = pre_csrf(req, res);
-            return send_page(res, 403, link_page(config.summary_texts, f, req.path + lang_suffix(lang), csrf));
+            return send_page(res, 403, link_page(config.summary_texts, f, req.path + lang_query(lang), csrf));
         }
         std::string error;
         const std::optional<std::string> email = store.use_signin_link(secret_hash(req.matches[1].str()), clock(), &error);
@@ -447,11 +444,11 @@ struct WebPages::Impl {
         if (!person) {
             note("sign-in link refused: unknown, used or expired");
             return send_page(res, 410, message_page(config.summary_texts, f, w.web_link_refused, w.web_link_refused_text,
-                                                    w.web_new_link, "/" + lang_suffix(lang)));
+                                                    w.web_new_link, "/" + lang_query(lang)));
         }
         if (!start_session(*person, res)) return send_503(res, lang, "/");
         note(person->email + " signed in with an e-mailed link");
-        redirect(res, "/workplaces" + lang_suffix(lang));
+        redirect(res, "/workplaces" + lang_query(lang));
     }
 
     void post_signout(const httplib::Request& req, httplib::Response& res) {
@@ -462,8 +459,8 @@ struct WebPages::Impl {
         if (store_failed) return send_503(res, lang, "/");
         if (s && !csrf_token_matches(s->id, req.get_param_value("csrf"))) {
             note("sign-out refused for " + s->person.email + ": no valid CSRF token");
-            return send_page(res, 403, message_page(config.summary_texts, frame(lang, "/", &*s), w.web_form_expired,
-                                                    w.web_form_expired, w.web_back, "/workplaces" + lang_suffix(lang)));
+            return send_page(res, 403, message_page(config.summary_texts, frame(lang, "/", &*s), w.web_form_expired, "",
+                                                    w.web_back, "/workplaces" + lang_query(lang)));
         }
         if (s) {
             std::string error;
@@ -477,7 +474,7 @@ struct WebPages::Impl {
         // carries no SameSite=Strict cookie, and must not sign anyone out.
         if (s) res.set_header("Set-Cookie", cookie(session_cookie(), "", 0));
         send_page(res, 200, message_page(config.summary_texts, frame(lang, "/", nullptr), w.web_signed_out,
-                                         w.web_signed_out, w.web_signin_heading, "/" + lang_suffix(lang)));
+                                         "", w.web_signin_heading, "/" + lang_query(lang)));
     }
 
     // [SECTION] Results
@@ -547,7 +544,7 @@ struct WebPages::Impl {
             if (view == "/print") {
                 const SummaryWords& w = config.summary_texts.words(lang);
                 chrome.header_html = "<div class=\"actions-bar\"><nav class=\"actions\"><a href=\"/workplaces/" +
-                                     workplace + "/" + week->str() + lang_suffix(lang) + "\">" + html_escape(w.web_back) +
+                                     workplace + "/" + week->str() + lang_query(lang) + "\">" + html_escape(w.web_back) +
                                      "</a></nav></div>\n";
                 chrome.body_class = "print-view";
             } else {

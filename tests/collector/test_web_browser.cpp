@@ -163,41 +163,39 @@ void every_page(const std::string& lang) {
     WebWorld w;
     Browser browser(temp_folder());
     int mail = 0;
-    {
-        Page& manager = browser.new_page(CookieJar::own);
-        sign_in(w, manager, "leder.a@ishoj.dk", mail++, lang, true);
-        look_at(manager, "workplaces-" + lang);
-        REQUIRE(manager.navigate(w.url("/workplaces/wp-a")) == 200);
-        look_at(manager, "weeks-" + lang);
-        REQUIRE(manager.navigate(w.url("/workplaces/wp-a/2026-W48")) == 200);
-        look_at(manager, "week-" + lang);
-        REQUIRE(manager.navigate(w.url("/workplaces/wp-a/2026-W48/print")) == 200);
-        look_at(manager, "print-" + lang);
-        // Printed, as the browser's print dialog would: A4 pages from the page's own @page rule.
-        const nlohmann::json pdf = manager.command("Page.printToPDF", {{"preferCSSPageSize", true}});
-        const std::optional<std::string> bytes = base64_decode(pdf.value("data", std::string()));
-        REQUIRE(bytes);
-        CHECK(bytes->rfind("%PDF-", 0) == 0);
-        CHECK_MESSAGE(bytes->find("/MediaBox [0 0 594.9") != std::string::npos, "not A4 (594.96 × 841.92 pt)");
-        write_file(kShots / ("web-print-" + lang + ".pdf"), *bytes);
-        REQUIRE(manager.navigate(w.url("/workplaces/wp-b")) == 403);
-        look_at(manager, "forbidden-" + lang);
-        REQUIRE(manager.navigate(w.url("/workplaces/wp-a/2027-W01")) == 404);
-        look_at(manager, "not-found-" + lang);
-        REQUIRE(manager.navigate(w.url("/workplaces")) == 200);
-        REQUIRE(manager.click_and_wait("header.site form button") == 200);
-        look_at(manager, "signed-out-" + lang);
-        // The used link again: refused.
-        REQUIRE(manager.navigate(w.signin_link(mail - 1)) == 200);
-        REQUIRE(manager.click_and_wait("main form button") == 410);
-        look_at(manager, "link-refused-" + lang);
+    Page& manager = browser.new_page(CookieJar::own);
+    sign_in(w, manager, "leder.a@ishoj.dk", mail++, lang, true);
+    look_at(manager, "workplaces-" + lang);
+    REQUIRE(manager.navigate(w.url("/workplaces/wp-a")) == 200);
+    look_at(manager, "weeks-" + lang);
+    REQUIRE(manager.navigate(w.url("/workplaces/wp-a/2026-W48")) == 200);
+    look_at(manager, "week-" + lang);
+    REQUIRE(manager.navigate(w.url("/workplaces/wp-a/2026-W48/print")) == 200);
+    look_at(manager, "print-" + lang);
+    // Printed, as the browser's print dialog would: A4 pages from the page's own @page rule.
+    const nlohmann::json pdf = manager.command("Page.printToPDF", {{"preferCSSPageSize", true}});
+    const std::optional<std::string> bytes = base64_decode(pdf.value("data", std::string()));
+    REQUIRE(bytes);
+    CHECK(bytes->rfind("%PDF-", 0) == 0);
+    CHECK_MESSAGE(bytes->find("/MediaBox [0 0 594.9") != std::string::npos, "not A4 (594.96 × 841.92 pt)");
+    write_file(kShots / ("web-print-" + lang + ".pdf"), *bytes);
+    REQUIRE(manager.navigate(w.url("/workplaces/wp-b")) == 403);
+    look_at(manager, "forbidden-" + lang);
+    REQUIRE(manager.navigate(w.url("/workplaces/wp-a/2027-W01")) == 404);
+    look_at(manager, "not-found-" + lang);
+    REQUIRE(manager.navigate(w.url("/workplaces")) == 200);
+    REQUIRE(manager.click_and_wait("header.site form button") == 200);
+    look_at(manager, "signed-out-" + lang);
+    // The used link again: refused.
+    REQUIRE(manager.navigate(w.signin_link(mail - 1)) == 200);
+    REQUIRE(manager.click_and_wait("main form button") == 410);
+    look_at(manager, "link-refused-" + lang);
 
-        Page& it = browser.new_page(CookieJar::own);
-        sign_in(w, it, "it@ishoj.dk", mail++, lang, false);
-        look_at(it, "it-workplaces-" + lang);
-        REQUIRE(it.navigate(w.url("/overview")) == 200);
-        look_at(it, "overview-" + lang);
-    }
+    Page& it = browser.new_page(CookieJar::own);
+    sign_in(w, it, "it@ishoj.dk", mail++, lang, false);
+    look_at(it, "it-workplaces-" + lang);
+    REQUIRE(it.navigate(w.url("/overview")) == 200);
+    look_at(it, "overview-" + lang);
 }
 
 }  // namespace
