@@ -54,7 +54,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>> kSchema = {
     {"pulse", {"questions", "texts", "per_session", "idle_timeout_s", "thanks_s", "cooldown_s"}},
     {"storage", {"database", "keep_uploaded_days"}},
     {"upload", {"endpoint", "token_file", "interval_s", "batch_size", "backoff_min_s", "backoff_max_s", "ca_file"}},
-    {"display", {"fullscreen", "width", "height", "diagonal_inch", "dpi", "accent", "font", "renderer"}},
+    {"display", {"fullscreen", "width", "height", "diagonal_inch", "dpi", "accent", "font", "renderer", "rotation"}},
 };
 
 // Reads typed keys from the config's tables, reporting every problem as
@@ -371,6 +371,11 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors, D
         if (*renderer == "auto" || *renderer == "gpu" || *renderer == "software") config.renderer = *renderer;
         else read.error(toml_line_of(*read.node("display", "renderer", false, "")),
                         "[display] renderer = \"" + *renderer + "\" is not one of \"auto\", \"gpu\", \"software\"");
+    }
+    if (auto v = read.integer("display", "rotation", 0, 270, " degrees")) {
+        if (*v % 90 == 0) config.rotation = *v;
+        else read.error(toml_line_of(*read.node("display", "rotation", false, "")),
+                        "[display] rotation = " + std::to_string(*v) + " is not one of 0, 90, 180, 270");
     }
 }
 

@@ -57,6 +57,9 @@ struct KioskConfig {
     std::string accent = "#2F6FA8";  // municipality accent colour, "#RRGGBB"
     std::filesystem::path font;    // TTF; empty = the build's default (Open Sans)
     std::string renderer = "auto";   // "gpu" | "software" | "auto": gpu when the machine has a DRM render node
+    int rotation = 0;              // 0 | 90 | 180 | 270: the picture is turned this many degrees clockwise on
+                                   // the panel (a portrait-mounted panel); width × height stay the panel's
+                                   // own mode, the screens are laid out on the turned size
 
     // Physical pixels per millimetre on the glass: dpi / 25.4, else
     // hypot(width, height) / diagonal_inch / 25.4; 0 when neither is set

@@ -183,6 +183,20 @@ TEST_CASE("language and accent must be one of the allowed forms") {
     CHECK_ERROR(load, 14, "[display] accent = \"blue\" is not a colour \"#RRGGBB\"");
 }
 
+TEST_CASE("rotation is 0 by default and takes only the quarter turns") {
+    CHECK(load_kiosk_config(write_temp(kMinimal)).config->rotation == 0);
+    for (int degrees : {0, 90, 180, 270}) {
+        const auto load = load_kiosk_config(write_temp(kMinimal + "rotation = " + std::to_string(degrees) + "\n"));
+        REQUIRE_MESSAGE(load.config, all(load.errors));
+        CHECK(load.config->rotation == degrees);
+    }
+    const auto crooked = load_kiosk_config(write_temp(kMinimal + "rotation = 45\n"));
+    CHECK_FALSE(crooked.config);
+    CHECK_ERROR(crooked, 13, "[display] rotation = 45 is not one of 0, 90, 180, 270");
+    const auto beyond = load_kiosk_config(write_temp(kMinimal + "rotation = 360\n"));
+    CHECK_ERROR(beyond, 13, "[display] rotation = 360 is out of range (0..270 degrees)");
+}
+
 TEST_CASE("the display needs exactly one of diagonal_inch and dpi") {
     const auto neither = load_kiosk_config(write_temp(with_line("dpi", "fullscreen = false")));
     CHECK_FALSE(neither.config);
