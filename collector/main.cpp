@@ -1,6 +1,8 @@
 // main.cpp — pulse-collector's command line: parse it, call the command.
 //   pulse-collector serve --config FILE    the HTTP endpoint, until SIGINT/SIGTERM (ends within 5 s)
 //   pulse-collector token new              a fresh token and its config line
+//   pulse-collector terminal add --config FILE --id ID --workplace WP [--endpoint URL]
+//                                          register a terminal; prints its `pulse-kiosk provision` line
 //   pulse-collector check --config FILE    validate the config and its banks; exit 2 on errors
 //   pulse-collector report --config FILE --workplace ID --week 2026-W48 --format html|csv|json
 //   pulse-collector email --config FILE [--week 2026-W48] [--workplace ID]   send the weekly e-mail now
@@ -10,6 +12,7 @@
 #include "collector/report.hpp"
 #include "collector/http/server.hpp"
 #include "common/sha256.hpp"
+#include "collector/terminal_add.hpp"
 #include "collector/tokens.hpp"
 #include "common/copenhagen_time.hpp"
 
@@ -252,6 +255,19 @@ int main(int argc, char** argv) {
     token->require_subcommand(1, 1);
     CLI::App* token_new = token->add_subcommand("new", "print a fresh random token and its token_sha256 line");
 
+    std::string terminal_id, terminal_workplace, terminal_endpoint;
+    CLI::App* terminal = app.add_subcommand("terminal", "register terminals");
+    terminal->require_subcommand(1, 1);
+    CLI::App* terminal_add = terminal->add_subcommand(
+        "add", "append a [[terminal]] with a fresh token to the config and print the `pulse-kiosk provision` command "
+               "that takes the token to the terminal; exit 2 for a taken id or an unknown workplace (file unchanged), "
+               "1 when the file cannot be written");
+    terminal_add->add_option("--config", config, "collector config (TOML), edited in place")->required()->check(CLI::ExistingFile);
+    terminal_add->add_option("--id", terminal_id, "the new terminal's id, [A-Za-z0-9._-]+")->required();
+    terminal_add->add_option("--workplace", terminal_workplace, "a [[workplace]] id of the config")->required();
+    terminal_add->add_option("--endpoint", terminal_endpoint,
+                             "the collector's address as terminals reach it (default: [web] base_url)");
+
     CLI::App* check = app.add_subcommand("check", "validate the config and its question banks; exit 2 on errors");
     check->add_option("--config", config, "collector config (TOML)")->required()->check(CLI::ExistingFile);
 
@@ -280,6 +296,9 @@ int main(int argc, char** argv) {
 
     if (*serve) return cmd_serve(config);
     if (*token_new) return cmd_token_new();
+    if (*terminal_add) {
+        return cmd_terminal_add(config, terminal_id, terminal_workplace, terminal_endpoint, new_token, std::cout, std::cerr);
+    }
     if (*check) return cmd_check(config);
     if (*report) return cmd_report(config, workplace, week, format, lang, out);
     if (*email) return cmd_email(config, email_week, email_workplace);

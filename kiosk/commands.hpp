@@ -81,6 +81,39 @@ int cmd_check(const std::filesystem::path& config_file, std::ostream& out, std::
 // minus the terminal's as last measured by an upload (null before any).
 int cmd_status(const std::filesystem::path& config_file, UnixSeconds wall_now, std::ostream& out, std::ostream& err);
 
+// `pulse-kiosk provision`'s command line (main.cpp parses it; the defaults
+// are the installed paths).
+struct ProvisionOptions {
+    std::string terminal_id;                                   // --id, [A-Za-z0-9._-]+
+    std::string workplace;                                     // --workplace, [A-Za-z0-9._-]+
+    std::string endpoint;                                      // --endpoint, as [upload] endpoint allows
+    std::string token_file;                                    // --token-file: "-" = one line on stdin, else a file
+    std::string language = "da";                               // --language: da | en
+    std::optional<int> rotation;                               // --rotation 0|90|180|270; nullopt: not written
+    double diagonal_inch = 23.8;                               // --diagonal-inch, 5..150
+    std::filesystem::path config_dir = "/etc/pulse";           // gets kiosk.toml (0644) and token (0600)
+    std::filesystem::path share_dir = "/usr/share/pulse";      // holds questions.toml and texts.toml
+    std::filesystem::path state_dir = "/var/lib/pulse/kiosk";  // the database's folder
+    std::string user = "pulse-kiosk";                          // owns the token file (when run as root)
+};
+
+// `pulse-kiosk provision`: writes config_dir/kiosk.toml ([terminal],
+// [pulse] questions, [storage] database, [display], [upload]) and
+// config_dir/token, each atomically (temp file, fsync, rename, fsync of the
+// folder); the same options give the same bytes and modes. As root the token
+// file is owned by `user` (unless that is root's own name). Then checks the
+// config as `check` does (errors on err) and asks the endpoint, over http,
+// which terminal the token belongs to (/v1/terminal; nothing is stored),
+// and prints one line on out: what it wrote, "config OK" or not, and what
+// the endpoint said. 0: config OK and the endpoint named this terminal and
+// workplace. 2: a bad or missing option, token (empty, whitespace, control
+// characters) or --user (root, no such user), nothing written; or the
+// written config fails its check. 1: the endpoint could not be reached,
+// refused the token or named another terminal (files written), or the files
+// could not be written (reason on err).
+int cmd_provision(const ProvisionOptions& options, std::istream& token_in, HttpClient& http, std::ostream& out,
+                  std::ostream& err);
+
 // `pulse-kiosk` / `pulse-kiosk run`: the real kiosk in a window.
 int cmd_run(const std::filesystem::path& config_file, std::ostream& err);
 

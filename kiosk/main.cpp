@@ -4,12 +4,15 @@
 //   pulse-kiosk check --config FILE     validate config, question bank and texts
 //   pulse-kiosk status --config FILE    one JSON object for IT
 //   pulse-kiosk sync --config FILE      upload everything pending now
+//   pulse-kiosk provision --id ID --workplace WP --endpoint URL --token-file -
+//                                       write /etc/pulse/kiosk.toml and token, check them, test the endpoint
 #include "kiosk/commands.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <iostream>
+#include <memory>
 
 int main(int argc, char** argv) {
     using namespace pulse;
@@ -45,6 +48,34 @@ int main(int argc, char** argv) {
     simulate->add_option("--now", sim_now, "virtual clock start, ISO 8601 (default: now)");
     simulate->add_option("--size", sim_size, "window size WxH, e.g. 1080x1920 (default: from config)");
 
+    ProvisionOptions provision_options;
+    int provision_rotation = 0;
+    CLI::App* provision = app.add_subcommand(
+        "provision",
+        "write this terminal's config (CONFIG_DIR/kiosk.toml) and token file (CONFIG_DIR/token, 0600), check them "
+        "as `check` does and ask the endpoint whom the token belongs to (nothing is stored); one line says what "
+        "it found. Exit 0: all well; 1: the endpoint was unreachable, refused the token or named another "
+        "terminal (the files are written), or writing failed; 2: a bad option or token (nothing written), or "
+        "the written config fails its check");
+    provision->add_option("--id", provision_options.terminal_id, "this terminal's id, [A-Za-z0-9._-]+ (required)");
+    provision->add_option("--workplace", provision_options.workplace, "its workplace id, [A-Za-z0-9._-]+ (required)");
+    provision->add_option("--endpoint", provision_options.endpoint,
+                          "the collector, https://… (http:// only to this machine) (required)");
+    provision->add_option("--token-file", provision_options.token_file,
+                          "- to read the token (one line) from stdin, or a file holding it (required)");
+    provision->add_option("--language", provision_options.language, "start language of a session: da or en (default da)");
+    CLI::Option* rotation_option =
+        provision->add_option("--rotation", provision_rotation, "0, 90, 180 or 270: a portrait-mounted panel (default: none)");
+    provision->add_option("--diagonal-inch", provision_options.diagonal_inch, "the screen's diagonal, 5..150 (default 23.8)");
+    provision->add_option("--config-dir", provision_options.config_dir, "where kiosk.toml and token go (default /etc/pulse)");
+    provision->add_option("--share", provision_options.share_dir,
+                          "the folder of questions.toml and texts.toml (default /usr/share/pulse)");
+    provision->add_option("--state-dir", provision_options.state_dir,
+                          "the folder of the answers database (default /var/lib/pulse/kiosk)");
+    provision->add_option("--user", provision_options.user,
+                          "owner of the token file when run as root (default pulse-kiosk); otherwise the file keeps "
+                          "the current user");
+
     CLI11_PARSE(app, argc, argv);
 
     const UnixSeconds wall_now =
@@ -52,6 +83,11 @@ int main(int argc, char** argv) {
     if (*check) return cmd_check(config, std::cout, std::cerr);
     if (*status) return cmd_status(config, wall_now, std::cout, std::cerr);
     if (*sync) return cmd_sync(config, sync_timeout_s, std::cout, std::cerr);
+    if (*provision) {
+        if (rotation_option->count() > 0) provision_options.rotation = provision_rotation;
+        std::unique_ptr<HttpClient> http = make_curl_http_client(CurlOptions{});
+        return cmd_provision(provision_options, std::cin, *http, std::cout, std::cerr);
+    }
     if (*simulate) {
         sim.config_file = config;
         if (!sim_now.empty()) {

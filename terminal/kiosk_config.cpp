@@ -34,14 +34,6 @@ std::string format_number(double value) {
     return std::string(buffer, result.ptr);
 }
 
-// ids become parts of URLs and file names later.
-bool is_url_safe_name(std::string_view text) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-               c == '_' || c == '-';
-    });
-}
-
 bool is_hex_colour(std::string_view text) {
     return text.size() == 7 && text[0] == '#' && std::all_of(text.begin() + 1, text.end(), [](char c) {
                return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -188,22 +180,12 @@ private:
 UploadConfig read_upload(Reader& read, const fs::path& base_dir, Diagnostics& warnings) {
     UploadConfig up;
     if (auto endpoint = read.string("upload", "endpoint", true, "\"https://pulse.example.dk\"")) {
-        const int line = toml_line_of(*read.node("upload", "endpoint", false, ""));
-        std::string e = *endpoint;
-        while (!e.empty() && e.back() == '/') e.pop_back();
-        const UrlParse url = parse_url(e);
-        const bool https = e.rfind("https://", 0) == 0, http = e.rfind("http://", 0) == 0;
-        if (!https && !http) {
-            read.error(line, "[upload] endpoint = \"" + *endpoint + "\" must start with https://");
-        } else if (url.no_host || (url.parts && url.parts->host.empty())) {
-            read.error(line, "[upload] endpoint = \"" + *endpoint + "\" has no host name");
-        } else if (!url.parts) {
-            read.error(line, "[upload] endpoint = \"" + *endpoint + "\" is not a URL: " + url.why);
-        } else if (http && !is_loopback_host(url.parts->host)) {
-            read.error(line, "[upload] endpoint = \"" + *endpoint + "\" uses plain http:// to another machine; "
-                             "answers must travel encrypted: use https:// (http:// is only for 127.0.0.1 or localhost)");
+        std::string why;
+        if (std::optional<std::string> e = checked_upload_endpoint(*endpoint, &why)) {
+            up.endpoint = *e;
         } else {
-            up.endpoint = e;
+            read.error(toml_line_of(*read.node("upload", "endpoint", false, "")),
+                       "[upload] endpoint = \"" + *endpoint + "\" " + why);
         }
     }
     if (auto token_file = read.path("upload", "token_file", true, base_dir)) {
@@ -305,12 +287,12 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors, D
     // [terminal]
     const std::string url_safe = " may only contain A–Z, a–z, 0–9, '.', '_' and '-' (it becomes part of URLs)";
     if (auto id = read.string("terminal", "id", true, "\"ishoj-raadhus-1\"")) {
-        if (is_url_safe_name(*id)) config.terminal_id = *id;
+        if (is_url_safe_id(*id)) config.terminal_id = *id;
         else read.error(toml_line_of(*read.node("terminal", "id", false, "")),
                         "[terminal] id = \"" + *id + "\"" + url_safe);
     }
     if (auto workplace = read.string("terminal", "workplace", true, "\"…\"")) {
-        if (is_url_safe_name(*workplace)) config.workplace = *workplace;
+        if (is_url_safe_id(*workplace)) config.workplace = *workplace;
         else read.error(toml_line_of(*read.node("terminal", "workplace", false, "")),
                         "[terminal] workplace = \"" + *workplace + "\"" + url_safe);
     }
@@ -380,6 +362,35 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors, D
 }
 
 }  // namespace
+
+bool is_url_safe_id(std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+               c == '_' || c == '-';
+    });
+}
+
+std::optional<std::string> checked_upload_endpoint(const std::string& endpoint, std::string* why) {
+    std::string e = endpoint;
+    while (!e.empty() && e.back() == '/') e.pop_back();
+    const UrlParse url = parse_url(e);
+    const bool https = e.rfind("https://", 0) == 0, http = e.rfind("http://", 0) == 0;
+    std::string problem;
+    if (!https && !http) {
+        problem = "must start with https://";
+    } else if (url.no_host || (url.parts && url.parts->host.empty())) {
+        problem = "has no host name";
+    } else if (!url.parts) {
+        problem = "is not a URL: " + url.why;
+    } else if (http && !is_loopback_host(url.parts->host)) {
+        problem = "uses plain http:// to another machine; answers must travel encrypted: use https:// (http:// is "
+                  "only for 127.0.0.1 or localhost)";
+    } else {
+        return e;
+    }
+    if (why) *why = problem;
+    return std::nullopt;
+}
 
 double KioskConfig::px_per_mm() const {
     constexpr double kMmPerInch = 25.4;

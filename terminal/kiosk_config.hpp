@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace pulse {
 
@@ -76,5 +77,16 @@ struct ConfigLoad {
 // Reads and checks a kiosk config. Does not open the bank or texts (see
 // check_all in kiosk). Never throws.
 ConfigLoad load_kiosk_config(const std::filesystem::path& file);
+
+// The config's rule for [terminal] id and workplace: [A-Za-z0-9._-]+, not
+// empty (they become parts of URLs and file names). Also used by `provision`.
+bool is_url_safe_id(std::string_view text);
+
+// The rule for [upload] endpoint, also used by `provision`: https://, or
+// plain http:// only to a loopback host (127.0.0.1, localhost, ::1), with a
+// host name. Returns the endpoint without trailing slashes; nullopt with
+// *why set to what is wrong, worded to follow the quoted endpoint ("must
+// start with https://").
+std::optional<std::string> checked_upload_endpoint(const std::string& endpoint, std::string* why);
 
 }  // namespace pulse

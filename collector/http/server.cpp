@@ -309,6 +309,28 @@ void CollectorServer::routes() {
         }
     });
 
+    // [SECTION] GET /v1/terminal: which terminal a token belongs to
+    // `pulse-kiosk provision` tests its endpoint and token with it. It reads
+    // the config only and writes nothing (no store, no log line for a
+    // success). POST, with any body ignored, answers the same: the terminal's
+    // one HTTP seam (terminal/http_client.hpp) only posts.
+    const auto whoami = [this](const httplib::Request& req, httplib::Response& res) {
+        const std::string token = bearer_token(req.get_header_value("Authorization"));
+        const std::optional<std::size_t> who = find_token(token, terminal_hashes_);
+        if (!who) {
+            if (find_token(token, manager_hashes_) || find_token(token, hr_hashes_) || find_token(token, admin_hashes_)) {
+                return send_error(res, 403, "Authorization: not a terminal's token (a person's token reads summaries)");
+            }
+            if (log_) log_(req.method + " /v1/terminal: 401 unknown terminal token from " + req.remote_addr);
+            return send_error(res, 401, "Authorization: no terminal has this token (Bearer token expected)");
+        }
+        const TerminalEntry& terminal = config_.terminals[*who];
+        res.set_header("Cache-Control", "no-store");
+        res.set_content(json{{"terminal", terminal.id}, {"workplace", terminal.workplace}}.dump(), "application/json");
+    };
+    http.Get("/v1/terminal", whoami);
+    http.Post("/v1/terminal", whoami);
+
     // [SECTION] Summaries: published weeks, for a manager of the workplace or HR
     const auto summary = [this](const httplib::Request& req, httplib::Response& res) {
         const std::string workplace = req.matches[1];

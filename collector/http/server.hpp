@@ -1,5 +1,6 @@
 // server.hpp — pulse-collector's HTTP API (cpp-httplib): POST /v1/batches
-// (protocol v1, docs/protocol.md), the published weekly summaries for
+// (protocol v1, docs/protocol.md), GET /v1/terminal (which terminal a token
+// is: `pulse-kiosk provision`'s check), the published weekly summaries for
 // managers and HR, and IT's overview (docs/anonymity.md says who reads
 // what), and with [web] the managers' browser pages (collector/web/).
 // Plain HTTP: in production behind a TLS-terminating proxy.

@@ -31,9 +31,14 @@ TEST_CASE("systemd-analyze verify passes on the collector's and the kiosk's unit
     REQUIRE_MESSAGE(std::filesystem::exists(kAnalyze), kAnalyze, " is missing (Debian's systemd)");
     REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/cage"), "/usr/bin/cage is missing: run scripts/install-deps");
     const std::filesystem::path dir = temp_folder();
-    for (const char* unit : {"pulse-collector.service", "pulse-kiosk.service"}) {
-        const std::filesystem::path file = unit_for_this_build(dir, unit);
-        const ProcessResult r = run_process({kAnalyze, "verify", file.string()}, {"SYSTEMD_LOG_COLOR=0"}, dir, 60);
+    // The kiosk's two units name each other (OnFailure=, Conflicts=): verified together.
+    for (std::vector<std::string> units : {std::vector<std::string>{"pulse-collector.service"},
+                                           {"pulse-kiosk.service", "pulse-kiosk-out-of-order.service"}}) {
+        std::vector<std::string> args{kAnalyze, "verify"};
+        for (const std::string& u : units) args.push_back(unit_for_this_build(dir, u).string());
+        const std::string unit = units.front();
+        const std::filesystem::path file = dir / unit;
+        const ProcessResult r = run_process(args, {"SYSTEMD_LOG_COLOR=0"}, dir, 60);
         CHECK_MESSAGE(r.exit_code == 0, unit, ":\n", r.err);
         CHECK_MESSAGE(r.err.empty(), unit, ":\n", r.err);
         CHECK(slurp(file).find("Restart=") != std::string::npos);
@@ -49,12 +54,20 @@ TEST_CASE("systemd-analyze verify passes on the collector's and the kiosk's unit
 TEST_CASE("the kiosk's unit is a notify service with a watchdog that restarts always; the collector's is hardened") {
     const std::string kiosk = slurp(PULSE_SOURCE_DIR "/config/systemd/pulse-kiosk.service");
     for (const char* line : {"Type=notify\n", "NotifyAccess=all\n", "WatchdogSec=30\n", "Restart=always\n",
-                             "User=pulse-kiosk\n", "TTYPath=/dev/tty1\n", "ExecStart=/usr/bin/cage "}) {
+                             "User=pulse-kiosk\n", "TTYPath=/dev/tty1\n", "ExecStart=/usr/bin/cage ",
+                             "OnFailure=pulse-kiosk-out-of-order.service\n", "StartLimitBurst=5\n",
+                             "ConditionPathExists=/etc/pulse/kiosk.toml\n"}) {
         CHECK_MESSAGE(kiosk.find(line) != std::string::npos, "pulse-kiosk.service lacks ", line);
+    }
+    // After the crash loop: the drawn screen on the same tty, until IT restarts the kiosk.
+    const std::string out_of_order = slurp(PULSE_SOURCE_DIR "/config/systemd/pulse-kiosk-out-of-order.service");
+    for (const char* line : {"ExecStart=/usr/bin/cage -d -- /usr/bin/pulse-kiosk out-of-order ", "TTYPath=/dev/tty1\n",
+                             "User=pulse-kiosk\n", "Conflicts=getty@tty1.service pulse-kiosk.service\n"}) {
+        CHECK_MESSAGE(out_of_order.find(line) != std::string::npos, "pulse-kiosk-out-of-order.service lacks ", line);
     }
     const std::string collector = slurp(PULSE_SOURCE_DIR "/config/systemd/pulse-collector.service");
     for (const char* line : {"ProtectSystem=strict\n", "NoNewPrivileges=yes\n", "PrivateTmp=yes\n",
-                             "CapabilityBoundingSet=\n", "User=pulse-collector\n", "StateDirectory=pulse\n"}) {
+                             "CapabilityBoundingSet=\n", "User=pulse-collector\n", "StateDirectory=pulse/collector\n", "ConditionPathExists=/etc/pulse/collector.toml\n"}) {
         CHECK_MESSAGE(collector.find(line) != std::string::npos, "pulse-collector.service lacks ", line);
     }
 }
