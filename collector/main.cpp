@@ -287,6 +287,8 @@ int main(int argc, char** argv) {
     email->add_option("--week", email_week, "ISO week, e.g. 2026-W48 (default: the week just ended)");
     email->add_option("--workplace", email_workplace, "only this workplace (default: every one with a [[manager]])");
 
+    app.set_version_flag("--version", PULSE_VERSION);
+
     // A command-line mistake exits 2, like a config error (--help exits 0).
     try {
         app.parse(argc, argv);

@@ -2,7 +2,9 @@
 // answer writer on its own thread, and a loop that sleeps until an input
 // event or the next due timer. Nothing is drawn while nothing changes. Under
 // systemd the loop tells the unit it is ready after its first frame and pings
-// its watchdog (terminal/service_notify.hpp).
+// its watchdog (terminal/service_notify.hpp). The cursor is hidden and the
+// screen saver off; a turned panel ([display] rotation) is drawn turned and
+// its touches mapped back (kiosk/screen_turn.hpp).
 #include "kiosk/commands.hpp"
 #include "kiosk/kiosk.hpp"
 #include "terminal/service_notify.hpp"
@@ -27,15 +29,6 @@ UnixSeconds wall_s() {
         .count();
 }
 
-// A DRM render node means a GPU the accelerated renderer can use.
-bool has_gpu_render_node() {
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator("/dev/dri", ec)) {
-        if (entry.path().filename().string().rfind("renderD", 0) == 0) return true;
-    }
-    return false;
-}
-
 }  // namespace
 
 int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
@@ -50,13 +43,8 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
     options.height = cfg->config.height;
     options.fullscreen = cfg->config.fullscreen;
     options.title = "Pulse — " + cfg->config.workplace;
-    DisplayEnvironment display;
-    if (const char* forced = std::getenv("SDL_VIDEODRIVER")) display.forced_driver = forced;
-    display.wayland = std::getenv("WAYLAND_DISPLAY") != nullptr;
-    display.x11 = std::getenv("DISPLAY") != nullptr;
-    display.gpu = has_gpu_render_node();
-    display.renderer = cfg->config.renderer;
-    options.attempts = video_attempts(display);
+    options.rotation = cfg->config.rotation;
+    options.attempts = video_attempts(display_environment_here(cfg->config.renderer));
 
     // The writer wakes the loop through the platform, which exists only after open().
     Platform* platform_for_wake = nullptr;
@@ -88,6 +76,16 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
         << kiosk->platform().renderer_name() << ", database " << cfg->config.database.string() << ", "
         << (cfg->config.upload ? "uploading to " + cfg->config.upload->endpoint : std::string("offline (no [upload])"))
         << '\n';
+    // What the panel shows and what it never does, as SDL reports it.
+    const ScreenTurn turn = kiosk->platform().turn();
+    err << "pulse-kiosk: panel " << turn.panel_width() << "x" << turn.panel_height();
+    if (turn.turned()) {
+        err << " turned " << turn.rotation() << "° clockwise, screens laid out on " << turn.layout_width() << "x"
+            << turn.layout_height() << " (render target, touch mapped back)";
+    }
+    err << ", cursor " << (kiosk->platform().cursor_hidden() ? "hidden" : "SHOWN")
+        << ", screen saver and blanking "
+        << (kiosk->platform().screen_saver_allowed() ? "ALLOWED" : "disabled (SDL_DisableScreenSaver)") << '\n';
 
     // Store-and-forward on its own thread and connection. It keeps its own
     // time (a few minutes after each hour): new answers need not wake it.
@@ -137,8 +135,7 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
             if (event.type == SDL_KEYDOWN && event.key.keysym.sym == SDLK_ESCAPE && !cfg->config.fullscreen) {
                 return kExitOk;  // windowed (demo, development) only: the appliance has no way out
             }
-            if (kiosk->pointer().handle(event, kiosk->platform().width(), kiosk->platform().height()))
-                frames_owed = 2;
+            if (kiosk->pointer().handle(event, kiosk->platform().turn())) frames_owed = 2;
             if (event.type == SDL_WINDOWEVENT) frames_owed = std::max(frames_owed, 1);
             have_event = SDL_PollEvent(&event) == 1;
         }

@@ -1,6 +1,10 @@
 // cmd_simulate.cpp — `pulse-kiosk simulate`: replays a script (script.hpp)
 // on a Simulator: the real UI headless on a virtual clock. The same script,
 // config, seed and start time give byte-identical PNGs and the same rows.
+// Shots and `tap <x> <y>` are in the panel's pixels (config width × height,
+// or --size): with [display] rotation the PNG is the turned picture the
+// panel shows, comparable with a compositor's screenshot, and a tap point is
+// mapped back to the layout as a touch is.
 #include "kiosk/commands.hpp"
 #include "kiosk/script.hpp"
 #include "kiosk/simulator.hpp"

@@ -4,6 +4,7 @@
 
 #include "common/copenhagen_time.hpp"
 
+#include <cstdlib>
 #include <ostream>
 
 namespace pulse {
@@ -83,6 +84,19 @@ UploadSettings upload_settings_for(const LoadedConfig& cfg) {
     s.backoff = BackoffSettings{c.upload->backoff_min_s, c.upload->backoff_max_s};
     s.keep_uploaded_days = c.keep_uploaded_days;
     return s;
+}
+
+DisplayEnvironment display_environment_here(const std::string& renderer) {
+    DisplayEnvironment display;
+    if (const char* forced = std::getenv("SDL_VIDEODRIVER")) display.forced_driver = forced;
+    display.wayland = std::getenv("WAYLAND_DISPLAY") != nullptr;
+    display.x11 = std::getenv("DISPLAY") != nullptr;
+    std::error_code ec;  // a DRM render node means a GPU the accelerated renderer can use
+    for (const auto& entry : std::filesystem::directory_iterator("/dev/dri", ec)) {
+        if (entry.path().filename().string().rfind("renderD", 0) == 0) display.gpu = true;
+    }
+    display.renderer = renderer;
+    return display;
 }
 
 CurlOptions curl_options_for(const KioskConfig& config, const std::atomic<bool>* cancel) {

@@ -7,6 +7,7 @@
 #include "common/question_bank.hpp"
 #include "terminal/texts.hpp"
 #include "kiosk/ui.hpp"
+#include "kiosk/video_choice.hpp"
 #include "terminal/uploader.hpp"
 
 #include <filesystem>
@@ -113,6 +114,20 @@ struct ProvisionOptions {
 // could not be written (reason on err).
 int cmd_provision(const ProvisionOptions& options, std::istream& token_in, HttpClient& http, std::ostream& out,
                   std::ostream& err);
+
+// The display this process was started on (SDL_VIDEODRIVER, WAYLAND_DISPLAY,
+// DISPLAY, a DRM render node in /dev/dri) and the config's renderer choice,
+// for video_attempts. Reads only the environment and /dev/dri; never fails.
+DisplayEnvironment display_environment_here(const std::string& renderer);
+
+// `pulse-kiosk out-of-order`: the out-of-order screen alone (code
+// CRASH-LOOP), for pulse-kiosk-out-of-order.service after a crash loop. No
+// database, no network, taps ignored. A config that does not load is logged
+// and the installed texts are used, full screen, in Danish. With shot set,
+// draws one frame headless into that PNG and returns. 0 when closed (or the
+// shot written); 1 when no window or font can be opened or the PNG not
+// written; 2 when not even the installed texts load.
+int cmd_out_of_order(const std::filesystem::path& config_file, const std::filesystem::path& shot, std::ostream& err);
 
 // `pulse-kiosk` / `pulse-kiosk run`: the real kiosk in a window.
 int cmd_run(const std::filesystem::path& config_file, std::ostream& err);

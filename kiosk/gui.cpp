@@ -73,12 +73,19 @@ Intent Gui::frame(View& view, Pointer& pointer, float dt_s) {
     ImGui_ImplSDLRenderer_NewFrame();
     ImGui_ImplSDL2_NewFrame();
     ImGuiIO& io = ImGui::GetIO();
+    if (platform_.turn().turned()) {
+        // The backend measured the window (the panel); the screens are drawn
+        // on the turned size, into the platform's render target, 1:1.
+        io.DisplaySize = ImVec2(static_cast<float>(platform_.width()), static_cast<float>(platform_.height()));
+        io.DisplayFramebufferScale = ImVec2(1, 1);
+    }
     io.DeltaTime = dt_s > 0 ? dt_s : 1.0f / 60.0f;
     pointer.apply(io);  // after the backend, which would otherwise poll the mouse
     ImGui::NewFrame();
     view.hits->clear();
     const Intent intent = draw_screen(view);
     ImGui::Render();
+    platform_.begin_frame();
     SDL_Renderer* r = platform_.renderer();
     SDL_SetRenderDrawColor(r, (view.palette.background >> 24) & 0xFF, (view.palette.background >> 16) & 0xFF,
                            (view.palette.background >> 8) & 0xFF, 0xFF);
@@ -87,6 +94,6 @@ Intent Gui::frame(View& view, Pointer& pointer, float dt_s) {
     return intent;
 }
 
-void Gui::present() { SDL_RenderPresent(platform_.renderer()); }
+void Gui::present() { platform_.present(); }
 
 }  // namespace pulse

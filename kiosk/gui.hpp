@@ -25,14 +25,16 @@ public:
 
     const Fonts& fonts() const { return fonts_; }
 
-    // Renders one frame: feeds pointer into ImGui, draws the screen of
-    // view.flow, presents unless present is false (the simulator reads the
-    // back buffer first, then presents). dt_s is the time since the last frame
-    // (fixed in the simulator so frames are repeatable). Returns the intent
-    // from this frame; view.hits is filled with the elements drawn.
+    // Renders one frame, unpresented: feeds pointer (layout coordinates) into
+    // ImGui, draws the screen of view.flow on the layout's size (the turned
+    // size on a turned panel, into the platform's render target). dt_s is
+    // the time since the last frame (fixed in the simulator so frames are
+    // repeatable). Returns the intent from this frame; view.hits is filled
+    // with the elements drawn, in layout coordinates. Cannot fail (SDL's
+    // drawing calls report nothing we could act on).
     Intent frame(View& view, Pointer& pointer, float dt_s);
 
-    // Presents the frame rendered by frame() (when the caller defers it).
+    // Puts the frame rendered by frame() on the panel (turned, if it is).
     void present();
 
 private:

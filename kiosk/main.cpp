@@ -5,6 +5,8 @@
 //   pulse-kiosk status --config FILE    one JSON object for IT
 //   pulse-kiosk sync --config FILE      upload everything pending now
 //   pulse-kiosk provision --id ID --workplace WP --endpoint URL --token-file -
+//   pulse-kiosk out-of-order [--config FILE]   only the out-of-order screen (after a crash loop)
+//   pulse-kiosk --version
 //                                       write /etc/pulse/kiosk.toml and token, check them, test the endpoint
 #include "kiosk/commands.hpp"
 
@@ -46,7 +48,7 @@ int main(int argc, char** argv) {
     simulate->add_option("--shots", sim.shots_dir, "folder for the PNGs of `shot`");
     simulate->add_option("--seed", sim.seed, "seed for every random choice (default 1)");
     simulate->add_option("--now", sim_now, "virtual clock start, ISO 8601 (default: now)");
-    simulate->add_option("--size", sim_size, "window size WxH, e.g. 1080x1920 (default: from config)");
+    simulate->add_option("--size", sim_size, "the panel's size WxH in pixels, e.g. 1080x1920 (default: from config; [display] rotation turns the screens on it)");
 
     ProvisionOptions provision_options;
     int provision_rotation = 0;
@@ -76,6 +78,14 @@ int main(int argc, char** argv) {
                           "owner of the token file when run as root (default pulse-kiosk); otherwise the file keeps "
                           "the current user");
 
+    std::string out_of_order_shot;
+    CLI::App* out_of_order = app.add_subcommand(
+        "out-of-order", "show only the out-of-order screen (code CRASH-LOOP; no database, no network), drawn even "
+                        "when the config does not load; for pulse-kiosk-out-of-order.service after a crash loop");
+    out_of_order->add_option("--config", config, "terminal config (TOML); default /etc/pulse/kiosk.toml");
+    out_of_order->add_option("--shot", out_of_order_shot, "draw one frame headless into this PNG and exit");
+    app.set_version_flag("--version", PULSE_VERSION);
+
     CLI11_PARSE(app, argc, argv);
 
     const UnixSeconds wall_now =
@@ -83,6 +93,12 @@ int main(int argc, char** argv) {
     if (*check) return cmd_check(config, std::cout, std::cerr);
     if (*status) return cmd_status(config, wall_now, std::cout, std::cerr);
     if (*sync) return cmd_sync(config, sync_timeout_s, std::cout, std::cerr);
+    if (*out_of_order) {
+        if (out_of_order->get_option("--config")->count() == 0 && app.get_option("--config")->count() == 0) {
+            config = "/etc/pulse/kiosk.toml";
+        }
+        return cmd_out_of_order(config, out_of_order_shot, std::cerr);
+    }
     if (*provision) {
         if (rotation_option->count() > 0) provision_options.rotation = provision_rotation;
         std::unique_ptr<HttpClient> http = make_curl_http_client(CurlOptions{});

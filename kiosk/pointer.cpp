@@ -16,15 +16,34 @@ void Pointer::release() {
     push(State{-1, -1, false, false});  // then lift: nothing stays hovered
 }
 
-bool Pointer::handle(const SDL_Event& e, int width, int height) {
+namespace {
+
+// A finger's position (normalised to the window) in layout pixels.
+ScreenPoint finger_at(const SDL_TouchFingerEvent& f, const ScreenTurn& turn) {
+    return turn.to_layout(ScreenPoint{f.x * static_cast<float>(turn.panel_width()),
+                                      f.y * static_cast<float>(turn.panel_height())});
+}
+
+// A mouse's whole window pixel as the layout pixel shown there.
+ScreenPoint mouse_at(int x, int y, const ScreenTurn& turn) {
+    const ScreenPixel p = turn.to_layout_pixel(ScreenPixel{x, y});
+    return ScreenPoint{static_cast<float>(p.x), static_cast<float>(p.y)};
+}
+
+}  // namespace
+
+bool Pointer::handle(const SDL_Event& e, const ScreenTurn& turn) {
     switch (e.type) {
-        case SDL_FINGERDOWN:
-            press(e.tfinger.x * static_cast<float>(width), e.tfinger.y * static_cast<float>(height));
+        case SDL_FINGERDOWN: {
+            const ScreenPoint at = finger_at(e.tfinger, turn);
+            press(at.x, at.y);
             return true;
+        }
         case SDL_FINGERMOTION: {
+            const ScreenPoint at = finger_at(e.tfinger, turn);
             State s = last();
-            s.x = e.tfinger.x * static_cast<float>(width);
-            s.y = e.tfinger.y * static_cast<float>(height);
+            s.x = at.x;
+            s.y = at.y;
             s.has_position = true;
             push(s);
             return true;
@@ -34,9 +53,10 @@ bool Pointer::handle(const SDL_Event& e, int width, int height) {
             return true;
         case SDL_MOUSEMOTION: {
             if (e.motion.which == SDL_TOUCH_MOUSEID) return false;
+            const ScreenPoint at = mouse_at(e.motion.x, e.motion.y, turn);
             State s = last();
-            s.x = static_cast<float>(e.motion.x);
-            s.y = static_cast<float>(e.motion.y);
+            s.x = at.x;
+            s.y = at.y;
             s.has_position = true;
             if (queue_.empty()) {
                 push(s);
@@ -47,13 +67,16 @@ bool Pointer::handle(const SDL_Event& e, int width, int height) {
             }
             return true;
         }
-        case SDL_MOUSEBUTTONDOWN:
+        case SDL_MOUSEBUTTONDOWN: {
             if (e.button.which == SDL_TOUCH_MOUSEID || e.button.button != SDL_BUTTON_LEFT) return false;
-            press(static_cast<float>(e.button.x), static_cast<float>(e.button.y));
+            const ScreenPoint at = mouse_at(e.button.x, e.button.y, turn);
+            press(at.x, at.y);
             return true;
+        }
         case SDL_MOUSEBUTTONUP: {
             if (e.button.which == SDL_TOUCH_MOUSEID || e.button.button != SDL_BUTTON_LEFT) return false;
-            State up{static_cast<float>(e.button.x), static_cast<float>(e.button.y), true, false};
+            const ScreenPoint at = mouse_at(e.button.x, e.button.y, turn);
+            State up{at.x, at.y, true, false};
             push(up);  // a mouse keeps hovering where it is
             return true;
         }

@@ -3,8 +3,11 @@
 // polls the mouse when focused, so Pulse keeps its own pointer and writes it
 // into ImGui's IO every frame. Every press and release is held for at least
 // one frame, and after a touch ends the position is cleared so nothing stays
-// hovered.
+// hovered. Positions from the window are mapped through the panel's turn
+// ([display] rotation) to the layout the screens are drawn on.
 #pragma once
+
+#include "kiosk/screen_turn.hpp"
 
 #include <deque>
 
@@ -16,12 +19,19 @@ namespace pulse {
 class Pointer {
 public:
     // Feeds one SDL event. Returns true if it changed the pointer (then the
-    // caller should draw frames until !busy()). Mouse events synthesised from
-    // touch (which == SDL_TOUCH_MOUSEID) are skipped: the finger events carry
-    // them. Finger coordinates are normalised; width/height scale them.
-    bool handle(const SDL_Event& event, int width, int height);
+    // caller should draw frames until !busy()), false for events it ignores.
+    // Mouse events synthesised from touch (which == SDL_TOUCH_MOUSEID) are
+    // skipped: the finger events carry them. Finger coordinates are
+    // normalised to the window: turn's panel size scales them; every
+    // position is then mapped from the panel to the layout through turn
+    // (a mouse's whole pixel to the layout pixel shown there).
+    bool handle(const SDL_Event& event, const ScreenTurn& turn);
+    // The same for an unturned window of width × height pixels.
+    bool handle(const SDL_Event& event, int width, int height) { return handle(event, ScreenTurn(0, width, height)); }
 
-    // Scripted input, the same path as real touch.
+    // Scripted input, the same path as real touch, in layout coordinates
+    // (Simulator::tap_at maps a panel point with ScreenTurn::to_layout, as
+    // handle does).
     void press(float x, float y);
     void release();
 

@@ -1,6 +1,7 @@
 // script.hpp — the simulator's script language, parsed before anything runs:
 //   tap <id>        tap the centre of the element with that id
-//   tap <x> <y>     tap a point, in pixels
+//   tap <x> <y>     tap a point in the panel's (the window's) pixels; with [display] rotation it
+//                   is turned onto the screens' layout as a touch is
 //   wait <seconds>  advance the virtual clock; timeouts fire
 //   shot <name>     save the current frame as <shots>/<name>.png
 // Blank lines and lines starting with '#' are ignored.

@@ -26,6 +26,7 @@ std::unique_ptr<Simulator> Simulator::open(const LoadedConfig& cfg, int width, i
     options.headless = true;
     options.width = width;
     options.height = height;
+    options.rotation = cfg.config.rotation;
     sim->kiosk_ = Kiosk::open(cfg, options, std::move(writer), Rng(seed), 0, start_wall, std::move(log), error);
     if (!sim->kiosk_) return nullptr;
     sim->kiosk_->terminal().update(sim->now_ms_, sim->wall());
@@ -52,23 +53,34 @@ bool Simulator::tap(const std::string& id, std::string* error) {
                             describe(hits) + ")";
         return false;
     }
-    return tap_at((it->x0 + it->x1) * 0.5f, (it->y0 + it->y1) * 0.5f, error);
+    const ScreenPoint on_panel = turn().to_panel({(it->x0 + it->x1) * 0.5f, (it->y0 + it->y1) * 0.5f});
+    return tap_at(on_panel.x, on_panel.y, error);
 }
 
-bool Simulator::tap_at(float x, float y, std::string* error) {
+bool Simulator::tap_at(float panel_x, float panel_y, std::string* error) {
+    const ScreenTurn turn = this->turn();
+    const ScreenPoint at = turn.to_layout({panel_x, panel_y});  // as Pointer::handle maps a touch
     const auto& hits = kiosk_->hits();
-    const bool on_something =
-        std::any_of(hits.begin(), hits.end(), [&](const Hit& h) { return x >= h.x0 && x < h.x1 && y >= h.y0 && y < h.y1; });
+    const bool on_something = std::any_of(hits.begin(), hits.end(), [&](const Hit& h) {
+        return at.x >= h.x0 && at.x < h.x1 && at.y >= h.y0 && at.y < h.y1;
+    });
     if (!on_something) {
         if (error) {
-            char where[64];
-            std::snprintf(where, sizeof where, "(%g, %g)", static_cast<double>(x), static_cast<double>(y));
+            char where[128];
+            if (turn.turned()) {
+                std::snprintf(where, sizeof where, "panel (%g, %g), layout (%g, %g) with rotation %d",
+                              static_cast<double>(panel_x), static_cast<double>(panel_y), static_cast<double>(at.x),
+                              static_cast<double>(at.y), turn.rotation());
+            } else {
+                std::snprintf(where, sizeof where, "(%g, %g)", static_cast<double>(panel_x),
+                              static_cast<double>(panel_y));
+            }
             *error = std::string("nothing to tap at ") + where + " on the " + screen_name(screen()) +
                      " screen (there: " + describe(hits) + ")";
         }
         return false;
     }
-    kiosk_->pointer().press(x, y);  // taps take no virtual time: `wait 20` after a tap
+    kiosk_->pointer().press(at.x, at.y);  // taps take no virtual time: `wait 20` after a tap
     kiosk_->pointer().release();    // meets a 20 s timeout exactly
     settle();
     return true;
@@ -91,15 +103,15 @@ void Simulator::wait(double seconds) {
 bool Simulator::shot(const std::filesystem::path& file, std::string* error) {
     kiosk_->frame(now_ms_, wall(), kFrameS, false);
     const bool ok = kiosk_->platform().save_png(file, error);
-    SDL_RenderPresent(kiosk_->platform().renderer());
+    kiosk_->platform().present();
     return ok;
 }
 
 std::vector<std::uint8_t> Simulator::pixels() {
     kiosk_->frame(now_ms_, wall(), kFrameS, false);
     std::vector<std::uint8_t> rgb;
-    kiosk_->platform().read_rgb(rgb, nullptr);
-    SDL_RenderPresent(kiosk_->platform().renderer());
+    if (!kiosk_->platform().read_rgb(rgb, nullptr)) rgb.clear();
+    kiosk_->platform().present();
     return rgb;
 }
 

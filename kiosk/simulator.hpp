@@ -12,28 +12,39 @@ namespace pulse {
 
 class Simulator {
 public:
-    // Opens a headless kiosk (offscreen/dummy driver, software renderer) of
-    // width x height for cfg (which must outlive it), starting the virtual
-    // clock at start_wall. nullptr and *error if the window or font fails.
+    // Opens a headless kiosk (offscreen/dummy driver, software renderer) for
+    // cfg (which must outlive it) on a panel of width x height pixels turned
+    // by cfg's [display] rotation (the screens laid out on the turned size),
+    // starting the virtual clock at start_wall. nullptr and *error if the
+    // window, its render target or the font fails.
     static std::unique_ptr<Simulator> open(const LoadedConfig& cfg, int width, int height,
                                            std::unique_ptr<AnswerWriter> writer, std::uint64_t seed,
                                            UnixSeconds start_wall, Terminal::Log log, std::string* error);
 
-    // Taps the centre of the element with id drawn in the current frame.
+    // Taps the centre of the element with id drawn in the current frame, at
+    // the panel point where it is shown (the same path as tap_at).
     // Returns false with *error ("no element 'x' on the thanks screen (there: …)").
     bool tap(const std::string& id, std::string* error);
 
-    // Taps a point. Returns false with *error if no element is there.
-    bool tap_at(float x, float y, std::string* error);
+    // Taps a point of the panel (window pixels: what a screenshot shows),
+    // mapped to the layout through the turn as a real touch is. Returns false
+    // with *error if no element is there.
+    bool tap_at(float panel_x, float panel_y, std::string* error);
 
     // Advances the virtual clock, firing every timeout at its exact time.
     void wait(double seconds);
 
-    // Renders the current frame and writes it as a PNG.
+    // Renders the current frame and writes it as a PNG, as the panel shows
+    // it (turned; panel width x height). False with *error if it cannot be
+    // read or written.
     bool shot(const std::filesystem::path& file, std::string* error);
 
-    // Renders the current frame (unpresented) and returns its pixels, RGB.
+    // Renders the current frame and returns its pixels as the panel shows
+    // them, RGB, panel width x height (empty if SDL cannot read them).
     std::vector<std::uint8_t> pixels();
+
+    // The panel and layout of this kiosk (hits() are in layout coordinates).
+    ScreenTurn turn() const { return kiosk_->platform().turn(); }
 
     Screen screen() const { return kiosk_->terminal().flow().screen; }
     const std::vector<Hit>& hits() const { return kiosk_->hits(); }

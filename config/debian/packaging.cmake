@@ -17,8 +17,6 @@
 #   /usr/share/man/man1          the programs' manual pages
 #   /etc/pulse, /var/lib/pulse   made by postinst; written by provisioning and the services
 
-include(${CMAKE_CURRENT_LIST_DIR}/version.cmake)
-
 set(_deb ${CMAKE_CURRENT_LIST_DIR})
 set(_src ${PROJECT_SOURCE_DIR})
 set(_gen ${CMAKE_BINARY_DIR}/packaging)

@@ -31,8 +31,10 @@ struct SimResult {
 
 class SimEnv {
 public:
-    // extra_display: lines appended to [display]; database: override path.
-    explicit SimEnv(const std::string& extra_pulse = "", const std::string& database = "answers.sqlite3") {
+    // extra_pulse: lines appended to [pulse]; database: override path;
+    // extra_display: lines appended to [display] (e.g. "rotation = 90\n").
+    explicit SimEnv(const std::string& extra_pulse = "", const std::string& database = "answers.sqlite3",
+                    const std::string& extra_display = "") {
         std::random_device rd;
         dir = std::filesystem::temp_directory_path() / ("pulse-kiosk-test-" + std::to_string(rd()) + std::to_string(rd()));
         std::filesystem::create_directories(dir);
@@ -41,7 +43,8 @@ public:
                               << "[pulse]\nquestions = \"" << PULSE_SOURCE_DIR << "/config/questions.toml\"\n"
                               << extra_pulse << "\n"
                               << "[storage]\ndatabase = \"" << database << "\"\n\n"
-                              << "[display]\nfullscreen = false\nwidth = 1920\nheight = 1080\ndiagonal_inch = 21.5\n";
+                              << "[display]\nfullscreen = false\nwidth = 1920\nheight = 1080\ndiagonal_inch = 21.5\n"
+                              << extra_display;
         db = database.front() == '/' ? std::filesystem::path(database) : dir / database;
     }
     ~SimEnv() {

@@ -1,9 +1,13 @@
 // test_screens.cpp — every screen in Danish and English, landscape 1920×1080
-// and 1280×800 and portrait 1080×1920, rendered by the real UI headless. The PNGs are
-// written to <build>/screenshots/ (look at them); the tests check what a
-// person would: each button is drawn where it can be tapped, in its colour,
-// large enough on the glass, reachable, and the two languages differ.
+// and 1280×800 and portrait 1080×1920, rendered by the real UI headless; and
+// a 1920×1080 panel mounted portrait ([display] rotation = 90 and 270). The
+// PNGs are written to <build>/screenshots/ (look at them); the tests check
+// what a person would: each button is drawn where it can be tapped, in its
+// colour, large enough on the glass, reachable, the two languages differ,
+// and on a turned panel the picture is the portrait one turned and a tap
+// where a button shows presses it.
 #include "sim_env.hpp"
+#include "kiosk/screen_turn.hpp"
 #include "kiosk/simulator.hpp"
 #include "kiosk/widgets.hpp"
 
@@ -39,12 +43,17 @@ public:
     int queued() const override { return 0; }
 };
 
+// One frame as the panel shows it; hits, width, height and at() in the
+// layout's coordinates (the turned size on a turned panel).
 struct Frame {
-    std::vector<std::uint8_t> rgb;
+    std::vector<std::uint8_t> rgb;  // panel pixels
     std::vector<Hit> hits;
-    int width = 0, height = 0;
+    int width = 0, height = 0;      // the layout's size
+    ScreenTurn turn;
     Rgba at(float x, float y) const {
-        const std::size_t i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)) * 3;
+        const ScreenPixel p = turn.to_panel_pixel(ScreenPixel{static_cast<int>(x), static_cast<int>(y)});
+        const std::size_t i =
+            (static_cast<std::size_t>(p.y) * static_cast<std::size_t>(turn.panel_width()) + static_cast<std::size_t>(p.x)) * 3;
         return (Rgba(rgb[i]) << 24) | (Rgba(rgb[i + 1]) << 16) | (Rgba(rgb[i + 2]) << 8) | 0xFF;
     }
 };
@@ -62,20 +71,27 @@ std::string hex(Rgba c) {
     return buf;
 }
 
-// Captures the current frame, saves it as <size>-<lang>-<name>.png, and checks
-// every touchable element: drawn in its colour where it is hit-tested, at
-// least 20 mm on each side with 4 mm between elements, and (portrait) above
-// the bottom 15 % of the screen.
-Frame capture_and_check(Simulator& sim, const LoadedConfig& cfg, int w, int h, const std::string& lang,
+// Captures the current frame of a panel of w × h pixels, saves it as
+// <w>x<h>[-r<rotation>]-<lang>-<name>.png, and checks every touchable
+// element in the layout (the turned size on a turned panel): drawn in its
+// colour where it is hit-tested, at least 20 mm on each side with 4 mm
+// between elements, and (portrait) above the bottom 15 % of the screen.
+Frame capture_and_check(Simulator& sim, const LoadedConfig& cfg, int panel_w, int panel_h, const std::string& lang,
                         const std::string& name) {
     Frame f;
+    f.turn = sim.turn();
+    REQUIRE(f.turn.panel_width() == panel_w);
+    REQUIRE(f.turn.panel_height() == panel_h);
+    const int w = f.turn.layout_width(), h = f.turn.layout_height();
     f.width = w;
     f.height = h;
     f.rgb = sim.pixels();
     f.hits = sim.hits();
-    REQUIRE(f.rgb.size() == static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 3);
+    REQUIRE(f.rgb.size() == static_cast<std::size_t>(panel_w) * static_cast<std::size_t>(panel_h) * 3);
     std::filesystem::create_directories(kShots);
-    const std::string file = std::to_string(w) + "x" + std::to_string(h) + "-" + lang + "-" + name + ".png";
+    const std::string file = std::to_string(panel_w) + "x" + std::to_string(panel_h) +
+                             (f.turn.turned() ? "-r" + std::to_string(f.turn.rotation()) : std::string()) + "-" +
+                             lang + "-" + name + ".png";
     std::string error;
     CHECK_MESSAGE(sim.shot(kShots / file, &error), error);
 
@@ -128,6 +144,18 @@ long text_pixels(const Frame& f, float y0, float y1) {
     return n;
 }
 
+// A question screen's elements, in order, and the five answers carrying the
+// scale's colours in their borders (and faces).
+void check_question_elements(const Frame& question) {
+    CHECK(ids(question) == std::vector<std::string>{"lang-da", "lang-en", "answer-1", "answer-2", "answer-3",
+                                                    "answer-4", "answer-5", "dont-know", "skip"});
+    for (int v = 1; v <= 5; ++v) {
+        const Hit& a = question.hits[static_cast<std::size_t>(v + 1)];
+        const Rgba border = question.at((a.x0 + a.x1) * 0.5f, a.y0 + 3);
+        CHECK_MESSAGE(close_colour(border, Palette{}.scale[v - 1]), "answer " << v << " border " << hex(border));
+    }
+}
+
 }  // namespace
 
 TEST_CASE("every screen in both languages and both orientations is drawn as designed") {
@@ -154,14 +182,7 @@ TEST_CASE("every screen in both languages and both orientations is drawn as desi
 
             REQUIRE(sim->tap("start", &error));
             Frame question = capture_and_check(*sim, *cfg, w, h, lang, "question");
-            CHECK(ids(question) == std::vector<std::string>{"lang-da", "lang-en", "answer-1", "answer-2", "answer-3",
-                                                            "answer-4", "answer-5", "dont-know", "skip"});
-            // The five answers carry the scale's colours in their borders (and faces), in order.
-            for (int v = 1; v <= 5; ++v) {
-                const Hit& a = question.hits[static_cast<std::size_t>(v + 1)];
-                const Rgba border = question.at((a.x0 + a.x1) * 0.5f, a.y0 + 3);
-                CHECK_MESSAGE(close_colour(border, Palette{}.scale[v - 1]), "answer " << v << " border " << hex(border));
-            }
+            check_question_elements(question);
             question_by_lang[lang] = question;
 
             REQUIRE(sim->tap("answer-4", &error));
@@ -214,6 +235,153 @@ TEST_CASE("the saving and out-of-order screens are drawn, in both languages") {
         Frame broken = capture_and_check(*sim, *cfg, 1920, 1080, lang, "out-of-order");
         CHECK(broken.hits.empty());
         CHECK(text_pixels(broken, 0.25f * 1080, 0.6f * 1080) > 1000);
+    }
+}
+
+namespace {
+
+// Panel pixels of a turned frame that differ from the same layout drawn
+// unturned (reference: a frame of the layout's own size, rotation 0).
+long differing_from_unturned(const Frame& turned, const Frame& reference) {
+    REQUIRE(reference.turn.panel_width() == turned.turn.layout_width());
+    REQUIRE(reference.turn.panel_height() == turned.turn.layout_height());
+    long n = 0;
+    for (int y = 0; y < turned.turn.panel_height(); ++y) {
+        for (int x = 0; x < turned.turn.panel_width(); ++x) {
+            const ScreenPixel l = turned.turn.to_layout_pixel(ScreenPixel{x, y});
+            const std::size_t i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(turned.turn.panel_width()) +
+                                   static_cast<std::size_t>(x)) * 3;
+            const std::size_t j = (static_cast<std::size_t>(l.y) * static_cast<std::size_t>(reference.width) +
+                                   static_cast<std::size_t>(l.x)) * 3;
+            if (turned.rgb[i] != reference.rgb[j] || turned.rgb[i + 1] != reference.rgb[j + 1] ||
+                turned.rgb[i + 2] != reference.rgb[j + 2])
+                ++n;
+        }
+    }
+    return n;
+}
+
+// Where a layout rectangle shows on a panel turned by rotation, worked out by
+// hand here (not with ScreenTurn): for 90 the layout's top edge is the
+// panel's right edge, for 270 its left edge.
+struct PanelRect {
+    float x0, y0, x1, y1;
+    float cx() const { return (x0 + x1) * 0.5f; }
+    float cy() const { return (y0 + y1) * 0.5f; }
+};
+PanelRect on_panel(const Hit& h, int rotation, int panel_w, int panel_h) {
+    const float pw = static_cast<float>(panel_w), ph = static_cast<float>(panel_h);
+    if (rotation == 90) return {pw - h.y1, h.x0, pw - h.y0, h.x1};
+    if (rotation == 270) return {h.y0, ph - h.x1, h.y1, ph - h.x0};
+    FAIL("rotation ", rotation, " not covered by this test");
+    return {};
+}
+
+const Hit& hit_named(const std::vector<Hit>& hits, const std::string& id) {
+    const auto it = std::find_if(hits.begin(), hits.end(), [&](const Hit& h) { return h.id == id; });
+    REQUIRE_MESSAGE(it != hits.end(), "no element ", id);
+    return *it;
+}
+
+}  // namespace
+
+TEST_CASE("a landscape panel turned 90 degrees shows the portrait screens turned, pixel for pixel, in both languages") {
+    SimEnv env("", "answers.sqlite3", "rotation = 90\n");
+    Diagnostics errors;
+    std::optional<LoadedConfig> turned_cfg = load_all(env.config, &errors);
+    REQUIRE(turned_cfg);
+    REQUIRE(turned_cfg->config.rotation == 90);
+    LoadedConfig upright_cfg = *turned_cfg;
+    upright_cfg.config.rotation = 0;
+    const UnixSeconds start = *parse_iso8601("2026-11-27T09:41:00Z");
+    std::map<std::string, Frame> attract_by_lang, question_by_lang;
+    for (const std::string lang : {"da", "en"}) {
+        CAPTURE(lang);
+        // The attract and first question screens of cfg on a w × h panel (one
+        // simulator at a time: ImGui and SDL are process-wide), same seed and clock.
+        const auto screens = [&](const LoadedConfig& cfg, int w, int h) {
+            std::filesystem::remove(env.db);
+            std::string error;
+            std::unique_ptr<Simulator> sim = Simulator::open(cfg, w, h, make_inline_writer(env.db), 7, start, {}, &error);
+            REQUIRE_MESSAGE(sim, error);
+            if (lang == "en") REQUIRE(sim->tap("lang-en", &error));
+            // Hit targets, colours, reach: checked in the layout (turned or not).
+            std::pair<Frame, Frame> frames;
+            frames.first = capture_and_check(*sim, cfg, w, h, lang, "attract");
+            REQUIRE(sim->tap("start", &error));
+            REQUIRE(sim->screen() == Screen::question);
+            frames.second = capture_and_check(*sim, cfg, w, h, lang, "question");
+            return frames;
+        };
+        // The panel as mounted (1920 × 1080, turned), and the portrait layout
+        // drawn upright on a 1080 × 1920 window.
+        const auto [attract, question] = screens(*turned_cfg, 1920, 1080);
+        const auto [attract_upright, question_upright] = screens(upright_cfg, 1080, 1920);
+        CHECK(attract.width == 1080);
+        CHECK(attract.height == 1920);
+
+        CHECK(ids(attract) == std::vector<std::string>{"lang-da", "lang-en", "start"});
+        CHECK(text_pixels(attract, 0.1f * 1920, 0.3f * 1920) > 1000);  // the headline, in layout rows
+        CHECK(differing_from_unturned(attract, attract_upright) == 0);
+        attract_by_lang[lang] = attract;
+
+        check_question_elements(question);
+        CHECK(differing_from_unturned(question, question_upright) == 0);
+        question_by_lang[lang] = question;
+    }
+    CHECK(differing_pixels(attract_by_lang["da"], attract_by_lang["en"]) > 2000);
+    CHECK(differing_pixels(question_by_lang["da"], question_by_lang["en"]) > 2000);
+}
+
+TEST_CASE("on a panel turned 90 or 270 degrees a tap where a button shows presses that button") {
+    for (int rotation : {90, 270}) {
+        CAPTURE(rotation);
+        SimEnv env("", "answers.sqlite3", "rotation = " + std::to_string(rotation) + "\n");
+        Diagnostics errors;
+        std::optional<LoadedConfig> cfg = load_all(env.config, &errors);
+        REQUIRE(cfg);
+        std::string error;
+        std::unique_ptr<Simulator> sim = Simulator::open(*cfg, 1920, 1080, make_inline_writer(env.db), 1,
+                                                         *parse_iso8601("2026-11-27T09:41:00Z"), {}, &error);
+        REQUIRE_MESSAGE(sim, error);
+        const std::vector<std::uint8_t> rgb = sim->pixels();
+        const auto panel_colour = [&](float x, float y) {
+            const std::size_t i = (static_cast<std::size_t>(y) * 1920 + static_cast<std::size_t>(x)) * 3;
+            return (Rgba(rgb[i]) << 24) | (Rgba(rgb[i + 1]) << 16) | (Rgba(rgb[i + 2]) << 8) | 0xFF;
+        };
+        const PanelRect start = on_panel(hit_named(sim->hits(), "start"), rotation, 1920, 1080);
+        const PanelRect english = on_panel(hit_named(sim->hits(), "lang-en"), rotation, 1920, 1080);
+        // The start button shows there in the accent colour, nowhere else.
+        CHECK(close_colour(panel_colour(start.cx(), start.y0 + 4), Palette{}.accent));
+        CHECK(close_colour(panel_colour(start.x0 + 4, start.cy()), Palette{}.accent));
+        long accent_outside = 0;
+        for (int y = 0; y < 1080; y += 2)
+            for (int x = 0; x < 1920; x += 2)
+                if ((x < start.x0 - 1 || x > start.x1 + 1 || y < start.y0 - 1 || y > start.y1 + 1) &&
+                    panel_colour(static_cast<float>(x), static_cast<float>(y)) == Palette{}.accent)
+                    ++accent_outside;
+        CHECK(accent_outside == 0);
+        // The English toggle is in the layout's top-right corner: the panel's
+        // bottom-right for 90, its top-left for 270.
+        if (rotation == 90) CHECK((english.x0 > 1600 && english.y0 > 800));
+        else CHECK((english.x1 < 320 && english.y1 < 280));
+
+        // Where the other rotation would show the toggle, nothing is.
+        const PanelRect elsewhere = on_panel(hit_named(sim->hits(), "lang-en"), rotation == 90 ? 270 : 90, 1920, 1080);
+        CHECK_FALSE(sim->tap_at(elsewhere.cx(), elsewhere.cy(), &error));
+        CHECK(error.find("nothing to tap at panel") != std::string::npos);
+        sim.reset();
+
+        // Taps from a script (`tap <x> <y>` in panel pixels) on English and
+        // on the start button, then an answer: it is stored, in English.
+        SimResult r = env.simulate("tap " + std::to_string(english.cx()) + " " + std::to_string(english.cy()) +
+                                   "\ntap " + std::to_string(start.cx()) + " " + std::to_string(start.cy()) +
+                                   "\ntap answer-4\ntap skip\ntap skip\n");
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+        const std::vector<Row> rows = env.rows();
+        REQUIRE(rows.size() == 1);  // skips store nothing
+        CHECK(rows[0].lang == "en");
+        CHECK(rows[0].value == 4);
     }
 }
 

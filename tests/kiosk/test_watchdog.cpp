@@ -4,53 +4,18 @@
 // watchdog interval apart, on a path or an abstract socket; and the real
 // `pulse-kiosk run` (SDL's dummy video driver) doing the same.
 #include "demo_config.hpp"
+#include "notify_socket.hpp"
 #include "process.hpp"
 #include "terminal/service_notify.hpp"
 
 #include <doctest/doctest.h>
 
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <cstddef>
-#include <cstring>
 
 using namespace pulse;
 using namespace pulse::testing;
-
-namespace {
-
-// systemd's end: a datagram socket bound to name (a path, or "@…" abstract).
-struct NotifySocket {
-    std::string name;
-    int fd = -1;
-
-    explicit NotifySocket(std::string socket_name) : name(std::move(socket_name)) {
-        fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        REQUIRE(fd >= 0);
-        sockaddr_un address{};
-        address.sun_family = AF_UNIX;
-        REQUIRE(name.size() < sizeof address.sun_path);
-        std::memcpy(address.sun_path, name.data(), name.size());
-        if (name[0] == '@') address.sun_path[0] = '\0';
-        REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address),
-                       static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size())) == 0);
-    }
-    ~NotifySocket() { ::close(fd); }
-
-    // The next message within timeout_ms, or "" when none came.
-    std::string receive(int timeout_ms) const {
-        timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        char buffer[256];
-        const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-        return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
-    }
-};
-
-}  // namespace
 
 TEST_CASE("READY=1 goes once, and WATCHDOG=1 a quarter interval after the last ping, never before ready") {
     const std::filesystem::path dir = temp_folder();

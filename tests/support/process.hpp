@@ -19,6 +19,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -39,7 +40,7 @@ inline std::string slurp(const std::filesystem::path& file) {
 }
 
 // Starts args (args[0] a path) with extra_env ("NAME=value") added to this
-// process's environment, stdin from /dev/null, stdout and stderr into the
+// process's environment (replacing a variable of the same name), stdin from /dev/null, stdout and stderr into the
 // given files, in a new process group. Fails the test if it cannot start.
 inline pid_t spawn_process(const std::vector<std::string>& args, const std::vector<std::string>& extra_env,
                            const std::filesystem::path& out_file, const std::filesystem::path& err_file) {
@@ -47,7 +48,18 @@ inline pid_t spawn_process(const std::vector<std::string>& args, const std::vect
     std::vector<char*> argv, envp;
     for (std::string& a : arg_copy) argv.push_back(a.data());
     argv.push_back(nullptr);
-    for (char** e = environ; *e; ++e) envp.push_back(*e);
+    // extra_env wins over a variable of the same name in this environment
+    // (CTest's SDL_VIDEODRIVER=dummy, say, when a test needs x11).
+    const auto overridden = [&](const char* entry) {
+        const std::string_view name(entry, std::strcspn(entry, "="));
+        for (const std::string& e : env_copy) {
+            if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=') return true;
+        }
+        return false;
+    };
+    for (char** e = environ; *e; ++e) {
+        if (!overridden(*e)) envp.push_back(*e);
+    }
     for (std::string& e : env_copy) envp.push_back(e.data());
     envp.push_back(nullptr);
 
