@@ -7,6 +7,7 @@
 
 #include "collector/config.hpp"
 #include "collector/config_reader.hpp"  // is_url_safe_name
+#include "common/replace_file.hpp"
 #include "common/sha256.hpp"
 
 #include <fcntl.h>
@@ -90,21 +91,6 @@ bool read_all(int fd, const fs::path& file, std::string* text, std::string* erro
         }
         text->append(buffer, static_cast<std::size_t>(n));
     }
-}
-
-// Writes all of text to fd; false with *error.
-bool write_all(int fd, const std::string& text, const fs::path& file, std::string* error) {
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            *error = "cannot write " + file.string() + ": " + errno_text();
-            return false;
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    return true;
 }
 
 // Prints every diagnostic, with `shown_as` for the temp file's name.
@@ -206,59 +192,31 @@ int cmd_terminal_add(const fs::path& config_file, const std::string& id, const s
         err << "cannot read the mode of " << file.string() << ": " << errno_text() << "\n";
         return kTerminalAddFailed;
     }
-    std::string temp_name = (file.parent_path() / ("." + file.filename().string() + ".XXXXXX")).string();
-    Fd temp(::mkstemp(temp_name.data()));
-    if (temp.fd < 0) {
-        err << "cannot create a temp file beside " << file.string() << ": " << errno_text() << "\n";
-        return kTerminalAddFailed;
+    const auto loads = [&](const fs::path& temp, std::string* reason) {
+        const CollectorConfigLoad after = load_collector_config(temp);
+        if (after.config) return true;
+        print_errors(after.errors, temp, file, err);
+        *reason = "the new [[terminal]] would leave " + file.string() + " with errors (above); nothing changed";
+        return false;
+    };
+    // The original's owner, when it is not who runs this (a temp file is theirs).
+    std::optional<std::pair<uid_t, gid_t>> owner;
+    if (original.st_uid != ::geteuid() || original.st_gid != ::getegid()) {
+        owner = std::make_pair(original.st_uid, original.st_gid);
     }
-    const fs::path temp_path = temp_name;
-    bool keep_temp = false;
-    struct RemoveTemp {
-        const fs::path& path;
-        const bool& keep;
-        ~RemoveTemp() {
-            if (!keep) ::unlink(path.c_str());
-        }
-    } remove_temp{temp_path, keep_temp};
-
-    struct stat made {};
-    if (::fstat(temp.fd, &made) != 0) {
-        err << "cannot read " << temp_path.string() << ": " << errno_text() << "\n";
-        return kTerminalAddFailed;
+    const ReplaceFile replaced = replace_file(file, new_text, original.st_mode & 07777, owner, loads);
+    if (replaced.outcome == ReplaceFile::Outcome::refused) {
+        err << replaced.error << "\n";
+        return kTerminalAddRefused;
     }
-    if ((made.st_uid != original.st_uid || made.st_gid != original.st_gid) &&
-        ::fchown(temp.fd, original.st_uid, original.st_gid) != 0) {
-        err << "cannot give the new " << file.string() << " its owner (uid " << original.st_uid << ", gid "
-            << original.st_gid << "): " << errno_text() << "; run as root or as its owner; nothing changed\n";
-        return kTerminalAddFailed;
-    }
-    if (::fchmod(temp.fd, original.st_mode & 07777) != 0) {
-        err << "cannot give the new " << file.string() << " its mode: " << errno_text() << "; nothing changed\n";
-        return kTerminalAddFailed;
-    }
-    if (!write_all(temp.fd, new_text, temp_path, &error) || ::fsync(temp.fd) != 0) {
-        err << (error.empty() ? "cannot write " + temp_path.string() + ": " + errno_text() : error)
+    if (replaced.outcome == ReplaceFile::Outcome::failed) {
+        err << replaced.error
+            << (replaced.error.rfind("cannot give", 0) == 0 ? "; run as root or as the owner of " + file.string() : "")
             << "; nothing changed\n";
         return kTerminalAddFailed;
     }
-    const CollectorConfigLoad after = load_collector_config(temp_path);
-    if (!after.config) {
-        print_errors(after.errors, temp_path, file, err);
-        err << "the new [[terminal]] would leave " << file.string() << " with errors (above); nothing changed\n";
-        return kTerminalAddRefused;
-    }
-    if (::rename(temp_path.c_str(), file.c_str()) != 0) {
-        err << "cannot replace " << file.string() << ": " << errno_text() << "; nothing changed\n";
-        return kTerminalAddFailed;
-    }
-    keep_temp = true;  // it is the config now
-    {
-        Fd folder(::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        if (folder.fd < 0 || ::fsync(folder.fd) != 0) {
-            err << "warning: " << file.string() << " is replaced, but its folder could not be synced to disk: "
-                << errno_text() << "\n";
-        }
+    if (!replaced.folder_synced) {
+        err << "warning: " << file.string() << " is replaced, but " << replaced.error << "\n";
     }
 
     // [SECTION] What IT passes on

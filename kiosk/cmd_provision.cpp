@@ -6,6 +6,7 @@
 // found (docs/deployment.md, "Provisioning a terminal").
 #include "kiosk/commands.hpp"
 
+#include "common/replace_file.hpp"
 #include "common/secret_file.hpp"
 
 #include <fcntl.h>
@@ -142,51 +143,16 @@ bool token_owner(const std::string& user, std::optional<std::pair<uid_t, gid_t>>
     return true;
 }
 
-// Writes text to path atomically: a temp file in the same folder with mode
-// (and owner, when given), fsync, rename over path, fsync the folder. A
-// reader sees the old file or the new one, never a part. False with *error.
+// Writes text to path atomically (common/replace_file.hpp) with mode (and
+// owner, when given): a reader sees the old file or the new one, never a
+// part. False with *error, which hints at root or --config-dir when the
+// folder is not writable.
 bool write_atomically(const fs::path& path, const std::string& text, mode_t mode,
                       const std::optional<std::pair<uid_t, gid_t>>& owner, std::string* error) {
-    std::string temp = (path.parent_path() / ("." + path.filename().string() + ".XXXXXX")).string();
-    const int fd = ::mkstemp(temp.data());
-    if (fd < 0) {
-        *error = "cannot write in " + path.parent_path().string() + ": " + std::strerror(errno) +
-                 (errno == EACCES ? " (run as root, or give --config-dir)" : "");
-        return false;
-    }
-    const auto fail = [&](const std::string& what) {
-        *error = what + " " + temp + ": " + std::strerror(errno);
-        ::close(fd);
-        ::unlink(temp.c_str());
-        return false;
-    };
-    if (::fchmod(fd, mode) != 0) return fail("cannot set the mode of");
-    if (owner && ::fchown(fd, owner->first, owner->second) != 0) return fail("cannot set the owner of");
-    for (std::size_t done = 0; done < text.size();) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return fail("cannot write");
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0) return fail("cannot sync");
-    if (::close(fd) != 0) {
-        *error = "cannot write " + temp + ": " + std::strerror(errno);
-        ::unlink(temp.c_str());
-        return false;
-    }
-    if (::rename(temp.c_str(), path.c_str()) != 0) {
-        *error = "cannot replace " + path.string() + ": " + std::strerror(errno);
-        ::unlink(temp.c_str());
-        return false;
-    }
-    const int folder = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (folder < 0 || ::fsync(folder) != 0) {
-        *error = "cannot sync the folder " + path.parent_path().string() + ": " + std::strerror(errno);
-        if (folder >= 0) ::close(folder);
-        return false;
-    }
-    ::close(folder);
-    return true;
+    const ReplaceFile r = replace_file(path, text, mode, owner);
+    if (r.outcome == ReplaceFile::Outcome::replaced && r.folder_synced) return true;
+    *error = r.error + (r.error.find(std::strerror(EACCES)) != std::string::npos ? " (run as root, or give --config-dir)" : "");
+    return false;
 }
 
 // What the collector said about the token, for the line: ok when it named

@@ -4,12 +4,14 @@
 // systemd the loop tells the unit it is ready after its first frame and pings
 // its watchdog (terminal/service_notify.hpp). The cursor is hidden and the
 // screen saver off; a turned panel ([display] rotation) is drawn turned and
-// its touches mapped back (kiosk/screen_turn.hpp).
+// its touches mapped back (kiosk/screen_turn.hpp). With [upload], the
+// uploader and the heartbeat run on threads of their own.
 #include "kiosk/commands.hpp"
 #include "kiosk/kiosk.hpp"
 #include "terminal/service_notify.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -31,7 +33,7 @@ UnixSeconds wall_s() {
 
 }  // namespace
 
-int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
+int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const std::string& version) {
     Diagnostics errors;
     std::optional<LoadedConfig> cfg = load_all(config_file, &errors, &err);
     if (!cfg) {
@@ -100,6 +102,24 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
             upload_settings_for(*cfg), log_to(err));
     }
 
+    // A heartbeat every 15 minutes on a thread of its own (terminal/heartbeat.hpp).
+    // The loop below publishes only the coarse screen state to it.
+    std::atomic<int> screen_state{static_cast<int>(ScreenState::in_service)};
+    std::unique_ptr<HeartbeatThread> heartbeat;
+    if (cfg->config.upload) {
+        const KioskConfig& config = cfg->config;
+        std::string version_error;
+        HeartbeatSettings settings = heartbeat_settings_for(*cfg, config_file, version, &version_error);
+        if (!version_error.empty()) err << "pulse-kiosk: heartbeat: " << version_error << '\n';
+        heartbeat = std::make_unique<HeartbeatThread>(
+            config.database,
+            [&config](const std::atomic<bool>* cancel) {
+                return make_curl_http_client(curl_options_for(config, cancel));
+            },
+            std::move(settings), [&screen_state] { return static_cast<ScreenState>(screen_state.load()); },
+            log_to(err));
+    }
+
     ServiceNotifier systemd = ServiceNotifier::from_environment();
     bool systemd_error_logged = false;
     const auto tell_systemd = [&](bool sent, const std::string& why) {
@@ -143,6 +163,7 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err) {
         std::string why;
         tell_systemd(systemd.alive(now, &why), why);  // from this loop: a hung loop stops the pings
         if (kiosk->terminal().update(now, wall_s())) frames_owed = 2;
+        screen_state = static_cast<int>(screen_state_for(screen_name(kiosk->terminal().flow().screen)));
         if (frames_owed > 0 || kiosk->pointer().busy()) {
             const float dt = static_cast<float>(std::max<Millis>(1, now - last_frame)) / 1000.0f;
             last_frame = now;

@@ -86,6 +86,16 @@ UploadSettings upload_settings_for(const LoadedConfig& cfg) {
     return s;
 }
 
+HeartbeatSettings heartbeat_settings_for(const LoadedConfig& cfg, const std::filesystem::path& config_file,
+                                         const std::string& version, std::string* error) {
+    HeartbeatSettings s;
+    s.endpoint = cfg.config.upload->endpoint;
+    s.token = cfg.config.upload->token;
+    s.version = version;
+    s.config_version = config_version_of_file(config_file, error).value_or(config_version_of(""));
+    return s;
+}
+
 DisplayEnvironment display_environment_here(const std::string& renderer) {
     DisplayEnvironment display;
     if (const char* forced = std::getenv("SDL_VIDEODRIVER")) display.forced_driver = forced;

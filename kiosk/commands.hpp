@@ -8,6 +8,7 @@
 #include "terminal/texts.hpp"
 #include "kiosk/ui.hpp"
 #include "kiosk/video_choice.hpp"
+#include "terminal/heartbeat.hpp"
 #include "terminal/uploader.hpp"
 
 #include <filesystem>
@@ -39,6 +40,13 @@ std::optional<LoadedConfig> load_all(const std::filesystem::path& config_file, D
 
 // The uploader's settings and curl options from a config with [upload].
 UploadSettings upload_settings_for(const LoadedConfig& cfg);
+
+// The heartbeat's settings from a config with [upload]: its endpoint and
+// token, version (the program's PULSE_VERSION) and the config file's
+// version (config_version_of_file; if the file cannot be read again, the
+// reason goes to *error and the version of no bytes is used).
+HeartbeatSettings heartbeat_settings_for(const LoadedConfig& cfg, const std::filesystem::path& config_file,
+                                         const std::string& version, std::string* error);
 CurlOptions curl_options_for(const KioskConfig& config, const std::atomic<bool>* cancel);
 
 // `pulse-kiosk sync`: upload every answer whose UTC hour has ended, at once
@@ -129,8 +137,9 @@ DisplayEnvironment display_environment_here(const std::string& renderer);
 // written; 2 when not even the installed texts load.
 int cmd_out_of_order(const std::filesystem::path& config_file, const std::filesystem::path& shot, std::ostream& err);
 
-// `pulse-kiosk` / `pulse-kiosk run`: the real kiosk in a window.
-int cmd_run(const std::filesystem::path& config_file, std::ostream& err);
+// `pulse-kiosk` / `pulse-kiosk run`: the real kiosk in a window. With
+// [upload], uploads and sends heartbeats naming `version` (PULSE_VERSION).
+int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const std::string& version = "unknown");
 
 struct SimulateOptions {
     std::filesystem::path config_file;

@@ -35,6 +35,8 @@ std::unique_ptr<Kiosk> Kiosk::open(const LoadedConfig& cfg, const PlatformOption
     }
     k->terminal_ = std::make_unique<Terminal>(cfg.bank, flow_settings_for(cfg.config), std::move(writer),
                                               std::move(rng), std::move(counts), now, wall_now, std::move(log));
+    k->terminal_->set_schedule(cfg.config.schedule);
+    k->terminal_->update(now, wall_now);  // outside the hours the first frame is already dark
     return k;
 }
 

@@ -123,5 +123,5 @@ int main(int argc, char** argv) {
         }
         return cmd_simulate(sim, std::cout, std::cerr);
     }
-    return cmd_run(config, std::cerr);
+    return cmd_run(config, std::cerr, PULSE_VERSION);
 }

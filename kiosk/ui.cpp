@@ -27,6 +27,7 @@ Intent draw_screen(const View& view) {
         case Screen::saving:
         case Screen::thanks: return draw_thanks(view);
         case Screen::out_of_order: return draw_out_of_order(view);
+        case Screen::closed: return draw_closed(view);
     }
     return {};
 }

@@ -32,6 +32,8 @@ struct Palette {
     Rgba scale[5] = {0xC8553DFF, 0xEBA47CFF, 0xD9D9D9FF, 0x8CB7D8FF, 0x2F6FA8FF};  // 1..5
     Rgba fault = 0xB3261EFF;       // out of order
     Rgba calm = 0xE6E2D8FF;        // the start button while cooling down
+    Rgba night = 0x0B0D12FF;       // closed: near-black, little light in a dark room
+    Rgba night_text = 0x9AA0AAFF;  // closed: the message, dim grey (about 7:1 on night)
 };
 
 struct Fonts {
@@ -85,5 +87,6 @@ Intent draw_attract(const View& view);   // also the dimmed cooldown
 Intent draw_question(const View& view);
 Intent draw_thanks(const View& view);    // also "saving"
 Intent draw_out_of_order(const View& view);
+Intent draw_closed(const View& view);    // outside opening hours
 
 }  // namespace pulse

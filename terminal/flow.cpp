@@ -21,10 +21,11 @@ void forget_session(Flow& f) {
     f.language = f.settings.default_language;
 }
 
-// Back to the attract screen.
+// Back to the attract screen, or dark outside opening hours.
 void end_session(Flow& f, Millis now) {
     forget_session(f);
-    enter(f, Screen::attract, now);
+    f.closed_message = false;
+    enter(f, f.hours_closed ? Screen::closed : Screen::attract, now);
 }
 
 // After the last question: thank the person once every answer is durable.
@@ -33,7 +34,7 @@ void finish_session(Flow& f, Millis now) {
 }
 
 void after_thanks(Flow& f, Millis now) {
-    if (f.settings.cooldown_ms > 0) {
+    if (f.settings.cooldown_ms > 0 && !f.hours_closed) {
         forget_session(f);
         enter(f, Screen::cooldown, now);
     } else {
@@ -51,6 +52,7 @@ const char* screen_name(Screen s) {
         case Screen::thanks: return "thanks";
         case Screen::cooldown: return "cooldown";
         case Screen::out_of_order: return "out_of_order";
+        case Screen::closed: return "closed";
     }
     return "unknown";
 }
@@ -118,6 +120,12 @@ bool step(Flow& f, const Intent& in, Millis now, const SessionPicker& pick, std:
                     return false;
             }
 
+        case Screen::closed:
+            if (in.action != A::start) return false;
+            f.closed_message = true;
+            f.since_ms = now;  // a second tap shows it for the full time again
+            return true;
+
         case Screen::saving:
         case Screen::thanks:
         case Screen::cooldown:
@@ -132,6 +140,9 @@ std::optional<Millis> next_deadline(const Flow& f) {
         case Screen::question: return f.since_ms + f.settings.idle_timeout_ms;
         case Screen::thanks: return f.since_ms + f.settings.thanks_ms;
         case Screen::cooldown: return f.since_ms + f.settings.cooldown_ms;
+        case Screen::closed:
+            if (f.closed_message) return f.since_ms + f.settings.closed_message_ms;
+            return std::nullopt;
         default: return std::nullopt;
     }
 }
@@ -143,6 +154,7 @@ bool tick(Flow& f, Millis now) {
         case Screen::question: end_session(f, now); break;
         case Screen::thanks: after_thanks(f, now); break;
         case Screen::cooldown: end_session(f, now); break;
+        case Screen::closed: f.closed_message = false; break;
         default: return false;
     }
     return true;
@@ -163,6 +175,19 @@ void on_store_failed(Flow& f, const std::string& code, Millis now) {
 void on_store_recovered(Flow& f, Millis now) {
     f.fault_code.clear();
     if (f.screen == Screen::out_of_order) end_session(f, now);
+}
+
+bool on_hours(Flow& f, bool open, Millis now) {
+    f.hours_closed = !open;
+    if (!open && (f.screen == Screen::attract || f.screen == Screen::cooldown)) {
+        end_session(f, now);
+        return true;
+    }
+    if (open && f.screen == Screen::closed) {
+        end_session(f, now);
+        return true;
+    }
+    return false;
 }
 
 }  // namespace pulse

@@ -1,7 +1,7 @@
 // flow.hpp — what an employee goes through, as a pure state machine:
 // attract -> 1..3 questions -> (saving) -> thanks -> cooldown -> attract,
-// with an inactivity timeout on questions and an out-of-order state when
-// answers cannot be stored. Time is passed in (milliseconds on any monotonic
+// with an inactivity timeout on questions, an out-of-order state when
+// answers cannot be stored, and a dark closed state outside opening hours. Time is passed in (milliseconds on any monotonic
 // clock); nothing here draws, sleeps or touches a disk.
 #pragma once
 
@@ -22,6 +22,7 @@ enum class Screen {
     thanks,        // "Tak! Dit svar er gemt." for thanks_ms
     cooldown,      // attract, dimmed; no new session for cooldown_ms
     out_of_order,  // answers cannot be stored; retrying in the background
+    closed,        // outside opening hours: dark; a tap shows "closed" for closed_message_ms
 };
 
 const char* screen_name(Screen s);  // "attract", "question", ...
@@ -32,6 +33,7 @@ struct FlowSettings {
     Millis thanks_ms = 3'000;         // thanks screen duration
     Millis cooldown_ms = 5'000;       // after thanks; 0 = none
     std::string default_language = "da";  // each session starts in this language
+    Millis closed_message_ms = 10'000;    // closed screen: how long a tap shows the message
 };
 
 // What a person did on the screen (returned by drawing, applied by step()).
@@ -64,6 +66,8 @@ struct Flow {
     int unsaved = 0;                    // answers handed to the store, not yet durable
     Millis since_ms = 0;                // start of this screen, or last tap on a question
     std::string fault_code;             // out_of_order: short code for IT ("DB-13")
+    bool hours_closed = false;          // outside opening hours (see on_hours)
+    bool closed_message = false;        // closed: the message is shown (since since_ms)
 
     // The question shown now (screen == question), else empty.
     const std::string& current_question() const;
@@ -74,14 +78,15 @@ Flow make_flow(const FlowSettings& settings, Millis now);
 
 // Applies what the person did. Intents that make no sense on the current
 // screen (a tap during thanks or cooldown, an answer on attract) are ignored
-// and return false. Returns true if the state changed. An answer or "don't
+// and return false. On the closed screen a start (a tap anywhere) shows the
+// "closed" message for closed_message_ms; no session starts. Returns true if the state changed. An answer or "don't
 // know" is appended to *given (the caller must store it).
 bool step(Flow& flow, const Intent& intent, Millis now, const SessionPicker& pick,
           std::vector<GivenAnswer>* given);
 
 // Fires due timers: idle timeout (exactly at idle_timeout_ms after the last
-// tap, the question is left), end of thanks, end of cooldown. Returns true if
-// the state changed.
+// tap, the question is left), end of thanks, end of cooldown, end of the
+// closed message. Returns true if the state changed.
 bool tick(Flow& flow, Millis now);
 
 // When tick() must next be called (nullopt: nothing is due until an event).
@@ -92,5 +97,13 @@ std::optional<Millis> next_deadline(const Flow& flow);
 void on_answers_durable(Flow& flow, int count, Millis now);
 void on_store_failed(Flow& flow, const std::string& code, Millis now);
 void on_store_recovered(Flow& flow, Millis now);
+
+// Opening hours (decided by the caller from the wall clock). Closing: attract
+// and cooldown go dark at once; a session in progress is finished gracefully
+// (its questions, thanks) and the flow goes dark where it would have gone
+// back to attract, so the idle timeout still ends an abandoned one; out of
+// order stays until the store recovers. Opening: the closed screen returns
+// to attract. Returns true if the state changed.
+bool on_hours(Flow& flow, bool open, Millis now);
 
 }  // namespace pulse

@@ -46,6 +46,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>> kSchema = {
     {"pulse", {"questions", "texts", "per_session", "idle_timeout_s", "thanks_s", "cooldown_s"}},
     {"storage", {"database", "keep_uploaded_days"}},
     {"upload", {"endpoint", "token_file", "interval_s", "batch_size", "backoff_min_s", "backoff_max_s", "ca_file"}},
+    {"schedule", {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "closed"}},
     {"display", {"fullscreen", "width", "height", "diagonal_inch", "dpi", "accent", "font", "renderer", "rotation"}},
 };
 
@@ -247,6 +248,55 @@ UploadConfig read_upload(Reader& read, const fs::path& base_dir, Diagnostics& wa
     return up;
 }
 
+// [schedule], checked: each weekday "HH:MM-HH:MM" with the end after the
+// start, closed dates real dates ("YYYY-MM-DD" in quotes, or a TOML date).
+Schedule read_schedule(Reader& read) {
+    static constexpr const char* kDays[7] = {"monday", "tuesday", "wednesday", "thursday",
+                                             "friday", "saturday", "sunday"};
+    Schedule s;
+    for (std::size_t d = 0; d < 7; ++d) {
+        if (auto text = read.string("schedule", kDays[d], false, "\"07:00-17:00\"")) {
+            std::string why;
+            if (std::optional<DayHours> h = parse_day_hours(*text, &why)) {
+                s.hours[d] = *h;
+            } else {
+                read.error(toml_line_of(*read.node("schedule", kDays[d], false, "")),
+                           "[schedule] " + std::string(kDays[d]) + " = \"" + *text + "\" " + why);
+            }
+        }
+    }
+    if (const toml::node* closed = read.node("schedule", "closed", false, "")) {
+        const toml::array* dates = closed->as_array();
+        if (!dates) {
+            read.error(toml_line_of(*closed), "[schedule] closed must be a list of dates, e.g. [\"2026-12-24\"], not " +
+                                                  toml_type_name(*closed));
+            return s;
+        }
+        for (const toml::node& entry : *dates) {
+            std::optional<CivilDate> date;
+            std::string shown;
+            if (const auto* text = entry.as_string()) {
+                shown = "\"" + text->get() + "\"";
+                date = parse_civil_date(text->get());
+            } else if (const auto* d = entry.as_date()) {
+                const toml::date v = d->get();
+                shown = std::to_string(v.year) + "-" + std::to_string(v.month) + "-" + std::to_string(v.day);
+                if (is_valid_date(v.year, v.month, v.day)) date = CivilDate{v.year, v.month, v.day};
+            } else {
+                shown = toml_type_name(entry);
+            }
+            if (date) {
+                s.closed.push_back(*date);
+            } else {
+                const int line = toml_line_of(entry) > 0 ? toml_line_of(entry) : toml_line_of(*closed);
+                read.error(line, "[schedule] closed: " + shown +
+                                     " is not a date \"YYYY-MM-DD\" (e.g. \"2026-12-24\")");
+            }
+        }
+    }
+    return s;
+}
+
 void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors, Diagnostics& warnings) {
     const std::optional<toml::table> parsed = parse_toml_file(file, "the config file", errors);
     if (!parsed) return;
@@ -265,7 +315,7 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors, D
         if (schema == kSchema.end()) {
             read.error(toml_line_of(node), "[" + std::string(table_name.str()) +
                                                "] is not a known table (known: [terminal], [pulse], [storage], "
-                                               "[display], [upload]); check the spelling or remove it");
+                                               "[display], [upload], [schedule]); check the spelling or remove it");
             continue;
         }
         const toml::table* table = node.as_table();
@@ -324,6 +374,9 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors, D
 
     // [upload]
     if (read.table("upload")) config.upload = read_upload(read, base_dir, warnings);
+
+    // [schedule]
+    if (read.table("schedule")) config.schedule = read_schedule(read);
 
     // [display]
     if (auto v = read.boolean("display", "fullscreen")) config.fullscreen = *v;

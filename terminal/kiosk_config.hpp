@@ -4,6 +4,7 @@
 #pragma once
 
 #include "common/diagnostic.hpp"
+#include "terminal/schedule.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -47,6 +48,10 @@ struct KioskConfig {
 
     // [upload]; nullopt = offline
     std::optional<UploadConfig> upload;
+
+    // [schedule]: opening hours on Copenhagen's clock; nullopt = always open.
+    // A weekday the table leaves out is closed all day.
+    std::optional<Schedule> schedule;
 
     // [display]
     bool fullscreen = true;

@@ -36,8 +36,30 @@ void Terminal::roll_week(UnixSeconds wall_now) {
     }
 }
 
+void Terminal::set_schedule(std::optional<Schedule> schedule) {
+    schedule_ = std::move(schedule);
+    hours_known_ = false;
+    hours_change_.reset();
+    if (!schedule_) on_hours(flow_, true, hours_now_);
+}
+
+bool Terminal::follow_hours(Millis now, UnixSeconds wall_now) {
+    if (!schedule_) return false;
+    // is_open is cheap; next_change scans days, so it is redone only when the
+    // change it found has come or the wall clock went back (it was set).
+    const bool stale = !hours_known_ || wall_now < hours_wall_ || (hours_change_ && wall_now >= *hours_change_);
+    if (stale) {
+        hours_change_ = next_change(*schedule_, wall_now);
+        hours_known_ = true;
+    }
+    hours_now_ = now;
+    hours_wall_ = wall_now;
+    return on_hours(flow_, is_open(*schedule_, wall_now), now);
+}
+
 bool Terminal::apply(const Intent& intent, Millis now, UnixSeconds wall_now) {
     roll_week(wall_now);
+    const bool hours = follow_hours(now, wall_now);  // no session starts once the hours are over
     std::vector<GivenAnswer> given;
     const SessionPicker pick = [&](int count) { return pick_session(bank_, answers_this_week_, count, rng_); };
     const bool changed = step(flow_, intent, now, pick, &given);
@@ -49,7 +71,7 @@ bool Terminal::apply(const Intent& intent, Millis now, UnixSeconds wall_now) {
             Answer{"", std::move(g.question), g.value, std::move(g.language), truncate_to_hour(wall_now)});
     }
     if (!given.empty()) give_ids(now);
-    return update(now, wall_now) || changed;
+    return update(now, wall_now) || changed || hours;
 }
 
 void Terminal::give_ids(Millis now) {
@@ -79,6 +101,10 @@ void Terminal::give_ids(Millis now) {
 std::optional<Millis> Terminal::next_deadline() const {
     std::optional<Millis> due = pulse::next_deadline(flow_);
     if (ids_failing_ && (!due || next_id_try_ < *due)) due = next_id_try_;
+    if (schedule_ && hours_change_) {
+        const Millis change = hours_now_ + (*hours_change_ - hours_wall_) * 1000;
+        if (!due || change < *due) due = change;
+    }
     return due;
 }
 
@@ -115,7 +141,8 @@ bool Terminal::update(Millis now, UnixSeconds wall_now) {
         }
     }
     const bool timers = tick(flow_, now);
-    return timers || flow_.screen != before || flow_.unsaved != unsaved_before || flow_.fault_code != fault_before;
+    const bool hours = follow_hours(now, wall_now);
+    return timers || hours || flow_.screen != before || flow_.unsaved != unsaved_before || flow_.fault_code != fault_before;
 }
 
 }  // namespace pulse

@@ -7,6 +7,7 @@
 
 #include "terminal/answer_writer.hpp"
 #include "terminal/flow.hpp"
+#include "terminal/schedule.hpp"
 #include "common/question_bank.hpp"
 #include "common/random.hpp"
 #include "common/calendar.hpp"
@@ -35,6 +36,11 @@ public:
              Rng rng, std::map<std::string, int> answers_this_week, Millis now, UnixSeconds wall_now,
              Log log = {}, IdSource new_id = IdSource(&random_uuid_v4));
 
+    // Opening hours ([schedule]); nullopt (the default) = always open. Takes
+    // effect at the next apply() or update(), which read the wall clock:
+    // outside the hours the flow shows the closed screen (flow.hpp, on_hours).
+    void set_schedule(std::optional<Schedule> schedule);
+
     // Applies a tap. Answers go to the writer with a fresh id. If no id can
     // be drawn (random_uuid_v4 failed: no secure source), the answer is kept
     // here, never given a predictable id, the flow goes out of order with
@@ -46,7 +52,9 @@ public:
     // due timers. Returns true if the state changed.
     bool update(Millis now, UnixSeconds wall_now);
 
-    // When update() must next run, if nothing else happens first.
+    // When update() must next run, if nothing else happens first; includes
+    // the next opening or closing time, on the monotonic clock as it related
+    // to the wall clock at the last apply() or update().
     std::optional<Millis> next_deadline() const;
 
     const Flow& flow() const { return flow_; }
@@ -56,6 +64,9 @@ public:
 
 private:
     void roll_week(UnixSeconds wall_now);
+    // Tells the flow whether wall_now is within the opening hours, and
+    // remembers when that next changes. Returns true if the flow changed.
+    bool follow_hours(Millis now, UnixSeconds wall_now);
     // Submits answers_without_id_ with fresh ids, in order, until one cannot
     // be drawn; goes out of order on the first failure, back in service once
     // all have one.
@@ -76,6 +87,11 @@ private:
     bool ids_failing_ = false;                 // out of order because no id could be drawn
     bool store_failing_ = false;               // out of order because the writer reported a failure
     Millis next_id_try_ = 0;                   // ids_failing_: when update() tries again
+    std::optional<Schedule> schedule_;         // nullopt = always open
+    std::optional<UnixSeconds> hours_change_;  // next opening or closing (wall clock), if any
+    bool hours_known_ = false;                 // hours_change_ is valid for hours_wall_ onwards
+    Millis hours_now_ = 0;                     // monotonic time of the last follow_hours
+    UnixSeconds hours_wall_ = 0;               // wall time of the last follow_hours
 };
 
 }  // namespace pulse

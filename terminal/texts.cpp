@@ -34,6 +34,7 @@ const std::vector<std::string> kTextKeys = {
     "out_of_order_title",  // out of order: headline
     "out_of_order_body",   // out of order: what staff need to know
     "out_of_order_code",   // out of order: "{code}" for IT to look up in the log
+    "closed_message",      // closed (outside opening hours): shown for a while after a tap
 };
 
 namespace {

@@ -1,5 +1,6 @@
 // server.cpp — the collector's routes on cpp-httplib: batch upload (auth
-// before a byte of the body is read, bounded read, validate, store),
+// before a byte of the body is read, bounded read, validate, store), the
+// terminals' heartbeats (the same, and the last one per terminal kept),
 // summaries and the admin overview. Every 4xx carries {"error": "..."};
 // every response, the library's own errors too, a Date from the injected clock.
 #include "collector/http/server.hpp"
@@ -95,6 +96,93 @@ void send_unpublished(httplib::Response& res, PublishedSummary::Status status, c
 }
 
 }  // namespace
+
+HeartbeatCheck validate_heartbeat(const std::string& body) {
+    HeartbeatCheck check;
+    const json doc = json::parse(body, nullptr, false);
+    if (doc.is_discarded()) {
+        check.error = "body: not valid JSON";
+        return check;
+    }
+    if (!doc.is_object()) {
+        check.error = "body: not a JSON object";
+        return check;
+    }
+    static const char* const kFields[] = {"schema",         "version",           "config_version",
+                                          "uptime_h",       "database_ok",       "last_contact_hour",
+                                          "answers_set_aside", "clock_offset_s", "free_disk_mb",
+                                          "screen"};
+    for (const auto& [key, value] : doc.items()) {
+        if (std::find_if(std::begin(kFields), std::end(kFields), [&](const char* f) { return key == f; }) ==
+            std::end(kFields)) {
+            check.error = quoted_for_message(key) + ": unknown field";
+            return check;
+        }
+    }
+    for (const char* field : kFields) {
+        if (!doc.contains(field)) {
+            check.error = std::string(field) + ": missing";
+            return check;
+        }
+    }
+    const auto fail = [&](const std::string& field, const std::string& what) {
+        check.error = field + ": " + what;
+        return check;
+    };
+    // An integer in [lo, hi] (JSON numbers without a fraction), or null when allowed.
+    const auto integer = [&](const char* field, std::int64_t lo, std::int64_t hi, bool nullable) -> std::string {
+        const json& v = doc[field];
+        if (v.is_null() && nullable) return "";
+        if (!v.is_number_integer()) return nullable ? "must be an integer or null" : "must be an integer";
+        const bool negative = v.is_number_unsigned() ? false : v.get<std::int64_t>() < 0;
+        if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(hi)) {
+            return "out of range " + std::to_string(lo) + ".." + std::to_string(hi);
+        }
+        const std::int64_t n = negative ? v.get<std::int64_t>() : static_cast<std::int64_t>(v.get<std::uint64_t>());
+        if (n < lo || n > hi) return "out of range " + std::to_string(lo) + ".." + std::to_string(hi);
+        return "";
+    };
+    if (std::string e = integer("schema", 1, 1, false); !e.empty()) return fail("schema", e == "out of range 1..1" ? "must be 1" : e);
+
+    const json& version = doc["version"];
+    if (!version.is_string()) return fail("version", "must be a string");
+    const std::string v = version.get<std::string>();
+    if (v.empty() || v.size() > 64 ||
+        !std::all_of(v.begin(), v.end(), [](char c) { return c > 0x20 && c < 0x7f; })) {
+        return fail("version", "must be 1..64 printable ASCII characters without spaces");
+    }
+    const json& config_version = doc["config_version"];
+    if (!config_version.is_string()) return fail("config_version", "must be a string");
+    const std::string cv = config_version.get<std::string>();
+    if (cv.size() != 7 + 16 || cv.rfind("sha256:", 0) != 0 ||
+        !std::all_of(cv.begin() + 7, cv.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); })) {
+        return fail("config_version", quoted_for_message(cv) + " is not \"sha256:\" and 16 lower-case hex digits");
+    }
+    if (std::string e = integer("uptime_h", 0, 1'000'000, false); !e.empty()) return fail("uptime_h", e);
+    if (!doc["database_ok"].is_boolean()) return fail("database_ok", "must be true or false");
+    const json& contact = doc["last_contact_hour"];
+    if (!contact.is_null()) {
+        if (!contact.is_string()) return fail("last_contact_hour", "must be a UTC hour like 2026-11-27T09:00:00Z, or null");
+        const std::string text = contact.get<std::string>();
+        const std::optional<UnixSeconds> hour = parse_iso8601(text);
+        if (!hour || *hour % kSecondsPerHour != 0 || format_iso_utc(*hour) != text) {
+            return fail("last_contact_hour", quoted_for_message(text) + " is not a UTC hour like 2026-11-27T09:00:00Z");
+        }
+    }
+    if (!doc["answers_set_aside"].is_boolean()) return fail("answers_set_aside", "must be true or false");
+    if (std::string e = integer("clock_offset_s", -315'360'000, 315'360'000, true); !e.empty()) {
+        return fail("clock_offset_s", e);
+    }
+    if (std::string e = integer("free_disk_mb", 0, 1'000'000'000, true); !e.empty()) return fail("free_disk_mb", e);
+    const json& screen = doc["screen"];
+    if (!screen.is_string()) return fail("screen", "must be a string");
+    const std::string sc = screen.get<std::string>();
+    if (sc != "in_service" && sc != "closed" && sc != "out_of_order") {
+        return fail("screen", quoted_for_message(sc) + " is not in_service, closed or out_of_order");
+    }
+    check.report_json = doc.dump();  // keys sorted: the same report gives the same text
+    return check;
+}
 
 std::string format_http_date(UnixSeconds t) {
     static const char* const kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
@@ -307,6 +395,54 @@ void CollectorServer::routes() {
                 res.set_header("Retry-After", "30");
                 return send_error(res, 503, "storage unavailable; retry later");
         }
+    });
+
+    // [SECTION] POST /v1/heartbeat: a terminal's health, its last one kept
+    // As /v1/batches: the token is checked before a byte of the body is
+    // read, and the body is bounded. The terminal is the token's, never the
+    // body's. An accepted heartbeat is not logged (it is stored).
+    http.Post("/v1/heartbeat", [this](const httplib::Request& req, httplib::Response& res,
+                                      const httplib::ContentReader& read_body) {
+        const std::optional<std::size_t> who = find_token(bearer_token(req.get_header_value("Authorization")),
+                                                          terminal_hashes_);
+        if (!who) {
+            if (log_) log_("POST /v1/heartbeat: 401 unknown terminal token from " + req.remote_addr);
+            return send_error_and_close(res, 401, "Authorization: no terminal has this token (Bearer token expected)");
+        }
+        const TerminalEntry& terminal = config_.terminals[*who];
+        const auto refuse = [&](int status, const std::string& message, bool close) {
+            if (log_) log_("POST /v1/heartbeat: terminal " + terminal.id + ": " + std::to_string(status) + " " + message);
+            if (close) return send_error_and_close(res, status, message);
+            send_error(res, status, message);
+        };
+        if (!req.get_header_value("Content-Encoding").empty() && req.get_header_value("Content-Encoding") != "identity") {
+            return refuse(415, "Content-Encoding: a heartbeat is sent uncompressed", true);
+        }
+        std::string body;
+        bool too_large = false;
+        const bool read_ok = read_body([&](const char* data, std::size_t n) {
+            if (body.size() + n > kMaxHeartbeatBytes) {
+                too_large = true;
+                return false;
+            }
+            body.append(data, n);
+            return true;
+        });
+        if (!read_ok || too_large) {
+            return refuse(too_large ? 413 : 400,
+                          too_large ? "body: more than " + std::to_string(kMaxHeartbeatBytes) + " bytes"
+                                    : std::string("body: could not be read"),
+                          true);
+        }
+        const HeartbeatCheck checked = validate_heartbeat(body);
+        if (!checked.report_json) return refuse(400, checked.error, false);
+        std::string error;
+        if (!store_.put_heartbeat(TerminalHeartbeat{terminal.id, *checked.report_json, clock_()}, &error)) {
+            if (log_) log_("POST /v1/heartbeat: terminal " + terminal.id + ": 503 " + error);
+            res.set_header("Retry-After", "30");
+            return send_error(res, 503, "storage unavailable; retry later");
+        }
+        res.status = 204;
     });
 
     // [SECTION] GET /v1/terminal: which terminal a token belongs to

@@ -1,5 +1,6 @@
 // server.hpp — pulse-collector's HTTP API (cpp-httplib): POST /v1/batches
-// (protocol v1, docs/protocol.md), GET /v1/terminal (which terminal a token
+// (protocol v1, docs/protocol.md), POST /v1/heartbeat (each terminal's last
+// health report), GET /v1/terminal (which terminal a token
 // is: `pulse-kiosk provision`'s check), the published weekly summaries for
 // managers and HR, and IT's overview (docs/anonymity.md says who reads
 // what), and with [web] the managers' browser pages (collector/web/).
@@ -14,8 +15,10 @@
 #include "collector/web/routes.hpp"
 #include "common/calendar.hpp"
 
+#include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,6 +39,21 @@ using ServerClock = std::function<UnixSeconds()>;
 
 // t as an HTTP date, IMF-fixdate (RFC 9110 §5.6.7): "Fri, 27 Nov 2026 10:30:00 GMT".
 std::string format_http_date(UnixSeconds t);
+
+// A heartbeat body longer than this is refused (413): a real one is ~300 bytes.
+inline constexpr std::size_t kMaxHeartbeatBytes = 4096;
+
+// The checked heartbeat body (docs/protocol.md, POST /v1/heartbeat): the
+// report to store as compact JSON, or the reason it is refused.
+struct HeartbeatCheck {
+    std::optional<std::string> report_json;  // set when valid: the fields, re-serialised
+    std::string error;                       // otherwise: "FIELD: what is wrong" (a 400's message)
+};
+
+// Validates a heartbeat body strictly: a JSON object with exactly the
+// fields of docs/protocol.md (an unknown or missing field, a wrong type or a
+// value out of range is refused, naming the field). Never throws.
+HeartbeatCheck validate_heartbeat(const std::string& body);
 
 class CollectorServer {
 public:

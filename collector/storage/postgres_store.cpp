@@ -94,7 +94,12 @@ constexpr const char* kSchema =
     " email TEXT NOT NULL,"
     " created_at BIGINT NOT NULL,"
     " last_used BIGINT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS web_sessions_by_email ON web_sessions(email, created_at);";
+    "CREATE INDEX IF NOT EXISTS web_sessions_by_email ON web_sessions(email, created_at);"
+    // Each terminal's last heartbeat (store.hpp, [SECTION] Heartbeats).
+    "CREATE TABLE IF NOT EXISTS heartbeats("
+    " terminal TEXT PRIMARY KEY,"
+    " report TEXT NOT NULL,"
+    " received_at BIGINT NOT NULL);";
 
 // The seal lock, a transaction-level advisory lock: a seal holds it
 // exclusively, every batch shares it. So a seal waits for the batches in
@@ -668,6 +673,30 @@ public:
         }
         if (!run(conn, "COMMIT").ok()) return failed("cannot commit the end of the person's sessions");
         return true;
+    }
+
+    bool put_heartbeat(const TerminalHeartbeat& heartbeat, std::string* error) override {
+        Lease lease(*this);
+        if (!lease.conn) return fail(error, lease.error);
+        const std::string received = std::to_string(heartbeat.received_at);
+        if (!run(lease.conn,
+                 "INSERT INTO heartbeats(terminal, report, received_at) VALUES($1, $2, $3::bigint) "
+                 "ON CONFLICT(terminal) DO UPDATE SET report = excluded.report, received_at = excluded.received_at",
+                 {heartbeat.terminal.c_str(), heartbeat.report_json.c_str(), received.c_str()})
+                 .ok()) {
+            return fail(error, message(lease.conn, "cannot store the heartbeat"));
+        }
+        return true;
+    }
+
+    std::optional<std::vector<TerminalHeartbeat>> heartbeats(std::string* error) override {
+        Lease lease(*this);
+        if (!lease.conn) return fail_nullopt(error, lease.error);
+        const Result read = run(lease.conn, "SELECT terminal, report, received_at FROM heartbeats ORDER BY terminal");
+        if (!read.ok()) return fail_nullopt(error, message(lease.conn, "cannot read the heartbeats"));
+        std::vector<TerminalHeartbeat> out;
+        for (int row = 0; row < read.rows(); ++row) out.push_back({read.text(row, 0), read.text(row, 1), read.int64(row, 2)});
+        return out;
     }
 
 private:

@@ -75,7 +75,13 @@ constexpr const char* kSchema =
     " created_at INTEGER NOT NULL,"
     " last_used INTEGER NOT NULL"
     ") WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS web_sessions_by_email ON web_sessions(email, created_at);";
+    "CREATE INDEX IF NOT EXISTS web_sessions_by_email ON web_sessions(email, created_at);"
+    // Each terminal's last heartbeat (store.hpp, [SECTION] Heartbeats).
+    "CREATE TABLE IF NOT EXISTS heartbeats("
+    " terminal TEXT PRIMARY KEY,"
+    " report TEXT NOT NULL,"
+    " received_at INTEGER NOT NULL"
+    ") WITHOUT ROWID;";
 
 using Statement = SqliteStatement;
 
@@ -484,6 +490,30 @@ public:
         if (links.run() != SQLITE_OK) return fail(error, "cannot delete the person's sign-in links");
         if (transaction.commit() != SQLITE_OK) return fail(error, "cannot commit the end of the person's sessions");
         return true;
+    }
+
+    bool put_heartbeat(const TerminalHeartbeat& heartbeat, std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Statement put(db_, "INSERT INTO heartbeats(terminal, report, received_at) VALUES(?1, ?2, ?3) "
+                           "ON CONFLICT(terminal) DO UPDATE SET report = excluded.report, "
+                           "received_at = excluded.received_at");
+        put.text(1, heartbeat.terminal);
+        put.text(2, heartbeat.report_json);
+        put.int64(3, heartbeat.received_at);
+        if (put.run() != SQLITE_OK) return fail(error, "cannot store the heartbeat");
+        return true;
+    }
+
+    std::optional<std::vector<TerminalHeartbeat>> heartbeats(std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Statement read(db_, "SELECT terminal, report, received_at FROM heartbeats ORDER BY terminal");
+        std::vector<TerminalHeartbeat> out;
+        int rc;
+        while ((rc = read.step()) == SQLITE_ROW) {
+            out.push_back({read.column_text(0), read.column_text(1), read.column_int64(2)});
+        }
+        if (rc != SQLITE_DONE) return fail_nullopt(error, "cannot read the heartbeats");
+        return out;
     }
 
 private:

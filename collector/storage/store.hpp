@@ -73,6 +73,16 @@ struct SealedWeek {
 // or *error — returned without waiting for the database to come back
 // (PostgreSQL: the pool's outage rules in postgres_store.cpp). Nothing needs
 // reopening: the first call after the fault is gone works.
+// A terminal's last heartbeat (docs/protocol.md, POST /v1/heartbeat): the
+// validated report as compact JSON, and when it arrived by the collector's
+// clock. One per terminal: a newer heartbeat replaces it. Nothing in it
+// moves when someone answers (docs/anonymity.md, "The heartbeat").
+struct TerminalHeartbeat {
+    std::string terminal;      // from the token, never from the body
+    std::string report_json;   // the body as validate_heartbeat kept it
+    UnixSeconds received_at = 0;
+};
+
 class CollectorStore {
 public:
     virtual ~CollectorStore() = default;
@@ -213,6 +223,26 @@ public:
     // a person who is no longer in the config. True also when there were none;
     // false with *error when the database fails.
     virtual bool end_sessions_of(const std::string& email, std::string* error);
+
+    // [SECTION] Heartbeats (issue 13)
+    //
+    // Keeps heartbeat as its terminal's last one (inserted, or replacing the
+    // one before: one row per terminal); no other terminal's row and no
+    // other table is touched. False with *error when the database fails (the
+    // one before is then kept). This default fails every call (a test double).
+    virtual bool put_heartbeat(const TerminalHeartbeat& heartbeat, std::string* error) {
+        (void)heartbeat;
+        if (error) *error = "this store keeps no heartbeats";
+        return false;
+    }
+
+    // Every terminal's last heartbeat, ordered by terminal id (for the fleet
+    // page and the alert e-mails). nullopt with *error when the database
+    // fails; this default fails every call.
+    virtual std::optional<std::vector<TerminalHeartbeat>> heartbeats(std::string* error) {
+        if (error) *error = "this store keeps no heartbeats";
+        return std::nullopt;
+    }
 
 private:
     static bool no_web_sessions(std::string* error);

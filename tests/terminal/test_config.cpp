@@ -1,6 +1,7 @@
 // test_config.cpp — the shipped kiosk configs load; paths resolve beside the
 // config file; every kind of mistake is reported as "[table] key" with its line.
 #include "terminal/kiosk_config.hpp"
+#include "minimal_config.hpp"
 #include "temp_file.hpp"
 
 #include <doctest/doctest.h>
@@ -18,19 +19,7 @@ using pulse::testing::write_file;
 using pulse::testing::write_temp;
 
 // A minimal valid config; line numbers in the tests refer to it.
-const std::string kMinimal = R"([terminal]
-id = "t-1"
-workplace = "w"
-
-[pulse]
-questions = "questions.toml"
-
-[storage]
-database = "answers.sqlite3"
-
-[display]
-dpi = 96
-)";
+const std::string& kMinimal = pulse::testing::kMinimalKioskConfig;
 
 // kMinimal with one line replaced (the first that starts with prefix).
 std::string with_line(const std::string& prefix, const std::string& replacement) {

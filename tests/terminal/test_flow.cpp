@@ -239,3 +239,84 @@ TEST_CASE("screen names are the ones the simulator prints") {
     CHECK(std::string(screen_name(Screen::cooldown)) == "cooldown");
     CHECK(std::string(screen_name(Screen::out_of_order)) == "out_of_order");
 }
+
+// [SECTION] Opening hours
+
+TEST_CASE("at closing time the attract screen goes dark, and at opening it returns to attract") {
+    Fixture f;
+    CHECK(on_hours(f.flow, false, 1000));
+    CHECK(f.flow.screen == Screen::closed);
+    CHECK_FALSE(f.flow.closed_message);
+    CHECK_FALSE(next_deadline(f.flow).has_value());  // dark until something happens
+    CHECK_FALSE(on_hours(f.flow, false, 2000));      // still closed: nothing changes
+    CHECK(on_hours(f.flow, true, 3000));
+    CHECK(f.flow.screen == Screen::attract);
+    CHECK(f.flow.since_ms == 3000);
+}
+
+TEST_CASE("outside the hours a tap starts no session and gives no answer: it shows the closed message for 10 s") {
+    Fixture f;
+    on_hours(f.flow, false, 0);
+    CHECK(f.tap(A::start, 1000));
+    CHECK(f.flow.screen == Screen::closed);
+    CHECK(f.flow.closed_message);
+    CHECK(f.picks == 0);
+    CHECK(f.flow.session.empty());
+    CHECK_FALSE(f.tap(A::answer, 1100, 4));
+    CHECK_FALSE(f.tap(A::dont_know, 1200));
+    CHECK_FALSE(f.tap(A::set_language, 1300, 0, "en"));
+    CHECK(f.given.empty());
+    CHECK(next_deadline(f.flow) == 11'000);
+    CHECK_FALSE(tick(f.flow, 10'999));
+    CHECK(f.flow.closed_message);
+    CHECK(tick(f.flow, 11'000));
+    CHECK(f.flow.screen == Screen::closed);  // dark again
+    CHECK_FALSE(f.flow.closed_message);
+    CHECK_FALSE(next_deadline(f.flow).has_value());
+}
+
+TEST_CASE("a session under way at closing time is finished, then the screen goes dark without a cooldown") {
+    Fixture f;
+    f.tap(A::start, 0);
+    f.tap(A::answer, 1000, 4);
+    CHECK_FALSE(on_hours(f.flow, false, 1500));
+    CHECK(f.flow.screen == Screen::question);  // not cut off mid-sentence
+    f.tap(A::answer, 2000, 2);
+    f.tap(A::skip, 3000);
+    CHECK(f.given.size() == 2);
+    on_answers_durable(f.flow, 2, 3000);
+    CHECK(f.flow.screen == Screen::thanks);
+    CHECK(tick(f.flow, 6000));
+    CHECK(f.flow.screen == Screen::closed);
+    CHECK(f.flow.language == "da");
+    CHECK(f.flow.session.empty());
+}
+
+TEST_CASE("a session abandoned after closing time ends at the idle timeout, on the dark screen") {
+    Fixture f;
+    f.tap(A::start, 0);
+    f.tap(A::answer, 1000, 4);
+    on_hours(f.flow, false, 1500);
+    CHECK(tick(f.flow, 21'000));
+    CHECK(f.flow.screen == Screen::closed);
+    CHECK(f.given.size() == 1);  // the answer already given is kept
+}
+
+TEST_CASE("closing during cooldown goes dark at once; out of order stays visible until the store recovers") {
+    Fixture f;
+    f.tap(A::start, 0);
+    f.tap(A::skip, 1);
+    f.tap(A::skip, 2);
+    f.tap(A::skip, 3);
+    tick(f.flow, 3003);
+    REQUIRE(f.flow.screen == Screen::cooldown);
+    CHECK(on_hours(f.flow, false, 4000));
+    CHECK(f.flow.screen == Screen::closed);
+
+    Fixture g;
+    on_store_failed(g.flow, "DB-13", 0);
+    CHECK_FALSE(on_hours(g.flow, false, 10));
+    CHECK(g.flow.screen == Screen::out_of_order);
+    on_store_recovered(g.flow, 20);
+    CHECK(g.flow.screen == Screen::closed);
+}

@@ -17,8 +17,8 @@ using pulse::load_texts;
 using pulse::testing::all;
 using pulse::testing::write_temp;
 
-// A complete texts file: "[da]" on line 1, its keys on lines 2..22, "[en]" on
-// line 23, its keys on lines 24..44. Each value is "<lang> <key>".
+// A complete texts file: "[da]" on line 1, its keys on lines 2..23, "[en]" on
+// line 24, its keys on lines 25..46. Each value is "<lang> <key>".
 std::string complete_texts() {
     std::string out;
     for (const auto& lang : pulse::kLanguages) {
@@ -38,11 +38,11 @@ std::string with_line(const std::string& lang, const std::string& key, const std
 
 }  // namespace
 
-TEST_CASE("the screens' text keys are the 21 agreed ones, in screen order, each once") {
-    REQUIRE(kTextKeys.size() == 21);
+TEST_CASE("the screens' text keys are the 22 agreed ones, in screen order, each once") {
+    REQUIRE(kTextKeys.size() == 22);
     CHECK(kTextKeys.front() == "attract_headline");
     CHECK(kTextKeys[5] == "progress");
-    CHECK(kTextKeys.back() == "out_of_order_code");
+    CHECK(kTextKeys.back() == "closed_message");
     CHECK(std::set<std::string>(kTextKeys.begin(), kTextKeys.end()).size() == kTextKeys.size());
 }
 
@@ -82,41 +82,41 @@ TEST_CASE("a missing language table is reported for the whole file") {
 TEST_CASE("a missing key is reported at its language's table header") {
     const auto load = load_texts(write_temp(with_line("en", "skip", "")));
     CHECK_FALSE(load.texts);
-    CHECK_ERROR(load, 23, "[en] skip is missing");
+    CHECK_ERROR(load, 24, "[en] skip is missing");
     CHECK(load.errors.size() == 1);
 }
 
 TEST_CASE("an empty text, an unknown key and a value that is not a string are each reported at their line") {
     std::string content = with_line("da", "skip", "skip = \" \"");  // line 14
-    content.replace(content.find("en saving"), 9, "en saving\"\nsavng = \"x");  // savng on line 38
+    content.replace(content.find("en saving"), 9, "en saving\"\nsavng = \"x");  // savng on line 39
     content.replace(content.find("thanks_title = \"da thanks_title\""), 32, "thanks_title = 1");  // line 16
     const auto load = load_texts(write_temp(content));
     CHECK_FALSE(load.texts);
     CHECK_ERROR(load, 14, "[da] skip is empty");
     CHECK_ERROR(load, 16, "[da] thanks_title must be a string (in quotes), not an integer");
-    CHECK_ERROR(load, 38, "[en] savng is not a known text key");
+    CHECK_ERROR(load, 39, "[en] savng is not a known text key");
     CHECK_MESSAGE(load.errors.size() == 3, all(load.errors));
 }
 
 TEST_CASE("an unknown language table is reported") {
     const auto load = load_texts(write_temp(complete_texts() + "[de]\nskip = \"Überspringen\"\n"));
     CHECK_FALSE(load.texts);
-    CHECK_ERROR(load, 45, "unknown language \"de\"");
+    CHECK_ERROR(load, 47, "unknown language \"de\"");
 }
 
 TEST_CASE("a placeholder a text does not take is reported, the ones it takes are accepted") {
     std::string content = with_line("da", "progress", "progress = \"{n} af {totalt}\"");  // line 7
     content = content.replace(content.find("en thanks_many"), 14, "Your {n} answers are saved");
-    content = content.replace(content.find("en skip"), 7, "Skip {n}");  // line 36
+    content = content.replace(content.find("en skip"), 7, "Skip {n}");  // line 37
     const auto load = load_texts(write_temp(content));
     CHECK_FALSE(load.texts);
     CHECK_ERROR(load, 7, "[da] progress: unknown placeholder {totalt} (allowed: {n} {total})");
-    CHECK_ERROR(load, 36, "[en] skip: unknown placeholder {n} (it takes none)");
+    CHECK_ERROR(load, 37, "[en] skip: unknown placeholder {n} (it takes none)");
     CHECK_MESSAGE(load.errors.size() == 2, all(load.errors));
 }
 
 TEST_CASE("a TOML syntax error in the texts is reported with its line") {
     const auto load = load_texts(write_temp(with_line("en", "skip", "skip = \"Skip")));
     CHECK_FALSE(load.texts);
-    CHECK_ERROR(load, 36, "TOML syntax error");
+    CHECK_ERROR(load, 37, "TOML syntax error");
 }
