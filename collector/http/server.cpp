@@ -277,19 +277,28 @@ void CollectorServer::routes() {
         if (res.get_header_value("Connection") == "close") res.headers.erase("Keep-Alive");
     });
 
+    // The terminal whose token a terminal's POST carries; nullptr after
+    // answering 401 (logged with the route, the connection closed, the body
+    // unread) when it carries none.
+    const auto terminal_of = [this](const httplib::Request& req, httplib::Response& res,
+                                    const char* route) -> const TerminalEntry* {
+        const std::optional<std::size_t> who = find_token(bearer_token(req.get_header_value("Authorization")),
+                                                          terminal_hashes_);
+        if (who) return &config_.terminals[*who];
+        if (log_) log_(std::string(route) + ": 401 unknown terminal token from " + req.remote_addr);
+        send_error_and_close(res, 401, "Authorization: no terminal has this token (Bearer token expected)");
+        return nullptr;
+    };
+
     // [SECTION] POST /v1/batches
     // A content-reader route: httplib calls it before reading the body, so
     // the token, the encoding and the declared length are checked first and
     // a refused request's body is never read nor inflated.
-    http.Post("/v1/batches", [this](const httplib::Request& req, httplib::Response& res,
+    http.Post("/v1/batches", [this, terminal_of](const httplib::Request& req, httplib::Response& res,
                                     const httplib::ContentReader& read_body) {
-        const std::optional<std::size_t> who = find_token(bearer_token(req.get_header_value("Authorization")),
-                                                          terminal_hashes_);
-        if (!who) {
-            if (log_) log_("POST /v1/batches: 401 unknown terminal token from " + req.remote_addr);
-            return send_error_and_close(res, 401, "Authorization: no terminal has this token (Bearer token expected)");
-        }
-        const TerminalEntry& terminal = config_.terminals[*who];
+        const TerminalEntry* sender = terminal_of(req, res, "POST /v1/batches");
+        if (!sender) return;
+        const TerminalEntry& terminal = *sender;
         const auto refuse_unread = [&](int status, const std::string& message) {
             if (log_) log_("POST /v1/batches: terminal " + terminal.id + ": " + std::to_string(status) + " " + message);
             send_error_and_close(res, status, message);
@@ -401,15 +410,11 @@ void CollectorServer::routes() {
     // As /v1/batches: the token is checked before a byte of the body is
     // read, and the body is bounded. The terminal is the token's, never the
     // body's. An accepted heartbeat is not logged (it is stored).
-    http.Post("/v1/heartbeat", [this](const httplib::Request& req, httplib::Response& res,
+    http.Post("/v1/heartbeat", [this, terminal_of](const httplib::Request& req, httplib::Response& res,
                                       const httplib::ContentReader& read_body) {
-        const std::optional<std::size_t> who = find_token(bearer_token(req.get_header_value("Authorization")),
-                                                          terminal_hashes_);
-        if (!who) {
-            if (log_) log_("POST /v1/heartbeat: 401 unknown terminal token from " + req.remote_addr);
-            return send_error_and_close(res, 401, "Authorization: no terminal has this token (Bearer token expected)");
-        }
-        const TerminalEntry& terminal = config_.terminals[*who];
+        const TerminalEntry* sender = terminal_of(req, res, "POST /v1/heartbeat");
+        if (!sender) return;
+        const TerminalEntry& terminal = *sender;
         const auto refuse = [&](int status, const std::string& message, bool close) {
             if (log_) log_("POST /v1/heartbeat: terminal " + terminal.id + ": " + std::to_string(status) + " " + message);
             if (close) return send_error_and_close(res, status, message);
