@@ -50,7 +50,7 @@ constexpr const char* kSessionSettings =
 
 // Created once per database by whichever instance comes first; the advisory
 // lock keeps two instances starting together from racing on CREATE.
-constexpr const char* kSchema =
+constexpr const char* kPostgresSchema =
     "SELECT pg_advisory_xact_lock(7201948);"
     "CREATE TABLE IF NOT EXISTS answers("
     " id TEXT PRIMARY KEY,"
@@ -881,7 +881,7 @@ private:
 std::unique_ptr<CollectorStore> open_postgres_collector_store(const std::string& url, std::string* error) {
     PGconn* conn = PostgresCollectorStore::connect(url, error);
     if (!conn) return nullptr;
-    Result schema(PQexec(conn, ("BEGIN;" + std::string(kSchema) + "COMMIT;").c_str()));
+    Result schema(PQexec(conn, ("BEGIN;" + std::string(kPostgresSchema) + "COMMIT;").c_str()));
     if (!schema.ok()) {
         if (error) *error = url_without_password(url) + ": cannot create the schema: " + pq_message(conn);
         PQfinish(conn);

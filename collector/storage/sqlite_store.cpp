@@ -25,7 +25,7 @@ namespace {
 
 constexpr int kBusyTimeout_ms = 10000;  // another collector process may hold the write lock
 
-constexpr const char* kSchema =
+constexpr const char* kSqliteSchema =
     "CREATE TABLE IF NOT EXISTS answers("
     " id TEXT PRIMARY KEY,"
     " workplace TEXT NOT NULL,"
@@ -586,7 +586,7 @@ std::unique_ptr<CollectorStore> open_sqlite_collector_store(const std::string& p
     const int rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, &message);
     sqlite3_free(message);
     if (rc != SQLITE_OK) return fail(db, "cannot switch to WAL");
-    if (sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) return fail(db, "cannot create the schema");
+    if (sqlite3_exec(db, kSqliteSchema, nullptr, nullptr, nullptr) != SQLITE_OK) return fail(db, "cannot create the schema");
     return std::make_unique<SqliteCollectorStore>(db, path);
 }
 

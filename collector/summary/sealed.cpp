@@ -43,7 +43,7 @@ std::optional<double> read_optional(const json& j) {
     return j.get<double>();
 }
 
-json figures_json(const Figures& f) {
+json sealed_figures_json(const Figures& f) {
     json j;
     j["withheld"] = f.withheld;
     if (f.withheld) return j;
@@ -113,10 +113,10 @@ std::string sealed_summary_json(const Summary& s) {
     j["weekdays"] = days;
     json themes = json::array();
     for (const ThemeSummary& t : s.themes) {
-        json theme{{"id", t.id}, {"figures", figures_json(t.figures)}};
+        json theme{{"id", t.id}, {"figures", sealed_figures_json(t.figures)}};
         json questions = json::array();
         for (const QuestionSummary& q : t.questions) {
-            questions.push_back({{"id", q.id}, {"active", q.active}, {"figures", figures_json(q.figures)}});
+            questions.push_back({{"id", q.id}, {"active", q.active}, {"figures", sealed_figures_json(q.figures)}});
         }
         theme["questions"] = questions;
         themes.push_back(theme);

@@ -132,12 +132,18 @@ std::string client_key(const httplib::Request& req, const WebConfig& web) {
 
 // [SECTION] People: who an address is, and what they may read
 
+}  // namespace
+
+// Outside the anonymous namespace because WebPages::Impl (declared in the
+// header) holds one; only this file defines or uses it.
 struct Person {
     std::string email;  // normalised
     std::string name;
     std::vector<std::string> workplaces;  // may read the results of these, sorted
     bool admin = false;                   // may read the overview
 };
+
+namespace {
 
 std::optional<Person> find_person(const CollectorConfig& config, const std::string& address) {
     const std::string email = normalise_email(address);

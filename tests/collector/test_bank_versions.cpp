@@ -11,6 +11,9 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_bank_versions {
+
 using namespace pulse;
 using namespace pulse::testing;
 using nlohmann::json;
@@ -178,3 +181,5 @@ TEST_CASE("merging bank versions: the current bank's order, texts and flags firs
     CHECK(one.questions.size() == 1);
     CHECK(one.questions[0].active);
 }
+
+}  // namespace collector_test_bank_versions

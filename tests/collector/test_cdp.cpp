@@ -12,6 +12,9 @@
 #include <string>
 #include <thread>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_cdp {
+
 using namespace pulse::testing;
 using nlohmann::json;
 
@@ -188,3 +191,5 @@ TEST_CASE("CDP: axe-core reports an image without alt text and nothing on an acc
     CHECK_MESSAGE(good.empty(), describe_axe_violations(good));
     CHECK(tab.console_errors().empty());
 }
+
+}  // namespace collector_test_cdp

@@ -6,6 +6,9 @@
 
 #include <doctest/doctest.h>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_collector_config {
+
 using namespace pulse;
 using namespace pulse::testing;
 
@@ -332,3 +335,5 @@ TEST_CASE("[web] is read strictly: an https base URL, Secure cookies, a trusted 
     bad = load_text(head + "[web]\nsecure_cookie = true\nbase_url = \"https://pulse.ishoj.dk\"\n" + email);
     CHECK_ERROR(bad, 9, "[web] secure_cookie is not a known key");
 }
+
+}  // namespace collector_test_collector_config

@@ -34,6 +34,9 @@
 #include <mutex>
 #include <thread>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_email {
+
 using namespace pulse;
 using namespace pulse::testing;
 
@@ -660,3 +663,5 @@ TEST_CASE("pulse-collector serve with [email] sends the due week at start and st
     CHECK_MESSAGE(err.find("email: wp-a " + expected.str() + " sent to 2 recipients") != std::string::npos, err);
     CHECK(w.store->email_record("wp-a", expected)->sent);
 }
+
+}  // namespace collector_test_email

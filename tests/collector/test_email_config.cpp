@@ -12,6 +12,9 @@
 #include <fstream>
 #include <sstream>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_email_config {
+
 using namespace pulse;
 using namespace pulse::testing;
 
@@ -263,3 +266,5 @@ TEST_CASE("the example config's [email] block is valid once uncommented") {
     CHECK(load.config->managers_of("raadhus-borgerservice") == std::vector<std::string>{"leder.borgerservice@ishoj.dk"});
     CHECK(load.warnings.empty());
 }
+
+}  // namespace collector_test_email_config

@@ -15,6 +15,9 @@
 #include <algorithm>
 #include <map>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_email_message {
+
 using namespace pulse;
 using namespace pulse::testing;
 
@@ -482,3 +485,5 @@ TEST_CASE("addresses are plain ascii addr-specs and mailboxes may carry a name")
     CHECK_FALSE(parse_mailbox("Pu\"lse <pulse@ishoj.dk>"));
     CHECK_FALSE(parse_mailbox("Pulse\r\nBcc: x@y.dk <pulse@ishoj.dk>"));
 }
+
+}  // namespace collector_test_email_message

@@ -6,6 +6,9 @@
 
 #include <doctest/doctest.h>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_email_policy {
+
 using namespace pulse;
 
 namespace {
@@ -137,3 +140,5 @@ TEST_CASE("send days and times are read in their one spelling") {
     CHECK_FALSE(parse_hh_mm("12:60"));
     CHECK_FALSE(parse_hh_mm("12.30"));
 }
+
+}  // namespace collector_test_email_policy

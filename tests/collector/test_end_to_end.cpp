@@ -18,6 +18,9 @@
 #include <sstream>
 #include <thread>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_end_to_end {
+
 using namespace pulse;
 using namespace pulse::testing;
 using nlohmann::json;
@@ -157,3 +160,5 @@ TEST_CASE("answers given on the simulated kiosk and synced reach the collector's
     MESSAGE("questions shown: ", shown, ", withheld: ", withheld, ", answers: ", kiosk_total);
     server.stop();
 }
+
+}  // namespace collector_test_end_to_end

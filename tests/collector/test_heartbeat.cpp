@@ -14,6 +14,9 @@
 
 #include <atomic>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_heartbeat {
+
 using namespace pulse;
 using namespace pulse::testing;
 using nlohmann::json;
@@ -240,3 +243,5 @@ TEST_CASE("the terminal's heartbeat, sent by its own code over HTTP, arrives in 
     CHECK(report["screen"] == "out_of_order");
     CHECK(all[0].received_at == kCollectorNow);  // the collector's injected clock did not move
 }
+
+}  // namespace collector_test_heartbeat

@@ -8,6 +8,9 @@
 
 #include <doctest/doctest.h>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_ingest {
+
 using namespace pulse;
 using namespace pulse::testing;
 using nlohmann::json;
@@ -239,3 +242,5 @@ TEST_CASE("is_uuid accepts only lower-case 8-4-4-4-12 hex") {
     CHECK_FALSE(is_uuid("6f1d2c3b00004abc8def0123456789ab"));
     CHECK_FALSE(is_uuid("6f1d2c3b-0000-4abc-8def-0123456789a"));
 }
+
+}  // namespace collector_test_ingest

@@ -16,6 +16,9 @@
 #include <atomic>
 #include <httplib.h>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_nginx {
+
 using namespace pulse;
 using namespace pulse::testing;
 using nlohmann::json;
@@ -246,3 +249,5 @@ TEST_CASE("the documented nginx site clears the sign-on header from anyone but t
     CHECK(r->status == 200);
     CHECK(r->body.find("name=\"email\"") != std::string::npos);
 }
+
+}  // namespace collector_test_nginx

@@ -36,6 +36,9 @@
 #include <set>
 #include <thread>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_outage {
+
 using namespace pulse;
 using namespace pulse::testing;
 using nlohmann::json;
@@ -641,3 +644,5 @@ TEST_CASE("while a connect to a PostgreSQL that does not answer is under way, th
 }
 
 TEST_SUITE_END();
+
+}  // namespace collector_test_outage

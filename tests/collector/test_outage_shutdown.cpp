@@ -20,6 +20,9 @@
 #include <fstream>
 #include <thread>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_outage_shutdown {
+
 using namespace pulse;
 using namespace pulse::testing;
 using nlohmann::json;
@@ -182,3 +185,5 @@ TEST_CASE("SIGTERM ends pulse-collector within 5 s while an upload waits on a lo
     PQfinish(locker);
     CHECK(query_int(pg.database(), "SELECT COUNT(*) FROM answers") == 0);
 }
+
+}  // namespace collector_test_outage_shutdown

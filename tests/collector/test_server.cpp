@@ -29,6 +29,9 @@
 #include <mutex>
 #include <thread>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_server {
+
 using namespace pulse;
 using namespace pulse::testing;
 using nlohmann::json;
@@ -737,3 +740,5 @@ TEST_CASE("a summary or overview whose answers cannot be read is a 503, never an
     CHECK(log[0].find("disk I/O error") != std::string::npos);
     server.stop();
 }
+
+}  // namespace collector_test_server

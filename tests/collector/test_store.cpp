@@ -15,6 +15,9 @@
 #include <atomic>
 #include <thread>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_store {
+
 using namespace pulse;
 using namespace pulse::testing;
 
@@ -420,3 +423,5 @@ TEST_CASE("a SQLite database made with the first summary index gets the covering
     sqlite3_close(db);
     CHECK_MESSAGE(steps.find("USING COVERING INDEX answers_by_workplace_hour_question_value") != std::string::npos, steps);
 }
+
+}  // namespace collector_test_store

@@ -10,6 +10,9 @@
 
 #include <optional>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_summary {
+
 namespace {
 
 using namespace pulse;
@@ -463,3 +466,5 @@ TEST_CASE("a sealed summary gets its words when read, in either language, and an
     CHECK_FALSE(parse_sealed_summary("{\"sealed\": 2}"));
     CHECK_FALSE(parse_sealed_summary("not json"));
 }
+
+}  // namespace collector_test_summary

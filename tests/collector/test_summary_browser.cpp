@@ -17,6 +17,9 @@
 #include <sstream>
 #include <thread>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_summary_browser {
+
 using namespace pulse;
 using namespace pulse::testing;
 using nlohmann::json;
@@ -161,3 +164,5 @@ TEST_CASE("headless Chromium renders the e-mail's HTML summary with table bars a
     CHECK(count_of(dom.out, "<table class=\"bar\"") == shown_items);
     CHECK(dom.out.find("for få svar") != std::string::npos);
 }
+
+}  // namespace collector_test_summary_browser

@@ -13,6 +13,9 @@
 
 #include <sstream>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_summary_formats {
+
 namespace {
 
 using namespace pulse;
@@ -303,3 +306,5 @@ TEST_CASE("run_report refuses an unknown format or language with exit 2 and writ
     CHECK(err2.str().find("de") != std::string::npos);
     CHECK(out2.str().empty());
 }
+
+}  // namespace collector_test_summary_formats

@@ -11,6 +11,9 @@
 
 #include <sstream>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_summary_texts {
+
 using namespace pulse;
 using namespace pulse::testing;
 
@@ -246,3 +249,5 @@ TEST_CASE("pulse-collector check names the line and key of a mistake in the summ
     const ProcessResult good = run_process({PULSE_COLLECTOR_EXE, "check", "--config", config.string()}, {}, dir, 30);
     CHECK_MESSAGE(good.exit_code == 0, good.err);
 }
+
+}  // namespace collector_test_summary_texts

@@ -17,6 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_terminal_add {
+
 using namespace pulse;
 using namespace pulse::testing;
 using nlohmann::json;
@@ -263,3 +266,5 @@ TEST_CASE("/v1/terminal answers a terminal's token with its id and workplace, re
     CHECK(log.has("/v1/terminal: 401 unknown terminal token"));
     CHECK_FALSE(log.has("term-a"));  // an accepted request leaves no line
 }
+
+}  // namespace collector_test_terminal_add

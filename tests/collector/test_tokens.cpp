@@ -5,6 +5,9 @@
 
 #include <doctest/doctest.h>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_tokens {
+
 using pulse::bearer_token;
 
 TEST_CASE("the Bearer scheme is case-insensitive and the token follows one or more spaces") {
@@ -22,3 +25,5 @@ TEST_CASE("another scheme or form of Authorization is no token") {
         CHECK(bearer_token(header).empty());
     }
 }
+
+}  // namespace collector_test_tokens

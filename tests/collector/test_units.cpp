@@ -10,6 +10,9 @@
 
 #include <regex>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_units {
+
 using namespace pulse::testing;
 
 namespace {
@@ -92,3 +95,5 @@ TEST_CASE("systemd-analyze security scores the collector's unit 1.1 (OK) and the
     const ProcessResult kiosk = score("pulse-kiosk.service", 78);
     CHECK_MESSAGE(kiosk.exit_code == 0, kiosk.out, kiosk.err);
 }
+
+}  // namespace collector_test_units

@@ -22,6 +22,9 @@
 #include <thread>
 #include <vector>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_web_auth {
+
 using namespace pulse;
 using namespace pulse::testing;
 
@@ -543,3 +546,5 @@ TEST_CASE("the store keeps only hashes of sign-in secrets and refuses a secret g
 }
 
 TEST_SUITE_END();
+
+}  // namespace collector_test_web_auth

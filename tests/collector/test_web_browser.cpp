@@ -17,6 +17,9 @@
 
 #include <thread>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_web_browser {
+
 using namespace pulse;
 using namespace pulse::testing;
 
@@ -203,3 +206,5 @@ void every_page(const std::string& lang) {
 // One test case a language, so that the two run side by side.
 TEST_CASE("web in Chromium: every page in Danish, phone and desktop, passes axe-core (screenshots)") { every_page("da"); }
 TEST_CASE("web in Chromium: every page in English, phone and desktop, passes axe-core (screenshots)") { every_page("en"); }
+
+}  // namespace collector_test_web_browser

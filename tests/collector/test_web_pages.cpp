@@ -10,6 +10,9 @@
 
 #include <doctest/doctest.h>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace collector_test_web_pages {
+
 using namespace pulse;
 using namespace pulse::testing;
 
@@ -305,3 +308,5 @@ TEST_CASE("web: a sign-out POST without the session cookie (a cross-site form) c
     CHECK(!r->has_header("Set-Cookie"));
     CHECK(c.get("/workplaces")->status == 200);
 }
+
+}  // namespace collector_test_web_pages

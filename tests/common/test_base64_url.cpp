@@ -8,6 +8,9 @@
 
 #include <string>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace common_test_base64_url {
+
 using namespace pulse;
 
 TEST_CASE("Base64 matches RFC 4648's test vectors and decodes back, line breaks ignored") {
@@ -67,3 +70,5 @@ TEST_CASE("a URL in a message loses its password, also in libpq's forms curl ref
     CHECK(url_without_password("postgresql://h1:5432,h2:5433/db") == "postgresql://h1:5432,h2:5433/db");
     CHECK(url_without_password("smtps://mail.ishoj.dk") == "smtps://mail.ishoj.dk");
 }
+
+}  // namespace common_test_base64_url

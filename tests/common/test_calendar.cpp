@@ -3,6 +3,9 @@
 
 #include <doctest/doctest.h>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace common_test_calendar {
+
 using namespace pulse;
 
 TEST_CASE("times are truncated to the start of their UTC hour") {
@@ -50,3 +53,5 @@ TEST_CASE("civil dates, weekdays and day truncation agree with the calendar, bef
     CHECK(format_iso_utc(truncate_to_day(-1)) == "1969-12-31T00:00:00Z");
     CHECK(iso_week_monday(IsoWeek{2026, 1}) == days_from_civil(2025, 12, 29));
 }
+
+}  // namespace common_test_calendar

@@ -5,6 +5,9 @@
 
 #include <doctest/doctest.h>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace common_test_copenhagen_time {
+
 using namespace pulse;
 
 TEST_CASE("the system's time zone database has Europe/Copenhagen") {
@@ -53,3 +56,5 @@ TEST_CASE("a Copenhagen wall time is one instant; the autumn repeat takes the fi
     CHECK(format_iso_utc(copenhagen_instant({2026, 3, 29}, 2 * 3600 + 1800)) == "2026-03-29T01:30:00Z");
     CHECK(copenhagen_local(copenhagen_instant({2026, 3, 29}, 2 * 3600 + 1800)).second_of_day == 3 * 3600 + 1800);
 }
+
+}  // namespace common_test_copenhagen_time

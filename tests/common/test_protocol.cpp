@@ -18,6 +18,9 @@
 #include <string>
 #include <vector>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace common_test_protocol {
+
 using pulse::Answer;
 
 namespace {
@@ -242,3 +245,5 @@ TEST_CASE("text quoted in a message is escaped, never invalid UTF-8, and cut at 
     CHECK(pulse::quoted_for_message(std::string(1000000, 'x')).size() == 60 + 5);
     CHECK(pulse::quoted_for_message("€𝄞", 60) == "\"€𝄞\"");  // 3- and 4-byte forms pass as they are
 }
+
+}  // namespace common_test_protocol

@@ -7,6 +7,9 @@
 
 #include <string>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace common_test_question_bank {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -240,3 +243,5 @@ text = { da = "Min leder lytter." }
     for (std::size_t i = 1; i < load.errors.size(); ++i) CHECK(load.errors[i - 1].line <= load.errors[i].line);
     CHECK(load.errors.front().str().find("test.toml:1: ") != std::string::npos);  // FILE:LINE: message
 }
+
+}  // namespace common_test_question_bank

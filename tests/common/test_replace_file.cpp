@@ -13,6 +13,9 @@
 
 #include <algorithm>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace common_test_replace_file {
+
 using namespace pulse;
 using namespace pulse::testing;
 namespace fs = std::filesystem;
@@ -98,3 +101,5 @@ TEST_CASE("replace_file gives the file the owner asked (as root), or says it can
         CHECK(names_in(dir).empty());
     }
 }
+
+}  // namespace common_test_replace_file

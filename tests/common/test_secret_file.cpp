@@ -8,6 +8,9 @@
 
 #include <sys/stat.h>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace common_test_secret_file {
+
 using namespace pulse;
 using namespace pulse::testing;
 namespace fs = std::filesystem;
@@ -36,3 +39,5 @@ TEST_CASE("a secret file is read only when it is a small regular file") {
     REQUIRE(::mkfifo((dir / "fifo").c_str(), 0600) == 0);
     CHECK(read_secret_file(dir / "fifo").status == SecretFile::Status::not_a_file);
 }
+
+}  // namespace common_test_secret_file

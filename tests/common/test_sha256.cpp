@@ -6,6 +6,9 @@
 
 #include <string>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace common_test_sha256 {
+
 using pulse::sha256_hex;
 
 TEST_CASE("the SHA-256 of nothing and of \"abc\" are the standard test vectors") {
@@ -23,3 +26,5 @@ TEST_CASE("every byte counts, a NUL byte too") {
     CHECK(sha256_hex(with_nul) != sha256_hex("ab"));
     CHECK(sha256_hex(with_nul).size() == 64);
 }
+
+}  // namespace common_test_sha256

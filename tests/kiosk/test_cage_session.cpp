@@ -58,6 +58,9 @@
 #include <cstdlib>
 #include <ctime>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace kiosk_test_cage_session {
+
 using namespace pulse;
 using namespace pulse::testing;
 
@@ -505,3 +508,5 @@ TEST_CASE("under cage with the panel mounted portrait (rotation 90), the composi
 }
 
 TEST_SUITE_END();
+
+}  // namespace kiosk_test_cage_session

@@ -14,6 +14,9 @@
 #include <iterator>
 #include <map>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace kiosk_test_closed {
+
 using namespace pulse;
 using namespace pulse::test;
 
@@ -156,3 +159,5 @@ TEST_CASE("the closed message has at least 4.5:1 contrast on the night backgroun
     CHECK(contrast_ratio(p.night_text, p.night) >= 4.5f);
     CHECK(relative_luminance(p.night) < 0.01f);
 }
+
+}  // namespace kiosk_test_closed

@@ -5,6 +5,9 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace kiosk_test_commands {
+
 using namespace pulse;
 using namespace pulse::test;
 
@@ -93,3 +96,5 @@ TEST_CASE("status shows clock_offset_s: null until an upload measured it, then t
     REQUIRE(store->upload_queue().put_upload_fact("clock_offset_s", "3600"));
     CHECK(status()["clock_offset_s"] == 3600);
 }
+
+}  // namespace kiosk_test_commands

@@ -10,6 +10,9 @@
 
 #include <cstdint>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace kiosk_test_out_of_order {
+
 using namespace pulse::testing;
 namespace fs = std::filesystem;
 
@@ -78,3 +81,5 @@ TEST_CASE("out-of-order draws the out-of-order screen with CRASH-LOOP, and the s
     CHECK(english.rgb != good.rgb);
     CHECK(english.count(0xB3261E) == good.count(0xB3261E));
 }
+
+}  // namespace kiosk_test_out_of_order

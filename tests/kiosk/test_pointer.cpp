@@ -10,6 +10,9 @@
 
 #include <cfloat>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace kiosk_test_pointer {
+
 using namespace pulse;
 
 namespace {
@@ -96,3 +99,5 @@ TEST_CASE("scripted taps take the same path as touch") {
     CHECK(io.MousePos.x == -FLT_MAX);
     CHECK_FALSE(p.busy());
 }
+
+}  // namespace kiosk_test_pointer

@@ -24,6 +24,9 @@
 #include <map>
 #include <thread>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace kiosk_test_provision {
+
 using namespace pulse;
 using namespace pulse::testing;
 namespace fs = std::filesystem;
@@ -394,3 +397,5 @@ TEST_CASE("provision run as root gives the token file to the kiosk's user") {
     CHECK((token.st_mode & 07777) == 0600);
     CHECK(stat_of(terminal.config).st_uid == 0);
 }
+
+}  // namespace kiosk_test_provision

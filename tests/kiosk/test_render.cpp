@@ -15,6 +15,9 @@
 #include <string>
 #include <vector>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace kiosk_test_render {
+
 namespace {
 
 constexpr int kWidth = 640, kHeight = 400;
@@ -87,3 +90,5 @@ TEST_CASE("opaque fans drawn as rectangles give exactly the pixels of SDL's own 
         CHECK(background < fast.size() / 4);
     }
 }
+
+}  // namespace kiosk_test_render

@@ -13,6 +13,9 @@
 #include <set>
 #include <utility>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace kiosk_test_screen_turn {
+
 using namespace pulse;
 
 namespace {
@@ -164,3 +167,5 @@ TEST_CASE("a finger and a mouse on a turned panel reach ImGui at the layout poin
     CHECK(io.MousePos.y == 0);
     ImGui::DestroyContext();
 }
+
+}  // namespace kiosk_test_screen_turn

@@ -15,6 +15,9 @@
 
 #include <cmath>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace kiosk_test_screens {
+
 using namespace pulse;
 using namespace pulse::test;
 
@@ -400,3 +403,5 @@ TEST_CASE("text and controls have at least 4.5:1 contrast against what they are 
         CHECK_MESSAGE(contrast_ratio(ink, face) >= 3.0f, hex(face));
     }
 }
+
+}  // namespace kiosk_test_screens

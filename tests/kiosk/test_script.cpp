@@ -3,6 +3,9 @@
 
 #include <doctest/doctest.h>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace kiosk_test_script {
+
 using namespace pulse;
 
 TEST_CASE("a script parses taps by id and by point, waits and shots, skipping comments and blank lines") {
@@ -46,3 +49,5 @@ TEST_CASE("an unreadable script file is one clear error") {
     REQUIRE(s.errors.size() == 1);
     CHECK(s.errors[0].str() == "/nonexistent/script.txt: cannot read the script file");
 }
+
+}  // namespace kiosk_test_script

@@ -7,6 +7,9 @@
 #include <cctype>
 #include <set>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace kiosk_test_simulate {
+
 using namespace pulse;
 using namespace pulse::test;
 
@@ -213,3 +216,5 @@ TEST_CASE("a corrupt database is moved aside with a timestamped name, logged, an
     CHECK(found);
     CHECK(env.rows().size() == 1);
 }
+
+}  // namespace kiosk_test_simulate

@@ -19,6 +19,9 @@
 #include <set>
 #include <thread>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace kiosk_test_sync {
+
 using namespace pulse;
 using namespace pulse::test;
 using namespace pulse::testing;
@@ -354,3 +357,5 @@ TEST_CASE("status shows the clock offset sync read from the collector's Date, an
     CHECK(status["clock_offset_s"].get<long>() <= 3600);
     CHECK(status["clock_offset_s"].get<long>() >= 3600 - 30);  // the rest is a safety net for a slow machine
 }
+
+}  // namespace kiosk_test_sync

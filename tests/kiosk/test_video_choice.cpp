@@ -8,6 +8,8 @@
 
 #include <doctest/doctest.h>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace kiosk_test_video_choice {
 
 using namespace pulse;
 using namespace pulse::testing;
@@ -70,3 +72,5 @@ TEST_CASE("pulse-kiosk run names the driver it chose and why, and every attempt 
     CHECK_MESSAGE(run.err.find("wayland: ") != std::string::npos, run.err);
     CHECK(run.err.find("x11: ") < run.err.find("wayland: "));  // no GPU here: Xwayland first
 }
+
+}  // namespace kiosk_test_video_choice

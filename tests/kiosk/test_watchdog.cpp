@@ -14,6 +14,9 @@
 
 #include <chrono>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace kiosk_test_watchdog {
+
 using namespace pulse;
 using namespace pulse::testing;
 
@@ -90,3 +93,5 @@ TEST_CASE("pulse-kiosk run tells systemd it is ready after its first frame and p
     }
     CHECK(err.find("under systemd, watchdog every 2000 ms") != std::string::npos);
 }
+
+}  // namespace kiosk_test_watchdog

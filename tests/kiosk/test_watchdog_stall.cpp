@@ -16,6 +16,9 @@
 #include <regex>
 #include <thread>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace kiosk_test_watchdog_stall {
+
 using namespace pulse::testing;
 using Clock = std::chrono::steady_clock;
 
@@ -84,3 +87,5 @@ TEST_CASE("no WATCHDOG=1 comes while the UI loop hangs on a stopped display serv
     CHECK(10 - pings.back() > 2.0);
     CHECK_MESSAGE(after.size() >= 2, after.size(), " pings in the 2 s after the display server went on");
 }
+
+}  // namespace kiosk_test_watchdog_stall

@@ -30,6 +30,9 @@
 
 extern char** environ;
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace terminal_test_answer_store {
+
 namespace fs = std::filesystem;
 using pulse::Answer;
 using pulse::AnswerStore;
@@ -522,3 +525,5 @@ TEST_CASE("after scrubbing, the file holds answers in id order and an empty WAL,
     store.reset();
     std::filesystem::remove_all(dir);
 }
+
+}  // namespace terminal_test_answer_store

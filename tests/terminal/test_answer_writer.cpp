@@ -25,6 +25,9 @@
 #include <mutex>
 #include <thread>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace terminal_test_answer_writer {
+
 namespace fs = std::filesystem;
 using pulse::Answer;
 using pulse::AnswerStore;
@@ -520,3 +523,5 @@ TEST_CASE("the thread writer scrubs the write order once nobody has answered for
     writer.reset();
     CHECK(open_store(db)->count_all() == 3);
 }
+
+}  // namespace terminal_test_answer_writer

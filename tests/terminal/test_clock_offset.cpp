@@ -9,6 +9,9 @@
 #include <string>
 #include <vector>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace terminal_test_clock_offset {
+
 using pulse::ClockOffsetWatch;
 using pulse::HttpResponse;
 using pulse::UnixSeconds;
@@ -96,3 +99,5 @@ TEST_CASE("a clock that is right from the start is never logged") {
     for (UnixSeconds offset = -60; offset <= 60; ++offset) lines += watch.observe(offset).has_value();
     CHECK(lines == 0);
 }
+
+}  // namespace terminal_test_clock_offset

@@ -9,6 +9,9 @@
 #include <cmath>
 #include <string>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace terminal_test_config {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -241,3 +244,5 @@ TEST_CASE("pixels per millimetre come from dpi, else from the diagonal and the p
     CHECK(load.config->px_per_mm() == doctest::Approx(std::hypot(1920.0, 1080.0) / 23.8 / 25.4));
     CHECK(load.config->px_per_mm() == doctest::Approx(3.644).epsilon(0.001));
 }
+
+}  // namespace terminal_test_config

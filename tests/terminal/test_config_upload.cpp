@@ -10,6 +10,9 @@
 #include <iterator>
 #include <sstream>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace terminal_test_config_upload {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -162,3 +165,5 @@ TEST_CASE("the example config's commented [upload] section is valid once uncomme
     CHECK(load.config->upload->endpoint == "https://pulse.ishoj.dk");
     CHECK(load.config->upload->batch_size == 500);
 }
+
+}  // namespace terminal_test_config_upload

@@ -21,6 +21,9 @@
 #include <future>
 #include <thread>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace terminal_test_curl_client {
+
 using pulse::HttpRequest;
 using pulse::HttpResponse;
 using pulse::testing::eventually;
@@ -389,3 +392,5 @@ TEST_CASE("a request in flight is abandoned promptly when the cancel flag turns 
     CHECK(took < std::chrono::seconds(25));
     server.stop();
 }
+
+}  // namespace terminal_test_curl_client

@@ -3,6 +3,9 @@
 
 #include <doctest/doctest.h>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace terminal_test_flow {
+
 using namespace pulse;
 
 namespace {
@@ -320,3 +323,5 @@ TEST_CASE("closing during cooldown goes dark at once; out of order stays visible
     on_store_recovered(g.flow, 20);
     CHECK(g.flow.screen == Screen::closed);
 }
+
+}  // namespace terminal_test_flow

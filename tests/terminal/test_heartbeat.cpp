@@ -12,6 +12,9 @@
 
 #include <deque>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace terminal_test_heartbeat {
+
 using namespace pulse;
 
 namespace {
@@ -200,3 +203,5 @@ TEST_CASE("a heartbeat built before and after answers are written is identical")
         CHECK(heartbeat_body(before) == heartbeat_body(later));
     }
 }
+
+}  // namespace terminal_test_heartbeat

@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <set>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace terminal_test_rotation {
+
 using namespace pulse;
 
 namespace {
@@ -114,3 +117,5 @@ TEST_CASE("the same seed gives the same sessions") {
     Rng a(42), b(42);
     for (int i = 0; i < 20; ++i) CHECK(pick_session(bank, {}, 3, a) == pick_session(bank, {}, 3, b));
 }
+
+}  // namespace terminal_test_rotation

@@ -11,6 +11,9 @@
 
 #include <string>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace terminal_test_schedule {
+
 namespace {
 
 using namespace pulse;
@@ -150,3 +153,5 @@ TEST_CASE("on the days the clocks change, opening and closing follow the wall cl
     CHECK(is_open(early, at("2026-03-29T01:00:00Z")));
     CHECK_FALSE(is_open(early, at("2026-03-29T00:59:59Z")));
 }
+
+}  // namespace terminal_test_schedule

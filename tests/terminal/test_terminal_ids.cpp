@@ -12,6 +12,9 @@
 #include <algorithm>
 #include <set>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace terminal_test_terminal_ids {
+
 using namespace pulse;
 
 namespace {
@@ -147,3 +150,5 @@ TEST_CASE("an answer whose id cannot be drawn is kept, the terminal is out of or
     CHECK(rig.log.back().find("random ids can be drawn again") != std::string::npos);
     CHECK_FALSE(t.next_deadline().has_value());  // resting on attract, nothing due
 }
+
+}  // namespace terminal_test_terminal_ids

@@ -9,6 +9,9 @@
 #include <set>
 #include <string>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace terminal_test_texts {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -120,3 +123,5 @@ TEST_CASE("a TOML syntax error in the texts is reported with its line") {
     CHECK_FALSE(load.texts);
     CHECK_ERROR(load, 37, "TOML syntax error");
 }
+
+}  // namespace terminal_test_texts

@@ -21,6 +21,9 @@
 #include <mutex>
 #include <thread>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace terminal_test_upload_faults {
+
 using namespace pulse;
 using namespace pulse::testing;
 
@@ -308,3 +311,5 @@ TEST_CASE("the uploader thread follows the database file the writer moved aside,
     CHECK(local.pending.empty());
     CHECK_MESSAGE(all_log.find("was replaced") != std::string::npos, all_log);
 }
+
+}  // namespace terminal_test_upload_faults

@@ -17,6 +17,9 @@
 #include <string>
 #include <vector>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace terminal_test_upload_policy {
+
 using pulse::Answer;
 using pulse::BackoffSettings;
 using pulse::HttpResponse;
@@ -347,3 +350,5 @@ TEST_CASE("gzip declines small bodies and bodies it cannot shrink") {
     CHECK_FALSE(pulse::gzip_if_it_pays(copy));
     CHECK(copy == noise);
 }
+
+}  // namespace terminal_test_upload_policy

@@ -21,6 +21,9 @@
 #include <thread>
 #include <vector>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace terminal_test_upload_queue {
+
 namespace fs = std::filesystem;
 using pulse::Answer;
 using pulse::AnswerStore;
@@ -666,3 +669,5 @@ TEST_CASE("one connection stores answers while another forms and acknowledges ba
     CHECK(uploader->integrity_check() == "ok");
     MESSAGE("two connections: " << total << " answers in " << batches << " batches");
 }
+
+}  // namespace terminal_test_upload_queue

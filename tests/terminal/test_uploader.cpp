@@ -21,6 +21,9 @@
 #include <regex>
 #include <set>
 
+// This file's own namespace: test files are compiled several to a unit (unity build).
+namespace terminal_test_uploader {
+
 using namespace pulse;
 
 namespace {
@@ -760,3 +763,5 @@ TEST_CASE("when the writer moves a corrupt database aside, the uploader opens th
     for (const std::string& line : f.log) logged = logged || line.find("was replaced") != std::string::npos;
     CHECK(logged);
 }
+
+}  // namespace terminal_test_uploader
