@@ -5,6 +5,7 @@
 // (/v1/terminal, which stores nothing). One line on stdout says what it
 // found (docs/deployment.md, "Provisioning a terminal").
 #include "kiosk/commands.hpp"
+#include "terminal/pin_hash.hpp"
 
 #include "common/replace_file.hpp"
 #include "common/secret_file.hpp"
@@ -79,6 +80,7 @@ std::string config_text(const ProvisionOptions& o, const std::string& endpoint, 
     t += "\n[display]\ndiagonal_inch = " + format_number(o.diagonal_inch) + "\n";
     if (o.rotation) t += "rotation = " + std::to_string(*o.rotation) + "\n";
     t += "\n[upload]\nendpoint = " + toml_quoted(endpoint) + "\ntoken_file = " + toml_quoted(token_file.string()) + "\n";
+    if (!o.admin_pin_hash.empty()) t += "\n[admin]\npin_hash = " + toml_quoted(o.admin_pin_hash) + "\n";
     return t;
 }
 
@@ -221,6 +223,9 @@ int cmd_provision(const ProvisionOptions& o, std::istream& token_in, HttpClient&
     }
     if (!(o.diagonal_inch >= 5 && o.diagonal_inch <= 150)) {
         return refuse("--diagonal-inch: " + format_number(o.diagonal_inch) + " is out of range (5..150 inches)");
+    }
+    if (!o.admin_pin_hash.empty() && !is_pin_hash(o.admin_pin_hash, &why)) {
+        return refuse("--admin-pin-hash: '" + o.admin_pin_hash + "' " + why);
     }
     const std::optional<std::string> token = read_token(o.token_file, token_in, &why);
     if (!token) return refuse(why);

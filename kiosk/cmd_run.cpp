@@ -5,9 +5,12 @@
 // its watchdog (terminal/service_notify.hpp). The cursor is hidden and the
 // screen saver off; a turned panel ([display] rotation) is drawn turned and
 // its touches mapped back (kiosk/screen_turn.hpp). With [upload], the
-// uploader and the heartbeat run on threads of their own.
+// uploader and the heartbeat run on threads of their own. The backlight is
+// dimmed outside opening hours; the admin panel's actions reach the uploader,
+// the backlight and the loop through AdminHooks.
 #include "kiosk/commands.hpp"
 #include "kiosk/kiosk.hpp"
+#include "terminal/backlight.hpp"
 #include "terminal/service_notify.hpp"
 
 #include <algorithm>
@@ -120,6 +123,44 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const s
             log_to(err));
     }
 
+    // The backlight: dimmed outside opening hours, stepped from the admin panel.
+    std::optional<BacklightKeeper> backlight;
+    {
+        std::string backlight_error;
+        if (std::optional<Backlight> opened = open_configured_backlight(cfg->config.backlight, &backlight_error)) {
+            err << "pulse-kiosk: backlight " << opened->folder().string() << " (max " << opened->max()
+                << "), dimmed to " << static_cast<int>(cfg->config.night_brightness * 100 + 0.5)
+                << " % outside opening hours\n";
+            backlight.emplace(std::move(*opened), cfg->config.night_brightness, log_to(err));
+        } else if (!backlight_error.empty()) {
+            err << "pulse-kiosk: backlight: " << backlight_error << "; it is left as it is\n";
+        } else {
+            err << "pulse-kiosk: no backlight to dim ([display] backlight = \"" << cfg->config.backlight << "\")\n";
+        }
+    }
+
+    // The admin panel's facts and actions (kiosk.hpp, AdminHooks).
+    bool restart_asked = false;
+    {
+        AdminHooks hooks;
+        std::string version_error;
+        const std::string config_version = config_version_of_file(config_file, &version_error).value_or("");
+        hooks.gather = [&cfg, &version, config_version, &heartbeat, &err] {
+            return gather_admin_info(cfg->config, version, config_version,
+                                     heartbeat ? heartbeat->last_contact() : std::nullopt, log_to(err));
+        };
+        if (uploader) hooks.upload_now = [&uploader, &err] {
+            err << "pulse-kiosk: admin: upload now\n";
+            uploader->upload_now();
+        };
+        hooks.brightness = [&backlight, &kiosk](int direction) -> std::optional<int> {
+            if (!backlight) return std::nullopt;
+            return backlight->step(direction, kiosk->terminal().flow().hours_closed);
+        };
+        hooks.restart = [&restart_asked] { restart_asked = true; };
+        kiosk->set_admin_hooks(std::move(hooks));
+    }
+
     ServiceNotifier systemd = ServiceNotifier::from_environment();
     bool systemd_error_logged = false;
     const auto tell_systemd = [&](bool sent, const std::string& why) {
@@ -143,6 +184,12 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const s
         } else if (std::optional<Millis> due = kiosk->terminal().next_deadline()) {
             timeout_ms = static_cast<int>(std::clamp<Millis>(*due - monotonic_ms() + 1, 0, 60'000));
         }
+        // The admin screens show facts and a lockout's minutes: redrawn every few seconds while open.
+        const bool admin_open = kiosk->terminal().admin().mode != AdminMode::off;
+        if (admin_open) {
+            const int refresh_ms = static_cast<int>(kAdminInfoRefresh_ms);
+            timeout_ms = timeout_ms < 0 ? refresh_ms : std::min(timeout_ms, refresh_ms);
+        }
         // The watchdog's ping is due: wake for it, whatever else waits.
         if (std::optional<Millis> ping = systemd.next_ping_due()) {
             const int until_ping = static_cast<int>(std::clamp<Millis>(*ping - monotonic_ms(), 0, 60'000));
@@ -163,12 +210,18 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const s
         std::string why;
         tell_systemd(systemd.alive(now, &why), why);  // from this loop: a hung loop stops the pings
         if (kiosk->terminal().update(now, wall_s())) frames_owed = 2;
+        if (backlight) backlight->follow(kiosk->terminal().flow().hours_closed);
+        if (admin_open && now - last_frame >= kAdminInfoRefresh_ms) frames_owed = std::max(frames_owed, 1);
         screen_state = static_cast<int>(screen_state_for(screen_name(kiosk->terminal().flow().screen)));
         if (frames_owed > 0 || kiosk->pointer().busy()) {
             const float dt = static_cast<float>(std::max<Millis>(1, now - last_frame)) / 1000.0f;
             last_frame = now;
             if (kiosk->frame(now, wall_s(), dt)) frames_owed = 2;
             else --frames_owed;
+            if (restart_asked) {  // the unit (Restart=always) starts the kiosk again
+                err << "pulse-kiosk: admin: restart asked for from the admin panel; exiting\n";
+                return kExitOk;
+            }
             tell_systemd(systemd.ready(monotonic_ms(), &why), why);  // once: the first frame is on screen
             // For the start-up benchmark (bench/README.md): stop once the first frame is on screen.
             if (exit_after_first_frame) return kExitOk;

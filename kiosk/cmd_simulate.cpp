@@ -8,6 +8,8 @@
 #include "kiosk/commands.hpp"
 #include "kiosk/script.hpp"
 #include "kiosk/simulator.hpp"
+#include "terminal/admin_info.hpp"
+#include "terminal/backlight.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -55,6 +57,39 @@ int cmd_simulate(const SimulateOptions& o, std::ostream& out, std::ostream& err)
         return kExitFailure;
     }
 
+    // The admin panel's facts as on a terminal (no heartbeat runs here); a
+    // backlight only when [display] backlight names a folder (a test's
+    // stand-in), never the machine's own by "auto".
+    std::optional<BacklightKeeper> backlight;
+    const std::string& backlight_setting = cfg->config.backlight;
+    if (backlight_setting != "auto" && backlight_setting != "none") {
+        if (std::optional<Backlight> opened = open_configured_backlight(backlight_setting, &error)) {
+            backlight.emplace(std::move(*opened), cfg->config.night_brightness, log_to(err));
+        } else {
+            err << "pulse-kiosk simulate: backlight: " << error << '\n';
+            return kExitFailure;
+        }
+    }
+    const auto follow_hours = [&] {
+        if (backlight) backlight->follow(sim->kiosk().terminal().flow().hours_closed);
+    };
+    follow_hours();
+    {
+        AdminHooks hooks;
+        std::string version_error;
+        const std::string config_version = config_version_of_file(o.config_file, &version_error).value_or("");
+        hooks.gather = [&cfg, &o, config_version, &err] {
+            return gather_admin_info(cfg->config, o.version, config_version, std::nullopt, log_to(err));
+        };
+        hooks.upload_now = [&err] { err << "pulse-kiosk simulate: admin: upload now (simulate uploads nothing)\n"; };
+        hooks.brightness = [&](int direction) -> std::optional<int> {
+            if (!backlight) return std::nullopt;
+            return backlight->step(direction, sim->kiosk().terminal().flow().hours_closed);
+        };
+        hooks.restart = [&err] { err << "pulse-kiosk simulate: admin: restart asked for (simulate carries on)\n"; };
+        sim->kiosk().set_admin_hooks(std::move(hooks));
+    }
+
     for (const ScriptStep& s : script.steps) {
         bool ok = true;
         switch (s.kind) {
@@ -67,10 +102,18 @@ int cmd_simulate(const SimulateOptions& o, std::ostream& out, std::ostream& err)
             err << o.script_file.string() << ":" << s.line << ": " << error << '\n';
             return kExitFailure;
         }
+        follow_hours();
     }
 
     nlohmann::ordered_json result;
     result["screen"] = screen_name(sim->screen());
+    // While an admin screen is open, which one ("pin", "panel", "touch_test").
+    switch (sim->kiosk().terminal().admin().mode) {
+        case AdminMode::off: break;
+        case AdminMode::pin: result["admin"] = "pin"; break;
+        case AdminMode::panel: result["admin"] = "panel"; break;
+        case AdminMode::touch_test: result["admin"] = "touch_test"; break;
+    }
     result["answers_stored"] = sim->kiosk().terminal().answers_durable();
     out << result.dump() << '\n';
     return kExitOk;

@@ -104,7 +104,14 @@ struct ProvisionOptions {
     std::filesystem::path share_dir = "/usr/share/pulse";      // holds questions.toml and texts.toml
     std::filesystem::path state_dir = "/var/lib/pulse/kiosk";  // the database's folder
     std::string user = "pulse-kiosk";                          // owns the token file (when run as root)
+    std::string admin_pin_hash;                                // --admin-pin-hash (hash-pin's output); empty: none
 };
+
+// `pulse-kiosk hash-pin`: reads an admin PIN (one line, 4 to 8 digits) from
+// in and prints its Argon2id hash string on out, for [admin] pin_hash,
+// provision's --admin-pin-hash or the collector's overlay. The PIN is never
+// printed. 0: printed; 2: not 4 to 8 digits (err says so); 1: hashing failed.
+int cmd_hash_pin(std::istream& in, std::ostream& out, std::ostream& err);
 
 // `pulse-kiosk provision`: writes config_dir/kiosk.toml ([terminal],
 // [pulse] questions, [storage] database, [display], [upload]) and
@@ -148,6 +155,7 @@ struct SimulateOptions {
     std::uint64_t seed = 1;              // fixes every random choice
     std::optional<UnixSeconds> now;      // virtual clock start; default: the real time
     int width = 0, height = 0;           // 0: from config
+    std::string version;                 // the program's version (the admin panel shows it)
 };
 
 // `pulse-kiosk simulate`: replays a script against the real UI headless.

@@ -36,16 +36,61 @@ std::unique_ptr<Kiosk> Kiosk::open(const LoadedConfig& cfg, const PlatformOption
     k->terminal_ = std::make_unique<Terminal>(cfg.bank, flow_settings_for(cfg.config), std::move(writer),
                                               std::move(rng), std::move(counts), now, wall_now, std::move(log));
     k->terminal_->set_schedule(cfg.config.schedule);
+    k->terminal_->set_admin(cfg.config.admin_pin_hash, admin_lock_path(cfg.config.database), wall_now);
     k->terminal_->update(now, wall_now);  // outside the hours the first frame is already dark
     return k;
 }
 
+std::string Kiosk::shown_screen_name() const {
+    switch (terminal_->admin().mode) {
+        case AdminMode::off: break;
+        case AdminMode::pin: return "admin PIN pad";
+        case AdminMode::panel: return "admin panel";
+        case AdminMode::touch_test: return "touch test";
+    }
+    return screen_name(terminal_->flow().screen);
+}
+
 bool Kiosk::frame(Millis now, UnixSeconds wall_now, float dt_s, bool present) {
+    // The panel's facts: gathered when it opens and every few seconds while
+    // it is open; forgotten when it closes.
+    const AdminMode mode = terminal_->admin().mode;
+    if (mode == AdminMode::off || mode == AdminMode::pin) {
+        admin_info_at_.reset();
+        upload_requested_ = false;
+    } else if (!admin_info_at_ || now - *admin_info_at_ >= kAdminInfoRefresh_ms) {
+        // Without a hook (a test's Simulator): what the config and database say.
+        admin_info_ = admin_hooks_.gather ? admin_hooks_.gather()
+                                          : gather_admin_info(cfg_.config, "", "", std::nullopt, {});
+        admin_info_.brightness_percent = admin_hooks_.brightness ? admin_hooks_.brightness(0) : std::nullopt;
+        admin_info_at_ = now;
+    }
+    admin_info_.upload_requested = upload_requested_;
     View view{terminal_->flow(), cfg_.bank, cfg_.texts, layout_, gui_->fonts(), palette_, &hits_};
+    view.admin = terminal_->admin_enabled() ? &terminal_->admin() : nullptr;  // no PIN: no corner
+    view.admin_info = admin_info_at_ ? &admin_info_ : nullptr;
+    view.wall_now = wall_now;
     const Intent intent = gui_->frame(view, pointer_, dt_s);
     if (present) gui_->present();
     if (intent.action == Intent::Action::none) return false;
-    return terminal_->apply(intent, now, wall_now);
+    const bool changed = terminal_->apply(intent, now, wall_now);
+    switch (terminal_->take_admin_request()) {
+        case AdminRequest::none: break;
+        case AdminRequest::upload_now:
+            if (admin_hooks_.upload_now) admin_hooks_.upload_now();
+            upload_requested_ = true;
+            break;
+        case AdminRequest::brighter:
+            if (admin_hooks_.brightness) admin_info_.brightness_percent = admin_hooks_.brightness(+1);
+            break;
+        case AdminRequest::dimmer:
+            if (admin_hooks_.brightness) admin_info_.brightness_percent = admin_hooks_.brightness(-1);
+            break;
+        case AdminRequest::restart:
+            if (admin_hooks_.restart) admin_hooks_.restart();
+            break;
+    }
+    return changed;
 }
 
 }  // namespace pulse

@@ -9,7 +9,10 @@
 #include "kiosk/pointer.hpp"
 #include "terminal/terminal.hpp"
 
+#include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace pulse {
@@ -17,6 +20,18 @@ namespace pulse {
 // A log that writes "2026-11-27T09:12:03Z pulse-kiosk: <line>" to out (the
 // kiosk's stderr, collected by journald on the appliance).
 Terminal::Log log_to(std::ostream& out);
+
+// What the admin panel's actions and facts need from outside the model: the
+// uploader, the backlight, the process. Unset members do nothing (no
+// uploader: offline; no backlight).
+struct AdminHooks {
+    std::function<AdminInfo()> gather;          // the panel's facts (terminal/admin_info.hpp)
+    std::function<void()> upload_now;           // UploaderThread::upload_now
+    // direction -1, 0 or +1: steps the backlight (0 only reads it) and
+    // returns its level in percent; nullopt when there is no backlight.
+    std::function<std::optional<int>(int direction)> brightness;
+    std::function<void()> restart;              // ends the kiosk so that its unit starts it again
+};
 
 class Kiosk {
 public:
@@ -30,6 +45,13 @@ public:
     // applies the intent of that frame. Leaves the frame unpresented if
     // present is false (to capture it first). Returns true if the state changed.
     bool frame(Millis now, UnixSeconds wall_now, float dt_s, bool present = true);
+
+    // The admin panel's hooks (see AdminHooks).
+    void set_admin_hooks(AdminHooks hooks) { admin_hooks_ = std::move(hooks); }
+
+    // The name of what is on screen: the flow's screen_name(), or while the
+    // admin screens are open "admin PIN pad", "admin panel", "touch test".
+    std::string shown_screen_name() const;
 
     Platform& platform() { return *platform_; }
     Pointer& pointer() { return pointer_; }
@@ -46,6 +68,10 @@ private:
     Pointer pointer_;
     std::unique_ptr<Terminal> terminal_;
     std::vector<Hit> hits_;
+    AdminHooks admin_hooks_;
+    AdminInfo admin_info_;
+    std::optional<Millis> admin_info_at_;  // when admin_info_ was gathered; reset when the panel closes
+    bool upload_requested_ = false;        // "upload now" tapped since the panel opened
 };
 
 }  // namespace pulse

@@ -1,13 +1,14 @@
 // main.cpp — pulse-kiosk's command line: parse it, call the command.
 //   pulse-kiosk [run] --config FILE     the kiosk in a window (fullscreen per config)
 //   pulse-kiosk simulate ...            the real UI headless, replaying a script
+//   pulse-kiosk hash-pin                an admin PIN on stdin, its hash on stdout
 //   pulse-kiosk check --config FILE     validate config, question bank and texts
 //   pulse-kiosk status --config FILE    one JSON object for IT
 //   pulse-kiosk sync --config FILE      upload everything pending now
 //   pulse-kiosk provision --id ID --workplace WP --endpoint URL --token-file -
+//                                       write /etc/pulse/kiosk.toml and token, check them, test the endpoint
 //   pulse-kiosk out-of-order [--config FILE]   only the out-of-order screen (after a crash loop)
 //   pulse-kiosk --version
-//                                       write /etc/pulse/kiosk.toml and token, check them, test the endpoint
 #include "kiosk/commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -78,6 +79,13 @@ int main(int argc, char** argv) {
                           "owner of the token file when run as root (default pulse-kiosk); otherwise the file keeps "
                           "the current user");
 
+    provision->add_option("--admin-pin-hash", provision_options.admin_pin_hash,
+                          "the admin PIN's hash, as `pulse-kiosk hash-pin` prints it (default: no admin access)");
+
+    CLI::App* hash_pin = app.add_subcommand(
+        "hash-pin", "read an admin PIN (4 to 8 digits, one line) from stdin and print its Argon2id hash for "
+                    "[admin] pin_hash or provision --admin-pin-hash; the PIN itself is never stored");
+
     std::string out_of_order_shot;
     CLI::App* out_of_order = app.add_subcommand(
         "out-of-order", "show only the out-of-order screen (code CRASH-LOOP; no database, no network), drawn even "
@@ -91,6 +99,7 @@ int main(int argc, char** argv) {
     const UnixSeconds wall_now =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     if (*check) return cmd_check(config, std::cout, std::cerr);
+    if (*hash_pin) return cmd_hash_pin(std::cin, std::cout, std::cerr);
     if (*status) return cmd_status(config, wall_now, std::cout, std::cerr);
     if (*sync) return cmd_sync(config, sync_timeout_s, std::cout, std::cerr);
     if (*out_of_order) {
@@ -106,6 +115,7 @@ int main(int argc, char** argv) {
     }
     if (*simulate) {
         sim.config_file = config;
+        sim.version = PULSE_VERSION;
         if (!sim_now.empty()) {
             sim.now = parse_iso8601(sim_now);
             if (!sim.now) {

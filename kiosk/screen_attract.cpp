@@ -10,6 +10,7 @@ Intent draw_attract(const View& v) {
     const Palette& p = v.palette;
     const bool cooling = v.flow.screen == Screen::cooldown;
     ImDrawList* list = begin_canvas(v);
+    const Intent corner = admin_corner(v);  // first: it gets the tap
     Intent intent = language_toggle(v, l.width - l.margin, l.margin, cooling);
 
     // Headline in the upper third.
@@ -41,7 +42,7 @@ Intent draw_attract(const View& v) {
                cooling ? with_alpha(p.muted, 0.6f) : p.muted, 2);
 
     end_canvas();
-    return intent;
+    return corner.action != Intent::Action::none ? corner : intent;
 }
 
 }  // namespace pulse

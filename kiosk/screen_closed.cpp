@@ -13,8 +13,9 @@ Intent draw_closed(const View& v) {
     // The frame was cleared to the day background: cover it.
     list->AddRectFilled(ImVec2(0, 0), ImVec2(l.width, l.height), im_colour(p.night));
 
-    // Anywhere within reach wakes the message; the button is as dark as the screen.
-    Intent intent;
+    // Anywhere within reach but the admin corner wakes the message; the
+    // button is as dark as the screen.
+    Intent intent = admin_corner(v);
     ButtonLook look;
     look.fill = p.night;
     if (touch_button(v, "closed", ImVec2(0, 0), ImVec2(l.width, l.reach_bottom), look)) {

@@ -1,6 +1,7 @@
 // screen_out_of_order.cpp — answers cannot be stored right now: plain words
 // for staff, a short code for IT to find in the log. No buttons: nothing can
-// be answered until the store works again (it is retried in the background).
+// be answered until the store works again (it is retried in the background);
+// only the admin gesture's invisible corner.
 #include "kiosk/widgets.hpp"
 
 namespace pulse {
@@ -9,6 +10,7 @@ Intent draw_out_of_order(const View& v) {
     const Layout& l = v.layout;
     const Palette& p = v.palette;
     ImDrawList* list = begin_canvas(v);
+    const Intent corner = admin_corner(v);  // IT's way in, also when answers cannot be stored
     const float wrap = l.width * 0.8f;
     float y = l.height * 0.28f;
     // A plain bar in the fault colour, so the state is visible from afar.
@@ -21,7 +23,7 @@ Intent draw_out_of_order(const View& v) {
     const std::string code = fill_placeholders(v.text("out_of_order_code"), {{"code", v.flow.fault_code}});
     text_block(list, v.fonts.title, code, l.width * 0.5f, y, wrap, p.muted, 1);
     end_canvas();
-    return {};
+    return corner;
 }
 
 }  // namespace pulse

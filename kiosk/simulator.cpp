@@ -49,7 +49,7 @@ bool Simulator::tap(const std::string& id, std::string* error) {
     const auto& hits = kiosk_->hits();
     auto it = std::find_if(hits.begin(), hits.end(), [&](const Hit& h) { return h.id == id; });
     if (it == hits.end()) {
-        if (error) *error = "no element '" + id + "' on the " + screen_name(screen()) + " screen (there: " +
+        if (error) *error = "no element '" + id + "' on the " + kiosk_->shown_screen_name() + " screen (there: " +
                             describe(hits) + ")";
         return false;
     }
@@ -75,7 +75,7 @@ bool Simulator::tap_at(float panel_x, float panel_y, std::string* error) {
                 std::snprintf(where, sizeof where, "(%g, %g)", static_cast<double>(panel_x),
                               static_cast<double>(panel_y));
             }
-            *error = std::string("nothing to tap at ") + where + " on the " + screen_name(screen()) +
+            *error = std::string("nothing to tap at ") + where + " on the " + kiosk_->shown_screen_name() +
                      " screen (there: " + describe(hits) + ")";
         }
         return false;

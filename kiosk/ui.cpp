@@ -20,6 +20,14 @@ Layout make_layout(float width, float height, double px_per_mm) {
 }
 
 Intent draw_screen(const View& view) {
+    if (view.admin) {
+        switch (view.admin->mode) {
+            case AdminMode::off: break;
+            case AdminMode::pin: return draw_admin_pin(view);
+            case AdminMode::panel: return draw_admin(view);
+            case AdminMode::touch_test: return draw_touch_test(view);
+        }
+    }
     switch (view.flow.screen) {
         case Screen::attract:
         case Screen::cooldown: return draw_attract(view);

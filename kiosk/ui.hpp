@@ -5,6 +5,7 @@
 // person did. No screen holds business data.
 #pragma once
 
+#include "terminal/admin_info.hpp"
 #include "terminal/flow.hpp"
 #include "common/question_bank.hpp"
 #include "terminal/texts.hpp"
@@ -75,6 +76,12 @@ struct View {
     const Fonts& fonts;
     const Palette& palette;
     std::vector<Hit>* hits;  // every screen appends the elements it drew
+    // The admin screens (admin.hpp): drawn instead of the flow's screen
+    // while admin->mode is not off. Null: no admin access (no [admin]
+    // pin_hash, or the out-of-order command), and no corner zone.
+    const AdminState* admin = nullptr;
+    const AdminInfo* admin_info = nullptr;  // the panel's facts (may be null until gathered)
+    UnixSeconds wall_now = 0;               // the PIN pad's lockout countdown
 
     const std::string& text(const char* key) const { return texts.get(flow.language, key); }
 };
@@ -88,5 +95,14 @@ Intent draw_question(const View& view);
 Intent draw_thanks(const View& view);    // also "saving"
 Intent draw_out_of_order(const View& view);
 Intent draw_closed(const View& view);    // outside opening hours
+Intent draw_admin_pin(const View& view);  // the admin PIN pad
+Intent draw_admin(const View& view);      // the admin panel
+Intent draw_touch_test(const View& view); // the admin panel's touch test
+
+// The admin gesture's zone: an invisible 20 mm square in the top-left
+// corner ("admin-corner"), on the screens where no session runs. Call it
+// before the screen's other buttons, so that it gets the tap first. Returns
+// an admin corner intent when tapped, else none (also without view.admin).
+Intent admin_corner(const View& view);
 
 }  // namespace pulse

@@ -193,3 +193,26 @@ Intent language_toggle(const View& view, float right, float top, bool dim) {
 }
 
 }  // namespace pulse
+
+namespace pulse {
+
+Intent admin_intent(AdminAction action, int value) {
+    Intent intent;
+    intent.action = Intent::Action::admin;
+    intent.admin = action;
+    intent.value = value;
+    return intent;
+}
+
+Intent admin_corner(const View& view) {
+    if (!view.admin) return {};
+    const float side = view.layout.min_target();  // 20 mm
+    ButtonLook look;
+    look.fill = 0x00000000;  // invisible: nothing on screen invites it
+    if (touch_button(view, "admin-corner", ImVec2(0, 0), ImVec2(side, side), look)) {
+        return admin_intent(AdminAction::corner);
+    }
+    return {};
+}
+
+}  // namespace pulse

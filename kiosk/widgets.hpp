@@ -61,6 +61,9 @@ void draw_check(ImDrawList* list, ImVec2 centre, float radius, Rgba fill, Rgba i
 // set_language intent when tapped. dim draws it faded (cooldown).
 Intent language_toggle(const View& view, float right, float top, bool dim = false);
 
+// An admin intent (admin.hpp) for action with value.
+Intent admin_intent(AdminAction action, int value = 0);
+
 // The full-window ImGui canvas every screen draws into.
 ImDrawList* begin_canvas(const View& view);
 void end_canvas();

@@ -5,6 +5,8 @@
 // clock); nothing here draws, sleeps or touches a disk.
 #pragma once
 
+#include "terminal/admin.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -37,11 +39,15 @@ struct FlowSettings {
 };
 
 // What a person did on the screen (returned by drawing, applied by step()).
+// Admin intents (Action::admin) go to the admin state machine (admin.hpp),
+// never to the flow.
 struct Intent {
-    enum class Action { none, start, answer, dont_know, skip, set_language };
+    enum class Action { none, start, answer, dont_know, skip, set_language, admin };
     Action action = Action::none;
-    int value = 0;          // answer: 1 (strongly disagree) .. 5 (strongly agree)
+    int value = 0;          // answer: 1 (strongly disagree) .. 5 (strongly agree); admin: a digit, or -1/+1
     std::string language;   // set_language: "da" | "en"
+    AdminAction admin = AdminAction::corner;  // admin: what was tapped
+    float x = 0, y = 0;     // admin touch: where, in screen pixels
 };
 
 // An answer the flow hands to the store. Carries no time and no session:

@@ -175,12 +175,12 @@ Heartbeat::Step Heartbeat::step(HeartbeatMillis now_ms, UnixSeconds wall_now, Sc
     if (!response.transport_failed() && response.status >= 200 && response.status < 300) {
         step.acknowledged = true;
         last_contact_hour_ = truncate_to_hour(wall_now);
-    } else if (log_) {
-        std::string what = response.transport_failed() ? "transport error " + std::to_string(response.transport_error) +
-                                                              " (" + response.transport_message + ")"
-                                                        : "HTTP " + std::to_string(response.status);
-        if (!response.transport_failed() && !response.body.empty()) what += ": " + response.body.substr(0, 200);
-        log_("heartbeat: " + what + "; next in 15 min");
+    } else {
+        step.failure = response.transport_failed() ? "transport error " + std::to_string(response.transport_error) +
+                                                         " (" + response.transport_message + ")"
+                                                   : "HTTP " + std::to_string(response.status);
+        if (!response.transport_failed() && !response.body.empty()) step.failure += ": " + response.body.substr(0, 200);
+        if (log_) log_("heartbeat: " + step.failure + "; next in 15 min");
     }
     return step;
 }
@@ -204,6 +204,11 @@ HeartbeatThread::~HeartbeatThread() {
     worker_.join();
 }
 
+std::optional<HeartbeatContact> HeartbeatThread::last_contact() const {
+    std::lock_guard lock(mutex_);
+    return last_contact_;
+}
+
 void HeartbeatThread::run() {
     std::unique_ptr<HttpClient> http = make_http_(&cancel_);
     Heartbeat heartbeat(settings_, *http, start_ms_, log_);
@@ -213,6 +218,9 @@ void HeartbeatThread::run() {
         lock.unlock();
         const Heartbeat::Step step = heartbeat.step(steady_ms(), wall_now_s(), screen_ ? screen_() : ScreenState::in_service, sample);
         lock.lock();
+        if (step.attempted) {
+            last_contact_ = HeartbeatContact{truncate_to_hour(wall_now_s()), step.acknowledged, step.failure};
+        }
         if (stopping_) break;
         const HeartbeatMillis wait_ms = std::max<HeartbeatMillis>(0, step.next_due_ms - steady_ms());
         wakeup_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_; });

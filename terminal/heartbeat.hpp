@@ -143,6 +143,7 @@ public:
     struct Step {
         bool attempted = false;     // a heartbeat was sent
         bool acknowledged = false;  // ... and the collector answered 2xx
+        std::string failure;        // attempted, not acknowledged: why ("HTTP 503", "transport error 7 (…)")
         HeartbeatMillis next_due_ms = 0;
     };
 
@@ -173,6 +174,13 @@ private:
 // screen is called from that thread: it must be thread-safe (read an atomic).
 // Sleeps between heartbeats; the destructor stops it (a request in flight is
 // abandoned through cancel).
+// The outcome of the last heartbeat sent, for the admin panel.
+struct HeartbeatContact {
+    UnixSeconds hour = 0;  // UTC hour it was sent in
+    bool acknowledged = false;
+    std::string failure;   // not acknowledged: why
+};
+
 class HeartbeatThread {
 public:
     using HttpFactory = std::function<std::unique_ptr<HttpClient>(const std::atomic<bool>* cancel)>;
@@ -182,6 +190,10 @@ public:
     ~HeartbeatThread();
     HeartbeatThread(const HeartbeatThread&) = delete;
     HeartbeatThread& operator=(const HeartbeatThread&) = delete;
+
+    // The last heartbeat's outcome; nullopt before the first was sent.
+    // Thread-safe.
+    std::optional<HeartbeatContact> last_contact() const;
 
 private:
     void run();
@@ -193,9 +205,10 @@ private:
     std::function<void(const std::string&)> log_;
     HeartbeatMillis start_ms_;
     std::atomic<bool> cancel_{false};
-    std::mutex mutex_;  // guards stopping_
+    mutable std::mutex mutex_;  // guards stopping_ and last_contact_
     std::condition_variable wakeup_;
     bool stopping_ = false;
+    std::optional<HeartbeatContact> last_contact_;
     std::thread worker_;  // last: starts after everything above exists
 };
 

@@ -3,6 +3,8 @@
 // file is reported, and every problem names "[table] key" and its line.
 #include "terminal/kiosk_config.hpp"
 
+#include "terminal/pin_hash.hpp"
+
 #include "common/question_bank.hpp"  // kLanguages
 #include "common/secret_file.hpp"
 #include "common/toml_util.hpp"
@@ -47,7 +49,9 @@ const std::map<std::string, std::vector<std::string>, std::less<>> kSchema = {
     {"storage", {"database", "keep_uploaded_days"}},
     {"upload", {"endpoint", "token_file", "interval_s", "batch_size", "backoff_min_s", "backoff_max_s", "ca_file"}},
     {"schedule", {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "closed"}},
-    {"display", {"fullscreen", "width", "height", "diagonal_inch", "dpi", "accent", "font", "renderer", "rotation"}},
+    {"display", {"fullscreen", "width", "height", "diagonal_inch", "dpi", "accent", "font", "renderer", "rotation",
+                 "backlight", "night_brightness"}},
+    {"admin", {"pin_hash"}},
 };
 
 // Reads typed keys from the config's tables, reporting every problem as
@@ -315,7 +319,7 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors, D
         if (schema == kSchema.end()) {
             read.error(toml_line_of(node), "[" + std::string(table_name.str()) +
                                                "] is not a known table (known: [terminal], [pulse], [storage], "
-                                               "[display], [upload], [schedule]); check the spelling or remove it");
+                                               "[display], [upload], [schedule], [admin]); check the spelling or remove it");
             continue;
         }
         const toml::table* table = node.as_table();
@@ -411,6 +415,21 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors, D
         if (*v % 90 == 0) config.rotation = *v;
         else read.error(toml_line_of(*read.node("display", "rotation", false, "")),
                         "[display] rotation = " + std::to_string(*v) + " is not one of 0, 90, 180, 270");
+    }
+    if (auto backlight = read.string("display", "backlight", false, "\"auto\"")) {
+        if (*backlight == "auto" || *backlight == "none") {
+            config.backlight = *backlight;
+        } else if (auto dir = read.path("display", "backlight", false, base_dir)) {
+            config.backlight = dir->string();
+        }
+    }
+    if (auto v = read.number("display", "night_brightness", 0, 1)) config.night_brightness = *v;
+
+    // [admin]
+    if (auto hash = read.string("admin", "pin_hash", false, "\"$argon2id$v=19$…\"")) {
+        std::string why;
+        if (is_pin_hash(*hash, &why)) config.admin_pin_hash = *hash;
+        else read.error(toml_line_of(*read.node("admin", "pin_hash", false, "")), "[admin] pin_hash " + why);
     }
 }
 

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "common/diagnostic.hpp"
-#include "terminal/schedule.hpp"
+#include "common/schedule.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -66,6 +66,16 @@ struct KioskConfig {
     int rotation = 0;              // 0 | 90 | 180 | 270: the picture is turned this many degrees clockwise on
                                    // the panel (a portrait-mounted panel); width × height stay the panel's
                                    // own mode, the screens are laid out on the turned size
+
+    std::string backlight = "auto";  // "auto": the first of /sys/class/backlight, if any; "none"; or a
+                                     // backlight's sysfs folder (absolute, resolved) holding brightness
+                                     // and max_brightness (terminal/backlight.hpp)
+    double night_brightness = 0.1;   // outside opening hours the backlight is dimmed to this share of its
+                                     // maximum, 0..1 (0 may switch some panels off)
+
+    // [admin]
+    std::optional<std::string> admin_pin_hash;  // Argon2id hash of the admin PIN (pin_hash.hpp);
+                                                // nullopt = the admin gesture opens nothing
 
     // Physical pixels per millimetre on the glass: dpi / 25.4, else
     // hypot(width, height) / diagonal_inch / 25.4; 0 when neither is set

@@ -57,8 +57,49 @@ bool Terminal::follow_hours(Millis now, UnixSeconds wall_now) {
     return on_hours(flow_, is_open(*schedule_, wall_now), now);
 }
 
+void Terminal::set_admin(std::optional<std::string> pin_hash, std::filesystem::path lock_file, UnixSeconds wall_now,
+                         PinCheck check) {
+    admin_enabled_ = pin_hash.has_value();
+    admin_lock_file_ = std::move(lock_file);
+    pin_check_ = check ? std::move(check) : PinCheck([hash = pin_hash.value_or("")](const std::string& pin) {
+        return verify_pin(hash, pin);
+    });
+    const AdminLockRead read = read_admin_lock(admin_lock_file_, wall_now);
+    admin_.lock = read.lock;
+    if (!read.problem.empty()) {
+        if (log_) log_("admin: " + read.problem);
+        std::string error;
+        if (!write_admin_lock(admin_lock_file_, admin_.lock, &error) && log_) log_("admin: " + error);
+    }
+}
+
+bool Terminal::apply_admin(const Intent& intent, Millis now, UnixSeconds wall_now) {
+    const AdminStep s = admin_apply(admin_, intent.admin, intent.value, intent.x, intent.y, now, wall_now,
+                                    admin_enabled_, pin_check_);
+    if (s.lock_changed) {
+        std::string error;
+        if (!write_admin_lock(admin_lock_file_, admin_.lock, &error) && log_) {
+            log_("admin: the PIN pad's lock could not be kept: " + error);
+        }
+    }
+    // IT's log says when the pad was used, never a PIN or a digit.
+    if (log_ && intent.admin == AdminAction::ok && s.changed) {
+        if (admin_.mode == AdminMode::panel) {
+            log_("admin: the admin panel was opened with the PIN");
+        } else if (admin_.wrong_pin && admin_.lock.failures == 0) {
+            log_("admin: a wrong PIN, the " + std::to_string(kPinTriesBeforeLock) + "th in a row: the pad is locked for " +
+                 std::to_string(pin_lock_remaining_s(admin_.lock, wall_now) / 60) + " minutes");
+        } else if (admin_.wrong_pin) {
+            log_("admin: a wrong PIN (" + std::to_string(admin_.lock.failures) + " in a row)");
+        }
+    }
+    return s.changed;
+}
+
 bool Terminal::apply(const Intent& intent, Millis now, UnixSeconds wall_now) {
     roll_week(wall_now);
+    if (intent.action == Intent::Action::admin) return apply_admin(intent, now, wall_now) | update(now, wall_now);
+    if (admin_.mode != AdminMode::off) return update(now, wall_now);  // the flow is not on screen
     const bool hours = follow_hours(now, wall_now);  // no session starts once the hours are over
     std::vector<GivenAnswer> given;
     const SessionPicker pick = [&](int count) { return pick_session(bank_, answers_this_week_, count, rng_); };
@@ -101,6 +142,7 @@ void Terminal::give_ids(Millis now) {
 std::optional<Millis> Terminal::next_deadline() const {
     std::optional<Millis> due = pulse::next_deadline(flow_);
     if (ids_failing_ && (!due || next_id_try_ < *due)) due = next_id_try_;
+    if (const std::optional<Millis> admin = admin_deadline(admin_); admin && (!due || *admin < *due)) due = admin;
     if (schedule_ && hours_change_) {
         const Millis change = hours_now_ + (*hours_change_ - hours_wall_) * 1000;
         if (!due || change < *due) due = change;
@@ -140,7 +182,7 @@ bool Terminal::update(Millis now, UnixSeconds wall_now) {
                 break;
         }
     }
-    const bool timers = tick(flow_, now);
+    const bool timers = tick(flow_, now) | admin_tick(admin_, now);
     const bool hours = follow_hours(now, wall_now);
     return timers || hours || flow_.screen != before || flow_.unsaved != unsaved_before || flow_.fault_code != fault_before;
 }

@@ -5,13 +5,15 @@
 // the writer reports. No SDL, no ImGui.
 #pragma once
 
+#include "terminal/admin.hpp"
 #include "terminal/answer_writer.hpp"
 #include "terminal/flow.hpp"
-#include "terminal/schedule.hpp"
+#include "common/schedule.hpp"
 #include "common/question_bank.hpp"
 #include "common/random.hpp"
 #include "common/calendar.hpp"
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -41,7 +43,16 @@ public:
     // outside the hours the flow shows the closed screen (flow.hpp, on_hours).
     void set_schedule(std::optional<Schedule> schedule);
 
-    // Applies a tap. Answers go to the writer with a fresh id. If no id can
+    // Admin access (admin.hpp): pin_hash from [admin] (nullopt: the corner
+    // gesture opens nothing), the lock kept in lock_file (read now: a bad
+    // file fails closed and is logged and rewritten), check the PIN test
+    // (verify_pin against pin_hash unless a test stands in). Without a call
+    // the admin screens never open.
+    void set_admin(std::optional<std::string> pin_hash, std::filesystem::path lock_file, UnixSeconds wall_now,
+                   PinCheck check = {});
+
+    // Applies a tap. Admin intents go to the admin state (a changed lock is
+    // written to the lock file at once; a failed write is logged). Answers go to the writer with a fresh id. If no id can
     // be drawn (random_uuid_v4 failed: no secure source), the answer is kept
     // here, never given a predictable id, the flow goes out of order with
     // code "RNG", and update() tries again (next_deadline() says when).
@@ -58,12 +69,18 @@ public:
     std::optional<Millis> next_deadline() const;
 
     const Flow& flow() const { return flow_; }
+    const AdminState& admin() const { return admin_; }
+    bool admin_enabled() const { return admin_enabled_; }  // a PIN hash is configured (set_admin)
+    // What the admin panel asked the kiosk to do, once (then none).
+    AdminRequest take_admin_request() { return take_request(admin_); }
     int answers_durable() const { return answers_durable_; }  // since start
     const std::string& last_store_error() const { return last_store_error_; }
     const std::string& moved_aside_to() const { return moved_aside_to_; }
 
 private:
     void roll_week(UnixSeconds wall_now);
+    // An admin intent: the admin state machine, the lock file, the log.
+    bool apply_admin(const Intent& intent, Millis now, UnixSeconds wall_now);
     // Tells the flow whether wall_now is within the opening hours, and
     // remembers when that next changes. Returns true if the flow changed.
     bool follow_hours(Millis now, UnixSeconds wall_now);
@@ -87,6 +104,10 @@ private:
     bool ids_failing_ = false;                 // out of order because no id could be drawn
     bool store_failing_ = false;               // out of order because the writer reported a failure
     Millis next_id_try_ = 0;                   // ids_failing_: when update() tries again
+    AdminState admin_;
+    bool admin_enabled_ = false;               // a PIN hash is configured
+    std::filesystem::path admin_lock_file_;
+    PinCheck pin_check_;
     std::optional<Schedule> schedule_;         // nullopt = always open
     std::optional<UnixSeconds> hours_change_;  // next opening or closing (wall clock), if any
     bool hours_known_ = false;                 // hours_change_ is valid for hours_wall_ onwards

@@ -35,6 +35,43 @@ const std::vector<std::string> kTextKeys = {
     "out_of_order_body",   // out of order: what staff need to know
     "out_of_order_code",   // out of order: "{code}" for IT to look up in the log
     "closed_message",      // closed (outside opening hours): shown for a while after a tap
+    // The admin screens (IT only; issue 13).
+    "admin_pin_title",     // PIN pad: headline
+    "admin_pin_wrong",     // PIN pad: the PIN was wrong
+    "admin_pin_locked",    // PIN pad: locked for "{minutes}" more minutes
+    "admin_ok",            // PIN pad: check the PIN
+    "admin_delete",        // PIN pad: delete the last digit
+    "admin_close",         // pad and panel: close
+    "admin_title",         // panel: headline
+    "admin_terminal",      // panel labels …
+    "admin_workplace",
+    "admin_version",
+    "admin_config",
+    "admin_server",
+    "admin_last_upload",
+    "admin_last_error",
+    "admin_database",
+    "admin_set_aside",
+    "admin_clock",
+    "admin_disk",          // … panel labels
+    "admin_reachable",     // panel: the collector answered at "{hour}"
+    "admin_unreachable",   // panel: the collector did not answer at "{hour}"
+    "admin_not_tried",     // panel: no contact tried yet
+    "admin_offline",       // panel: no [upload] in the config
+    "admin_never",         // panel: no upload yet
+    "admin_no_error",      // panel: no error
+    "admin_database_ok",
+    "admin_database_failed",
+    "admin_yes",
+    "admin_no",
+    "admin_unknown",       // panel: a fact not known yet
+    "admin_upload_now",    // panel actions …
+    "admin_upload_started",
+    "admin_touch_test",
+    "admin_brightness",    // "{percent}"
+    "admin_restart",       // … panel actions
+    "admin_touch_hint",    // touch test: headline
+    "admin_touch_done",    // touch test: back to the panel
 };
 
 namespace {
@@ -45,6 +82,9 @@ std::vector<std::string_view> placeholders_of(std::string_view key) {
     if (key == "progress") return {"n", "total"};
     if (key == "thanks_many") return {"n"};
     if (key == "out_of_order_code") return {"code"};
+    if (key == "admin_pin_locked") return {"minutes"};
+    if (key == "admin_reachable" || key == "admin_unreachable") return {"hour"};
+    if (key == "admin_brightness") return {"percent"};
     return {};
 }
 

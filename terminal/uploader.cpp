@@ -106,8 +106,10 @@ Uploader::Step Uploader::step(UnixSeconds now) {
         }
     }
 
-    // Hours that ended at least after_hour_s ago; never the running hour.
-    const UnixSeconds hour_before = truncate_to_hour(now - after_hour_s_);
+    // Hours that ended at least after_hour_s ago (any ended hour after
+    // upload_now()); never the running hour.
+    const UnixSeconds hour_before = truncate_to_hour(now - (now_requested_ ? 0 : after_hour_s_));
+    now_requested_ = false;
     std::string id_error;
     const auto new_id = [this, &id_error] { return new_id_(&id_error); };
     StoreStatus error;
@@ -292,6 +294,19 @@ UploaderThread::~UploaderThread() {
     worker_.join();
 }
 
+void Uploader::upload_now() {
+    next_attempt_ = 0;
+    now_requested_ = true;
+}
+
+void UploaderThread::upload_now() {
+    {
+        std::lock_guard lock(mutex_);
+        upload_now_ = true;
+    }
+    wakeup_.notify_all();
+}
+
 void UploaderThread::run() {
     using std::chrono::system_clock;
     std::unique_ptr<AnswerStore> store;
@@ -314,14 +329,17 @@ void UploaderThread::run() {
     // It follows the database file if the answer writer replaces it (step()).
     Uploader uploader(*store, *http, settings_, make_os_seeded_rng(), log_);
     while (!stopping_) {
+        if (upload_now_) uploader.upload_now();
+        upload_now_ = false;
         lock.unlock();
         const Uploader::Step step = uploader.step(system_clock_s());
         lock.lock();
         if (stopping_) break;
-        if (step.next_attempt <= system_clock_s()) continue;
-        // Sleep until the next attempt (a retry, or the next hour's turn).
+        if (step.next_attempt <= system_clock_s() || upload_now_) continue;
+        // Sleep until the next attempt (a retry, or the next hour's turn), or
+        // until the admin panel asks for an upload now.
         wakeup_.wait_until(lock, system_clock::time_point(std::chrono::seconds(step.next_attempt)),
-                           [this] { return stopping_; });
+                           [this] { return stopping_ || upload_now_; });
     }
 }
 

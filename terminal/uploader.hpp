@@ -112,6 +112,11 @@ public:
 
     int consecutive_failures() const { return failures_; }
 
+    // The admin panel's "upload now": the next step() is an attempt, and it
+    // sends every ended hour's answers, not only those that ended
+    // after_hour_s() ago. Never the running hour's.
+    void upload_now();
+
 private:
     void finish(Step& s, UnixSeconds now, bool success, std::optional<double> retry_after_s,
                 const std::string& reason, bool token_rejected);
@@ -141,6 +146,7 @@ private:
     UnixSeconds next_attempt_ = 0;   // 0: now
     int failures_ = 0;               // consecutive transient failures
     UnixSeconds last_purge_day_ = -1;
+    bool now_requested_ = false;     // upload_now(): the next step ignores after_hour_s_
 };
 
 // Runs an Uploader on its own thread and SQLite connection. Sleeps until the
@@ -157,6 +163,9 @@ public:
     UploaderThread(std::filesystem::path database, HttpFactory make_http, UploadSettings settings, UploadLog log);
     ~UploaderThread();
 
+    // Wakes the thread for an attempt now (Uploader::upload_now). Returns at once.
+    void upload_now();
+
 private:
     void run();
 
@@ -168,6 +177,7 @@ private:
     std::mutex mutex_;                 // guards what follows
     std::condition_variable wakeup_;
     bool stopping_ = false;
+    bool upload_now_ = false;
     std::thread worker_;      // last: starts after everything above exists
 };
 

@@ -32,6 +32,8 @@ file(CREATE_LINK ../../fonts/truetype/open-sans/OpenSans-Regular.ttf ${_gen}/Ope
 install(FILES ${_gen}/OpenSans-Regular.ttf DESTINATION share/pulse/fonts COMPONENT kiosk)
 install(FILES ${_src}/config/systemd/pulse-kiosk.service ${_src}/config/systemd/pulse-kiosk-out-of-order.service
         DESTINATION /lib/systemd/system COMPONENT kiosk)
+# The backlight's brightness writable by the video group (the kiosk's user).
+install(FILES ${_src}/config/udev/90-pulse-backlight.rules DESTINATION /lib/udev/rules.d COMPONENT kiosk)
 
 # --- the collector -----------------------------------------------------------
 install(TARGETS pulse-collector RUNTIME DESTINATION bin COMPONENT collector)

@@ -12,6 +12,8 @@
 #include "temp_dir.hpp"
 #include "terminal/answer_store.hpp"
 
+#include "terminal/pin_hash.hpp"
+
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
@@ -305,6 +307,7 @@ TEST_CASE("provision refuses a bad id, workplace, endpoint or token with exit 2 
              Case{good, "tab\there", "--token-file: the token from stdin holds a space"},
              Case{good + " --rotation 45", kToken, "--rotation: 45 is not one of 0, 90, 180, 270"},
              Case{good + " --language de", kToken, "--language: 'de' is not da or en"},
+             Case{good + " --admin-pin-hash 4711", kToken, "--admin-pin-hash: '4711' is not an Argon2id hash string"},
          }) {
         CAPTURE(c.args);
         const ProcessResult r = terminal.provision(c.args, c.token);
@@ -327,6 +330,34 @@ TEST_CASE("provision refuses a bad id, workplace, endpoint or token with exit 2 
         CHECK_MESSAGE(r.err.find("--user: there is no user 'no-such-user-here'") != std::string::npos, r.err);
     }
     CHECK_FALSE(fs::exists(terminal.config_dir));
+}
+
+TEST_CASE("hash-pin prints an Argon2id hash of the PIN on stdin, and provision --admin-pin-hash puts it in [admin]") {
+    Terminal terminal;
+    const ProcessResult hashed = terminal.sh("echo 4711 | " + sh_word(PULSE_KIOSK_EXE) + " hash-pin");
+    REQUIRE_MESSAGE(hashed.exit_code == 0, hashed.err);
+    std::string hash = hashed.out;
+    while (!hash.empty() && hash.back() == '\n') hash.pop_back();
+    CHECK(verify_pin(hash, "4711"));
+    CHECK(hashed.out.find("4711") == std::string::npos);
+    for (const char* bad : {"12", "12345678901", "47a1", ""}) {
+        CAPTURE(bad);
+        const ProcessResult refused =
+            terminal.sh("printf '%s\\n' " + sh_word(bad) + " | " + sh_word(PULSE_KIOSK_EXE) + " hash-pin");
+        CHECK(refused.exit_code == 2);
+        CHECK(refused.out.empty());
+        CHECK_MESSAGE(refused.err.find("the PIN on stdin must be 4 to 8 digits") != std::string::npos, refused.err);
+    }
+
+    // The endpoint is unreachable (exit 1), but the files are written and checked.
+    const ProcessResult r = terminal.provision(
+        "--id ishoj-1 --workplace raadhus --endpoint http://127.0.0.1:9 --admin-pin-hash " + sh_word(hash), kToken);
+    CHECK_MESSAGE(r.exit_code == 1, r.err);
+    std::ifstream in(terminal.config);
+    const std::string config((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(config.find("\n[admin]\npin_hash = \"" + hash + "\"\n") != std::string::npos);
+    const ProcessResult check = terminal.kiosk({"check", "--config", terminal.config.string()});
+    CHECK_MESSAGE(check.exit_code == 0, check.err);
 }
 
 TEST_CASE("provision with a refused token, another terminal's id or an unreachable endpoint writes the files, "

@@ -106,6 +106,7 @@ TEST_CASE("the two packages hold the programs, data, units and documents where t
                              "./usr/share/pulse/terminal.example.toml", "./usr/share/pulse/fonts/OpenSans-Regular.ttf",
                              "./lib/systemd/system/pulse-kiosk.service",
                              "./lib/systemd/system/pulse-kiosk-out-of-order.service",
+                             "./lib/udev/rules.d/90-pulse-backlight.rules",
                              "./usr/share/doc/pulse-kiosk/copyright", "./usr/share/doc/pulse-kiosk/changelog.gz",
                              "./usr/share/man/man1/pulse-kiosk.1.gz"}) {
         CHECK_MESSAGE(k.find(path) != std::string::npos, "pulse-kiosk lacks ", path);

@@ -2,7 +2,7 @@
 // mistake in it (file, line, key), open or closed at the boundaries, closed
 // dates, the days the clocks change, and when the state next changes.
 #include "terminal/kiosk_config.hpp"
-#include "terminal/schedule.hpp"
+#include "common/schedule.hpp"
 #include "common/calendar.hpp"
 #include "minimal_config.hpp"
 #include "temp_file.hpp"

@@ -20,8 +20,9 @@ using pulse::load_texts;
 using pulse::testing::all;
 using pulse::testing::write_temp;
 
-// A complete texts file: "[da]" on line 1, its keys on lines 2..23, "[en]" on
-// line 24, its keys on lines 25..46. Each value is "<lang> <key>".
+// A complete texts file: "[da]" on line 1, its N keys on lines 2..N+1,
+// "[en]" on line N+2 (en_header_line), its keys on lines N+3..2N+2
+// (en_line). Each value is "<lang> <key>".
 std::string complete_texts() {
     std::string out;
     for (const auto& lang : pulse::kLanguages) {
@@ -30,6 +31,9 @@ std::string complete_texts() {
     }
     return out;
 }
+
+int en_header_line() { return static_cast<int>(kTextKeys.size()) + 2; }
+int en_line(int key_index) { return en_header_line() + 1 + key_index; }
 
 // complete_texts() with the line `key = "<lang> <key>"` of lang replaced.
 std::string with_line(const std::string& lang, const std::string& key, const std::string& replacement) {
@@ -41,11 +45,15 @@ std::string with_line(const std::string& lang, const std::string& key, const std
 
 }  // namespace
 
-TEST_CASE("the screens' text keys are the 22 agreed ones, in screen order, each once") {
-    REQUIRE(kTextKeys.size() == 22);
+TEST_CASE("the screens' text keys are the 58 agreed ones (22 for everyone, 36 for IT's admin screens), in screen order, each once") {
+    REQUIRE(kTextKeys.size() == 58);
     CHECK(kTextKeys.front() == "attract_headline");
     CHECK(kTextKeys[5] == "progress");
-    CHECK(kTextKeys.back() == "closed_message");
+    CHECK(kTextKeys[12] == "skip");
+    CHECK(kTextKeys[13] == "saving");
+    CHECK(kTextKeys[21] == "closed_message");
+    CHECK(kTextKeys[22] == "admin_pin_title");
+    CHECK(kTextKeys.back() == "admin_touch_done");
     CHECK(std::set<std::string>(kTextKeys.begin(), kTextKeys.end()).size() == kTextKeys.size());
 }
 
@@ -85,43 +93,43 @@ TEST_CASE("a missing language table is reported for the whole file") {
 TEST_CASE("a missing key is reported at its language's table header") {
     const auto load = load_texts(write_temp(with_line("en", "skip", "")));
     CHECK_FALSE(load.texts);
-    CHECK_ERROR(load, 24, "[en] skip is missing");
+    CHECK_ERROR(load, en_header_line(), "[en] skip is missing");
     CHECK(load.errors.size() == 1);
 }
 
 TEST_CASE("an empty text, an unknown key and a value that is not a string are each reported at their line") {
     std::string content = with_line("da", "skip", "skip = \" \"");  // line 14
-    content.replace(content.find("en saving"), 9, "en saving\"\nsavng = \"x");  // savng on line 39
+    content.replace(content.find("en saving"), 9, "en saving\"\nsavng = \"x");  // savng after [en] saving
     content.replace(content.find("thanks_title = \"da thanks_title\""), 32, "thanks_title = 1");  // line 16
     const auto load = load_texts(write_temp(content));
     CHECK_FALSE(load.texts);
     CHECK_ERROR(load, 14, "[da] skip is empty");
     CHECK_ERROR(load, 16, "[da] thanks_title must be a string (in quotes), not an integer");
-    CHECK_ERROR(load, 39, "[en] savng is not a known text key");
+    CHECK_ERROR(load, en_line(13) + 1, "[en] savng is not a known text key");
     CHECK_MESSAGE(load.errors.size() == 3, all(load.errors));
 }
 
 TEST_CASE("an unknown language table is reported") {
     const auto load = load_texts(write_temp(complete_texts() + "[de]\nskip = \"Überspringen\"\n"));
     CHECK_FALSE(load.texts);
-    CHECK_ERROR(load, 47, "unknown language \"de\"");
+    CHECK_ERROR(load, 2 * en_header_line() - 1, "unknown language \"de\"");
 }
 
 TEST_CASE("a placeholder a text does not take is reported, the ones it takes are accepted") {
     std::string content = with_line("da", "progress", "progress = \"{n} af {totalt}\"");  // line 7
     content = content.replace(content.find("en thanks_many"), 14, "Your {n} answers are saved");
-    content = content.replace(content.find("en skip"), 7, "Skip {n}");  // line 37
+    content = content.replace(content.find("en skip"), 7, "Skip {n}");  // en_line(12)
     const auto load = load_texts(write_temp(content));
     CHECK_FALSE(load.texts);
     CHECK_ERROR(load, 7, "[da] progress: unknown placeholder {totalt} (allowed: {n} {total})");
-    CHECK_ERROR(load, 37, "[en] skip: unknown placeholder {n} (it takes none)");
+    CHECK_ERROR(load, en_line(12), "[en] skip: unknown placeholder {n} (it takes none)");
     CHECK_MESSAGE(load.errors.size() == 2, all(load.errors));
 }
 
 TEST_CASE("a TOML syntax error in the texts is reported with its line") {
     const auto load = load_texts(write_temp(with_line("en", "skip", "skip = \"Skip")));
     CHECK_FALSE(load.texts);
-    CHECK_ERROR(load, 37, "TOML syntax error");
+    CHECK_ERROR(load, en_line(12), "TOML syntax error");
 }
 
 }  // namespace terminal_test_texts

@@ -1,4 +1,5 @@
-// schedule.hpp — the terminal's opening hours ([schedule] in its config):
+// schedule.hpp — a terminal's opening hours ([schedule] in its config; the
+// collector reads them too, for the fleet's alerts):
 // hours per weekday on Copenhagen's clock plus closed dates. Pure: whether
 // the terminal is open at an instant, and when that next changes (so the UI
 // loop can sleep until then). No SDL, no ImGui, no clock of its own.

@@ -1,6 +1,6 @@
 // schedule.cpp — opening hours: parsing a day's hours and a date, is_open and
 // next_change on Copenhagen's clock (see schedule.hpp).
-#include "terminal/schedule.hpp"
+#include "common/schedule.hpp"
 
 #include "common/copenhagen_time.hpp"
 
