@@ -3,6 +3,7 @@
 #include "common/schedule.hpp"
 
 #include "common/copenhagen_time.hpp"
+#include "common/toml_util.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -56,6 +57,53 @@ std::optional<CivilDate> parse_civil_date(const std::string& text) {
     const unsigned day = static_cast<unsigned>(std::stoi(text.substr(8, 2)));
     if (!is_valid_date(year, month, day)) return std::nullopt;
     return CivilDate{year, month, day};
+}
+
+Schedule read_schedule_table(const toml::table& table, const std::string& file, Diagnostics& errors) {
+    const auto error = [&](int line, std::string message) { errors.push_back({file, line, std::move(message)}); };
+    Schedule s;
+    for (std::size_t d = 0; d < 7; ++d) {
+        const toml::node* n = table.get(kScheduleDays[d]);
+        if (!n) continue;
+        const std::string key = "[schedule] " + std::string(kScheduleDays[d]);
+        const auto* text = n->as_string();
+        if (!text) {
+            error(toml_line_of(*n), key + " must be a string (in quotes), not " + toml_type_name(*n));
+            continue;
+        }
+        std::string why;
+        if (std::optional<DayHours> h = parse_day_hours(text->get(), &why)) s.hours[d] = *h;
+        else error(toml_line_of(*n), key + " = \"" + text->get() + "\" " + why);
+    }
+    if (const toml::node* closed = table.get("closed")) {
+        const toml::array* dates = closed->as_array();
+        if (!dates) {
+            error(toml_line_of(*closed),
+                  "[schedule] closed must be a list of dates, e.g. [\"2026-12-24\"], not " + toml_type_name(*closed));
+            return s;
+        }
+        for (const toml::node& entry : *dates) {
+            std::optional<CivilDate> date;
+            std::string shown;
+            if (const auto* text = entry.as_string()) {
+                shown = "\"" + text->get() + "\"";
+                date = parse_civil_date(text->get());
+            } else if (const auto* d = entry.as_date()) {
+                const toml::date v = d->get();
+                shown = std::to_string(v.year) + "-" + std::to_string(v.month) + "-" + std::to_string(v.day);
+                if (is_valid_date(v.year, v.month, v.day)) date = CivilDate{v.year, v.month, v.day};
+            } else {
+                shown = toml_type_name(entry);
+            }
+            if (date) {
+                s.closed.push_back(*date);
+            } else {
+                const int line = toml_line_of(entry) > 0 ? toml_line_of(entry) : toml_line_of(*closed);
+                error(line, "[schedule] closed: " + shown + " is not a date \"YYYY-MM-DD\" (e.g. \"2026-12-24\")");
+            }
+        }
+    }
+    return s;
 }
 
 bool is_open(const Schedule& s, UnixSeconds t) {

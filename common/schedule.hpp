@@ -6,6 +6,9 @@
 #pragma once
 
 #include "common/calendar.hpp"
+#include "common/diagnostic.hpp"
+
+#include <toml++/toml.h>
 
 #include <array>
 #include <optional>
@@ -35,6 +38,18 @@ std::optional<DayHours> parse_day_hours(const std::string& text, std::string* wh
 
 // Parses "YYYY-MM-DD" (a real date). nullopt for anything else.
 std::optional<CivilDate> parse_civil_date(const std::string& text);
+
+// The weekday keys of [schedule], Monday first.
+inline constexpr const char* kScheduleDays[7] = {"monday", "tuesday", "wednesday", "thursday",
+                                                 "friday", "saturday", "sunday"};
+
+// Reads a [schedule] table (a terminal's config, or its overlay from the
+// collector): each weekday "HH:MM-HH:MM" with the end after the start,
+// closed dates real dates ("YYYY-MM-DD" in quotes, or a TOML date). Every
+// bad value is added to errors as FILE:LINE: "[schedule] key …" with what to
+// write; unknown keys are the caller's to report. The schedule of the good
+// values is returned either way.
+Schedule read_schedule_table(const toml::table& table, const std::string& file, Diagnostics& errors);
 
 // Whether the terminal is open at instant t: t's Copenhagen date is not a
 // closed date and its wall-clock time lies within that weekday's hours. The

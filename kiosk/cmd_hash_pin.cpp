@@ -1,8 +1,8 @@
 // cmd_hash_pin.cpp — `pulse-kiosk hash-pin`: an admin PIN on stdin, its
-// Argon2id hash string on stdout (terminal/pin_hash.hpp), for [admin]
+// Argon2id hash string on stdout (common/pin_hash.hpp), for [admin]
 // pin_hash, provision's --admin-pin-hash and the collector's overlays.
 #include "kiosk/commands.hpp"
-#include "terminal/pin_hash.hpp"
+#include "common/pin_hash.hpp"
 
 #include <istream>
 #include <ostream>

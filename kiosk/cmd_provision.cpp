@@ -5,7 +5,7 @@
 // (/v1/terminal, which stores nothing). One line on stdout says what it
 // found (docs/deployment.md, "Provisioning a terminal").
 #include "kiosk/commands.hpp"
-#include "terminal/pin_hash.hpp"
+#include "common/pin_hash.hpp"
 
 #include "common/replace_file.hpp"
 #include "common/secret_file.hpp"

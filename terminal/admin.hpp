@@ -9,7 +9,7 @@
 #pragma once
 
 #include "common/calendar.hpp"
-#include "terminal/pin_hash.hpp"
+#include "common/pin_hash.hpp"
 
 #include <cstdint>
 #include <deque>

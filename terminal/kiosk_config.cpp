@@ -3,7 +3,7 @@
 // file is reported, and every problem names "[table] key" and its line.
 #include "terminal/kiosk_config.hpp"
 
-#include "terminal/pin_hash.hpp"
+#include "common/pin_hash.hpp"
 
 #include "common/question_bank.hpp"  // kLanguages
 #include "common/secret_file.hpp"
@@ -252,55 +252,6 @@ UploadConfig read_upload(Reader& read, const fs::path& base_dir, Diagnostics& wa
     return up;
 }
 
-// [schedule], checked: each weekday "HH:MM-HH:MM" with the end after the
-// start, closed dates real dates ("YYYY-MM-DD" in quotes, or a TOML date).
-Schedule read_schedule(Reader& read) {
-    static constexpr const char* kDays[7] = {"monday", "tuesday", "wednesday", "thursday",
-                                             "friday", "saturday", "sunday"};
-    Schedule s;
-    for (std::size_t d = 0; d < 7; ++d) {
-        if (auto text = read.string("schedule", kDays[d], false, "\"07:00-17:00\"")) {
-            std::string why;
-            if (std::optional<DayHours> h = parse_day_hours(*text, &why)) {
-                s.hours[d] = *h;
-            } else {
-                read.error(toml_line_of(*read.node("schedule", kDays[d], false, "")),
-                           "[schedule] " + std::string(kDays[d]) + " = \"" + *text + "\" " + why);
-            }
-        }
-    }
-    if (const toml::node* closed = read.node("schedule", "closed", false, "")) {
-        const toml::array* dates = closed->as_array();
-        if (!dates) {
-            read.error(toml_line_of(*closed), "[schedule] closed must be a list of dates, e.g. [\"2026-12-24\"], not " +
-                                                  toml_type_name(*closed));
-            return s;
-        }
-        for (const toml::node& entry : *dates) {
-            std::optional<CivilDate> date;
-            std::string shown;
-            if (const auto* text = entry.as_string()) {
-                shown = "\"" + text->get() + "\"";
-                date = parse_civil_date(text->get());
-            } else if (const auto* d = entry.as_date()) {
-                const toml::date v = d->get();
-                shown = std::to_string(v.year) + "-" + std::to_string(v.month) + "-" + std::to_string(v.day);
-                if (is_valid_date(v.year, v.month, v.day)) date = CivilDate{v.year, v.month, v.day};
-            } else {
-                shown = toml_type_name(entry);
-            }
-            if (date) {
-                s.closed.push_back(*date);
-            } else {
-                const int line = toml_line_of(entry) > 0 ? toml_line_of(entry) : toml_line_of(*closed);
-                read.error(line, "[schedule] closed: " + shown +
-                                     " is not a date \"YYYY-MM-DD\" (e.g. \"2026-12-24\")");
-            }
-        }
-    }
-    return s;
-}
-
 void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors, Diagnostics& warnings) {
     const std::optional<toml::table> parsed = parse_toml_file(file, "the config file", errors);
     if (!parsed) return;
@@ -380,7 +331,7 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors, D
     if (read.table("upload")) config.upload = read_upload(read, base_dir, warnings);
 
     // [schedule]
-    if (read.table("schedule")) config.schedule = read_schedule(read);
+    if (const toml::table* s = read.table("schedule")) config.schedule = read_schedule_table(*s, read.file(), errors);
 
     // [display]
     if (auto v = read.boolean("display", "fullscreen")) config.fullscreen = *v;

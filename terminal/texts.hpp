@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/diagnostic.hpp"
+#include "common/kiosk_text_keys.hpp"  // kTextKeys: the keys every language defines
 
 #include <filesystem>
 #include <map>
@@ -11,10 +12,6 @@
 #include <vector>
 
 namespace pulse {
-
-// The keys a texts file must define for every language in kLanguages. The
-// list is the contract between config and screens; see config/texts.toml.
-extern const std::vector<std::string> kTextKeys;
 
 class Texts {
 public:

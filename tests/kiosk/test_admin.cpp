@@ -9,7 +9,7 @@
 #include "kiosk/widgets.hpp"
 #include "terminal/admin_info.hpp"
 #include "terminal/answer_store.hpp"
-#include "terminal/pin_hash.hpp"
+#include "common/pin_hash.hpp"
 
 #include <doctest/doctest.h>
 

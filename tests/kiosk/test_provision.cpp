@@ -12,7 +12,7 @@
 #include "temp_dir.hpp"
 #include "terminal/answer_store.hpp"
 
-#include "terminal/pin_hash.hpp"
+#include "common/pin_hash.hpp"
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>

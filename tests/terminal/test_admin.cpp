@@ -6,7 +6,7 @@
 #include "terminal/admin.hpp"
 #include "terminal/backlight.hpp"
 #include "terminal/kiosk_config.hpp"
-#include "terminal/pin_hash.hpp"
+#include "common/pin_hash.hpp"
 #include "minimal_config.hpp"
 #include "temp_dir.hpp"
 #include "temp_file.hpp"

@@ -1,5 +1,5 @@
 // pin_hash.cpp — the admin PIN's hash through libsodium (see pin_hash.hpp).
-#include "terminal/pin_hash.hpp"
+#include "common/pin_hash.hpp"
 
 #include <sodium.h>
 

@@ -1,7 +1,8 @@
 // pin_hash.hpp — the admin PIN of a terminal ([admin] pin_hash in its config,
 // issue 13): a salted, slow hash (libsodium's crypto_pwhash_str, Argon2id), so
 // that a config file copied off a terminal does not give the PIN away. Only
-// the hash is ever stored; a PIN itself is never written or logged.
+// the hash is ever stored; a PIN itself is never written or logged. In
+// common/: the collector checks the hash of a terminal's config overlay too.
 #pragma once
 
 #include <optional>
