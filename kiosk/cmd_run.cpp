@@ -11,6 +11,8 @@
 #include "kiosk/commands.hpp"
 #include "kiosk/kiosk.hpp"
 #include "terminal/backlight.hpp"
+#include "terminal/overlay_files.hpp"
+#include "terminal/overlay_pull.hpp"
 #include "terminal/service_notify.hpp"
 
 #include <algorithm>
@@ -37,8 +39,24 @@ UnixSeconds wall_s() {
 }  // namespace
 
 int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const std::string& version) {
+    // The config overlay from the centre (terminal/overlay_files.hpp): one
+    // that did not reach the attract screen at the last start is reverted
+    // now; a new one is on trial until the first frame.
     Diagnostics errors;
+    std::optional<OverlayFiles> overlay_files;
+    if (const ConfigLoad base = load_kiosk_config(config_file); base.config) {
+        overlay_files = overlay_files_for(base.config->database);
+        begin_overlay_start(*overlay_files, log_to(err));
+    }
     std::optional<LoadedConfig> cfg = load_all(config_file, &errors, &err);
+    std::error_code trial_ec;
+    if (!cfg && overlay_files && std::filesystem::exists(overlay_files->trial(), trial_ec)) {
+        // The new overlay does not even load: revert at once, not after a crash loop.
+        print_diagnostics(errors, err);
+        errors.clear();
+        begin_overlay_start(*overlay_files, log_to(err));
+        cfg = load_all(config_file, &errors, &err);
+    }
     if (!cfg) {
         print_diagnostics(errors, err);
         return kExitBadConfig;
@@ -123,6 +141,20 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const s
             log_to(err));
     }
 
+    // The overlay from the centre, at start and hourly; a new one that passes
+    // the same check as `pulse-kiosk check` is kept for the next start.
+    std::unique_ptr<OverlayPullThread> overlay_pull;
+    if (cfg->config.upload && overlay_files) {
+        const KioskConfig& config = cfg->config;
+        overlay_pull = std::make_unique<OverlayPullThread>(
+            *overlay_files, config.upload->endpoint, config.upload->token,
+            [&config](const std::atomic<bool>* cancel) { return make_curl_http_client(curl_options_for(config, cancel)); },
+            [config_file](const std::filesystem::path& overlay, Diagnostics& overlay_errors) {
+                return load_all(config_file, &overlay_errors, nullptr, overlay).has_value();
+            },
+            log_to(err));
+    }
+
     // The backlight: dimmed outside opening hours, stepped from the admin panel.
     std::optional<BacklightKeeper> backlight;
     {
@@ -175,6 +207,7 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const s
     }
     const bool exit_after_first_frame = std::getenv("PULSE_EXIT_AFTER_FIRST_FRAME") != nullptr;
     Millis last_frame = monotonic_ms();
+    bool overlay_confirmed = false;
     int frames_owed = 2;  // ImGui settles in two frames after any change
     for (;;) {
         // Sleep until an event, or the next timer, unless a frame is owed.
@@ -190,6 +223,8 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const s
             const int refresh_ms = static_cast<int>(kAdminInfoRefresh_ms);
             timeout_ms = timeout_ms < 0 ? refresh_ms : std::min(timeout_ms, refresh_ms);
         }
+        // A minute at most between looks at whether a new overlay waits.
+        if (overlay_pull) timeout_ms = timeout_ms < 0 ? 60'000 : std::min(timeout_ms, 60'000);
         // The watchdog's ping is due: wake for it, whatever else waits.
         if (std::optional<Millis> ping = systemd.next_ping_due()) {
             const int until_ping = static_cast<int>(std::clamp<Millis>(*ping - monotonic_ms(), 0, 60'000));
@@ -211,6 +246,13 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const s
         tell_systemd(systemd.alive(now, &why), why);  // from this loop: a hung loop stops the pings
         if (kiosk->terminal().update(now, wall_s())) frames_owed = 2;
         if (backlight) backlight->follow(kiosk->terminal().flow().hours_closed);
+        // A new overlay waits for a quiet moment: nobody answering, no admin screen.
+        const Screen shown = kiosk->terminal().flow().screen;
+        if (overlay_pull && overlay_pull->restart_wanted() && overlay_confirmed &&
+            kiosk->terminal().admin().mode == AdminMode::off && (shown == Screen::attract || shown == Screen::closed)) {
+            err << "pulse-kiosk: restarting to take the new config overlay\n";
+            return kExitOk;
+        }
         if (admin_open && now - last_frame >= kAdminInfoRefresh_ms) frames_owed = std::max(frames_owed, 1);
         screen_state = static_cast<int>(screen_state_for(screen_name(kiosk->terminal().flow().screen)));
         if (frames_owed > 0 || kiosk->pointer().busy()) {
@@ -223,6 +265,10 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const s
                 return kExitOk;
             }
             tell_systemd(systemd.ready(monotonic_ms(), &why), why);  // once: the first frame is on screen
+            if (overlay_files && !overlay_confirmed) {  // it started: the overlay is good
+                confirm_overlay_start(*overlay_files, log_to(err));
+                overlay_confirmed = true;
+            }
             // For the start-up benchmark (bench/README.md): stop once the first frame is on screen.
             if (exit_after_first_frame) return kExitOk;
         }

@@ -3,6 +3,8 @@
 #include "kiosk/commands.hpp"
 
 #include "common/copenhagen_time.hpp"
+#include "common/toml_util.hpp"
+#include "terminal/overlay_files.hpp"
 
 #include <cstdlib>
 #include <ostream>
@@ -10,7 +12,7 @@
 namespace pulse {
 
 std::optional<LoadedConfig> load_all(const std::filesystem::path& config_file, Diagnostics* errors,
-                                     std::ostream* warnings_out) {
+                                     std::ostream* warnings_out, const std::optional<std::filesystem::path>& overlay_file) {
     ConfigLoad c = load_kiosk_config(config_file);
     if (warnings_out) {
         for (const Diagnostic& w : c.warnings) {
@@ -27,7 +29,24 @@ std::optional<LoadedConfig> load_all(const std::filesystem::path& config_file, D
     errors->insert(errors->end(), b.errors.begin(), b.errors.end());
     errors->insert(errors->end(), t.errors.begin(), t.errors.end());
     if (!b.bank || !t.texts) return std::nullopt;
-    return LoadedConfig{std::move(*c.config), std::move(*b.bank), std::move(*t.texts)};
+    LoadedConfig loaded{std::move(*c.config), std::move(*b.bank), std::move(*t.texts), ""};
+    const OverlayFiles files = overlay_files_for(loaded.config.database);
+    const std::filesystem::path overlay = overlay_file.value_or(files.current());
+    std::error_code ec;
+    if (std::filesystem::exists(overlay, ec)) {
+        Diagnostics overlay_errors;
+        const std::optional<std::string> bytes = read_file_bytes(overlay, "the config overlay", overlay_errors);
+        OverlayLoad o = bytes ? parse_overlay(*bytes, overlay, &loaded.bank) : OverlayLoad{std::nullopt, overlay_errors};
+        errors->insert(errors->end(), o.errors.begin(), o.errors.end());
+        if (!o.overlay) return std::nullopt;
+        apply_overlay(*o.overlay, loaded.config, loaded.bank, loaded.texts);
+        if (loaded.bank.active_questions().empty()) {
+            errors->push_back({overlay.string(), 0, "[pulse] questions_enabled leaves no active question to ask"});
+            return std::nullopt;
+        }
+        if (!overlay_file) loaded.overlay_etag = read_overlay_word(files.etag());
+    }
+    return loaded;
 }
 
 void print_diagnostics(const Diagnostics& errors, std::ostream& err) {

@@ -30,13 +30,18 @@ struct LoadedConfig {
     KioskConfig config;
     QuestionBank bank;
     Texts texts;
+    std::string overlay_etag;  // the config overlay laid over them (overlay_files.hpp); empty: none
 };
 
 // Loads and checks config, bank and texts; on failure every problem is in
 // *errors ("FILE:LINE: message") and nullopt is returned. Warnings (not
 // fatal) are printed to warnings_out as "FILE:LINE: warning: message".
+// Then lays the config overlay from the centre over them (overlay_files.hpp):
+// overlay_file when given, else the current overlay beside the database if
+// there is one; an overlay that fails its check is an error like the others.
 std::optional<LoadedConfig> load_all(const std::filesystem::path& config_file, Diagnostics* errors,
-                                     std::ostream* warnings_out = nullptr);
+                                     std::ostream* warnings_out = nullptr,
+                                     const std::optional<std::filesystem::path>& overlay_file = std::nullopt);
 
 // The uploader's settings and curl options from a config with [upload].
 UploadSettings upload_settings_for(const LoadedConfig& cfg);

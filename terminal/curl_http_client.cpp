@@ -87,10 +87,14 @@ public:
     CurlHttpClient(const CurlHttpClient&) = delete;
     CurlHttpClient& operator=(const CurlHttpClient&) = delete;
 
-    HttpResponse post(const HttpRequest& request) override {
+    HttpResponse post(const HttpRequest& request) override { return send(request, true); }
+    HttpResponse get(const HttpRequest& request) override { return send(request, false); }
+
+private:
+    HttpResponse send(const HttpRequest& request, bool post) {
         HttpResponse response;
         try {
-            perform(request, response);
+            perform(request, post, response);
         } catch (...) {  // std::bad_alloc building headers: a failed attempt, retried later
             response = HttpResponse{};
             response.transport_error = CURLE_OUT_OF_MEMORY;
@@ -99,8 +103,7 @@ public:
         return response;
     }
 
-private:
-    void perform(const HttpRequest& request, HttpResponse& response) {
+    void perform(const HttpRequest& request, bool post, HttpResponse& response) {
         if (!curl_) {
             response.transport_error = CURLE_FAILED_INIT;
             response.transport_message = "libcurl could not be initialised";
@@ -130,9 +133,13 @@ private:
         CURL* c = curl_;
         curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
         curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(c, CURLOPT_POST, 1L);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+        if (post) {
+            curl_easy_setopt(c, CURLOPT_POST, 1L);
+            curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+            curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+        } else {
+            curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+        }
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
         curl_easy_setopt(c, CURLOPT_USERAGENT, "pulse-kiosk");
         curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);

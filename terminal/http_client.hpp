@@ -34,6 +34,15 @@ public:
     // Sends request as a POST and waits for the response or a transport
     // failure (connection refused, DNS, timeout, reset, TLS). Never throws.
     virtual HttpResponse post(const HttpRequest& request) = 0;
+    // The same as a GET (request.body is not sent). A client that cannot
+    // (a test's stand-in) answers with a transport failure.
+    virtual HttpResponse get(const HttpRequest& request) {
+        (void)request;
+        HttpResponse r;
+        r.transport_error = -1;
+        r.transport_message = "this HTTP client sends POST only";
+        return r;
+    }
 };
 
 struct CurlOptions {
