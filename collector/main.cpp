@@ -1,5 +1,6 @@
 // main.cpp — pulse-collector's command line: parse it, call the command.
-//   pulse-collector serve --config FILE    the HTTP endpoint, until SIGINT/SIGTERM (ends within 5 s)
+//   pulse-collector serve --config FILE    the HTTP endpoint (and the weekly e-mail and IT's silence
+//                                          alerts), until SIGINT/SIGTERM (ends within 5 s)
 //   pulse-collector token new              a fresh token and its config line
 //   pulse-collector terminal add --config FILE --id ID --workplace WP [--endpoint URL]
 //                                          register a terminal; prints its `pulse-kiosk provision` line
@@ -9,6 +10,7 @@
 #include "collector/config.hpp"
 #include "collector/storage/store.hpp"
 #include "collector/email/mailer.hpp"
+#include "collector/fleet/fleet_alerts.hpp"
 #include "collector/report.hpp"
 #include "collector/http/server.hpp"
 #include "common/sha256.hpp"
@@ -142,6 +144,21 @@ int cmd_serve(const std::string& file) {
         mailer->start();
     }
 
+    // IT's silence alerts (collector/fleet/fleet_alerts.hpp), when [email]
+    // is configured: their own thread and sender, a look every minute. No
+    // terminal's opening hours are known here yet (the per-workplace
+    // overlays will tell): every terminal counts as always open.
+    std::unique_ptr<MailSender> alert_sender;
+    std::unique_ptr<FleetAlertThread> alerts;
+    if (config->email) {
+        alert_sender = make_curl_mail_sender(*config->email);
+        const ScheduleOf no_schedules = [](const std::string&) { return std::optional<Schedule>(); };
+        alerts = std::make_unique<FleetAlertThread>(*config, *store, *alert_sender, no_schedules, system_now, log);
+        alerts->start();
+    } else {
+        log("fleet: no [email] in the config, so no silence alerts are mailed");
+    }
+
     // Stop: no new connections at once; requests in flight and the mailer
     // get kStopDeadline, then the process ends without them (exit 0 either
     // way: the stop that was asked for happened, and the log says how).
@@ -153,6 +170,7 @@ int cmd_serve(const std::string& file) {
     std::thread stopper([&] {
         server.stop();
         if (mailer) mailer->stop();
+        if (alerts) alerts->stop();
         stopped.set_value();
     });
     if (all_stopped.wait_for(kStopDeadline) == std::future_status::timeout) {

@@ -332,7 +332,12 @@ std::string build_email_message(const Summary& summary, const SummaryTexts& text
 
 std::string build_text_email(const Mailbox& from, const std::string& to, const std::string& subject,
                              const std::string& text, UnixSeconds now, const std::string& unique) {
-    return message_head(from, {to}, subject, now, "", unique, base64_headers("text/plain; charset=UTF-8")) +
+    return build_text_email(from, std::vector<std::string>{to}, subject, text, now, unique);
+}
+
+std::string build_text_email(const Mailbox& from, const std::vector<std::string>& to, const std::string& subject,
+                             const std::string& text, UnixSeconds now, const std::string& unique) {
+    return message_head(from, to, subject, now, "", unique, base64_headers("text/plain; charset=UTF-8")) +
            base64_lines(crlf(text));
 }
 

@@ -102,4 +102,9 @@ std::string build_email_message(const Summary& summary, const SummaryTexts& text
 std::string build_text_email(const Mailbox& from, const std::string& to, const std::string& subject,
                              const std::string& text, UnixSeconds now, const std::string& unique);
 
+// The same to every address of `to` (at least one, each is_email_address),
+// all in one To header: IT's silence alerts. Cannot fail.
+std::string build_text_email(const Mailbox& from, const std::vector<std::string>& to, const std::string& subject,
+                             const std::string& text, UnixSeconds now, const std::string& unique);
+
 }  // namespace pulse

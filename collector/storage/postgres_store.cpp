@@ -99,7 +99,14 @@ constexpr const char* kPostgresSchema =
     "CREATE TABLE IF NOT EXISTS heartbeats("
     " terminal TEXT PRIMARY KEY,"
     " report TEXT NOT NULL,"
-    " received_at BIGINT NOT NULL);";
+    " received_at BIGINT NOT NULL);"
+    // Silence alerts mailed to IT and not yet recovered (store.hpp,
+    // [SECTION] Silence alerts). Added with issue 13's alerts: IF NOT EXISTS
+    // creates it in a database made before them, as every table here.
+    "CREATE TABLE IF NOT EXISTS silence_alerts("
+    " terminal TEXT PRIMARY KEY,"
+    " last_heartbeat BIGINT NOT NULL,"
+    " alerted_at BIGINT NOT NULL);";
 
 // The seal lock, a transaction-level advisory lock: a seal holds it
 // exclusively, every batch shares it. So a seal waits for the batches in
@@ -696,6 +703,37 @@ public:
         if (!read.ok()) return fail_nullopt(error, message(lease.conn, "cannot read the heartbeats"));
         std::vector<TerminalHeartbeat> out;
         for (int row = 0; row < read.rows(); ++row) out.push_back({read.text(row, 0), read.text(row, 1), read.int64(row, 2)});
+        return out;
+    }
+
+    std::optional<bool> claim_silence_alert(const SilenceAlert& alert, std::string* error) override {
+        Lease lease(*this);
+        if (!lease.conn) return fail_nullopt(error, lease.error);
+        const std::string last = std::to_string(alert.last_heartbeat), at = std::to_string(alert.alerted_at);
+        const Result claim = run(lease.conn,
+                                 "INSERT INTO silence_alerts(terminal, last_heartbeat, alerted_at) "
+                                 "VALUES($1, $2::bigint, $3::bigint) ON CONFLICT(terminal) DO NOTHING",
+                                 {alert.terminal.c_str(), last.c_str(), at.c_str()});
+        if (!claim.ok()) return fail_nullopt(error, message(lease.conn, "cannot store the silence alert"));
+        return claim.affected() == 1;
+    }
+
+    std::optional<bool> end_silence_alert(const std::string& terminal, std::string* error) override {
+        Lease lease(*this);
+        if (!lease.conn) return fail_nullopt(error, lease.error);
+        const Result end = run(lease.conn, "DELETE FROM silence_alerts WHERE terminal = $1", {terminal.c_str()});
+        if (!end.ok()) return fail_nullopt(error, message(lease.conn, "cannot end the silence alert"));
+        return end.affected() == 1;
+    }
+
+    std::optional<std::vector<SilenceAlert>> silence_alerts(std::string* error) override {
+        Lease lease(*this);
+        if (!lease.conn) return fail_nullopt(error, lease.error);
+        const Result read =
+            run(lease.conn, "SELECT terminal, last_heartbeat, alerted_at FROM silence_alerts ORDER BY terminal");
+        if (!read.ok()) return fail_nullopt(error, message(lease.conn, "cannot read the silence alerts"));
+        std::vector<SilenceAlert> out;
+        for (int row = 0; row < read.rows(); ++row) out.push_back({read.text(row, 0), read.int64(row, 1), read.int64(row, 2)});
         return out;
     }
 

@@ -81,6 +81,14 @@ constexpr const char* kSqliteSchema =
     " terminal TEXT PRIMARY KEY,"
     " report TEXT NOT NULL,"
     " received_at INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    // Silence alerts mailed to IT and not yet recovered (store.hpp,
+    // [SECTION] Silence alerts). Added with issue 13's alerts: IF NOT EXISTS
+    // creates it in a database made before them, as every table here.
+    "CREATE TABLE IF NOT EXISTS silence_alerts("
+    " terminal TEXT PRIMARY KEY,"
+    " last_heartbeat INTEGER NOT NULL,"
+    " alerted_at INTEGER NOT NULL"
     ") WITHOUT ROWID;";
 
 using Statement = SqliteStatement;
@@ -513,6 +521,37 @@ public:
             out.push_back({read.column_text(0), read.column_text(1), read.column_int64(2)});
         }
         if (rc != SQLITE_DONE) return fail_nullopt(error, "cannot read the heartbeats");
+        return out;
+    }
+
+    std::optional<bool> claim_silence_alert(const SilenceAlert& alert, std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Statement claim(db_, "INSERT INTO silence_alerts(terminal, last_heartbeat, alerted_at) VALUES(?1, ?2, ?3) "
+                             "ON CONFLICT(terminal) DO NOTHING");
+        claim.text(1, alert.terminal);
+        claim.int64(2, alert.last_heartbeat);
+        claim.int64(3, alert.alerted_at);
+        if (claim.run() != SQLITE_OK) return fail_nullopt(error, "cannot store the silence alert");
+        return sqlite3_changes(db_) == 1;
+    }
+
+    std::optional<bool> end_silence_alert(const std::string& terminal, std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Statement end(db_, "DELETE FROM silence_alerts WHERE terminal = ?1");
+        end.text(1, terminal);
+        if (end.run() != SQLITE_OK) return fail_nullopt(error, "cannot end the silence alert");
+        return sqlite3_changes(db_) == 1;
+    }
+
+    std::optional<std::vector<SilenceAlert>> silence_alerts(std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Statement read(db_, "SELECT terminal, last_heartbeat, alerted_at FROM silence_alerts ORDER BY terminal");
+        std::vector<SilenceAlert> out;
+        int rc;
+        while ((rc = read.step()) == SQLITE_ROW) {
+            out.push_back({read.column_text(0), read.column_int64(1), read.column_int64(2)});
+        }
+        if (rc != SQLITE_DONE) return fail_nullopt(error, "cannot read the silence alerts");
         return out;
     }
 

@@ -1,8 +1,9 @@
 // store.hpp — where the collector keeps answers: SQLite (one file,
 // WAL) by default, PostgreSQL when the database setting is a postgresql://
 // URL. Answer ids are unique forever; a batch is stored all or nothing.
-// Also the weekly e-mail's ledger, the sealed weeks, and managers' browser
-// sign-in links and sessions (as hashes).
+// Also the weekly e-mail's ledger, the sealed weeks, managers' browser
+// sign-in links and sessions (as hashes), each terminal's last heartbeat and
+// the silence alerts IT has been mailed.
 #pragma once
 
 #include "common/protocol.hpp"
@@ -73,6 +74,16 @@ struct SealedWeek {
 // or *error — returned without waiting for the database to come back
 // (PostgreSQL: the pool's outage rules in postgres_store.cpp). Nothing needs
 // reopening: the first call after the fault is gone works.
+// IT has been mailed that a terminal went silent (collector/fleet/
+// fleet_alerts.hpp): kept so that a restart, or another instance on the same
+// PostgreSQL database, neither mails it again nor forgets to mail its
+// recovery. One row per alerted terminal; it goes when the recovery is mailed.
+struct SilenceAlert {
+    std::string terminal;            // [[terminal]] id
+    UnixSeconds last_heartbeat = 0;  // received_at of the heartbeat it fell silent after; a later one is its recovery
+    UnixSeconds alerted_at = 0;      // when the alert was claimed (the collector's clock)
+};
+
 // A terminal's last heartbeat (docs/protocol.md, POST /v1/heartbeat): the
 // validated report as compact JSON, and when it arrived by the collector's
 // clock. One per terminal: a newer heartbeat replaces it. Nothing in it
@@ -241,6 +252,37 @@ public:
     // fails; this default fails every call.
     virtual std::optional<std::vector<TerminalHeartbeat>> heartbeats(std::string* error) {
         if (error) *error = "this store keeps no heartbeats";
+        return std::nullopt;
+    }
+
+    // [SECTION] Silence alerts (issue 13; collector/fleet/fleet_alerts.hpp)
+    //
+    // Claims the alert of alert.terminal: stores alert unless a row for that
+    // terminal is there already. true: stored by this call (the caller mails
+    // IT); false: already alerted (by this or another instance; nothing
+    // changed). nullopt with *error when the database fails. Atomic across
+    // threads and instances: of concurrent claims exactly one gets true.
+    // Touches no other table. This default fails every call (a test double).
+    virtual std::optional<bool> claim_silence_alert(const SilenceAlert& alert, std::string* error) {
+        (void)alert;
+        if (error) *error = "this store keeps no silence alerts";
+        return std::nullopt;
+    }
+
+    // Ends terminal's alert: deletes its row. true: deleted by this call (the
+    // caller mails the recovery); false: there was none (never alerted, or
+    // ended already by another instance). nullopt with *error when the
+    // database fails. Atomic like claim_silence_alert. This default fails.
+    virtual std::optional<bool> end_silence_alert(const std::string& terminal, std::string* error) {
+        (void)terminal;
+        if (error) *error = "this store keeps no silence alerts";
+        return std::nullopt;
+    }
+
+    // Every alert in force, ordered by terminal id. nullopt with *error
+    // when the database fails; this default fails every call.
+    virtual std::optional<std::vector<SilenceAlert>> silence_alerts(std::string* error) {
+        if (error) *error = "this store keeps no silence alerts";
         return std::nullopt;
     }
 

@@ -121,6 +121,25 @@ const std::vector<WordsKey>& words_keys() {
         string_key<&SummaryWords::web_unavailable>("web_unavailable"),
         string_key<&SummaryWords::signin_mail_subject>("signin_mail_subject"),
         string_key<&SummaryWords::signin_mail_text>("signin_mail_text", {"name", "link", "minutes"}),
+        string_key<&SummaryWords::web_fleet_link>("web_fleet_link"),
+        string_key<&SummaryWords::web_fleet_heading>("web_fleet_heading"),
+        string_key<&SummaryWords::web_fleet_intro>("web_fleet_intro", {"now"}),
+        array_key<&SummaryWords::web_fleet_columns>(
+            "web_fleet_columns", "terminal, workplace, state, last heartbeat, version, config version, screen, "
+                                 "uptime, last upload, clock offset, free disk, problems"),
+        array_key<&SummaryWords::web_fleet_states>("web_fleet_states", "ok, stale, silent, error"),
+        array_key<&SummaryWords::web_fleet_screens>("web_fleet_screens", "in_service, closed, out_of_order"),
+        array_key<&SummaryWords::web_fleet_problems>(
+            "web_fleet_problems", "database, answers set aside, out of order, clock offset, unreadable report"),
+        string_key<&SummaryWords::web_fleet_never>("web_fleet_never"),
+        string_key<&SummaryWords::web_fleet_none>("web_fleet_none"),
+        string_key<&SummaryWords::fleet_alert_subject>("fleet_alert_subject", {"terminal", "workplace"}),
+        string_key<&SummaryWords::fleet_alert_text>("fleet_alert_text",
+                                                    {"terminal", "workplace", "last_heartbeat", "hours"}),
+        string_key<&SummaryWords::fleet_recovered_subject>("fleet_recovered_subject", {"terminal", "workplace"}),
+        string_key<&SummaryWords::fleet_recovered_text>("fleet_recovered_text",
+                                                        {"terminal", "workplace", "last_heartbeat"}),
+        string_key<&SummaryWords::fleet_mail_link>("fleet_mail_link", {"link"}),
     };
     return keys;
 }

@@ -112,6 +112,24 @@ struct SummaryWords {
     std::string web_unavailable;      // the store cannot be read now (503)
     std::string signin_mail_subject;  // the sign-in e-mail
     std::string signin_mail_text;     // {name} {link} {minutes}
+
+    // [SECTION] IT's fleet page and silence alerts (collector/fleet/). Never a word about answers.
+    std::string web_fleet_link;       // IT's link to the fleet page (from the overview and my workplaces)
+    std::string web_fleet_heading;    // "Terminaler"
+    std::string web_fleet_intro;      // {now}: what the states mean, as of now (Copenhagen time)
+    std::array<std::string, 12> web_fleet_columns;  // terminal, workplace, state, last heartbeat, version, config
+                                                    // version, screen, uptime h, last upload, clock offset s,
+                                                    // free disk MB, problems
+    std::array<std::string, 4> web_fleet_states;    // ok, stale, silent, error
+    std::array<std::string, 3> web_fleet_screens;   // in_service, closed, out_of_order
+    std::array<std::string, 5> web_fleet_problems;  // database, answers set aside, out of order, clock, unreadable
+    std::string web_fleet_never;      // the last heartbeat of a terminal never heard from
+    std::string web_fleet_none;       // no [[terminal]] registered
+    std::string fleet_alert_subject;  // {terminal} {workplace}: a terminal silent for 2 open hours
+    std::string fleet_alert_text;     // {terminal} {workplace} {last_heartbeat} {hours}
+    std::string fleet_recovered_subject;  // {terminal} {workplace}: heard from again
+    std::string fleet_recovered_text;     // {terminal} {workplace} {last_heartbeat}
+    std::string fleet_mail_link;      // {link}: the fleet page, below either text (only with [web])
 };
 
 // The words of every language in kLanguages (common/question_bank.hpp).

@@ -116,7 +116,9 @@ std::string workplaces_page(const SummaryTexts& texts, const PageFrame& frame,
     }
     if (with_overview) {
         out << "<p><a class=\"button\" href=\"/overview" << lang_query(frame.language) << "\">"
-            << html_escape(w.web_overview_link) << "</a></p>\n";
+            << html_escape(w.web_overview_link) << "</a></p>\n"
+            << "<p><a class=\"button\" href=\"/fleet" << lang_query(frame.language) << "\">"
+            << html_escape(w.web_fleet_link) << "</a></p>\n";
     }
     out << "</div>\n";
     return layout(texts, frame, w.web_my_workplaces, out.str());
@@ -168,6 +170,7 @@ std::string overview_page(const SummaryTexts& texts, const PageFrame& frame, Iso
         << html_escape(w.web_back) << "</a>";
     if (earlier) out << "<a href=\"/overview?week=" << earlier->str() << amp << "\">" << html_escape(w.web_earlier_week) << "</a>";
     if (later) out << "<a href=\"/overview?week=" << later->str() << amp << "\">" << html_escape(w.web_later_week) << "</a>";
+    out << "<a href=\"/fleet" << lang_query(frame.language) << "\">" << html_escape(w.web_fleet_link) << "</a>";
     out << "</nav>\n<h1>" << html_escape(heading) << "</h1>\n<p>" << html_escape(w.web_overview_intro) << "</p>\n"
         << "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"" << html_escape(heading) << "\">"
         << "<table class=\"overview\"><thead><tr><th scope=\"col\">" << html_escape(w.web_overview_columns[0])
@@ -185,6 +188,57 @@ std::string overview_page(const SummaryTexts& texts, const PageFrame& frame, Iso
     }
     out << "</tbody></table></div>\n";
     return layout(texts, frame, heading, out.str());
+}
+
+std::string fleet_page(const SummaryTexts& texts, const PageFrame& frame, const std::vector<FleetRow>& rows,
+                       UnixSeconds now) {
+    const SummaryWords& w = words_of(texts, frame);
+    const std::string dash = "–";
+    const auto number = [&](const std::optional<std::int64_t>& n) { return n ? std::to_string(*n) : dash; };
+    std::ostringstream out;
+    out << "<nav class=\"actions\"><a href=\"/workplaces" << lang_query(frame.language) << "\">"
+        << html_escape(w.web_back) << "</a><a href=\"/overview" << lang_query(frame.language) << "\">"
+        << html_escape(w.web_overview_link) << "</a></nav>\n<h1>" << html_escape(w.web_fleet_heading) << "</h1>\n<p>"
+        << html_escape(fill_placeholders(w.web_fleet_intro, {{"now", copenhagen_minute_text(now)}})) << "</p>\n";
+    if (rows.empty()) {
+        out << "<div class=\"card\"><p>" << html_escape(w.web_fleet_none) << "</p></div>\n";
+        return layout(texts, frame, w.web_fleet_heading, out.str());
+    }
+    out << "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"" << html_escape(w.web_fleet_heading)
+        << "\"><table class=\"overview fleet\"><thead><tr>";
+    for (std::size_t c = 0; c < w.web_fleet_columns.size(); ++c) {
+        const bool numeric = c >= 7 && c <= 10 && c != 8;  // uptime, clock offset, free disk
+        out << "<th scope=\"col\"" << (numeric ? " class=\"num\"" : "") << ">" << html_escape(w.web_fleet_columns[c])
+            << "</th>";
+    }
+    out << "</tr></thead>\n<tbody>\n";
+    for (const FleetRow& row : rows) {
+        const std::size_t state = static_cast<std::size_t>(row.state);
+        out << "<tr id=\"terminal-" << html_escape(row.terminal) << "\"><th scope=\"row\">" << html_escape(row.terminal)
+            << "</th><td>" << html_escape(row.workplace_name) << "</td><td><span class=\"state state-"
+            << fleet_state_name(row.state) << "\">" << html_escape(w.web_fleet_states[state]) << "</span></td><td>"
+            << html_escape(row.last_heartbeat ? copenhagen_minute_text(*row.last_heartbeat) : w.web_fleet_never)
+            << "</td>";
+        if (row.report) {
+            const FleetReport& r = *row.report;
+            const std::size_t screen = r.screen == "in_service" ? 0 : r.screen == "closed" ? 1 : 2;
+            out << "<td>" << html_escape(r.version) << "</td><td><code>" << html_escape(r.config_version)
+                << "</code></td><td>" << html_escape(w.web_fleet_screens[screen]) << "</td><td class=\"num\">"
+                << r.uptime_h << "</td><td>"
+                << html_escape(r.last_contact_hour ? copenhagen_minute_text(*r.last_contact_hour) : dash)
+                << "</td><td class=\"num\">" << number(r.clock_offset_s) << "</td><td class=\"num\">"
+                << number(r.free_disk_mb) << "</td>";
+        } else {
+            for (int c = 0; c < 7; ++c) out << "<td" << (c == 3 || c == 5 || c == 6 ? " class=\"num\"" : "") << ">" << dash << "</td>";
+        }
+        std::string problems;
+        for (const FleetProblem p : row.problems) {
+            problems += (problems.empty() ? "" : "; ") + html_escape(w.web_fleet_problems[static_cast<std::size_t>(p)]);
+        }
+        out << "<td>" << (problems.empty() ? dash : problems) << "</td></tr>\n";
+    }
+    out << "</tbody></table></div>\n";
+    return layout(texts, frame, w.web_fleet_heading, out.str());
 }
 
 }  // namespace pulse

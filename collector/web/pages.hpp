@@ -7,6 +7,7 @@
 // routes.cpp decides which page a request gets.
 #pragma once
 
+#include "collector/fleet/fleet.hpp"
 #include "collector/summary/summary_texts.hpp"
 #include "common/calendar.hpp"
 
@@ -66,7 +67,7 @@ struct WorkplaceLink {
 };
 
 // My workplaces: each links to /workplaces/<id>; with_overview adds IT's
-// link to /overview.
+// links to /overview and /fleet.
 std::string workplaces_page(const SummaryTexts& texts, const PageFrame& frame,
                             const std::vector<WorkplaceLink>& workplaces, bool with_overview);
 
@@ -95,9 +96,17 @@ struct OverviewLine {
 };
 
 // IT's overview of week: participation and terminals per workplace, with
-// links to the weeks before and after (nullopt: none to link).
+// links to the weeks before and after (nullopt: none to link) and to the
+// fleet page.
 std::string overview_page(const SummaryTexts& texts, const PageFrame& frame, IsoWeek week,
                           const std::vector<OverviewLine>& lines, std::optional<IsoWeek> earlier,
                           std::optional<IsoWeek> later);
+
+// IT's fleet page: every terminal of rows (fleet_rows) in a table, its state
+// as a word on a coloured badge (the word carries it; the colour only
+// repeats it), times on Copenhagen's clock, a value not reported as "–";
+// now (the state's moment) above it.
+std::string fleet_page(const SummaryTexts& texts, const PageFrame& frame, const std::vector<FleetRow>& rows,
+                       UnixSeconds now);
 
 }  // namespace pulse

@@ -4,6 +4,7 @@
 #include "collector/web/routes.hpp"
 
 #include "collector/email/email_message.hpp"  // is_email_address
+#include "collector/fleet/fleet.hpp"
 #include "collector/publication.hpp"
 #include "collector/summary/format_text.hpp"  // html_escape
 #include "collector/summary/formats.hpp"
@@ -598,6 +599,49 @@ struct WebPages::Impl {
             send_page(res, 200, overview_page(config.summary_texts, frame(lang, here, &s), week, lines, earlier, later));
         });
     }
+
+    // [SECTION] IT's fleet (collector/fleet/fleet.hpp): admins only
+
+    // The fleet at now for an admin; nullopt after answering anyone else
+    // (403) or a store that fails (503).
+    std::optional<std::vector<FleetRow>> fleet_for(const httplib::Request& req, httplib::Response& res,
+                                                   const Session& s, const std::string& lang, UnixSeconds now) {
+        if (!s.person.admin) {
+            note(s.person.email + " refused the fleet (403)");
+            forbidden(res, lang, req.path, s);
+            return std::nullopt;
+        }
+        std::string error;
+        const std::optional<std::vector<TerminalHeartbeat>> heartbeats = store.heartbeats(&error);
+        if (!heartbeats) {
+            note("cannot read the heartbeats: " + error);
+            send_503(res, lang, req.path);
+            return std::nullopt;
+        }
+        return fleet_rows(config, *heartbeats, now);
+    }
+
+    void get_fleet(const httplib::Request& req, httplib::Response& res) {
+        with_session(req, res, [&](const Session& s, const std::string& lang) {
+            const UnixSeconds now = clock();
+            const std::optional<std::vector<FleetRow>> rows = fleet_for(req, res, s, lang, now);
+            if (!rows) return;
+            send_page(res, 200, fleet_page(config.summary_texts, frame(lang, req.path, &s), *rows, now));
+        });
+    }
+
+    // The same as JSON (fleet_json; docs/deployment.md, "Fleet page and
+    // alerts"). A refusal is the HTML page the browser pages give (a person
+    // reads it).
+    void get_fleet_json(const httplib::Request& req, httplib::Response& res) {
+        with_session(req, res, [&](const Session& s, const std::string& lang) {
+            const std::optional<std::vector<FleetRow>> rows = fleet_for(req, res, s, lang, clock());
+            if (!rows) return;
+            page_headers(res);
+            res.status = 200;
+            set_uncompressed(res, fleet_json(*rows), "application/json");
+        });
+    }
 };
 
 WebPages::WebPages(const CollectorConfig& config, CollectorStore& store, Clock clock, Log log, MailSender* mail_sender,
@@ -625,6 +669,8 @@ void WebPages::install(httplib::Server& http) {
     http.Get(R"(/workplaces/([A-Za-z0-9._-]+)/(\d{4}-W\d{2})(\.csv|/print)?)",
              [&i](const httplib::Request& req, httplib::Response& res) { i.get_week(req, res); });
     http.Get("/overview", [&i](const httplib::Request& req, httplib::Response& res) { i.get_overview(req, res); });
+    http.Get("/fleet", [&i](const httplib::Request& req, httplib::Response& res) { i.get_fleet(req, res); });
+    http.Get("/fleet.json", [&i](const httplib::Request& req, httplib::Response& res) { i.get_fleet_json(req, res); });
 }
 
 }  // namespace pulse

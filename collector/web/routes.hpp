@@ -2,9 +2,10 @@
 // (issue 11; docs/deployment.md, "Browser pages"): sign-in by e-mailed link
 // or through a single sign-on proxy, sessions in a cookie, my workplaces,
 // a workplace's published weeks, a week's summary (HTML, CSV, print view),
-// IT's overview, sign-out. Who may read what is the API's rule
-// (docs/anonymity.md): a manager their workplaces, HR its own, IT the
-// overview and no results; only published, sealed weeks.
+// IT's overview, IT's fleet page (GET /fleet and /fleet.json), sign-out.
+// Who may read what is the API's rule (docs/anonymity.md): a manager their
+// workplaces, HR its own, IT the overview and the fleet and no results; only
+// published, sealed weeks.
 //
 // Every page is server-rendered (pages.hpp) with a strict Content-Security-
 // Policy (no script at all), no-store caching and no Referer. Every POST
@@ -45,7 +46,8 @@ public:
     WebPages& operator=(const WebPages&) = delete;
 
     // Adds the pages' routes to http (GET /, POST /signin, GET and POST
-    // /signin/<link>, POST /signout, GET /workplaces…, GET /overview).
+    // /signin/<link>, POST /signout, GET /workplaces…, GET /overview, GET /fleet,
+    // GET /fleet.json).
     void install(httplib::Server& http);
 
     // Waits until every queued sign-in e-mail is handed to the mail server (tests).

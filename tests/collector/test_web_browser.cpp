@@ -199,6 +199,8 @@ void every_page(const std::string& lang) {
     look_at(it, "it-workplaces-" + lang);
     REQUIRE(it.navigate(w.url("/overview")) == 200);
     look_at(it, "overview-" + lang);
+    REQUIRE(it.navigate(w.url("/fleet")) == 200);
+    look_at(it, "fleet-" + lang);
 }
 
 }  // namespace
