@@ -8,6 +8,7 @@
 #include "collector/email/email_message.hpp"  // is_email_address
 #include "collector/summary/summary_texts.hpp"
 #include "common/copenhagen_time.hpp"
+#include "common/sha256.hpp"
 #include "common/toml_util.hpp"
 
 #include <arpa/inet.h>
@@ -474,6 +475,44 @@ std::vector<std::string> CollectorConfig::managed_workplaces() const {
     return out;
 }
 
+const CollectorConfig::Overlay* CollectorConfig::overlay_for(const std::string& workplace) const {
+    auto it = overlays.find(workplace);
+    if (it == overlays.end()) it = overlays.find("default");
+    return it == overlays.end() ? nullptr : &it->second;
+}
+
+namespace {
+
+// The overlays folder beside the config: each file checked as a terminal
+// checks it (parse_overlay), named for a [[workplace]] or "default".
+void load_overlays(const fs::path& config_file, CollectorConfig& c, Diagnostics& errors) {
+    const fs::path folder = config_file.parent_path() / "overlays";
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec)) return;
+    const std::vector<std::string> workplaces = c.workplaces();
+    std::vector<fs::path> files;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) files.push_back(it->path());
+    std::sort(files.begin(), files.end());
+    for (const fs::path& f : files) {
+        if (f.extension() != ".toml") continue;
+        const std::string name = f.stem().string();
+        if (name != "default" && std::find(workplaces.begin(), workplaces.end(), name) == workplaces.end()) {
+            errors.push_back({f.string(), 0, "no [[workplace]] has the id '" + name +
+                                                 "': name an overlay <workplace id>.toml, or default.toml for all"});
+            continue;
+        }
+        const std::optional<std::string> bytes = read_file_bytes(f, "the overlay", errors);
+        if (!bytes) continue;
+        OverlayLoad o = parse_overlay(*bytes, f, c.banks.empty() ? nullptr : &c.banks.front());
+        errors.insert(errors.end(), o.errors.begin(), o.errors.end());
+        if (!o.overlay) continue;
+        c.overlays[name] = CollectorConfig::Overlay{f, *bytes, "\"sha256:" + sha256_hex(*bytes).substr(0, 16) + "\"",
+                                                    std::move(*o.overlay)};
+    }
+}
+
+}  // namespace
+
 CollectorConfigLoad load_collector_config(const fs::path& file) {
     CollectorConfigLoad load;
     CollectorConfig config;
@@ -486,6 +525,7 @@ CollectorConfigLoad load_collector_config(const fs::path& file) {
         }
         std::optional<toml::table> root = parse_toml_file(file, "the collector config", load.errors);
         if (root) load_into(*root, file, config, load.errors, load.warnings);
+        if (root && load.errors.empty()) load_overlays(file, config, load.errors);
     });
     if (load.errors.empty()) load.config = std::move(config);
     return load;

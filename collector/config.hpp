@@ -10,6 +10,8 @@
 // docs/email.md) and the optional browser pages ([web]). Paths are relative to the config file.
 #pragma once
 
+#include "common/overlay.hpp"
+
 #include "common/diagnostic.hpp"
 #include "collector/email/email_config.hpp"
 #include "collector/web/web_config.hpp"
@@ -93,6 +95,21 @@ struct CollectorConfig {
     std::vector<ManagerEntry> managers;    // [[manager]]
     std::vector<HrEntry> hr;               // [[hr]]
     std::vector<AdminEntry> admins;        // [[admin]]
+
+    // Config overlays for terminals (common/overlay.hpp), from the folder
+    // "overlays" beside this file: "default.toml" for every workplace
+    // without its own, "<workplace id>.toml" for one. Keyed "default" or the
+    // workplace id; each checked against the first bank when loaded.
+    struct Overlay {
+        std::filesystem::path file;
+        std::string bytes;  // served as they are
+        std::string etag;   // "\"sha256:<16 hex>\"" of the bytes
+        ConfigOverlay parsed;
+    };
+    std::map<std::string, Overlay> overlays;
+    // The overlay a terminal of workplace gets: its own, else the default,
+    // else nullptr.
+    const Overlay* overlay_for(const std::string& workplace) const;
 
     std::optional<EmailConfig> email;      // [email]; absent = no e-mail is sent
     std::optional<WebConfig> web;          // [web]; absent = no browser pages

@@ -145,15 +145,23 @@ int cmd_serve(const std::string& file) {
     }
 
     // IT's silence alerts (collector/fleet/fleet_alerts.hpp), when [email]
-    // is configured: their own thread and sender, a look every minute. No
-    // terminal's opening hours are known here yet (the per-workplace
-    // overlays will tell): every terminal counts as always open.
+    // is configured: their own thread and sender, a look every minute. A
+    // terminal's opening hours are its workplace's overlay's [schedule] (or
+    // the default overlay's); without one it counts as always open.
     std::unique_ptr<MailSender> alert_sender;
     std::unique_ptr<FleetAlertThread> alerts;
     if (config->email) {
         alert_sender = make_curl_mail_sender(*config->email);
-        const ScheduleOf no_schedules = [](const std::string&) { return std::optional<Schedule>(); };
-        alerts = std::make_unique<FleetAlertThread>(*config, *store, *alert_sender, no_schedules, system_now, log);
+        const CollectorConfig& c = *config;
+        const ScheduleOf schedules = [&c](const std::string& terminal_id) -> std::optional<Schedule> {
+            for (const TerminalEntry& t : c.terminals) {
+                if (t.id != terminal_id) continue;
+                const CollectorConfig::Overlay* overlay = c.overlay_for(t.workplace);
+                return overlay ? overlay->parsed.schedule : std::nullopt;
+            }
+            return std::nullopt;
+        };
+        alerts = std::make_unique<FleetAlertThread>(*config, *store, *alert_sender, schedules, system_now, log);
         alerts->start();
     } else {
         log("fleet: no [email] in the config, so no silence alerts are mailed");

@@ -472,6 +472,27 @@ void CollectorServer::routes() {
     http.Get("/v1/terminal", whoami);
     http.Post("/v1/terminal", whoami);
 
+    // [SECTION] GET /v1/config: the terminal's config overlay
+    // Its workplace's overlay, else the default one (config.hpp, overlays):
+    // 200 with its ETag, 304 when If-None-Match names it, 204 when there is
+    // none. The terminal checks it again before it takes it.
+    http.Get("/v1/config", [this, terminal_of](const httplib::Request& req, httplib::Response& res) {
+        const TerminalEntry* terminal = terminal_of(req, res, "GET /v1/config");
+        if (!terminal) return;
+        res.set_header("Cache-Control", "no-store");
+        const CollectorConfig::Overlay* overlay = config_.overlay_for(terminal->workplace);
+        if (!overlay) {
+            res.status = 204;
+            return;
+        }
+        res.set_header("ETag", overlay->etag);
+        if (req.get_header_value("If-None-Match") == overlay->etag) {
+            res.status = 304;
+            return;
+        }
+        res.set_content(overlay->bytes, "application/toml");
+    });
+
     // [SECTION] Summaries: published weeks, for a manager of the workplace or HR
     const auto summary = [this](const httplib::Request& req, httplib::Response& res) {
         const std::string workplace = req.matches[1];

@@ -13,6 +13,8 @@
 #include "terminal/answer_store.hpp"
 
 #include "common/pin_hash.hpp"
+#include "terminal/overlay_files.hpp"
+#include "terminal/overlay_pull.hpp"
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
@@ -358,6 +360,75 @@ TEST_CASE("hash-pin prints an Argon2id hash of the PIN on stdin, and provision -
     CHECK(config.find("\n[admin]\npin_hash = \"" + hash + "\"\n") != std::string::npos);
     const ProcessResult check = terminal.kiosk({"check", "--config", terminal.config.string()});
     CHECK_MESSAGE(check.exit_code == 0, check.err);
+}
+
+TEST_CASE("a workplace's overlay on the real collector reaches its terminal, checked; one the terminal cannot use is refused and the old one stays") {
+    CollectorProcess collector(true);
+    // The terminal's own bank has question 1.1 switched off (an older bank).
+    Terminal terminal;
+    const fs::path share = terminal.dir.path / "share";
+    fs::create_directories(share);
+    std::string bank = slurp(PULSE_SOURCE_DIR "/config/questions.toml");
+    const std::string q11 = "id = \"1.1\"";
+    bank.insert(bank.find('\n', bank.find(q11)) + 1, "active = false\n");
+    std::ofstream(share / "questions.toml") << bank;
+    fs::copy_file(PULSE_SOURCE_DIR "/config/texts.toml", share / "texts.toml");
+    const ProcessResult provisioned =
+        terminal.provision("--id ishoj-1 --workplace raadhus --endpoint " + collector.endpoint(), kToken, share.string());
+    REQUIRE_MESSAGE(provisioned.exit_code == 0, provisioned.err);
+
+    // IT's overlays beside the collector's config; `check` reads them, and a restart serves them.
+    fs::create_directories(collector.dir.path / "overlays");
+    const std::string v1 = "[terminal]\nlanguage = \"en\"\n[texts.en]\nattract_headline = \"How is it going at the town hall?\"\n";
+    std::ofstream(collector.dir.path / "overlays" / "raadhus.toml") << v1;
+    std::ofstream(collector.dir.path / "overlays" / "default.toml") << "[pulse]\nper_session = 2\n";
+    ProcessResult check = run_process({kCollectorExe, "check", "--config", collector.config.string()}, {}, terminal.logs, 60);
+    CHECK_MESSAGE(check.exit_code == 0, check.err);
+    collector.restart();
+
+    fs::create_directories(terminal.state_dir);  // the package makes it
+    const OverlayFiles files = overlay_files_for(terminal.state_dir / "answers.sqlite3");
+    const auto check_on_terminal = [&terminal](const fs::path& overlay, Diagnostics& errors) {
+        return load_all(terminal.config, &errors, nullptr, overlay).has_value();
+    };
+    const std::unique_ptr<HttpClient> http = make_curl_http_client(CurlOptions{});
+    Diagnostics errors;
+    std::string failure;
+    CHECK_MESSAGE(pull_and_accept(*http, files, collector.endpoint(), kToken, check_on_terminal, errors, &failure) ==
+                      OverlayAccept::accepted,
+                  failure, (errors.empty() ? std::string() : errors.front().str()));
+    CHECK(slurp(files.current()) == v1);
+    CHECK(read_overlay_word(files.etag()) == "\"sha256:" + sha256_hex(v1).substr(0, 16) + "\"");
+    // Asked again with its ETag: 304, nothing changes hands.
+    CHECK_FALSE(pull_and_accept(*http, files, collector.endpoint(), kToken, check_on_terminal, errors, &failure));
+    CHECK(failure.empty());
+    // The kiosk loads with it: English, the overlay's headline.
+    std::optional<LoadedConfig> loaded = load_all(terminal.config, &errors);
+    REQUIRE(loaded);
+    CHECK(loaded->config.language == "en");
+    CHECK(loaded->texts.get("en", "attract_headline") == "How is it going at the town hall?");
+
+    // v2 asks only for question 1.1: fine on the collector's bank, so `check`
+    // passes and it is served, but this terminal's bank has it switched off.
+    std::ofstream(collector.dir.path / "overlays" / "raadhus.toml") << "[pulse]\nquestions_enabled = [\"1.1\"]\n";
+    check = run_process({kCollectorExe, "check", "--config", collector.config.string()}, {}, terminal.logs, 60);
+    CHECK_MESSAGE(check.exit_code == 0, check.err);
+    collector.restart();
+    CHECK(pull_and_accept(*http, files, collector.endpoint(), kToken, check_on_terminal, errors, &failure) ==
+          OverlayAccept::refused);
+    REQUIRE_FALSE(errors.empty());
+    CHECK(errors.back().message.find("leaves no active question") != std::string::npos);
+    CHECK(slurp(files.current()) == v1);  // the old one stays
+
+    // An overlay that names the terminal's endpoint: `check` on the collector refuses it.
+    std::ofstream(collector.dir.path / "overlays" / "raadhus.toml") << "[upload]\nendpoint = \"https://elsewhere\"\n";
+    check = run_process({kCollectorExe, "check", "--config", collector.config.string()}, {}, terminal.logs, 60);
+    CHECK(check.exit_code == 2);
+    CHECK_MESSAGE(check.err.find("overlays/raadhus.toml:2: [upload] endpoint stays on the terminal") != std::string::npos,
+                  check.err);
+    std::ofstream(collector.dir.path / "overlays" / "kantine.toml") << "";
+    check = run_process({kCollectorExe, "check", "--config", collector.config.string()}, {}, terminal.logs, 60);
+    CHECK(check.err.find("overlays/kantine.toml: no [[workplace]] has the id 'kantine'") != std::string::npos);
 }
 
 TEST_CASE("provision with a refused token, another terminal's id or an unreachable endpoint writes the files, "
