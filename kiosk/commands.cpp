@@ -112,6 +112,9 @@ HeartbeatSettings heartbeat_settings_for(const LoadedConfig& cfg, const std::fil
     s.token = cfg.config.upload->token;
     s.version = version;
     s.config_version = config_version_of_file(config_file, error).value_or(config_version_of(""));
+    if (!cfg.overlay_etag.empty()) s.overlay = cfg.overlay_etag;
+    const std::string reverted = read_overlay_word(overlay_files_for(cfg.config.database).reverted());
+    if (!reverted.empty()) s.overlay_reverted = reverted;
     return s;
 }
 

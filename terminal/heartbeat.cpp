@@ -57,6 +57,8 @@ std::string heartbeat_body(const HeartbeatSnapshot& s) {
     body["last_contact_hour"] = s.last_contact_hour ? json(format_iso_utc(*s.last_contact_hour)) : json(nullptr);
     body["clock_offset_s"] = s.clock_offset_s ? json(*s.clock_offset_s) : json(nullptr);
     body["free_disk_mb"] = s.hourly.free_disk_mb ? json(*s.hourly.free_disk_mb) : json(nullptr);
+    body["overlay"] = s.overlay ? json(*s.overlay) : json(nullptr);
+    body["overlay_reverted"] = s.overlay_reverted ? json(*s.overlay_reverted) : json(nullptr);
     return body.dump(-1, ' ', false, json::error_handler_t::replace);  // keys sorted: stable bytes
 }
 
@@ -152,6 +154,8 @@ HeartbeatSnapshot Heartbeat::snapshot(HeartbeatMillis now_ms, const HourlyFacts&
     s.last_contact_hour = last_contact_hour_;
     s.clock_offset_s = clock_offset_s_;
     s.screen = screen;
+    s.overlay = settings_.overlay;
+    s.overlay_reverted = settings_.overlay_reverted;
     return s;
 }
 

@@ -64,6 +64,8 @@ struct HeartbeatSnapshot {
     std::optional<UnixSeconds> last_contact_hour; // UTC hour of the last heartbeat the collector acknowledged
     std::optional<UnixSeconds> clock_offset_s;    // collector's clock minus the terminal's, from that response
     ScreenState screen = ScreenState::in_service;
+    std::optional<std::string> overlay;           // ETag of the config overlay in use (overlay_files.hpp)
+    std::optional<std::string> overlay_reverted;  // ETag of one reverted at this start: IT's change did not take
 };
 
 // The JSON body of POST /v1/heartbeat for snapshot (docs/protocol.md): the
@@ -128,6 +130,7 @@ struct HeartbeatSettings {
     std::string token;           // bearer token (never logged)
     std::string version;         // PULSE_VERSION
     std::string config_version;  // config_version_of_file
+    std::optional<std::string> overlay, overlay_reverted;  // as HeartbeatSnapshot
 };
 
 // The heartbeat policy on injected clocks, HTTP and samples: step() sends

@@ -31,6 +31,7 @@ const char* fleet_problem_name(FleetProblem problem) {
         case FleetProblem::out_of_order: return "out_of_order";
         case FleetProblem::clock_offset: return "clock_offset";
         case FleetProblem::unreadable: return "unreadable";
+        case FleetProblem::overlay_reverted: return "overlay_reverted";
     }
     return "unreadable";
 }
@@ -73,6 +74,8 @@ std::optional<FleetReport> parse_fleet_report(const std::string& report_json) {
     r.database_ok = database_ok->get<bool>();
     r.answers_set_aside = set_aside->get<bool>();
     r.uptime_h = *uptime;
+    if (const json* o = text("overlay")) r.overlay = o->get<std::string>();
+    if (const json* o = text("overlay_reverted")) r.overlay_reverted = o->get<std::string>();
     const auto contact = doc.find("last_contact_hour");
     if (contact == doc.end()) return std::nullopt;
     if (!contact->is_null()) {
@@ -88,6 +91,7 @@ std::vector<FleetProblem> fleet_problems(const FleetReport& report) {
     if (!report.database_ok) problems.push_back(FleetProblem::database);
     if (report.answers_set_aside) problems.push_back(FleetProblem::answers_set_aside);
     if (report.screen == "out_of_order") problems.push_back(FleetProblem::out_of_order);
+    if (report.overlay_reverted) problems.push_back(FleetProblem::overlay_reverted);
     if (report.clock_offset_s && std::llabs(*report.clock_offset_s) > kFleetClockOffsetLimit_s) {
         problems.push_back(FleetProblem::clock_offset);
     }

@@ -48,9 +48,11 @@ enum class FleetProblem {
     out_of_order,       // screen out_of_order: the kiosk is not running
     clock_offset,       // |clock_offset_s| > kFleetClockOffsetLimit_s
     unreadable,         // the stored report is not the JSON validate_heartbeat keeps (a bug)
+    overlay_reverted,   // the terminal went back from a config overlay it could not start with
 };
 
-// "database", "answers_set_aside", "out_of_order", "clock_offset", "unreadable".
+// "database", "answers_set_aside", "out_of_order", "clock_offset", "unreadable",
+// "overlay_reverted".
 const char* fleet_problem_name(FleetProblem problem);
 
 // The fields of a heartbeat (docs/protocol.md, POST /v1/heartbeat).
@@ -64,6 +66,8 @@ struct FleetReport {
     std::optional<std::int64_t> clock_offset_s;    // terminal clock − reference; nullopt: unknown
     std::optional<std::int64_t> free_disk_mb;      // nullopt: unknown
     std::string screen;                        // "in_service" | "closed" | "out_of_order"
+    std::optional<std::string> overlay;           // ETag of the config overlay in use; nullopt: none
+    std::optional<std::string> overlay_reverted;  // ETag of one it reverted at its last start
 };
 
 // A stored report (TerminalHeartbeat::report_json) read back; nullopt when

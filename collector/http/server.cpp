@@ -112,9 +112,16 @@ HeartbeatCheck validate_heartbeat(const std::string& body) {
                                           "uptime_h",       "database_ok",       "last_contact_hour",
                                           "answers_set_aside", "clock_offset_s", "free_disk_mb",
                                           "screen"};
+    // Since the config overlays: the ETag of the one in use, and of one
+    // reverted at start (each a string or null; a terminal from before them
+    // sends neither).
+    static const char* const kOptionalFields[] = {"overlay", "overlay_reverted"};
+    const auto known = [](const char* const* begin, const char* const* end, const std::string& key) {
+        return std::find_if(begin, end, [&](const char* f) { return key == f; }) != end;
+    };
     for (const auto& [key, value] : doc.items()) {
-        if (std::find_if(std::begin(kFields), std::end(kFields), [&](const char* f) { return key == f; }) ==
-            std::end(kFields)) {
+        if (!known(std::begin(kFields), std::end(kFields), key) &&
+            !known(std::begin(kOptionalFields), std::end(kOptionalFields), key)) {
             check.error = quoted_for_message(key) + ": unknown field";
             return check;
         }
@@ -179,6 +186,15 @@ HeartbeatCheck validate_heartbeat(const std::string& body) {
     const std::string sc = screen.get<std::string>();
     if (sc != "in_service" && sc != "closed" && sc != "out_of_order") {
         return fail("screen", quoted_for_message(sc) + " is not in_service, closed or out_of_order");
+    }
+    for (const char* field : kOptionalFields) {
+        if (!doc.contains(field) || doc[field].is_null()) continue;
+        const json& v = doc[field];
+        const std::string text = v.is_string() ? v.get<std::string>() : std::string();
+        if (!v.is_string() || text.empty() || text.size() > 80 ||
+            !std::all_of(text.begin(), text.end(), [](char c) { return c > 0x20 && c < 0x7f; })) {
+            return fail(field, "must be an ETag (1..80 printable ASCII characters) or null");
+        }
     }
     check.report_json = doc.dump();  // keys sorted: the same report gives the same text
     return check;

@@ -130,7 +130,8 @@ const std::vector<WordsKey>& words_keys() {
         array_key<&SummaryWords::web_fleet_states>("web_fleet_states", "ok, stale, silent, error"),
         array_key<&SummaryWords::web_fleet_screens>("web_fleet_screens", "in_service, closed, out_of_order"),
         array_key<&SummaryWords::web_fleet_problems>(
-            "web_fleet_problems", "database, answers set aside, out of order, clock offset, unreadable report"),
+            "web_fleet_problems",
+            "database, answers set aside, out of order, clock offset, unreadable report, overlay reverted"),
         string_key<&SummaryWords::web_fleet_never>("web_fleet_never"),
         string_key<&SummaryWords::web_fleet_none>("web_fleet_none"),
         string_key<&SummaryWords::fleet_alert_subject>("fleet_alert_subject", {"terminal", "workplace"}),

@@ -122,7 +122,8 @@ struct SummaryWords {
                                                     // free disk MB, problems
     std::array<std::string, 4> web_fleet_states;    // ok, stale, silent, error
     std::array<std::string, 3> web_fleet_screens;   // in_service, closed, out_of_order
-    std::array<std::string, 5> web_fleet_problems;  // database, answers set aside, out of order, clock, unreadable
+    std::array<std::string, 6> web_fleet_problems;  // database, answers set aside, out of order, clock, unreadable,
+                                                    // overlay reverted
     std::string web_fleet_never;      // the last heartbeat of a terminal never heard from
     std::string web_fleet_none;       // no [[terminal]] registered
     std::string fleet_alert_subject;  // {terminal} {workplace}: a terminal silent for 2 open hours

@@ -5,6 +5,7 @@
 // heartbeat code, over libcurl, arriving in the store. Suite "store": these
 // run again on PostgreSQL (tests/CMakeLists.txt).
 #include "collector_fixture.hpp"
+#include "collector/fleet/fleet.hpp"
 #include "collector/http/server.hpp"
 #include "collector/storage/store.hpp"
 #include "terminal/heartbeat.hpp"
@@ -171,6 +172,10 @@ TEST_CASE("a bad heartbeat body is 400 naming the field, and the one before is k
         {"screen", nullptr},
         {"free_disk_mb", nullptr, true},
         {"answers_in_hour", 3},  // unknown: counts never travel in a heartbeat
+        {"overlay", 7},
+        {"overlay", ""},
+        {"overlay_reverted", "with space"},
+        {"overlay_reverted", std::string(81, 'a')},
     };
     for (const Bad& b : bad) {
         json body = good_heartbeat();
@@ -214,7 +219,7 @@ TEST_CASE("the terminal's heartbeat, sent by its own code over HTTP, arrives in 
     const std::unique_ptr<HttpClient> http = make_curl_http_client(CurlOptions{});
     const std::string endpoint = "http://127.0.0.1:" + std::to_string(c.server.port());
     std::vector<std::string> log;
-    Heartbeat heartbeat(HeartbeatSettings{endpoint, kTerminalToken, "9.9.9-test", config_version_of("kiosk.toml bytes")},
+    Heartbeat heartbeat(HeartbeatSettings{endpoint, kTerminalToken, "9.9.9-test", config_version_of("kiosk.toml bytes"), "\"sha256:00112233aabbccdd\"", "\"sha256:ffeeddccbbaa9988\""},
                         *http, 0, [&log](const std::string& line) { log.push_back(line); });
     const auto sample = [&] { return sample_hourly_facts(database, nullptr); };
 
@@ -230,6 +235,12 @@ TEST_CASE("the terminal's heartbeat, sent by its own code over HTTP, arrives in 
     CHECK(report["database_ok"] == true);
     CHECK(report["screen"] == "in_service");
     CHECK(report["last_contact_hour"].is_null());
+    // The overlay in use and the one reverted at start: the fleet page calls that an error.
+    CHECK(report["overlay"] == "\"sha256:00112233aabbccdd\"");
+    CHECK(report["overlay_reverted"] == "\"sha256:ffeeddccbbaa9988\"");
+    const std::optional<FleetReport> fleet = parse_fleet_report(all[0].report_json);
+    REQUIRE(fleet);
+    CHECK(fleet_problems(*fleet) == std::vector<FleetProblem>{FleetProblem::overlay_reverted});
 
     // The next, a slot later: the collector's Date gave the offset, the first ack the contact hour.
     step = heartbeat.step(kHeartbeatFirstDelay_ms + kHeartbeatInterval_ms, kCollectorNow + 900,

@@ -167,6 +167,18 @@ TEST_CASE("pulse-kiosk run reverts an overlay that did not reach the attract scr
           std::string::npos);
     CHECK(read_text(files.current()) == kOverlay);
     CHECK(read_overlay_word(files.reverted()) == "\"v2\"");
+    {
+        // The next heartbeat says so, with the overlay in use.
+        Diagnostics errors;
+        std::optional<LoadedConfig> cfg = load_all(env.config, &errors);
+        REQUIRE(cfg);
+        cfg->config.upload = UploadConfig{};
+        cfg->config.upload->endpoint = "https://pulse.ishoj.dk";
+        std::string error;
+        const HeartbeatSettings s = heartbeat_settings_for(*cfg, env.config, "v", &error);
+        CHECK(s.overlay == "\"v1\"");
+        CHECK(s.overlay_reverted == "\"v2\"");
+    }
 
     // v3 does not load at all (it leaves no question): reverted in the same start.
     std::ofstream(files.current()) << "[pulse]\nquestions_enabled = [\"1.1\"]\n[texts.en]\nskip = \"{n}\"\n";

@@ -64,6 +64,7 @@ TEST_CASE("a heartbeat's body holds exactly the documented fields, coarse") {
     s.last_contact_hour = kNineOClock;
     s.clock_offset_s = -3;
     s.screen = ScreenState::closed;
+    s.overlay_reverted = "\"sha256:ffeeddccbbaa9988\"";
     const nlohmann::json body = nlohmann::json::parse(heartbeat_body(s));
     CHECK(body == nlohmann::json{{"schema", 1},
                                  {"version", "1.4.0-3-gabc"},
@@ -73,6 +74,8 @@ TEST_CASE("a heartbeat's body holds exactly the documented fields, coarse") {
                                  {"last_contact_hour", "2026-11-27T09:00:00Z"},
                                  {"answers_set_aside", true},
                                  {"clock_offset_s", -3},
+                                 {"overlay", nullptr},
+                                 {"overlay_reverted", "\"sha256:ffeeddccbbaa9988\""},
                                  {"free_disk_mb", 12300},
                                  {"screen", "closed"}});
     CHECK(s.config_version.rfind("sha256:", 0) == 0);
@@ -107,7 +110,7 @@ TEST_CASE("free disk counts the database as free and is rounded down to 100 MB")
 TEST_CASE("heartbeats go a minute after start, then every 15 minutes; a failure waits for the next slot") {
     RecordingHttp http;
     http.next = answer(204, {{"date", testing::FaultServer::http_date(kNineOClock + 600 + 7)}});
-    Heartbeat heartbeat(HeartbeatSettings{"http://collector", "secret-token", "1.0", "sha256:0123456789abcdef"}, http,
+    Heartbeat heartbeat(HeartbeatSettings{"http://collector", "secret-token", "1.0", "sha256:0123456789abcdef", {}, {}}, http,
                         kStart_ms, nullptr);
     const auto at = [&](HeartbeatMillis ms) {
         const UnixSeconds wall = kNineOClock + 600 + (ms - kStart_ms) / 1000;
@@ -179,7 +182,7 @@ TEST_CASE("a heartbeat built before and after answers are written is identical")
 
     RecordingHttp http;
     http.next = answer(204);
-    Heartbeat heartbeat(HeartbeatSettings{"http://collector", "t", "1.0", config_version_of("config")}, http, kStart_ms,
+    Heartbeat heartbeat(HeartbeatSettings{"http://collector", "t", "1.0", config_version_of("config"), {}, {}}, http, kStart_ms,
                         nullptr);
     const auto facts = [&] { return sample_hourly_facts(database, nullptr, fixed_space); };
     const HeartbeatSnapshot before = heartbeat.snapshot(kStart_ms + 20 * kMinute_ms, facts(), ScreenState::in_service);
