@@ -83,6 +83,7 @@ bool shows(const Simulator& sim, const std::string& id) {
 std::string shown(Simulator& sim) { return sim.kiosk().shown_screen_name(); }
 
 void shot(Simulator& sim, const std::string& name) {
+    std::filesystem::create_directories(kShots);  // whichever test runs first
     std::string error;
     CHECK_MESSAGE(sim.shot(kShots / (name + ".png"), &error), error);
 }

@@ -258,6 +258,28 @@ TEST_CASE("an hour's answers wait for the offset after its end, even on the very
     CHECK(ids_in(f.http.requests[1]) == last_hour);
 }
 
+TEST_CASE("upload now (the admin panel) sends every ended hour at once, before its offset, and never the running hour") {
+    Fixture f;
+    f.settings.after_hour_s = 300;
+    const std::set<std::string> last_hour = ids_of(f.add(3, kHour));  // 09:00, ended at 10:00
+    f.add(2, kHour + kSecondsPerHour);                                  // 10:00, running
+    f.http.respond = acknowledge;
+    Uploader up = f.uploader();
+    const UnixSeconds at = kHour + kSecondsPerHour + 60;  // 10:01: the offset has not passed
+    Uploader::Step s = up.step(at);
+    CHECK(f.http.requests.empty());
+    CHECK(s.next_attempt == kHour + kSecondsPerHour + 300);
+    up.upload_now();
+    CHECK(up.next_attempt() == 0);
+    s = up.step(at);
+    REQUIRE(f.http.requests.size() == 1);
+    CHECK(ids_in(f.http.requests[0]) == last_hour);
+    CHECK(s.waiting_for_hour_end == 2);  // the running hour's stay
+    // Only once: the next step keeps the offset again.
+    up.step(at + 1);
+    CHECK(f.http.requests.size() == 1);
+}
+
 TEST_CASE("the first attempt after an hour comes within the jitter window after it, at the same offset every hour") {
     std::set<UnixSeconds> offsets;
     for (std::uint64_t seed = 1; seed <= 8; ++seed) {
