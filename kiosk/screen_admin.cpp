@@ -102,15 +102,10 @@ Intent draw_admin(const View& v) {
     Intent intent;
 
     // Title left, close right.
-    const float close_w = std::max(l.min_target() * 1.6f, 200 * l.scale);
-    const float close_h = std::max(l.min_target(), 72 * l.scale);
+    const float close_h = admin_close_button(v, &intent);
     list->AddText(v.fonts.statement, v.fonts.statement->FontSize,
                   ImVec2(l.margin, l.margin + (close_h - v.fonts.statement->FontSize) * 0.5f), im_colour(p.text),
                   v.text("admin_title").c_str());
-    if (touch_button(v, "admin-close", ImVec2(l.width - l.margin - close_w, l.margin),
-                     ImVec2(l.width - l.margin, l.margin + close_h), action_look(v, v.text("admin_close").c_str()))) {
-        intent = admin_intent(AdminAction::close);
-    }
 
     // The facts: label and value, one row each.
     ImFont* font = v.fonts.title;

@@ -17,19 +17,7 @@ Intent draw_admin_pin(const View& v) {
     ImDrawList* list = begin_canvas(v);
     Intent intent;
 
-    // Close, top right.
-    const float close_w = std::max(l.min_target() * 1.6f, 200 * l.scale);
-    const float close_h = std::max(l.min_target(), 72 * l.scale);
-    ButtonLook close_look;
-    close_look.fill = p.card;
-    close_look.border = p.outline;
-    close_look.border_px = std::max(2.0f, 3 * l.scale);
-    close_look.font = v.fonts.button;
-    close_look.label = v.text("admin_close").c_str();
-    if (touch_button(v, "admin-close", ImVec2(l.width - l.margin - close_w, l.margin),
-                     ImVec2(l.width - l.margin, l.margin + close_h), close_look)) {
-        intent = admin_intent(AdminAction::close);
-    }
+    const float close_h = admin_close_button(v, &intent);  // top right
 
     // Title, the dots, and the message line.
     const float wrap = l.width * 0.7f;

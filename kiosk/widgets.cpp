@@ -204,6 +204,23 @@ Intent admin_intent(AdminAction action, int value) {
     return intent;
 }
 
+float admin_close_button(const View& v, Intent* intent) {
+    const Layout& l = v.layout;
+    const float w = std::max(l.min_target() * 1.6f, 200 * l.scale);
+    const float h = std::max(l.min_target(), 72 * l.scale);
+    ButtonLook look;
+    look.fill = v.palette.card;
+    look.border = v.palette.outline;
+    look.border_px = std::max(2.0f, 3 * l.scale);
+    look.font = v.fonts.button;
+    look.label = v.text("admin_close").c_str();
+    if (touch_button(v, "admin-close", ImVec2(l.width - l.margin - w, l.margin), ImVec2(l.width - l.margin, l.margin + h),
+                     look)) {
+        *intent = admin_intent(AdminAction::close);
+    }
+    return h;
+}
+
 Intent admin_corner(const View& view) {
     if (!view.admin) return {};
     const float side = view.layout.min_target();  // 20 mm

@@ -64,6 +64,11 @@ Intent language_toggle(const View& view, float right, float top, bool dim = fals
 // An admin intent (admin.hpp) for action with value.
 Intent admin_intent(AdminAction action, int value = 0);
 
+// The admin screens' "Close" button ("admin-close"), top right. Returns
+// the height it takes from the top margin (for the layout below it); sets
+// *intent to an admin close intent when tapped.
+float admin_close_button(const View& view, Intent* intent);
+
 // The full-window ImGui canvas every screen draws into.
 ImDrawList* begin_canvas(const View& view);
 void end_canvas();
