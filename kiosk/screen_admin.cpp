@@ -39,6 +39,16 @@ struct Row {
     bool alert = false;  // drawn in the fault colour
 };
 
+// Free disk as people read it: "700 MB" below 10 GB's worth, else "68.6 GB"
+// (decimal units, as disk makers and df -H count; the mark is the same in
+// Danish and English here, since the panel is IT's).
+std::string disk_size(std::int64_t mb) {
+    if (mb < 10'000) return std::to_string(mb) + " MB";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(mb) / 1000.0);
+    return text;
+}
+
 std::vector<Row> rows_for(const View& v, const AdminInfo& i) {
     std::vector<Row> rows;
     rows.push_back({v.text("admin_terminal"), i.terminal_id});
@@ -50,13 +60,19 @@ std::vector<Row> rows_for(const View& v, const AdminInfo& i) {
     if (i.endpoint.empty()) {
         server = v.text("admin_offline");
     } else {
-        const std::string hour = i.reach_hour ? local_hour(*i.reach_hour) : "";
+        // "svarer ikke (14:00)"; with no hour to give, "svarer ikke", not "()".
+        const auto with_hour = [&](const char* key) {
+            std::string text = v.text(key);
+            if (i.reach_hour) return fill_placeholders(text, {{"hour", local_hour(*i.reach_hour)}});
+            if (const std::size_t at = text.find(" ({hour})"); at != std::string::npos) text.erase(at, 9);
+            return fill_placeholders(text, {{"hour", ""}});
+        };
         switch (i.reach) {
             case AdminInfo::Reach::reachable:
-                server = fill_placeholders(v.text("admin_reachable"), {{"hour", hour}});
+                server = with_hour("admin_reachable");
                 break;
             case AdminInfo::Reach::unreachable:
-                server = fill_placeholders(v.text("admin_unreachable"), {{"hour", hour}});
+                server = with_hour("admin_unreachable");
                 server_alert = true;
                 break;
             case AdminInfo::Reach::unknown: server = v.text("admin_not_tried"); break;
@@ -77,7 +93,7 @@ std::vector<Row> rows_for(const View& v, const AdminInfo& i) {
     if (i.clock_offset_s) clock = (*i.clock_offset_s > 0 ? "+" : "") + std::to_string(*i.clock_offset_s) + " s";
     rows.push_back({v.text("admin_clock"), clock, i.clock_offset_s && (*i.clock_offset_s > 60 || *i.clock_offset_s < -60)});
     rows.push_back({v.text("admin_disk"),
-                    i.facts.free_disk_mb ? std::to_string(*i.facts.free_disk_mb) + " MB" : v.text("admin_unknown"),
+                    i.facts.free_disk_mb ? disk_size(*i.facts.free_disk_mb) : v.text("admin_unknown"),
                     i.facts.free_disk_mb && *i.facts.free_disk_mb < 500});
     return rows;
 }

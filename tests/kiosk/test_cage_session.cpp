@@ -39,8 +39,13 @@
 // click reaches SDL as an X11 mouse event in window pixels, and from there
 // the kiosk's own path (Pointer, the screen turn) to the UI. cage's routing
 // of a real touch to Xwayland is not exercised.
+#include "common/pin_hash.hpp"
+#include "eventually.hpp"
+#include "fault_server.hpp"
 #include "kiosk/simulator.hpp"
 #include "kiosk_session.hpp"
+#include "terminal/admin_info.hpp"
+#include "terminal/answer_store.hpp"
 #include "notify_socket.hpp"
 #include "process.hpp"
 #include "temp_file.hpp"
@@ -224,12 +229,13 @@ std::string iso_utc_now() {
 // fullscreen as on the appliance, the project's questions (copied, so the
 // session's user can read them wherever the checkout is), database in db_dir.
 std::filesystem::path write_session_config(const std::filesystem::path& file, const std::filesystem::path& db_dir,
-                                           int rotation) {
+                                           int rotation, const std::string& extra_tables) {
     std::ofstream(file) << "[terminal]\nid = \"cage-1\"\nworkplace = \"cage\"\nlanguage = \"da\"\n\n"
                         << "[pulse]\nquestions = \"questions.toml\"\n\n"
                         << "[storage]\ndatabase = \"" << (db_dir / "answers.sqlite3").string() << "\"\n\n"
                         << "[display]\nfullscreen = true\nwidth = " << kOutputW << "\nheight = " << kOutputH
-                        << "\ndiagonal_inch = 15.6\nrotation = " << rotation << "\n";
+                        << "\ndiagonal_inch = 15.6\nrotation = " << rotation << "\n"
+                        << extra_tables;
     return file;
 }
 
@@ -248,10 +254,12 @@ struct ProcessGroup {
 
 class CageSession {
 public:
-    // Prepares a session for a panel turned by rotation (start() starts
-    // it). Exits the test process with kSkipExitCode if cage is not
-    // installed; fails if grim or xdotool is missing.
-    explicit CageSession(int rotation) : user_(the_session_user()), unit_(read_unit()), rotation_(rotation) {
+    // Prepares a session for a panel turned by rotation, its config (and
+    // simulate's) ending with extra_tables (start() starts it). Exits the
+    // test process with kSkipExitCode if cage is not installed; fails if grim
+    // or xdotool is missing.
+    explicit CageSession(int rotation, const std::string& extra_tables = "")
+        : user_(the_session_user()), unit_(read_unit()), rotation_(rotation) {
         const std::string cage = unit_.exec_start[0];
         if (!std::filesystem::exists(cage)) {
             std::fprintf(stderr, "SKIPPED: %s (the unit's ExecStart) is not installed; scripts/install-deps installs cage\n",
@@ -279,10 +287,10 @@ public:
         std::filesystem::copy_file(PULSE_KIOSK_EXE, kiosk_exe_);
         std::filesystem::copy_file(PULSE_SOURCE_DIR "/config/questions.toml", dir_ / "questions.toml");
         std::filesystem::copy_file(PULSE_SOURCE_DIR "/config/texts.toml", dir_ / "texts.toml");
-        config_ = write_session_config(dir_ / "kiosk.toml", db_, rotation);
+        config_ = write_session_config(dir_ / "kiosk.toml", db_, rotation, extra_tables);
         // simulate's copy: the same but for its own database (this test's user writes it).
         std::filesystem::create_directories(dir_ / "sim-db");
-        simulate_config_ = write_session_config(dir_ / "simulate.toml", dir_ / "sim-db", rotation);
+        simulate_config_ = write_session_config(dir_ / "simulate.toml", dir_ / "sim-db", rotation, extra_tables);
         for (const auto& f : {kiosk_exe_, dir_ / "questions.toml", dir_ / "texts.toml", config_}) {
             REQUIRE(::chmod(f.c_str(), f == kiosk_exe_ ? 0755 : 0644) == 0);
         }
@@ -340,6 +348,8 @@ public:
 
     double ready_s() const { return ready_s_; }
     const std::filesystem::path& dir() const { return dir_; }
+    const std::filesystem::path& db_dir() const { return db_; }
+    const SessionUser& user() const { return user_; }
     std::string log() const { return slurp(dir_ / "cage.err"); }
 
     // The output as grim captures it.
@@ -387,18 +397,41 @@ public:
         return load_png(dir_ / "simulated" / (name + ".png"));
     }
 
-    // Clicks panel pixel (x, y) through XTEST into the kiosk's Xwayland.
-    void tap(int x, int y) {
+    // Clicks panel pixel (x, y) through XTEST into the kiosk's Xwayland,
+    // times clicks 150 ms apart. A tap that ends the session (restart) may
+    // find Xwayland gone before xdotool closes: ends_session lets that pass.
+    void tap(int x, int y, int times = 1, bool ends_session = false) {
         const std::string display = kiosk_display();
         const ProcessResult r = run_as(user_, {"/usr/bin/xdotool", "mousemove", std::to_string(x), std::to_string(y),
-                                               "click", "1"},
+                                               "click", "--repeat", std::to_string(times), "--delay", "150", "1"},
                                        {"DISPLAY=" + display}, dir_, "xdotool");
+        if (ends_session && r.err.find("X connection to " + display + " broken") != std::string::npos) return;
         REQUIRE_MESSAGE(r.exit_code == 0, "xdotool failed on DISPLAY=", display, ": ", r.err);
     }
 
-    // The panel point where simulate shows element id (its centre), from
-    // an in-process simulator of the same config.
-    ScreenPoint panel_centre_of(const std::string& id) {
+    // Clicks the panel point where simulate shows element id after taps_before.
+    void tap(const std::string& id, const std::vector<std::string>& taps_before = {}, int times = 1,
+             bool ends_session = false) {
+        const ScreenPoint p = panel_centre_of(id, taps_before);
+        tap(static_cast<int>(p.x), static_cast<int>(p.y), times, ends_session);
+    }
+
+    // True once cage (and so the kiosk) has exited, within timeout_s.
+    bool ended_within(double timeout_s) {
+        const auto start = Clock::now();
+        while (seconds_since(start) < timeout_s) {
+            int status = 0;
+            // Reaped here; ~ProcessGroup still kills whatever is left of the group.
+            if (::waitpid(cage_.leader, &status, WNOHANG) == cage_.leader) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        return false;
+    }
+
+    // The panel point where simulate shows element id (its centre) after
+    // tapping the elements taps_before in turn, from an in-process simulator
+    // of the same config.
+    ScreenPoint panel_centre_of(const std::string& id, const std::vector<std::string>& taps_before = {}) {
         Diagnostics errors;
         std::optional<LoadedConfig> cfg = load_all(simulate_config_, &errors);
         REQUIRE(cfg);
@@ -406,10 +439,20 @@ public:
         std::unique_ptr<Simulator> sim = Simulator::open(*cfg, kOutputW, kOutputH, make_inline_writer(dir_ / "probe.sqlite3"),
                                                          1, std::time(nullptr), {}, &error);
         REQUIRE_MESSAGE(sim, error);
+        // The hooks `run` gives (its uploader and backlight), so the admin
+        // panel lays out the same actions.
+        AdminHooks hooks;
+        const KioskConfig config = cfg->config;
+        hooks.gather = [config] { return gather_admin_info(config, "probe", "", std::nullopt, {}); };
+        hooks.upload_now = [] {};
+        hooks.brightness = [](int) -> std::optional<int> { return 50; };
+        hooks.restart = [] {};
+        sim->kiosk().set_admin_hooks(std::move(hooks));
+        for (const std::string& before : taps_before) REQUIRE_MESSAGE(sim->tap(before, &error), error);
         for (const Hit& h : sim->hits()) {
             if (h.id == id) return sim->turn().to_panel({(h.x0 + h.x1) * 0.5f, (h.y0 + h.y1) * 0.5f});
         }
-        FAIL("no element ", id, " on the first screen");
+        FAIL("no element ", id, " after ", taps_before.size(), " taps");
         return {};
     }
 
@@ -493,6 +536,109 @@ void check_session(int rotation) {
     MESSAGE("rotation ", rotation, ": whole case ", seconds_since(test_start), " s");
 }
 
+// [SECTION] The admin panel in the running kiosk
+
+// The admin panel's actions as `pulse-kiosk run` wires them (cmd_run.cpp,
+// AdminHooks), under cage with XTEST taps: the corner gesture and the PIN
+// open it (the pad is simulate's picture); brightness − writes the backlight;
+// upload now sends an ended hour at once that the uploader was holding back
+// (the collector said 425 with Retry-After: 3600, so without the tap it
+// would wait an hour); restart kiosk ends the process (Restart=always starts
+// it again).
+void check_admin_panel() {
+    const auto test_start = Clock::now();
+    // What the session's user reaches: the token, a stand-in sysfs backlight.
+    const std::filesystem::path outside = temp_folder();
+    REQUIRE(::chmod(outside.c_str(), 0755) == 0);
+    const std::filesystem::path backlight = outside / "backlight", token = outside / "token";
+    std::filesystem::create_directories(backlight);
+    std::ofstream(backlight / "max_brightness") << "100\n";
+    std::ofstream(backlight / "brightness") << "50\n";
+    std::ofstream(token) << "test-token\n";
+
+    FaultServerOptions options;
+    options.too_early_retry_after = "3600";
+    FaultServer collector(options);
+    std::string error;
+    REQUIRE_MESSAGE(collector.start(&error), error);
+    collector.push(Fault::status_425_retry_after);  // the first batch: come back in an hour
+
+    std::optional<std::string> pin_hash = hash_pin("2468", &error);
+    REQUIRE_MESSAGE(pin_hash, error);
+    CageSession session(0, "backlight = \"" + backlight.string() + "\"\n\n[upload]\nendpoint = \"" + collector.url() +
+                               "\"\ntoken_file = \"" + token.string() + "\"\n\n[admin]\npin_hash = \"" + *pin_hash + "\"\n");
+    for (const auto& f : {backlight, backlight / "brightness", token}) {
+        hand_to(session.user(), f, f == backlight ? 0755 : f == token ? 0600 : 0644);
+    }
+
+    // Three answers of an hour that ended two hours ago, waiting on the terminal.
+    const UnixSeconds hour = (std::time(nullptr) / 3600 - 2) * 3600;
+    {
+        StoreStatus status;
+        std::unique_ptr<AnswerStore> store = AnswerStore::open(session.db_dir() / "answers.sqlite3", &status);
+        REQUIRE_MESSAGE(store, status.message);
+        REQUIRE(store->insert({{"3f2b8c1e-5a7d-4e21-9c3b-0a1b2c3d4e51", "1.1", 4, "da", hour},
+                               {"3f2b8c1e-5a7d-4e21-9c3b-0a1b2c3d4e52", "2.3", 2, "da", hour},
+                               {"3f2b8c1e-5a7d-4e21-9c3b-0a1b2c3d4e53", "4.1", std::nullopt, "da", hour}})
+                    .ok());
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(session.db_dir())) {
+        hand_to(session.user(), entry.path(), 0600);
+    }
+
+    // The pad as simulate shows it after the gesture.
+    const std::string five_taps = "tap admin-corner\ntap admin-corner\ntap admin-corner\ntap admin-corner\ntap admin-corner\n";
+    const Picture pad = session.simulate(five_taps, "admin-pad");
+
+    session.start();
+    // The uploader's first try at start met the 425: nothing stored, an hour's wait.
+    REQUIRE_MESSAGE(eventually([&] { return collector.fault_count(Fault::status_425_retry_after) == 1; },
+                               std::chrono::seconds(20)),
+                    "no upload at start; kiosk log:\n", session.log());
+    CHECK(collector.stored_count() == 0);
+
+    // The gesture: five clicks 150 ms apart on the corner.
+    session.tap("admin-corner", {}, 5);
+    double took_s = 0;
+    int attempts = 0;
+    const Difference d = session.wait_for_picture(pad, "admin-pad", 5, &took_s, &attempts);
+    CHECK_MESSAGE(alike(d, pad), "after five taps on the corner, grim's picture (<build>/screenshots/cage-admin-pad.png) "
+                  "differs from simulate's pad in ", d.pixels, " pixels; kiosk log:\n", session.log());
+
+    const std::vector<std::string> gesture(5, "admin-corner");
+    std::vector<std::string> before = gesture;
+    for (const char* key : {"pin-2", "pin-4", "pin-6", "pin-8", "pin-ok"}) {
+        session.tap(key, before);
+        before.push_back(key);
+    }
+    REQUIRE_MESSAGE(eventually([&] { return session.log().find("the admin panel was opened with the PIN") != std::string::npos; },
+                               std::chrono::seconds(10)),
+                    "the PIN did not open the panel; kiosk log:\n", session.log());
+    const std::filesystem::path shots = std::filesystem::path(PULSE_BINARY_DIR) / "screenshots";
+    std::filesystem::create_directories(shots);
+    const Picture panel = session.screenshot("admin-panel");  // live facts: looked at, not compared
+    std::filesystem::copy_file(session.dir() / "admin-panel.png", shots / "cage-admin-panel.png",
+                               std::filesystem::copy_options::overwrite_existing);
+    CHECK(!alike(compare(panel, pad), pad));
+
+    // Brightness −: a tenth of the maximum down.
+    session.tap("brightness-down", before);
+    CHECK_MESSAGE(eventually([&] { return slurp(backlight / "brightness") == "40\n"; }, std::chrono::seconds(10)),
+                  "brightness is ", slurp(backlight / "brightness"), "; kiosk log:\n", session.log());
+
+    // Upload now: the held-back hour goes at once.
+    session.tap("admin-upload-now", before);
+    CHECK_MESSAGE(eventually([&] { return collector.stored_count() == 3; }, std::chrono::seconds(20)),
+                  "stored ", collector.stored_count(), " of 3 after upload now; kiosk log:\n", session.log());
+    CHECK(session.log().find("admin: upload now") != std::string::npos);
+
+    // Restart kiosk: the kiosk exits, and cage with it.
+    session.tap("admin-restart", before, 1, true);
+    CHECK_MESSAGE(session.ended_within(15), "the kiosk still runs after restart; its log:\n", session.log());
+    CHECK(session.log().find("restart asked for from the admin panel; exiting") != std::string::npos);
+    MESSAGE("admin panel under cage: whole case ", seconds_since(test_start), " s");
+}
+
 }  // namespace
 
 // Run only by CTest's "cage" registration (--no-skip), which reports exit
@@ -505,6 +651,10 @@ TEST_CASE("under cage as its unit starts it, the kiosk shows simulate's picture 
 
 TEST_CASE("under cage with the panel mounted portrait (rotation 90), the compositor shows simulate's turned picture, and a tap where a button shows presses it") {
     check_session(90);
+}
+
+TEST_CASE("under cage, the admin gesture and PIN open the panel, whose brightness, upload now and restart act on the running kiosk") {
+    check_admin_panel();
 }
 
 TEST_SUITE_END();

@@ -448,7 +448,9 @@ struct FaultServer::Impl {
         Batch batch = read_batch(r, options);
         rec.answers = batch.count;
 
-        Fault fault = next_fault();
+        // Only uploads take a fault: a heartbeat or a config pull from the
+        // same terminal (404 here) must not use up the batch's schedule.
+        Fault fault = r.target == "/v1/batches" ? next_fault() : Fault::ok;
         if (fault == Fault::status_413 && batch.count <= options.split_above) fault = Fault::ok;
         rec.fault = fault;
         Action action;

@@ -7,7 +7,7 @@
 // body stores each answer by id, forever; an id already stored with the same
 // content is a duplicate, with other content the whole batch is refused with
 // 409 and nothing of it is stored. The reply is 200 {"accepted":N,"duplicates":M}.
-// Fault part: each request takes the next fault from a queue, or, when the
+// Fault part: each request for /v1/batches takes the next fault from a queue, or, when the
 // queue is empty, draws one at random (seeded) if random mode is on, else `ok`.
 // Clock part: every response can carry a Date header of the test's choosing
 // (FaultServerOptions::date), as the real collector's do.
