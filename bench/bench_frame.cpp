@@ -1,7 +1,7 @@
 // bench_frame.cpp — what one full frame of the real screens costs with the
 // software renderer (the worst case: a terminal without a usable GPU). Opens
 // a headless 1920x1080 Kiosk with the config's bank and texts, times frames
-// of the attract screen, taps start, and times frames of the question screen.
+// of the attract screen (the first statement), answers it, and times frames of the question screen.
 // A frame is Kiosk::frame(..., present = true): ImGui, our drawing, SDL's
 // software rasteriser and the present.
 //   bench_frame CONFIG DIR [FRAMES]
@@ -82,25 +82,27 @@ int main(int argc, char** argv) {
 
     bench::print_summary("frame_attract", time_frames(k, frames, now, wall));
 
-    // Tap start as a finger would (press, release), drawing frames until the
-    // pointer has shown both and the question screen is up.
-    const Hit* start = nullptr;
+    // Answer the statement on attract as a finger would (press, release),
+    // drawing frames until the pointer has shown both and, after the check
+    // mark, the second statement is up.
+    const Hit* answer = nullptr;
     for (const Hit& h : k.hits())
-        if (h.id == "start") start = &h;
-    if (!start) {
-        std::fprintf(stderr, "bench_frame: no 'start' button on the %s screen\n",
+        if (h.id == "answer-4") answer = &h;
+    if (!answer) {
+        std::fprintf(stderr, "bench_frame: no 'answer-4' button on the %s screen\n",
                      screen_name(k.terminal().flow().screen));
         return 1;
     }
-    k.pointer().press((start->x0 + start->x1) * 0.5f, (start->y0 + start->y1) * 0.5f);
+    k.pointer().press((answer->x0 + answer->x1) * 0.5f, (answer->y0 + answer->y1) * 0.5f);
     k.pointer().release();
-    for (int guard = 0; guard < 16 && (k.pointer().busy() || k.terminal().flow().screen != Screen::question);
+    for (int guard = 0; guard < 64 && (k.pointer().busy() || k.terminal().flow().screen != Screen::question);
          ++guard) {
         now += 16;
+        k.terminal().update(now, wall);
         k.frame(now, wall, kFrameS);
     }
     if (k.terminal().flow().screen != Screen::question) {
-        std::fprintf(stderr, "bench_frame: tapping start led to the %s screen, not a question\n",
+        std::fprintf(stderr, "bench_frame: answering on attract led to the %s screen, not a question\n",
                      screen_name(k.terminal().flow().screen));
         return 1;
     }

@@ -7,9 +7,18 @@
 namespace pulse {
 
 const std::vector<std::string> kTextKeys = {
-    "attract_headline",    // attract: the big question
-    "attract_button",      // attract: the button that starts a session
-    "attract_anonymity",   // attract: one line on what is (not) recorded
+    "attract_headline",    // attract: the big question, above the first statement
+    "attract_button",      // attract ([pulse] start = "button"): the button that starts a session
+    "attract_cost_one",    // ... under it: what one question costs
+    "attract_cost_many",   // ... under it: "{n}" questions, about "{seconds}" seconds
+    "attract_anonymity",   // attract: the anonymity promise, under the answers
+    "about_button",        // attract: opens the about-anonymity screen
+    "about_title",         // about: headline
+    "about_stored",        // about: what is stored
+    "about_not_stored",    // about: what is not
+    "about_who",           // about: who sees what
+    "about_when",          // about: when
+    "about_close",         // about: back to the question
     "language_label",      // the language's own name, on the language toggle
     "cooldown_message",    // attract, dimmed, after a session
     "progress",            // question: "{n} af {total}"
@@ -20,6 +29,9 @@ const std::vector<std::string> kTextKeys = {
     "answer_5",            // … 5 = strongly agree
     "dont_know",           // secondary button: counts as an answer "don't know"
     "skip",                // secondary button: no answer to this question
+    "back",                // question 2-3: back to the previous statement, to change its answer
+    "still_there_title",   // idle warning on a question: "are you still there?"
+    "still_there_continue",  // ... the button that keeps the session
     "saving",              // shown while the answers are written
     "thanks_title",        // thanks: headline
     "thanks_one",          // thanks: one answer saved
@@ -73,6 +85,7 @@ const std::vector<std::string> kTextKeys = {
 std::vector<std::string_view> kiosk_text_placeholders(std::string_view key) {
     if (key == "progress") return {"n", "total"};
     if (key == "thanks_many") return {"n"};
+    if (key == "attract_cost_many") return {"n", "seconds"};
     if (key == "out_of_order_code") return {"code"};
     if (key == "admin_pin_locked") return {"minutes"};
     if (key == "admin_reachable" || key == "admin_unreachable") return {"hour"};

@@ -64,6 +64,7 @@ Palette palette_for(const KioskConfig& config) {
 FlowSettings flow_settings_for(const KioskConfig& c) {
     FlowSettings s;
     s.per_session = c.per_session;
+    s.start_with_question = c.start_with_question;
     s.idle_timeout_ms = static_cast<Millis>(c.idle_timeout_s * 1000);
     s.thanks_ms = static_cast<Millis>(c.thanks_s * 1000);
     s.cooldown_ms = static_cast<Millis>(c.cooldown_s * 1000);

@@ -70,6 +70,7 @@ bool Kiosk::frame(Millis now, UnixSeconds wall_now, float dt_s, bool present) {
     view.admin = terminal_->admin_enabled() ? &terminal_->admin() : nullptr;  // no PIN: no corner
     view.admin_info = admin_info_at_ ? &admin_info_ : nullptr;
     view.wall_now = wall_now;
+    view.now_ms = now;
     const Intent intent = gui_->frame(view, pointer_, dt_s);
     if (present) gui_->present();
     if (intent.action == Intent::Action::none) return false;

@@ -1,46 +1,103 @@
-// screen_attract.cpp — the resting screen: a headline question, one large
-// "tap to answer" button, the anonymity promise, and the language toggle.
-// During cooldown the same screen is drawn dimmed with "ready again soon".
+// screen_attract.cpp — the resting screen. With [pulse] start = "question"
+// (the default) it is the session's first statement: the headline, the
+// statement, the five answers with the anonymity promise under them, and
+// "Ved ikke", "Om anonymitet" and the languages, so that the first tap is an
+// answer. With start = "button": the headline, one large start button that
+// says what a session costs, the promise, "Om anonymitet" and the languages.
+#include "kiosk/answer_row.hpp"
 #include "kiosk/widgets.hpp"
+
+#include <algorithm>
 
 namespace pulse {
 
-Intent draw_attract(const View& v) {
+namespace {
+
+// The session's first statement and its answers.
+Intent attract_question(const View& v) {
     const Layout& l = v.layout;
     const Palette& p = v.palette;
-    const bool cooling = v.flow.screen == Screen::cooldown;
-    ImDrawList* list = begin_canvas(v);
-    const Intent corner = admin_corner(v);  // first: it gets the tap
-    Intent intent = language_toggle(v, l.width - l.margin, l.margin, cooling);
-
-    // Headline in the upper third.
+    ImDrawList* list = ImGui::GetWindowDrawList();
+    const float gap = std::max(l.min_gap(), 20 * l.scale);
     const float wrap = l.width * 0.84f;
-    const float headline_h = text_block_height(v.fonts.headline, v.text("attract_headline"), wrap, 2);
-    const float headline_top = l.portrait ? l.height * 0.20f : l.height * 0.22f - headline_h * 0.5f;
-    text_block(list, v.fonts.headline, v.text("attract_headline"), l.width * 0.5f, headline_top, wrap,
-               cooling ? with_alpha(p.text, 0.45f) : p.text, 2);
 
-    // The start button fills the middle third.
+    // From the bottom up, within reach: the secondary row, the promise, the answers.
+    const std::vector<Secondary> secondary = {Secondary::dont_know, Secondary::about, Secondary::languages};
+    const float block_bottom = l.reach_bottom - l.margin * (l.portrait ? 0.0f : 0.5f);
+    const float secondary_top = block_bottom - secondary_rows_height(v, secondary);
+    const std::string& promise = v.text("attract_anonymity");
+    const float promise_h = text_block_height(v.fonts.button, promise, wrap, 2);
+    const float promise_top = secondary_top - gap - promise_h;
+    const float answers_top = promise_top - gap * 0.75f - answer_buttons_height(l);
+
+    // The headline on top; the statement centred between it and the answers.
+    const float headline_top = l.margin + 18 * l.scale;
+    const float headline_h = text_block(list, v.fonts.headline, v.text("attract_headline"), l.width * 0.5f,
+                                        headline_top, wrap, p.muted, 2);
+    const Question* q = v.bank.find_question(v.flow.current_question());
+    const std::string& statement = q ? q->text.at(v.flow.language) : std::string();
+    const float text_h = text_block_height(v.fonts.statement, statement, wrap, 3);
+    const float space_top = headline_top + headline_h + gap;
+    const float text_top = std::max(space_top, space_top + (answers_top - space_top - text_h) * 0.5f);
+    text_block(list, v.fonts.statement, statement, l.width * 0.5f, text_top, wrap, p.text, 3);
+
+    Intent intent = answer_buttons(v, answers_top);
+    text_block(list, v.fonts.button, promise, l.width * 0.5f, promise_top, wrap, p.text, 2);
+    const Intent second = secondary_rows(v, secondary, secondary_top);
+    return second.action != Intent::Action::none ? second : intent;
+}
+
+// The start button, saying what a session costs.
+Intent attract_button(const View& v) {
+    const Layout& l = v.layout;
+    const Palette& p = v.palette;
+    ImDrawList* list = ImGui::GetWindowDrawList();
+    const float gap = std::max(l.min_gap(), 20 * l.scale);
+    const float wrap = l.width * 0.84f;
+    Intent intent;
+
+    const std::vector<Secondary> secondary = {Secondary::about, Secondary::languages};
+    const float block_bottom = l.reach_bottom - l.margin * (l.portrait ? 0.0f : 0.5f);
+    const float secondary_top = block_bottom - secondary_rows_height(v, secondary);
+    const std::string& promise = v.text("attract_anonymity");
+    const float promise_h = text_block_height(v.fonts.button, promise, wrap, 2);
+    const float promise_top = secondary_top - gap - promise_h;
+
+    const float headline_top = l.portrait ? l.height * 0.20f : l.margin * 2;
+    const float headline_h = text_block(list, v.fonts.headline, v.text("attract_headline"), l.width * 0.5f,
+                                        headline_top, wrap, p.text, 2);
+
+    // The button fills the room between the headline and the promise.
+    const float room_top = headline_top + headline_h + gap * 2, room_bottom = promise_top - gap * 2;
     const float button_w = l.portrait ? l.width - 2 * l.margin : l.width * 0.5f;
-    const float button_h = std::max(l.min_target(), l.portrait ? l.height * 0.22f : l.height / 3.0f);
-    const float button_top = l.portrait ? l.height * 0.40f : l.height / 3.0f;
+    const float button_h = std::max(l.min_target(), std::min(room_bottom - room_top, l.height * 0.36f));
+    const float button_top = room_top + (room_bottom - room_top - button_h) * 0.5f;
+    const int n = v.flow.settings.per_session;
+    const std::string cost = n == 1 ? v.text("attract_cost_one")
+                                    : fill_placeholders(v.text("attract_cost_many"),
+                                                        {{"n", std::to_string(n)}, {"seconds", std::to_string(5 + 5 * n)}});
     ButtonLook look;
-    look.fill = cooling ? p.calm : p.accent;  // calm, not a disabled-looking accent
-    look.text = cooling ? p.text : p.on_accent;
+    look.fill = p.accent;
+    look.text = p.on_accent;
     look.font = v.fonts.headline;
-    look.label = cooling ? v.text("cooldown_message").c_str() : v.text("attract_button").c_str();
-    if (touch_button(v, "start", ImVec2((l.width - button_w) * 0.5f, button_top),
-                     ImVec2((l.width + button_w) * 0.5f, button_top + button_h), look)) {
-        intent = Intent{Intent::Action::start, 0, {}};
-    }
+    look.label = v.text("attract_button").c_str();
+    look.label_y = 0.42f;
+    const ImVec2 min((l.width - button_w) * 0.5f, button_top), max((l.width + button_w) * 0.5f, button_top + button_h);
+    if (touch_button(v, "start", min, max, look)) intent = Intent{Intent::Action::start, 0, {}};
+    const float cost_top = min.y + button_h * 0.66f;
+    text_block(list, v.fonts.button, cost, l.width * 0.5f, cost_top, button_w - 2 * l.margin, p.on_accent, 1);
 
-    // The anonymity promise, near the bottom but within reach.
-    const float fine_h = text_block_height(v.fonts.fine, v.text("attract_anonymity"), wrap, 2);
-    const float fine_top = l.portrait ? button_top + button_h + l.margin * 2
-                                      : l.reach_bottom - fine_h - l.margin;
-    text_block(list, v.fonts.fine, v.text("attract_anonymity"), l.width * 0.5f, fine_top, wrap,
-               cooling ? with_alpha(p.muted, 0.6f) : p.muted, 2);
+    text_block(list, v.fonts.button, promise, l.width * 0.5f, promise_top, wrap, p.text, 2);
+    const Intent second = secondary_rows(v, secondary, secondary_top);
+    return second.action != Intent::Action::none ? second : intent;
+}
 
+}  // namespace
+
+Intent draw_attract(const View& v) {
+    begin_canvas(v);
+    const Intent corner = admin_corner(v);  // first: it gets the tap
+    const Intent intent = v.flow.settings.start_with_question ? attract_question(v) : attract_button(v);
     end_canvas();
     return corner.action != Intent::Action::none ? corner : intent;
 }

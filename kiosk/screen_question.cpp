@@ -1,17 +1,84 @@
 // screen_question.cpp — one statement about one's own manager, five answer
 // buttons (a drawn face, a colour and a word: colour is never the only cue),
-// and the secondary "don't know" and "skip".
+// and below them "‹ Tilbage" (questions 2-3), "don't know", "skip" and the
+// languages. A chosen answer shows its check mark until the flow moves on;
+// after the idle time the screen asks "are you still there?" over a bar
+// that shrinks until the session is left.
+#include "kiosk/answer_row.hpp"
 #include "kiosk/widgets.hpp"
 
 #include <algorithm>
 
 namespace pulse {
 
+namespace {
+
+// The idle warning over the dimmed question: a card with the question, a
+// bar shrinking with the time left, and "yes, continue" (id still-here).
+Intent still_there(const View& v) {
+    const Layout& l = v.layout;
+    const Palette& p = v.palette;
+    ImDrawList* list = ImGui::GetWindowDrawList();
+    list->AddRectFilled(ImVec2(0, 0), ImVec2(l.width, l.height), im_colour(with_alpha(p.text, 0.55f)));
+    const float card_w = std::min(l.width - 2 * l.margin, std::max(l.width * 0.6f, l.mm(150)));
+    const float wrap = card_w - 2 * l.margin;
+    const float title_h = text_block_height(v.fonts.headline, v.text("still_there_title"), wrap, 2);
+    const float button_h = std::max(l.min_target(), 96 * l.scale);
+    const float bar_h = std::max(l.mm(3), 12 * l.scale);
+    const float card_h = l.margin * 4 + title_h + bar_h + button_h;
+    // Low enough to reach on a portrait panel: the card's button sits where the answers were.
+    const float card_bottom = l.reach_bottom - l.margin;
+    const float card_top = std::max(l.margin, card_bottom - card_h);
+    const float card_x = (l.width - card_w) * 0.5f;
+    list->AddRectFilled(ImVec2(card_x, card_top), ImVec2(card_x + card_w, card_top + card_h), im_colour(p.card),
+                        16 * l.scale);
+    float y = card_top + l.margin;
+    y += text_block(list, v.fonts.headline, v.text("still_there_title"), l.width * 0.5f, y, wrap, p.text, 2);
+    y += l.margin;
+    const Millis left = std::clamp<Millis>(v.flow.since_ms + v.flow.settings.idle_warning_ms - v.now_ms, 0,
+                                           v.flow.settings.idle_warning_ms);
+    const float share = v.flow.settings.idle_warning_ms > 0
+                            ? static_cast<float>(left) / static_cast<float>(v.flow.settings.idle_warning_ms)
+                            : 0.0f;
+    const float bar_w = wrap;
+    list->AddRectFilled(ImVec2(card_x + l.margin, y), ImVec2(card_x + l.margin + bar_w, y + bar_h),
+                        im_colour(p.calm), bar_h * 0.5f);
+    if (share > 0) {
+        list->AddRectFilled(ImVec2(card_x + l.margin, y), ImVec2(card_x + l.margin + bar_w * share, y + bar_h),
+                            im_colour(p.text), bar_h * 0.5f);
+    }
+    y += bar_h + l.margin;
+    ButtonLook look;
+    look.fill = p.accent;
+    look.text = p.on_accent;
+    look.font = v.fonts.button;
+    look.label = v.text("still_there_continue").c_str();
+    const float button_w = std::min(wrap, std::max(l.min_target() * 3, 420 * l.scale));
+    Intent intent;
+    if (touch_button(v, "still-here", ImVec2((l.width - button_w) * 0.5f, y),
+                     ImVec2((l.width + button_w) * 0.5f, y + button_h), look)) {
+        intent = Intent{Intent::Action::stay, 0, {}};
+    }
+    return intent;
+}
+
+}  // namespace
+
 Intent draw_question(const View& v) {
     const Layout& l = v.layout;
     const Palette& p = v.palette;
     ImDrawList* list = begin_canvas(v);
-    Intent intent = language_toggle(v, l.width - l.margin, l.margin);
+    // The idle warning goes on top (channel 1) but is submitted first, so
+    // that its button, not one under it, gets the tap.
+    Intent warning;
+    std::size_t covered_from = 0;  // hits of the screen under the warning start here
+    if (v.flow.still_there) {
+        list->ChannelsSplit(2);
+        list->ChannelsSetCurrent(1);
+        warning = still_there(v);
+        list->ChannelsSetCurrent(0);
+        covered_from = v.hits->size();
+    }
 
     const Question* q = v.bank.find_question(v.flow.current_question());
     const Theme* theme = q ? v.bank.find_theme(q->theme) : nullptr;
@@ -23,15 +90,14 @@ Intent draw_question(const View& v) {
     list->AddText(v.fonts.title, v.fonts.title->FontSize, ImVec2(l.margin, l.margin + 18 * l.scale),
                   im_colour(p.muted), top.c_str());
 
-    // Answer buttons: a row of five, sized from the glass (>= 20 mm wide).
+    // From the bottom up: the secondary rows, then the answers, within reach.
+    std::vector<Secondary> secondary;
+    if (v.flow.index > 0) secondary.push_back(Secondary::back);
+    secondary.insert(secondary.end(), {Secondary::dont_know, Secondary::skip, Secondary::languages});
     const float gap = std::max(l.min_gap(), 20 * l.scale);
-    const float row_w = l.width - 2 * l.margin;
-    const float answer_w = std::max(l.min_target(), (row_w - 4 * gap) / 5);
-    const float answer_h = std::max(l.min_target(), l.portrait ? l.height * 0.17f : l.height * 0.30f);
-    const float secondary_h = std::max(l.min_target(), 88 * l.scale);
     const float block_bottom = l.reach_bottom - l.margin * (l.portrait ? 0.0f : 0.5f);
-    const float secondary_top = block_bottom - secondary_h;
-    const float answers_top = secondary_top - gap * 1.5f - answer_h;
+    const float secondary_top = block_bottom - secondary_rows_height(v, secondary);
+    const float answers_top = secondary_top - gap * 1.5f - answer_buttons_height(l);
 
     // The statement, centred in the space between the top line and the answers.
     const float wrap = l.width * 0.8f;
@@ -41,42 +107,13 @@ Intent draw_question(const View& v) {
     const float text_top = std::max(space_top, space_top + (answers_top - space_top - text_h) * 0.5f);
     text_block(list, v.fonts.statement, statement, l.width * 0.5f, text_top, wrap, p.text, 3);
 
-    const float row_left = (l.width - (5 * answer_w + 4 * gap)) * 0.5f;
-    for (int value = 1; value <= 5; ++value) {
-        const float x = row_left + static_cast<float>(value - 1) * (answer_w + gap);
-        const ImVec2 min(x, answers_top), max(x + answer_w, answers_top + answer_h);
-        const std::string id = "answer-" + std::to_string(value);
-        const std::string key = "answer_" + std::to_string(value);
-        ButtonLook look;
-        look.fill = p.card;
-        look.border = p.scale[value - 1];
-        look.border_px = std::max(4.0f, 8 * l.scale);
-        look.font = v.fonts.button;
-        look.label = v.text(key.c_str()).c_str();
-        look.label_y = 0.80f;
-        if (touch_button(v, id.c_str(), min, max, look)) intent = Intent{Intent::Action::answer, value, {}};
-        const float radius = std::min(answer_w * 0.32f, answer_h * 0.27f);
-        draw_face(list, ImVec2((min.x + max.x) * 0.5f, min.y + answer_h * 0.38f), radius, value,
-                  p.scale[value - 1], p.text, p.card);
-    }
-
-    // Secondary choices, outlined and neutral.
-    const float secondary_w = std::max(l.min_target() * 2, std::min(360 * l.scale, (row_w - gap) / 2));
-    const char* ids[2] = {"dont-know", "skip"};
-    const char* keys[2] = {"dont_know", "skip"};
-    for (int i = 0; i < 2; ++i) {
-        const float x = l.width * 0.5f + (i == 0 ? -gap * 0.5f - secondary_w : gap * 0.5f);
-        ButtonLook look;
-        look.fill = p.background;
-        look.border = p.outline;
-        look.border_px = std::max(2.0f, 3 * l.scale);
-        look.font = v.fonts.button;
-        look.label = v.text(keys[i]).c_str();
-        look.text = p.text;
-        if (touch_button(v, ids[i], ImVec2(x, secondary_top), ImVec2(x + secondary_w, secondary_top + secondary_h),
-                         look)) {
-            intent = Intent{i == 0 ? Intent::Action::dont_know : Intent::Action::skip, 0, {}};
-        }
+    Intent intent = answer_buttons(v, answers_top);
+    const Intent second = secondary_rows(v, secondary, secondary_top);
+    if (second.action != Intent::Action::none) intent = second;
+    if (v.flow.still_there) {
+        list->ChannelsMerge();
+        intent = warning;  // the flow takes nothing else while it shows ...
+        v.hits->resize(covered_from);  // ... and what is under it is not there to tap
     }
 
     end_canvas();

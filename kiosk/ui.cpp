@@ -29,8 +29,9 @@ Intent draw_screen(const View& view) {
         }
     }
     switch (view.flow.screen) {
-        case Screen::attract:
-        case Screen::cooldown: return draw_attract(view);
+        case Screen::attract: return draw_attract(view);
+        case Screen::cooldown: return draw_cooldown(view);
+        case Screen::about: return draw_about(view);
         case Screen::question: return draw_question(view);
         case Screen::saving:
         case Screen::thanks: return draw_thanks(view);

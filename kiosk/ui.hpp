@@ -82,6 +82,7 @@ struct View {
     const AdminState* admin = nullptr;
     const AdminInfo* admin_info = nullptr;  // the panel's facts (may be null until gathered)
     UnixSeconds wall_now = 0;               // the PIN pad's lockout countdown
+    Millis now_ms = 0;                      // the flow's clock: the idle warning's shrinking bar
 
     const std::string& text(const char* key) const { return texts.get(flow.language, key); }
 };
@@ -90,7 +91,9 @@ struct View {
 Intent draw_screen(const View& view);
 
 // The screens (one file each).
-Intent draw_attract(const View& view);   // also the dimmed cooldown
+Intent draw_attract(const View& view);   // the first statement, or the start button
+Intent draw_cooldown(const View& view);  // "ready again in a moment", in both languages
+Intent draw_about(const View& view);     // "about anonymity"
 Intent draw_question(const View& view);
 Intent draw_thanks(const View& view);    // also "saving"
 Intent draw_out_of_order(const View& view);

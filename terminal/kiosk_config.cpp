@@ -45,7 +45,7 @@ bool is_hex_colour(std::string_view text) {
 // The config's tables and the keys each may hold: everything else is reported.
 const std::map<std::string, std::vector<std::string>, std::less<>> kSchema = {
     {"terminal", {"id", "workplace", "language"}},
-    {"pulse", {"questions", "texts", "per_session", "idle_timeout_s", "thanks_s", "cooldown_s"}},
+    {"pulse", {"questions", "texts", "per_session", "start", "idle_timeout_s", "thanks_s", "cooldown_s"}},
     {"storage", {"database", "keep_uploaded_days"}},
     {"upload", {"endpoint", "token_file", "interval_s", "batch_size", "backoff_min_s", "backoff_max_s", "ca_file"}},
     {"schedule", {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "closed"}},
@@ -319,6 +319,11 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors, D
     }
     if (auto texts = read.path("pulse", "texts", false, base_dir)) config.texts_file = *texts;
     if (auto v = read.integer("pulse", "per_session", 1, 3)) config.per_session = *v;
+    if (auto start = read.string("pulse", "start", false, "\"question\"")) {
+        if (*start == "question" || *start == "button") config.start_with_question = *start == "question";
+        else read.error(toml_line_of(*read.node("pulse", "start", false, "")),
+                        "[pulse] start = \"" + *start + "\" is not one of \"question\", \"button\"");
+    }
     if (auto v = read.number("pulse", "idle_timeout_s", 5, 600, " seconds")) config.idle_timeout_s = *v;
     if (auto v = read.number("pulse", "thanks_s", 1, 30, " seconds")) config.thanks_s = *v;
     if (auto v = read.number("pulse", "cooldown_s", 0, 300, " seconds")) config.cooldown_s = *v;

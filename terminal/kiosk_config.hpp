@@ -38,7 +38,8 @@ struct KioskConfig {
     std::filesystem::path questions_file;  // question bank (resolved, absolute)
     std::filesystem::path texts_file;      // screen texts (default texts.toml beside the bank)
     int per_session = 3;                   // questions per session, 1..3
-    double idle_timeout_s = 20;            // inactivity on a question -> attract, 5..600
+    bool start_with_question = true;       // start = "question": attract shows the first statement; "button"
+    double idle_timeout_s = 20;            // inactivity on a question -> "are you still there?" (10 s more), 5..600
     double thanks_s = 3;                   // thank-you screen, 1..30
     double cooldown_s = 5;                 // no new session after thanks, 0..300
 

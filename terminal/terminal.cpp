@@ -26,7 +26,9 @@ Terminal::Terminal(const QuestionBank& bank, const FlowSettings& settings, std::
       answers_this_week_(std::move(answers_this_week)),
       week_(copenhagen_iso_week(wall_now)),
       log_(std::move(log)),
-      new_id_(std::move(new_id)) {}
+      new_id_(std::move(new_id)) {
+    prepare_session(flow_, picker());  // attract shows the first session's first statement
+}
 
 void Terminal::roll_week(UnixSeconds wall_now) {
     const IsoWeek week = copenhagen_iso_week(wall_now);
@@ -101,9 +103,16 @@ bool Terminal::apply(const Intent& intent, Millis now, UnixSeconds wall_now) {
     if (intent.action == Intent::Action::admin) return apply_admin(intent, now, wall_now) | update(now, wall_now);
     if (admin_.mode != AdminMode::off) return update(now, wall_now);  // the flow is not on screen
     const bool hours = follow_hours(now, wall_now);  // no session starts once the hours are over
-    std::vector<GivenAnswer> given;
-    const SessionPicker pick = [&](int count) { return pick_session(bank_, answers_this_week_, count, rng_); };
-    const bool changed = step(flow_, intent, now, pick, &given);
+    const bool changed = step(flow_, intent, now, picker(), nullptr);
+    return update(now, wall_now) || changed || hours;
+}
+
+SessionPicker Terminal::picker() {
+    return [this](int count) { return pick_session(bank_, answers_this_week_, count, rng_); };
+}
+
+void Terminal::hand_over(Millis now, UnixSeconds wall_now) {
+    std::vector<GivenAnswer> given = take_answers(flow_);
     for (GivenAnswer& g : given) {
         ++answers_this_week_[g.question];
         // The id is drawn in give_ids, never from rng_: ids are stored and
@@ -112,7 +121,6 @@ bool Terminal::apply(const Intent& intent, Millis now, UnixSeconds wall_now) {
             Answer{"", std::move(g.question), g.value, std::move(g.language), truncate_to_hour(wall_now)});
     }
     if (!given.empty()) give_ids(now);
-    return update(now, wall_now) || changed || hours;
 }
 
 void Terminal::give_ids(Millis now) {
@@ -184,7 +192,11 @@ bool Terminal::update(Millis now, UnixSeconds wall_now) {
     }
     const bool timers = tick(flow_, now) | admin_tick(admin_, now);
     const bool hours = follow_hours(now, wall_now);
-    return timers || hours || flow_.screen != before || flow_.unsaved != unsaved_before || flow_.fault_code != fault_before;
+    hand_over(now, wall_now);
+    // The next session's first statement, once attract shows (the
+    // rotation counts the answers just handed over).
+    const bool prepared = prepare_session(flow_, picker());
+    return timers || hours || prepared || flow_.screen != before || flow_.unsaved != unsaved_before || flow_.fault_code != fault_before;
 }
 
 }  // namespace pulse

@@ -79,6 +79,11 @@ public:
 
 private:
     void roll_week(UnixSeconds wall_now);
+    // The rotation (rotation.hpp) over this week's counts, drawing from rng_.
+    SessionPicker picker();
+    // Stores the answers of sessions the flow ended (its outbox), each with
+    // the hour of wall_now and a fresh id (give_ids).
+    void hand_over(Millis now, UnixSeconds wall_now);
     // An admin intent: the admin state machine, the lock file, the log.
     bool apply_admin(const Intent& intent, Millis now, UnixSeconds wall_now);
     // Tells the flow whether wall_now is within the opening hours, and

@@ -54,11 +54,12 @@ std::map<Key, std::int64_t> kiosk_counts(const std::filesystem::path& db_file) {
     return counts;
 }
 
-// One session: start, two values and a "ved ikke" (3 questions per session),
-// then long enough for the thank-you screen and the cooldown to pass.
+// One session: two values (the first on the attract screen) and a "ved
+// ikke" (3 questions per session), each with its check mark's wait, then
+// long enough for the thank-you screen and the cooldown to pass.
 std::string session_script(int n) {
-    return "tap start\ntap answer-" + std::to_string(1 + n % 5) + "\ntap answer-" + std::to_string(1 + (n * 3 + 2) % 5) +
-           "\ntap dont-know\nwait 12\n";
+    return "tap answer-" + std::to_string(1 + n % 5) + "\nwait 0.4\ntap answer-" + std::to_string(1 + (n * 3 + 2) % 5) +
+           "\nwait 0.4\ntap dont-know\nwait 12\n";
 }
 
 }  // namespace

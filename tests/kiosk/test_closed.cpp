@@ -115,7 +115,8 @@ TEST_CASE("at closing time the kiosk goes dark, a tap shows 'closed' for 10 s an
             sim->wait(1);
             CHECK(sim->screen() == Screen::attract);
             CHECK(sim->wall() == *parse_iso8601("2026-12-04T06:00:00Z"));
-            REQUIRE(sim->tap("start", &error));
+            REQUIRE(sim->tap("answer-4", &error));  // the first tap answers the statement shown
+            sim->wait(0.4);
             CHECK(sim->screen() == Screen::question);
         }
         long differ = 0;
@@ -138,7 +139,7 @@ TEST_CASE("simulate --now before opening shows the dark screen and no start butt
         CHECK(std::filesystem::exists(kShots / ("simulate-" + lang + "-closed-message.png")));
         CHECK(env->rows().empty());
 
-        r = env->simulate("wait 1800\ntap start\ntap answer-4\ntap skip\ntap skip\n", "", 1, "2026-11-27T05:30:00Z");
+        r = env->simulate("wait 1800\ntap answer-4\nwait 0.4\ntap skip\ntap skip\n", "", 1, "2026-11-27T05:30:00Z");
         REQUIRE_MESSAGE(r.exit_code == 0, r.err);
         CHECK(env->rows().size() == 1);
         CHECK(env->rows()[0].lang == lang);
@@ -147,7 +148,7 @@ TEST_CASE("simulate --now before opening shows the dark screen and no start butt
 
 TEST_CASE("a session under way at closing time is finished and stored, then the screen goes dark") {
     std::unique_ptr<SimEnv> env = env_in("da");
-    SimResult r = env->simulate("tap start\ntap answer-3\nwait 15\ntap answer-5\ntap skip\nwait 3\n", "", 1,
+    SimResult r = env->simulate("tap answer-3\nwait 15\ntap answer-5\nwait 0.4\ntap skip\nwait 3\n", "", 1,
                                 kJustBeforeClosing);
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     CHECK(r.out == "{\"screen\":\"closed\",\"answers_stored\":2}\n");

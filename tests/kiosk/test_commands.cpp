@@ -41,8 +41,8 @@ TEST_CASE("status reports the stored answers of all time and of this Copenhagen 
     CHECK(j["database_ok"] == true);
 
     // Two answers on Sunday of week 47 (local time), one on Monday of week 48.
-    REQUIRE(env.simulate("tap start\ntap answer-1\ntap answer-2\n", "", 1, "2026-11-22T21:30:00Z").exit_code == 0);
-    REQUIRE(env.simulate("tap start\ntap answer-3\n", "", 2, "2026-11-22T23:10:00Z").exit_code == 0);
+    REQUIRE(env.simulate("tap answer-1\nwait 0.4\ntap answer-2\nwait 0.4\ntap skip\n", "", 1, "2026-11-22T21:30:00Z").exit_code == 0);
+    REQUIRE(env.simulate("tap answer-3\nwait 0.4\ntap skip\ntap skip\n", "", 2, "2026-11-22T23:10:00Z").exit_code == 0);
     out.str("");
     REQUIRE(cmd_status(env.config, monday_morning, out, err) == 0);
     j = nlohmann::json::parse(out.str());
@@ -61,8 +61,8 @@ TEST_CASE("status counts the running hour's answers in pending_upload and shows 
     REQUIRE(cmd_status(env.config, *parse_iso8601("2026-11-27T09:00:00Z"), out, err) == 0);
     CHECK(nlohmann::json::parse(out.str())["waiting_for_hour_end"] == 0);  // no database yet
 
-    REQUIRE(env.simulate("tap start\ntap answer-1\ntap answer-2\n", "", 1, "2026-11-27T08:59:00Z").exit_code == 0);
-    REQUIRE(env.simulate("tap start\ntap answer-3\ntap answer-4\ntap answer-5\n", "", 2, "2026-11-27T09:41:00Z").exit_code == 0);
+    REQUIRE(env.simulate("tap answer-1\nwait 0.4\ntap answer-2\nwait 0.4\ntap skip\n", "", 1, "2026-11-27T08:59:00Z").exit_code == 0);
+    REQUIRE(env.simulate("tap answer-3\nwait 0.4\ntap answer-4\nwait 0.4\ntap answer-5\nwait 0.4\n", "", 2, "2026-11-27T09:41:00Z").exit_code == 0);
     auto status_at = [&](const char* when) {
         out.str("");
         REQUIRE(cmd_status(env.config, *parse_iso8601(when), out, err) == 0);
@@ -85,7 +85,7 @@ TEST_CASE("status shows clock_offset_s: null until an upload measured it, then t
         return nlohmann::json::parse(out.str());
     };
     CHECK(status()["clock_offset_s"].is_null());  // no database yet
-    REQUIRE(env.simulate("tap start\ntap answer-1\n", "", 1, "2026-11-27T09:10:00Z").exit_code == 0);
+    REQUIRE(env.simulate("tap answer-1\nwait 0.4\ntap skip\ntap skip\n", "", 1, "2026-11-27T09:10:00Z").exit_code == 0);
     CHECK(status()["clock_offset_s"].is_null());  // answers, but nothing uploaded yet
 
     StoreStatus error;

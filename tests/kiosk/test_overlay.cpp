@@ -61,7 +61,7 @@ TEST_CASE("an overlay beside the database is laid over the config, the bank and 
     CHECK(laid->texts.get("da", "attract_headline") == plain->texts.get("da", "attract_headline"));
     CHECK(laid->overlay_etag == "\"sha256-abc\"");
     // And on screen: the English headline of the overlay.
-    const SimResult r = env.simulate("tap start\n", "", 1, "2026-11-27T09:41:00Z");
+    const SimResult r = env.simulate("tap answer-1\n", "", 1, "2026-11-27T09:41:00Z");
     CHECK_MESSAGE(r.exit_code == 0, r.err);
 
     // A broken overlay stops the loader like a broken config, naming the file.

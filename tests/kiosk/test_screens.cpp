@@ -124,6 +124,12 @@ Frame capture_and_check(Simulator& sim, const LoadedConfig& cfg, int panel_w, in
     return f;
 }
 
+const Hit& hit_of(const Frame& f, const std::string& id) {
+    const auto it = std::find_if(f.hits.begin(), f.hits.end(), [&](const Hit& h) { return h.id == id; });
+    REQUIRE_MESSAGE(it != f.hits.end(), "no element ", id);
+    return *it;
+}
+
 std::vector<std::string> ids(const Frame& f) {
     std::vector<std::string> out;
     for (const Hit& h : f.hits) out.push_back(h.id);
@@ -149,11 +155,13 @@ long text_pixels(const Frame& f, float y0, float y1) {
 
 // A question screen's elements, in order, and the five answers carrying the
 // scale's colours in their borders (and faces).
-void check_question_elements(const Frame& question) {
-    CHECK(ids(question) == std::vector<std::string>{"lang-da", "lang-en", "answer-1", "answer-2", "answer-3",
-                                                    "answer-4", "answer-5", "dont-know", "skip"});
+void check_question_elements(const Frame& question, bool with_back) {
+    std::vector<std::string> expected = {"answer-1", "answer-2", "answer-3", "answer-4", "answer-5"};
+    if (with_back) expected.push_back("back");
+    expected.insert(expected.end(), {"dont-know", "skip", "lang-da", "lang-en"});
+    CHECK(ids(question) == expected);
     for (int v = 1; v <= 5; ++v) {
-        const Hit& a = question.hits[static_cast<std::size_t>(v + 1)];
+        const Hit& a = question.hits[static_cast<std::size_t>(v - 1)];
         const Rgba border = question.at((a.x0 + a.x1) * 0.5f, a.y0 + 3);
         CHECK_MESSAGE(close_colour(border, Palette{}.scale[v - 1]), "answer " << v << " border " << hex(border));
     }
@@ -178,18 +186,37 @@ TEST_CASE("every screen in both languages and both orientations is drawn as desi
             REQUIRE_MESSAGE(sim, error);
             if (lang == "en") REQUIRE(sim->tap("lang-en", &error));
 
+            // Attract is the first statement: its answers, "don't know", about, the languages.
             Frame attract = capture_and_check(*sim, *cfg, w, h, lang, "attract");
-            CHECK(ids(attract) == std::vector<std::string>{"lang-da", "lang-en", "start"});
-            CHECK(text_pixels(attract, 0.1f * h, 0.3f * h) > 1000);  // the headline is there
+            CHECK(ids(attract) == std::vector<std::string>{"answer-1", "answer-2", "answer-3", "answer-4", "answer-5",
+                                                           "dont-know", "about", "lang-da", "lang-en"});
+            CHECK(text_pixels(attract, 0.1f * h, 0.5f * h) > 1000);  // the statement is there
             attract_by_lang[lang] = attract;
 
-            REQUIRE(sim->tap("start", &error));
+            // The first tap is an answer: its check mark, then the second statement.
+            REQUIRE(sim->tap("answer-4", &error));
+            Frame chosen = capture_and_check(*sim, *cfg, w, h, lang, "attract-chosen");
+            CHECK(sim->kiosk().terminal().flow().chosen == 4);
+            const Hit& four = hit_of(chosen, "answer-4");
+            CHECK(differing_pixels(chosen, attract) > 500);
+            CHECK(text_pixels(chosen, four.y0 - 10, four.y0 + (four.y1 - four.y0) * 0.3f) > 200);  // the dark badge
+            sim->wait(0.4);
+            REQUIRE(sim->screen() == Screen::question);
             Frame question = capture_and_check(*sim, *cfg, w, h, lang, "question");
-            check_question_elements(question);
+            check_question_elements(question, true);  // statement 2 of 3: "back" is there
             question_by_lang[lang] = question;
 
-            REQUIRE(sim->tap("answer-4", &error));
+            // After the idle time, the warning; its button keeps the session.
+            sim->wait(20);
+            REQUIRE(sim->kiosk().terminal().flow().still_there);
+            sim->wait(3);  // the bar has shrunk by 3 of 10 s
+            Frame warning = capture_and_check(*sim, *cfg, w, h, lang, "still-there");
+            CHECK(ids(warning).front() == "still-here");  // submitted first: the tap is its
+            REQUIRE(sim->tap("still-here", &error));
+            CHECK_FALSE(sim->kiosk().terminal().flow().still_there);
+
             REQUIRE(sim->tap("answer-2", &error));
+            sim->wait(0.4);
             REQUIRE(sim->tap("skip", &error));
             REQUIRE(sim->screen() == Screen::thanks);
             Frame thanks = capture_and_check(*sim, *cfg, w, h, lang, "thanks");
@@ -199,9 +226,19 @@ TEST_CASE("every screen in both languages and both orientations is drawn as desi
             sim->wait(3);
             REQUIRE(sim->screen() == Screen::cooldown);
             Frame cooldown = capture_and_check(*sim, *cfg, w, h, lang, "cooldown");
-            CHECK(differing_pixels(cooldown, attract) > 10000);  // visibly calmer than attract
-            const Hit& start = cooldown.hits.back();
-            CHECK(close_colour(cooldown.at((start.x0 + start.x1) * 0.5f, start.y0 + 10), Palette{}.calm));
+            CHECK(cooldown.hits.empty());  // nothing to tap: a calm pause in both languages
+            CHECK(differing_pixels(cooldown, attract) > 10000);
+
+            // The about screen, from the next statement.
+            sim->wait(5);
+            REQUIRE(sim->screen() == Screen::attract);
+            REQUIRE(sim->tap("about", &error));
+            REQUIRE(sim->screen() == Screen::about);
+            Frame about = capture_and_check(*sim, *cfg, w, h, lang, "about");
+            CHECK(ids(about) == std::vector<std::string>{"about-close", "lang-da", "lang-en"});
+            CHECK(text_pixels(about, 0.1f * h, 0.5f * h) > 3000);
+            REQUIRE(sim->tap("about-close", &error));
+            CHECK(sim->screen() == Screen::attract);
         }
         CHECK(differing_pixels(question_by_lang["da"], question_by_lang["en"]) > 2000);
         CHECK(differing_pixels(attract_by_lang["da"], attract_by_lang["en"]) > 2000);
@@ -219,8 +256,8 @@ TEST_CASE("the saving and out-of-order screens are drawn, in both languages") {
                                                          *parse_iso8601("2026-11-27T09:41:00Z"), {}, &error);
         REQUIRE_MESSAGE(sim, error);
         if (lang == "en") sim->tap("lang-en", &error);
-        sim->tap("start", &error);
         sim->tap("answer-5", &error);
+        sim->wait(0.4);
         sim->tap("skip", &error);
         sim->tap("skip", &error);
         CHECK(sim->screen() == Screen::saving);  // not thanked before the answer is durable
@@ -289,7 +326,7 @@ const Hit& hit_named(const std::vector<Hit>& hits, const std::string& id) {
 }  // namespace
 
 TEST_CASE("a landscape panel turned 90 degrees shows the portrait screens turned, pixel for pixel, in both languages") {
-    SimEnv env("", "answers.sqlite3", "rotation = 90\n");
+    SimEnv env("start = \"button\"\n", "answers.sqlite3", "rotation = 90\n");  // the start button: one accent block
     Diagnostics errors;
     std::optional<LoadedConfig> turned_cfg = load_all(env.config, &errors);
     REQUIRE(turned_cfg);
@@ -323,12 +360,12 @@ TEST_CASE("a landscape panel turned 90 degrees shows the portrait screens turned
         CHECK(attract.width == 1080);
         CHECK(attract.height == 1920);
 
-        CHECK(ids(attract) == std::vector<std::string>{"lang-da", "lang-en", "start"});
+        CHECK(ids(attract) == std::vector<std::string>{"start", "about", "lang-da", "lang-en"});
         CHECK(text_pixels(attract, 0.1f * 1920, 0.3f * 1920) > 1000);  // the headline, in layout rows
         CHECK(differing_from_unturned(attract, attract_upright) == 0);
         attract_by_lang[lang] = attract;
 
-        check_question_elements(question);
+        check_question_elements(question, false);
         CHECK(differing_from_unturned(question, question_upright) == 0);
         question_by_lang[lang] = question;
     }
@@ -339,7 +376,7 @@ TEST_CASE("a landscape panel turned 90 degrees shows the portrait screens turned
 TEST_CASE("on a panel turned 90 or 270 degrees a tap where a button shows presses that button") {
     for (int rotation : {90, 270}) {
         CAPTURE(rotation);
-        SimEnv env("", "answers.sqlite3", "rotation = " + std::to_string(rotation) + "\n");
+        SimEnv env("start = \"button\"\n", "answers.sqlite3", "rotation = " + std::to_string(rotation) + "\n");
         Diagnostics errors;
         std::optional<LoadedConfig> cfg = load_all(env.config, &errors);
         REQUIRE(cfg);
@@ -364,10 +401,10 @@ TEST_CASE("on a panel turned 90 or 270 degrees a tap where a button shows presse
                     panel_colour(static_cast<float>(x), static_cast<float>(y)) == Palette{}.accent)
                     ++accent_outside;
         CHECK(accent_outside == 0);
-        // The English toggle is in the layout's top-right corner: the panel's
-        // bottom-right for 90, its top-left for 270.
-        if (rotation == 90) CHECK((english.x0 > 1600 && english.y0 > 800));
-        else CHECK((english.x1 < 320 && english.y1 < 280));
+        // The English button is low in the layout, within reach: near the
+        // panel's left edge for 90 (the layout's bottom), its right edge for 270.
+        if (rotation == 90) CHECK(english.x1 < 480);
+        else CHECK(english.x0 > 1440);
 
         // Where the other rotation would show the toggle, nothing is.
         const PanelRect elsewhere = on_panel(hit_named(sim->hits(), "lang-en"), rotation == 90 ? 270 : 90, 1920, 1080);
@@ -379,7 +416,7 @@ TEST_CASE("on a panel turned 90 or 270 degrees a tap where a button shows presse
         // on the start button, then an answer: it is stored, in English.
         SimResult r = env.simulate("tap " + std::to_string(english.cx()) + " " + std::to_string(english.cy()) +
                                    "\ntap " + std::to_string(start.cx()) + " " + std::to_string(start.cy()) +
-                                   "\ntap answer-4\ntap skip\ntap skip\n");
+                                   "\ntap answer-4\nwait 0.4\ntap skip\ntap skip\n");
         REQUIRE_MESSAGE(r.exit_code == 0, r.err);
         const std::vector<Row> rows = env.rows();
         REQUIRE(rows.size() == 1);  // skips store nothing

@@ -13,9 +13,9 @@ namespace kiosk_test_simulate {
 using namespace pulse;
 using namespace pulse::test;
 
-TEST_CASE("a session of an answer, a don't know and a skip stores exactly two rows, and nothing else") {
+TEST_CASE("a session of an answer (the first tap, on attract), a don't know and a skip stores exactly two rows, and nothing else") {
     SimEnv env;
-    SimResult r = env.simulate("tap start\ntap answer-4\ntap dont-know\ntap skip\n");
+    SimResult r = env.simulate("tap answer-4\nwait 0.4\ntap dont-know\nwait 0.4\ntap skip\n");
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     CHECK(r.out == "{\"screen\":\"thanks\",\"answers_stored\":2}\n");
     std::vector<Row> rows = env.rows();
@@ -47,7 +47,7 @@ TEST_CASE("a session of an answer, a don't know and a skip stores exactly two ro
 TEST_CASE("the five answer buttons store the values 1 to 5") {
     SimEnv env;
     std::string script;
-    for (int v = 1; v <= 5; ++v) script += "tap start\ntap answer-" + std::to_string(v) + "\ntap skip\ntap skip\nwait 8\n";
+    for (int v = 1; v <= 5; ++v) script += "tap answer-" + std::to_string(v) + "\nwait 0.4\ntap skip\ntap skip\nwait 8\n";
     SimResult r = env.simulate(script);
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     std::multiset<int> values;
@@ -55,34 +55,51 @@ TEST_CASE("the five answer buttons store the values 1 to 5") {
     CHECK(values == std::multiset<int>{1, 2, 3, 4, 5});
 }
 
-TEST_CASE("a timeout in the middle of a session returns to attract and keeps the answers already given") {
+TEST_CASE("a session left in the middle returns to attract after the idle warning and keeps the answers already given") {
     SimEnv env;
-    SimResult r = env.simulate("tap start\ntap answer-2\nwait 19.9\ntap answer-5\nwait 20\n");
+    SimResult r = env.simulate("tap answer-2\nwait 19.9\ntap answer-5\nwait 30.4\n");
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     CHECK(r.out == "{\"screen\":\"attract\",\"answers_stored\":2}\n");
     CHECK(env.rows().size() == 2);
 }
 
-TEST_CASE("the idle timeout on a question fires at 20 s, not before") {
+TEST_CASE("idle on a question: the warning at 20 s, 10 s to continue, then attract; a tap on continue keeps the session") {
     SimEnv env;
-    // The clock starts when the tap ends; the timeout fires exactly 20 s later.
-    CHECK(env.simulate("tap start\nwait 19.999\n").out == "{\"screen\":\"question\",\"answers_stored\":0}\n");
-    CHECK(env.simulate("tap start\nwait 20\n").out == "{\"screen\":\"attract\",\"answers_stored\":0}\n");
+    // Statement 2 shows once the first answer's check mark is over (0.4 s);
+    // the warning comes 20 s after that, and the session ends 10 s later.
+    CHECK(env.simulate("tap answer-1\nwait 20.399\n").out == "{\"screen\":\"question\",\"answers_stored\":0}\n");
+    SimResult warned = env.simulate("tap answer-1\nwait 20.4\ntap still-here\nwait 19.9\n");
+    REQUIRE_MESSAGE(warned.exit_code == 0, warned.err);
+    CHECK(warned.out == "{\"screen\":\"question\",\"answers_stored\":0}\n");
+    CHECK(env.simulate("tap answer-1\nwait 30.399\n").out == "{\"screen\":\"question\",\"answers_stored\":0}\n");
+    CHECK(env.simulate("tap answer-1\nwait 30.4\n").out == "{\"screen\":\"attract\",\"answers_stored\":1}\n");
 }
 
-TEST_CASE("after thanks comes a calm cooldown in which start does nothing, then attract again") {
+TEST_CASE("back changes the previous answer in memory: the session stores the new one only") {
     SimEnv env;
-    SimResult r = env.simulate("tap start\ntap skip\ntap skip\ntap skip\nwait 3\ntap start\n");
+    SimResult r = env.simulate("tap answer-5\nwait 0.4\ntap back\ntap answer-1\nwait 0.4\ntap skip\ntap skip\n");
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    CHECK(r.out == "{\"screen\":\"cooldown\",\"answers_stored\":0}\n");
-    r = env.simulate("tap start\ntap skip\ntap skip\ntap skip\nwait 8\ntap start\n");
-    CHECK(r.out == "{\"screen\":\"question\",\"answers_stored\":0}\n");
+    const std::vector<Row> rows = env.rows();
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].value == 1);
+}
+
+TEST_CASE("after thanks comes a calm cooldown in which a tap does nothing, then the next statement again") {
+    SimEnv env;
+    SimResult r = env.simulate("tap answer-3\nwait 0.4\ntap skip\ntap skip\nwait 3\ntap 640 400\n");
+    REQUIRE_MESSAGE(r.exit_code == 1, r.err);  // nothing to tap on the cooldown screen
+    CHECK(r.err.find("on the cooldown screen") != std::string::npos);
+    r = env.simulate("tap answer-3\nwait 0.4\ntap skip\ntap skip\nwait 3\n");
+    CHECK(r.out == "{\"screen\":\"cooldown\",\"answers_stored\":1}\n");
+    r = env.simulate("tap answer-3\nwait 0.4\ntap skip\ntap skip\nwait 8\ntap answer-2\nwait 0.4\n");
+    CHECK(r.out == "{\"screen\":\"question\",\"answers_stored\":1}\n");  // the new session's answer waits for its end
 }
 
 TEST_CASE("switching to English stores English answers, and the next session starts in Danish again") {
     SimEnv env;
     SimResult r = env.simulate(
-        "tap lang-en\ntap start\ntap answer-3\ntap lang-da\ntap answer-1\ntap skip\nwait 8\ntap start\ntap answer-5\n");
+        "tap lang-en\ntap answer-3\nwait 0.4\ntap lang-da\ntap answer-1\nwait 0.4\ntap skip\nwait 8\ntap answer-5\nwait 0.4\n"
+        "wait 30\n");
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     std::multiset<std::string> langs;
     for (const Row& row : env.rows()) langs.insert(row.lang);
@@ -91,10 +108,10 @@ TEST_CASE("switching to English stores English answers, and the next session sta
 
 TEST_CASE("a tap on an element that is not on the screen names the script line and exits 1") {
     SimEnv env;
-    SimResult r = env.simulate("tap start\n\ntap answer-3\ntap start\n");
+    SimResult r = env.simulate("tap answer-3\n\nwait 0.4\ntap start\n");
     CHECK(r.exit_code == 1);
-    CHECK(r.err.find("script-1.txt:4: no element 'start' on the question screen (there: lang-da, lang-en, answer-1") !=
-          std::string::npos);
+    CHECK_MESSAGE(r.err.find("script-1.txt:4: no element 'start' on the question screen (there: answer-1") !=
+                  std::string::npos, r.err);
 }
 
 TEST_CASE("a tap on nothing names the script line and exits 1") {
@@ -106,7 +123,7 @@ TEST_CASE("a tap on nothing names the script line and exits 1") {
 
 TEST_CASE("a bad config stops simulate with exit 2 before anything runs") {
     SimEnv env("per_session = 9\n");
-    SimResult r = env.simulate("tap start\n");
+    SimResult r = env.simulate("tap answer-1\n");
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("per_session") != std::string::npos);
     CHECK(r.err.find(env.config.string() + ":") == 0);
@@ -116,7 +133,7 @@ TEST_CASE("a bad config stops simulate with exit 2 before anything runs") {
 TEST_CASE("one session never asks the same question twice and spreads the themes") {
     SimEnv env;
     for (int s = 0; s < 10; ++s) {
-        SimResult r = env.simulate("tap start\ntap answer-3\ntap answer-3\ntap answer-3\n", "", 100 + s);
+        SimResult r = env.simulate("tap answer-3\nwait 0.4\ntap answer-3\nwait 0.4\ntap answer-3\nwait 0.4\n", "", 100 + s);
         REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     }
     // 10 sessions x 3 answers in one hour: the rotation gives 30 distinct questions' worth of spread.
@@ -144,7 +161,8 @@ std::multiset<std::string> contents_of(const std::vector<Row>& rows) {
 
 TEST_CASE("the same script, config, seed and time give the same rows but for their ids, and byte-identical screenshots") {
     SimEnv a, b;
-    const std::string script = "shot attract\ntap start\nshot q1\ntap answer-2\nshot q2\ntap dont-know\ntap skip\nshot thanks\n";
+    const std::string script =
+        "shot attract\ntap answer-2\nshot q1\nwait 0.4\nshot q2\ntap dont-know\nwait 0.4\ntap skip\nshot thanks\n";
     SimResult ra = a.simulate(script, "", 42, "2026-11-27T09:41:00Z", 0, 0, a.dir / "shots");
     SimResult rb = b.simulate(script, "", 42, "2026-11-27T09:41:00Z", 0, 0, b.dir / "shots");
     REQUIRE_MESSAGE(ra.exit_code == 0, ra.err);
@@ -171,7 +189,7 @@ TEST_CASE("the same script, config, seed and time give the same rows but for the
 
 TEST_CASE("two identical simulations (same seed, same time, same script) store different ids") {
     SimEnv a, b;
-    const std::string script = "tap start\ntap answer-2\ntap dont-know\ntap answer-5\n";
+    const std::string script = "tap answer-2\nwait 0.4\ntap dont-know\nwait 0.4\ntap answer-5\nwait 0.4\n";
     REQUIRE(a.simulate(script, "", 42, "2026-11-27T09:41:00Z").exit_code == 0);
     REQUIRE(b.simulate(script, "", 42, "2026-11-27T09:41:00Z").exit_code == 0);
     const std::vector<Row> rows_a = a.rows(), rows_b = b.rows();
@@ -196,14 +214,14 @@ TEST_CASE("an unwritable database shows out of order, keeps the kiosk running, a
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     CHECK(r.out == "{\"screen\":\"out_of_order\",\"answers_stored\":0}\n");
     CHECK(r.err.find("out of order [DB-") != std::string::npos);
-    SimResult tap = env.simulate("tap start\n");
+    SimResult tap = env.simulate("tap answer-1\n");
     CHECK(tap.exit_code == 1);  // there is nothing to tap while out of order
 }
 
 TEST_CASE("a corrupt database is moved aside with a timestamped name, logged, and answers go to a fresh one") {
     SimEnv env;
     std::ofstream(env.db, std::ios::binary) << std::string(8192, '\x5A');
-    SimResult r = env.simulate("tap start\ntap answer-5\n");
+    SimResult r = env.simulate("tap answer-5\nwait 0.4\ntap skip\ntap skip\n");
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     CHECK(r.err.find("the database was corrupt: moved aside to") != std::string::npos);
     bool found = false;

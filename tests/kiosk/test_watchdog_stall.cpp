@@ -5,6 +5,7 @@
 // while its writer and uploader threads go on. Pings come from the UI loop
 // only (terminal/service_notify.hpp), so they stop until Xvfb goes on.
 #include "demo_config.hpp"
+#include "kiosk/simulator.hpp"
 #include "notify_socket.hpp"
 #include "process.hpp"
 
@@ -34,7 +35,7 @@ TEST_CASE("no WATCHDOG=1 comes while the UI loop hangs on a stopped display serv
     REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/Xvfb"), "Xvfb is missing: run scripts/install-deps");
     REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/xdotool"), "xdotool is missing: run scripts/install-deps");
     const std::filesystem::path dir = temp_folder();
-    // A question left alone goes back to the start screen after 5 s: a frame
+    // A question left alone shows the idle warning after 5 s: a frame
     // drawn without any input, which is where the kiosk will hang.
     std::string config = slurp(demo_kiosk_config(dir));
     config = std::regex_replace(config, std::regex("\\[pulse\\]\n"), "[pulse]\nidle_timeout_s = 5\n");
@@ -58,13 +59,30 @@ TEST_CASE("no WATCHDOG=1 comes while the UI loop hangs on a stopped display serv
     };
     REQUIRE_MESSAGE(systemd.receive(10000) == "READY=1", slurp(dir / "kiosk.err"), slurp(dir / "xvfb.err"));
 
-    // Start a session (the start button fills the middle third), then
-    // stop the display server: the idle timeout's frame will hang.
-    const ProcessResult click = run_process({"/usr/bin/xdotool", "mousemove", "640", "400", "click", "1"},
+    // Answer the statement on the attract screen (where simulate shows
+    // answer-3 on this panel), which starts a session; once its check mark
+    // is over (0.4 s), stop the display server: the idle warning's frame at
+    // 5.4 s will hang.
+    std::string x = "640", y = "540";
+    {
+        pulse::Diagnostics errors;
+        std::optional<pulse::LoadedConfig> cfg = pulse::load_all(dir / "kiosk.toml", &errors);
+        REQUIRE(cfg);
+        std::string error;
+        std::unique_ptr<pulse::Simulator> sim = pulse::Simulator::open(
+            *cfg, 1280, 800, pulse::make_inline_writer(dir / "probe.sqlite3"), 1, 1'795'773'600, {}, &error);
+        REQUIRE_MESSAGE(sim, error);
+        for (const pulse::Hit& h : sim->hits()) {
+            if (h.id != "answer-3") continue;
+            x = std::to_string(static_cast<int>((h.x0 + h.x1) * 0.5f));
+            y = std::to_string(static_cast<int>((h.y0 + h.y1) * 0.5f));
+        }
+    }
+    const ProcessResult click = run_process({"/usr/bin/xdotool", "mousemove", x, y, "click", "1"},
                                             {"DISPLAY=" + display}, dir, 10);
     CHECK(click.exit_code == 0);
     const Clock::time_point start = Clock::now();
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
     kill(xvfb, SIGSTOP);
     std::vector<double> pings;  // seconds after the click
     while (seconds_since(start) < 10) {
@@ -79,7 +97,7 @@ TEST_CASE("no WATCHDOG=1 comes while the UI loop hangs on a stopped display serv
     const std::string err = slurp(dir / "kiosk.err");
     INFO("kiosk log:\n", err);
     // Pings went on every 500 ms while the question waited (the loop was idle,
-    // not drawing), and none came from the idle timeout's frame at 5 s until
+    // not drawing), and none came from the idle warning's frame at 5.4 s until
     // the display server went on at 10 s: far longer than WatchdogSec (2 s).
     REQUIRE(!pings.empty());
     CHECK(pings.front() < 1.5);

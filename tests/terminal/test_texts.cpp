@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <set>
 #include <string>
 
@@ -35,6 +37,15 @@ std::string complete_texts() {
 int en_header_line() { return static_cast<int>(kTextKeys.size()) + 2; }
 int en_line(int key_index) { return en_header_line() + 1 + key_index; }
 
+// The index of key in kTextKeys, and its line in complete_texts() per language.
+int index_of(const std::string& key) {
+    const auto it = std::find(kTextKeys.begin(), kTextKeys.end(), key);
+    REQUIRE_MESSAGE(it != kTextKeys.end(), key);
+    return static_cast<int>(it - kTextKeys.begin());
+}
+int da_line(const std::string& key) { return 2 + index_of(key); }
+int en_line(const std::string& key) { return en_line(index_of(key)); }
+
 // complete_texts() with the line `key = "<lang> <key>"` of lang replaced.
 std::string with_line(const std::string& lang, const std::string& key, const std::string& replacement) {
     std::string content = complete_texts();
@@ -45,14 +56,13 @@ std::string with_line(const std::string& lang, const std::string& key, const std
 
 }  // namespace
 
-TEST_CASE("the screens' text keys are the 58 agreed ones (22 for everyone, 36 for IT's admin screens), in screen order, each once") {
-    REQUIRE(kTextKeys.size() == 58);
+TEST_CASE("the screens' text keys are the 70 agreed ones (34 for everyone, 36 for IT's admin screens), in screen order, each once") {
+    REQUIRE(kTextKeys.size() == 70);
     CHECK(kTextKeys.front() == "attract_headline");
-    CHECK(kTextKeys[5] == "progress");
-    CHECK(kTextKeys[12] == "skip");
-    CHECK(kTextKeys[13] == "saving");
-    CHECK(kTextKeys[21] == "closed_message");
-    CHECK(kTextKeys[22] == "admin_pin_title");
+    CHECK(index_of("attract_anonymity") < index_of("about_button"));
+    CHECK(index_of("skip") + 1 == index_of("back"));
+    CHECK(kTextKeys[33] == "closed_message");
+    CHECK(kTextKeys[34] == "admin_pin_title");
     CHECK(kTextKeys.back() == "admin_touch_done");
     CHECK(std::set<std::string>(kTextKeys.begin(), kTextKeys.end()).size() == kTextKeys.size());
 }
@@ -64,7 +74,9 @@ TEST_CASE("the shipped texts define every key in Danish and English") {
     for (const auto& lang : pulse::kLanguages) {
         for (const auto& key : kTextKeys) CHECK_MESSAGE(!texts.get(lang, key).empty(), lang, " ", key);
     }
-    CHECK(texts.get("da", "attract_headline") == "Hvordan går det med ledelsen?");
+    CHECK(texts.get("da", "attract_headline") == "Hvad synes du om din nærmeste leder?");
+    CHECK(texts.get("en", "attract_headline") == "What do you think of your manager?");
+    CHECK(texts.get("da", "attract_cost_many").find("{seconds}") != std::string::npos);
     CHECK(texts.get("da", "language_label") == "Dansk");
     CHECK(texts.get("en", "language_label") == "English");
     CHECK(texts.get("da", "progress") == "{n} af {total}");
@@ -98,14 +110,14 @@ TEST_CASE("a missing key is reported at its language's table header") {
 }
 
 TEST_CASE("an empty text, an unknown key and a value that is not a string are each reported at their line") {
-    std::string content = with_line("da", "skip", "skip = \" \"");  // line 14
+    std::string content = with_line("da", "skip", "skip = \" \"");
     content.replace(content.find("en saving"), 9, "en saving\"\nsavng = \"x");  // savng after [en] saving
-    content.replace(content.find("thanks_title = \"da thanks_title\""), 32, "thanks_title = 1");  // line 16
+    content.replace(content.find("thanks_title = \"da thanks_title\""), 32, "thanks_title = 1");
     const auto load = load_texts(write_temp(content));
     CHECK_FALSE(load.texts);
-    CHECK_ERROR(load, 14, "[da] skip is empty");
-    CHECK_ERROR(load, 16, "[da] thanks_title must be a string (in quotes), not an integer");
-    CHECK_ERROR(load, en_line(13) + 1, "[en] savng is not a known text key");
+    CHECK_ERROR(load, da_line("skip"), "[da] skip is empty");
+    CHECK_ERROR(load, da_line("thanks_title"), "[da] thanks_title must be a string (in quotes), not an integer");
+    CHECK_ERROR(load, en_line("saving") + 1, "[en] savng is not a known text key");
     CHECK_MESSAGE(load.errors.size() == 3, all(load.errors));
 }
 
@@ -116,20 +128,20 @@ TEST_CASE("an unknown language table is reported") {
 }
 
 TEST_CASE("a placeholder a text does not take is reported, the ones it takes are accepted") {
-    std::string content = with_line("da", "progress", "progress = \"{n} af {totalt}\"");  // line 7
+    std::string content = with_line("da", "progress", "progress = \"{n} af {totalt}\"");
     content = content.replace(content.find("en thanks_many"), 14, "Your {n} answers are saved");
-    content = content.replace(content.find("en skip"), 7, "Skip {n}");  // en_line(12)
+    content = content.replace(content.find("en skip"), 7, "Skip {n}");
     const auto load = load_texts(write_temp(content));
     CHECK_FALSE(load.texts);
-    CHECK_ERROR(load, 7, "[da] progress: unknown placeholder {totalt} (allowed: {n} {total})");
-    CHECK_ERROR(load, en_line(12), "[en] skip: unknown placeholder {n} (it takes none)");
+    CHECK_ERROR(load, da_line("progress"), "[da] progress: unknown placeholder {totalt} (allowed: {n} {total})");
+    CHECK_ERROR(load, en_line("skip"), "[en] skip: unknown placeholder {n} (it takes none)");
     CHECK_MESSAGE(load.errors.size() == 2, all(load.errors));
 }
 
 TEST_CASE("a TOML syntax error in the texts is reported with its line") {
     const auto load = load_texts(write_temp(with_line("en", "skip", "skip = \"Skip")));
     CHECK_FALSE(load.texts);
-    CHECK_ERROR(load, en_line(12), "TOML syntax error");
+    CHECK_ERROR(load, en_line("skip"), "TOML syntax error");
 }
 
 }  // namespace terminal_test_texts

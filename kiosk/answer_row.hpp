@@ -1,0 +1,41 @@
+// answer_row.hpp — the answer block the attract screen (start = "question")
+// and the question screen share: the five answer buttons in a row, the
+// check mark on the one just chosen, and below them the row of secondary
+// buttons ("‹ Tilbage", "Ved ikke", "Spring over", "Om anonymitet", Dansk |
+// English), wrapped onto a second row when the window is too narrow. All
+// sizes come from the Layout and the fonts; everything it draws is a Hit.
+#pragma once
+
+#include "kiosk/ui.hpp"
+
+#include <imgui.h>
+
+#include <string>
+#include <vector>
+
+namespace pulse {
+
+// Height of the five answer buttons' row in layout l.
+float answer_buttons_height(const Layout& l);
+
+// Draws the five answer buttons (ids answer-1 .. answer-5: a face, the
+// scale's colour and a word) across the window between the margins, from
+// top, answer_buttons_height(l) tall. The one the flow shows as chosen
+// (Flow::chosen 1..5) carries the check mark. Returns an answer intent when
+// one is tapped, else none.
+Intent answer_buttons(const View& v, float top);
+
+// The secondary buttons, left to right, each with its id.
+enum class Secondary { back, dont_know, skip, about, close, languages };
+
+// Height the secondary rows take for these buttons at the window's width
+// (one row, or two when they do not fit side by side).
+float secondary_rows_height(const View& v, const std::vector<Secondary>& buttons);
+
+// Draws the secondary buttons in rows from top, each row centred: back
+// ("back"), don't know ("dont-know", with the check mark when Flow::chosen
+// is 0), skip ("skip"), about ("about"), close ("about-close"), and the languages ("lang-da",
+// "lang-en", the shown one filled). Returns the intent of the one tapped.
+Intent secondary_rows(const View& v, const std::vector<Secondary>& buttons, float top);
+
+}  // namespace pulse
