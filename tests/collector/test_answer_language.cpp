@@ -341,4 +341,39 @@ TEST_CASE("a database made before issue 14 loses its language column and every v
 
 TEST_SUITE_END();
 
+// SQLite only: the file rewrite after the rebuild.
+
+TEST_CASE("a SQLite file whose rewrite could not finish is refused, and the next open finishes it") {
+    const std::filesystem::path folder = temp_folder();
+    const std::string file = (folder / "collector.sqlite3").string();
+    make_old_sqlite_database(file);
+    // Another process reading the file (a read transaction open): the rebuild
+    // commits, but the checkpoint cannot write over the pages it reads.
+    sqlite3* reader = nullptr;
+    REQUIRE(sqlite3_open_v2(file.c_str(), &reader, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(reader, "BEGIN; SELECT COUNT(*) FROM answers;", nullptr, nullptr, nullptr) == SQLITE_OK);
+    LogLines log;
+    std::string error;
+    CHECK_FALSE(open_collector_store(file, &error, log.sink()));
+    CHECK_MESSAGE(error.find("the answers' language column is gone, but the file still holds old values of it") !=
+                      std::string::npos,
+                  error);
+    CHECK_MESSAGE(error.find("start again") != std::string::npos, error);
+    CHECK_MESSAGE(log.has("removed the answers' language column (issue 14) from 3 answers"), log.text());
+    sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);
+    sqlite3_close(reader);
+    CHECK(answers_columns_named(file, "lang") == 0);
+    CHECK(query_int(file, "PRAGMA user_version") != 0);  // the rewrite is marked pending
+
+    LogLines again;
+    const std::unique_ptr<CollectorStore> store = open_collector_store(file, &error, again.sink());
+    REQUIRE_MESSAGE(store, error);
+    REQUIRE_MESSAGE(again.all().size() == 1, again.text());
+    CHECK_MESSAGE(again.has("rewrote the file, so no value of the answers' removed language column remains"),
+                  again.text());
+    CHECK(occurrences_in_folder(folder, kMarker) == 0);
+    CHECK(query_int(file, "PRAGMA user_version") == 0);
+    check_old_rows_kept(file);
+}
+
 }  // namespace collector_test_answer_language
