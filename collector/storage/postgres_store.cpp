@@ -973,7 +973,8 @@ std::unique_ptr<CollectorStore> open_postgres_collector_store(const std::string&
     if (!run(conn, "COMMIT").ok()) return fail("cannot commit the schema");
     if (rebuilt_rows >= 0 && log) {
         log(url_without_password(url) + ": removed the answers' language column (issue 14) from " +
-            std::to_string(rebuilt_rows) + " answers: the table was made anew without it and the old one dropped");
+            std::to_string(rebuilt_rows) + (rebuilt_rows == 1 ? " answer" : " answers") +
+            ": the table was made anew without it and the old one dropped");
     }
     return std::make_unique<PostgresCollectorStore>(url, conn);
 }

@@ -180,20 +180,17 @@ LanguageDrop drop_sqlite_answer_language(sqlite3* db) {
     // VACUUM copies every live row into a fresh file image; the truncating
     // checkpoint writes it over the old pages and empties the WAL.
     if (!exec("VACUUM")) return fail("cannot rewrite the file (VACUUM)");
-    int wal_frames = -1, checkpointed = -1;
-    if (sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_TRUNCATE, &wal_frames, &checkpointed) != SQLITE_OK) {
+    if (sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr) != SQLITE_OK) {
         return fail("cannot empty the WAL after VACUUM (another process reading the file?)");
     }
     if (!exec("PRAGMA user_version = 0") ||
         sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr) != SQLITE_OK) {
         return fail("cannot record the rewrite");
     }
-    const char* restore = *secure_delete_before == 0   ? "PRAGMA secure_delete=OFF"
-                          : *secure_delete_before == 2 ? "PRAGMA secure_delete=FAST"
-                                                       : "PRAGMA secure_delete=ON";
-    if (!exec(restore)) {
-        return fail("cannot restore secure_delete");
-    }
+    // Back to the connection's setting (it only costs writes: no failure).
+    exec(*secure_delete_before == 0   ? "PRAGMA secure_delete=OFF"
+         : *secure_delete_before == 2 ? "PRAGMA secure_delete=FAST"
+                                      : "PRAGMA secure_delete=ON");
     drop.scrubbed = true;
     return drop;
 }
@@ -738,7 +735,7 @@ std::unique_ptr<CollectorStore> open_sqlite_collector_store(const std::string& p
     }
     if (drop.rebuilt_rows >= 0 && log) {
         log(path + ": removed the answers' language column (issue 14) from " + std::to_string(drop.rebuilt_rows) +
-            " answers" + (drop.scrubbed ? " and rewrote the file, so no old value remains in it" : ""));
+            (drop.rebuilt_rows == 1 ? " answer" : " answers") + (drop.scrubbed ? " and rewrote the file, so no old value remains in it" : ""));
     } else if (drop.scrubbed && log) {
         log(path + ": rewrote the file, so no value of the answers' removed language column remains in it (issue 14)");
     }
