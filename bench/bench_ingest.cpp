@@ -180,8 +180,8 @@ double raw_insert(const fs::path& file, const std::vector<PreparedBatch>& batche
     bool ok = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) == SQLITE_OK &&
               exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;") &&
               sqlite3_prepare_v2(db,
-                                 "INSERT INTO answers(id, workplace, question, value, lang, hour) "
-                                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                                 "INSERT INTO answers(id, workplace, question, value, hour) "
+                                 "VALUES(?1, ?2, ?3, ?4, ?5)",
                                  -1, &insert, nullptr) == SQLITE_OK &&
               exec("BEGIN");
     std::size_t in_transaction = 0;
@@ -193,8 +193,7 @@ double raw_insert(const fs::path& file, const std::vector<PreparedBatch>& batche
             sqlite3_bind_text(insert, 2, workplace.data(), static_cast<int>(workplace.size()), SQLITE_STATIC);
             sqlite3_bind_text(insert, 3, a.question.data(), static_cast<int>(a.question.size()), SQLITE_STATIC);
             if (a.value) sqlite3_bind_int(insert, 4, *a.value); else sqlite3_bind_null(insert, 4);
-            sqlite3_bind_text(insert, 5, a.lang.data(), static_cast<int>(a.lang.size()), SQLITE_STATIC);
-            sqlite3_bind_int64(insert, 6, a.hour);
+            sqlite3_bind_int64(insert, 5, a.hour);  // a.lang is on the wire only, never stored (issue 14)
             ok = sqlite3_step(insert) == SQLITE_DONE;
             sqlite3_reset(insert);
             if (ok && rows_per_transaction != 0 && ++in_transaction == rows_per_transaction) {

@@ -145,7 +145,8 @@ std::string workplace_name(int i) {
 // Shape: workplace i gets a share proportional to 0.2 + 1.6·i/99; weeks
 // uniform over the kWeeks weeks; Monday–Friday 95 %, weekend 5 %; local hours
 // 07–16; the bank's active questions uniformly; "ved ikke" 10 %, values
-// skewed to agreement (1: 5 %, 2: 10 %, 3: 20 %, 4: 30 %, 5: 25 %); Danish 85 %.
+// skewed to agreement (1: 5 %, 2: 10 %, 3: 20 %, 4: 30 %, 5: 25 %). No
+// language: the store keeps none (issue 14).
 bool generate(const fs::path& file, std::size_t answers, const pulse::QuestionBank& bank) {
     for (const char* s : {"", "-wal", "-shm"}) fs::remove(file.string() + s);
     std::string error;
@@ -193,8 +194,8 @@ bool generate(const fs::path& file, std::size_t answers, const pulse::QuestionBa
     const std::vector<const pulse::Question*> questions = bank.active_questions();
 
     sqlite3_stmt* insert = nullptr;
-    ok = ok && sqlite3_prepare_v2(db, "INSERT INTO answers(id, workplace, question, value, lang, hour) "
-                                      "VALUES(?1, ?2, ?3, ?4, ?5, ?6)", -1, &insert, nullptr) == SQLITE_OK;
+    ok = ok && sqlite3_prepare_v2(db, "INSERT INTO answers(id, workplace, question, value, hour) "
+                                      "VALUES(?1, ?2, ?3, ?4, ?5)", -1, &insert, nullptr) == SQLITE_OK;
     ok = ok && exec(db, "BEGIN");
     for (std::size_t i = 0; ok && i < answers; ++i) {
         char id[37];
@@ -211,8 +212,7 @@ bool generate(const fs::path& file, std::size_t answers, const pulse::QuestionBa
         sqlite3_bind_text(insert, 2, workplace.data(), static_cast<int>(workplace.size()), SQLITE_STATIC);
         sqlite3_bind_text(insert, 3, question.data(), static_cast<int>(question.size()), SQLITE_STATIC);
         if (value == 0) sqlite3_bind_null(insert, 4); else sqlite3_bind_int(insert, 4, value);
-        sqlite3_bind_text(insert, 5, rng() % 100 < 85 ? "da" : "en", 2, SQLITE_STATIC);
-        sqlite3_bind_int64(insert, 6, hour);
+        sqlite3_bind_int64(insert, 5, hour);
         ok = sqlite3_step(insert) == SQLITE_DONE;
         sqlite3_reset(insert);
         if (ok && (i + 1) % kRowsPerTransaction == 0) {

@@ -65,10 +65,12 @@ std::optional<CollectorConfig> load_config(const std::string& file) {
     return std::move(load.config);
 }
 
-// The config's database, or nullptr after printing why.
+// The config's database, or nullptr after printing why; a migration of it
+// (issue 14's language column) is printed as one "[storage]" line.
 std::unique_ptr<CollectorStore> open_store(const CollectorConfig& config) {
     std::string error;
-    std::unique_ptr<CollectorStore> store = open_collector_store(config.database, &error);
+    std::unique_ptr<CollectorStore> store = open_collector_store(
+        config.database, &error, [](const std::string& line) { std::cerr << "[storage] " << line << "\n"; });
     if (!store) std::cerr << "[storage] database: " << error << "\n";
     return store;
 }

@@ -1,9 +1,10 @@
 // postgres_store.cpp — CollectorStore on PostgreSQL (libpq), for
 // municipalities that run several collector instances behind a load
-// balancer on one database. The same rows as the SQLite store (no terminal
-// id, no arrival time, no batch) and the same contracts: a batch is one
-// transaction, answer ids are unique forever, e-mail claims are atomic,
-// a sign-in link is used once.
+// balancer on one database. The same rows as the SQLite store (no language,
+// no terminal id, no arrival time, no batch) and the same contracts: a batch
+// is one transaction, answer ids are unique forever, e-mail claims are
+// atomic, a sign-in link is used once. A database made before issue 14 is
+// migrated when opened (kDropLanguageSql).
 // A small pool of connections serves the server's threads; it rides out a
 // database outage (see [SECTION] The pool): calls fail at once while the
 // database is down and succeed again, without a restart, once it is back.
@@ -48,17 +49,45 @@ constexpr const char* kSessionSettings =
     "SET TIME ZONE 'UTC'; SET statement_timeout = '30s';"
     "SELECT set_config('synchronous_commit', 'local', false) WHERE current_setting('synchronous_commit') = 'off'";
 
-// Created once per database by whichever instance comes first; the advisory
-// lock keeps two instances starting together from racing on CREATE.
+// Taken first in the transaction that migrates and creates the schema: two
+// instances starting together neither race on CREATE nor migrate twice.
+constexpr const char* kSchemaLockSql = "SELECT pg_advisory_xact_lock(7201948)";
+
+// The answers' columns. No lang (issue 14): a workplace's lone English
+// speaker would stand out in it. The schema and the migration below both
+// make the table from this, so both end with the same table.
+#define PULSE_PG_ANSWERS_COLUMNS                          \
+    "(id TEXT PRIMARY KEY,"                               \
+    " workplace TEXT NOT NULL,"                           \
+    " question TEXT NOT NULL,"                            \
+    " value SMALLINT NULL CHECK(value BETWEEN 1 AND 5),"  \
+    " hour BIGINT NOT NULL)"
+
+// Whether answers (if it exists) still has the lang column of a database
+// made before issue 14: 1 or 0.
+constexpr const char* kHasLanguageSql =
+    "SELECT COUNT(*) FROM pg_attribute WHERE attrelid = to_regclass('answers') AND attname = 'lang' "
+    "AND NOT attisdropped";
+
+// Removes lang with its values: a new table, the rows copied, the old table
+// dropped, the new one renamed, with its key's index and CHECK renamed to
+// what a new database has. Not ALTER TABLE … DROP COLUMN: that only hides
+// the column, its values stay in the table's pages. Dropping the table
+// takes its index with it; kPostgresSchema then builds it on the new one.
+// Run in the schema's transaction under kSchemaLockSql.
+constexpr const char* kDropLanguageSql =
+    "CREATE TABLE answers_without_language " PULSE_PG_ANSWERS_COLUMNS ";"
+    "INSERT INTO answers_without_language(id, workplace, question, value, hour) "
+    " SELECT id, workplace, question, value, hour FROM answers ORDER BY id;"
+    "DROP TABLE answers;"
+    "ALTER TABLE answers_without_language RENAME TO answers;"
+    "ALTER INDEX answers_without_language_pkey RENAME TO answers_pkey;"
+    "ALTER TABLE answers RENAME CONSTRAINT answers_without_language_value_check TO answers_value_check;";
+
+// Created once per database by whichever instance comes first, under
+// kSchemaLockSql.
 constexpr const char* kPostgresSchema =
-    "SELECT pg_advisory_xact_lock(7201948);"
-    "CREATE TABLE IF NOT EXISTS answers("
-    " id TEXT PRIMARY KEY,"
-    " workplace TEXT NOT NULL,"
-    " question TEXT NOT NULL,"
-    " value SMALLINT NULL CHECK(value BETWEEN 1 AND 5),"
-    " lang TEXT NOT NULL,"
-    " hour BIGINT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS answers " PULSE_PG_ANSWERS_COLUMNS ";"
     // Covers the summary's query (index-only scans); replaced answers_by_workplace_hour.
     "CREATE INDEX IF NOT EXISTS answers_by_workplace_hour_incl ON answers(workplace, hour) INCLUDE (question, value);"
     "DROP INDEX IF EXISTS answers_by_workplace_hour;"
@@ -107,6 +136,7 @@ constexpr const char* kPostgresSchema =
     " terminal TEXT PRIMARY KEY,"
     " last_heartbeat BIGINT NOT NULL,"
     " alerted_at BIGINT NOT NULL);";
+#undef PULSE_PG_ANSWERS_COLUMNS  // unity builds: no further file sees it
 
 // The seal lock, a transaction-level advisory lock: a seal holds it
 // exclusively, every batch shares it. So a seal waits for the batches in
@@ -232,7 +262,8 @@ public:
         std::vector<std::string> values, hours;
         values.reserve(sorted.size());
         hours.reserve(sorted.size());
-        std::vector<const std::string*> ids, questions, value_ptrs, langs, hour_ptrs;
+        // a->lang is neither stored nor compared (issue 14).
+        std::vector<const std::string*> ids, questions, value_ptrs, hour_ptrs;
         for (const Answer* a : sorted) {
             values.push_back(a->value ? std::to_string(*a->value) : "");
             hours.push_back(std::to_string(a->hour));
@@ -241,13 +272,11 @@ public:
             ids.push_back(&sorted[i]->id);
             questions.push_back(&sorted[i]->question);
             value_ptrs.push_back(sorted[i]->value ? &values[i] : nullptr);
-            langs.push_back(&sorted[i]->lang);
             hour_ptrs.push_back(&hours[i]);
         }
         const std::string id_array = array_literal(ids);
         const std::string question_array = array_literal(questions);
         const std::string value_array = array_literal(value_ptrs);
-        const std::string lang_array = array_literal(langs);
         const std::string hour_array = array_literal(hour_ptrs);
 
         if (!run(conn, "BEGIN").ok()) return failed(conn, "cannot start a transaction");
@@ -267,20 +296,20 @@ public:
             }
         }
         Result inserted = run(conn,
-                              "INSERT INTO answers(id, workplace, question, value, lang, hour) "
-                              "SELECT u.id, $2, u.question, u.value, u.lang, u.hour FROM "
-                              "unnest($1::text[], $3::text[], $4::smallint[], $5::text[], $6::bigint[]) "
-                              "AS u(id, question, value, lang, hour) "
+                              "INSERT INTO answers(id, workplace, question, value, hour) "
+                              "SELECT u.id, $2, u.question, u.value, u.hour FROM "
+                              "unnest($1::text[], $3::text[], $4::smallint[], $5::bigint[]) "
+                              "AS u(id, question, value, hour) "
                               "ON CONFLICT (id) DO NOTHING RETURNING id",
                               {id_array.c_str(), workplace.c_str(), question_array.c_str(), value_array.c_str(),
-                               lang_array.c_str(), hour_array.c_str()});
+                               hour_array.c_str()});
         if (!inserted.ok()) return rolled_back(conn, "cannot insert the answers");
         StoreResult result;
         result.accepted = inserted.rows();
         if (static_cast<std::size_t>(result.accepted) < sorted.size()) {
             // Some ids were there already: each must hold the same content.
             Result existing = run(conn,
-                                  "SELECT id, workplace, question, value, lang, hour FROM answers "
+                                  "SELECT id, workplace, question, value, hour FROM answers "
                                   "WHERE id = ANY($1::text[])",
                                   {id_array.c_str()});
             if (!existing.ok()) return rolled_back(conn, "cannot read the stored answers");
@@ -298,7 +327,7 @@ public:
                 const bool same_value = a->value ? !existing.null(r, 3) && existing.int64(r, 3) == *a->value
                                                  : existing.null(r, 3);
                 const bool same = existing.text(r, 1) == workplace && existing.text(r, 2) == a->question &&
-                                  same_value && existing.text(r, 4) == a->lang && existing.int64(r, 5) == a->hour;
+                                  same_value && existing.int64(r, 4) == a->hour;
                 if (!same) {
                     Result(PQexec(conn, "ROLLBACK"));
                     StoreResult conflict;
@@ -916,14 +945,36 @@ private:
 
 }  // namespace
 
-std::unique_ptr<CollectorStore> open_postgres_collector_store(const std::string& url, std::string* error) {
+std::unique_ptr<CollectorStore> open_postgres_collector_store(const std::string& url, std::string* error,
+                                                              const StoreLog& log) {
     PGconn* conn = PostgresCollectorStore::connect(url, error);
     if (!conn) return nullptr;
-    Result schema(PQexec(conn, ("BEGIN;" + std::string(kPostgresSchema) + "COMMIT;").c_str()));
-    if (!schema.ok()) {
-        if (error) *error = url_without_password(url) + ": cannot create the schema: " + pq_message(conn);
+    const auto fail = [&](const std::string& what) -> std::unique_ptr<CollectorStore> {
+        if (error) *error = url_without_password(url) + ": " + what + ": " + pq_message(conn);
+        Result(PQexec(conn, "ROLLBACK"));
         PQfinish(conn);
         return nullptr;
+    };
+    // One transaction: the language's removal (issue 14) and the schema
+    // commit together or not at all.
+    if (!run(conn, "BEGIN").ok() || !run(conn, kSchemaLockSql).ok()) return fail("cannot lock the schema");
+    const Result has_language = run(conn, kHasLanguageSql);
+    if (!has_language.ok() || has_language.rows() != 1) return fail("cannot read the answers' columns");
+    long rebuilt_rows = -1;
+    if (has_language.int64(0, 0) != 0) {
+        const Result counted = run(conn, "SELECT COUNT(*) FROM answers");
+        if (!counted.ok() || counted.rows() != 1) return fail("cannot count the answers");
+        rebuilt_rows = static_cast<long>(counted.int64(0, 0));
+        if (!Result(PQexec(conn, kDropLanguageSql)).ok()) {
+            return fail("cannot remove the answers' language column (issue 14)");
+        }
+    }
+    if (!Result(PQexec(conn, kPostgresSchema)).ok()) return fail("cannot create the schema");
+    if (!run(conn, "COMMIT").ok()) return fail("cannot commit the schema");
+    if (rebuilt_rows >= 0 && log) {
+        log(url_without_password(url) + ": removed the answers' language column (issue 14) from " +
+            std::to_string(rebuilt_rows) + (rebuilt_rows == 1 ? " answer" : " answers") +
+            ": the table was made anew without it and the old one dropped");
     }
     return std::make_unique<PostgresCollectorStore>(url, conn);
 }

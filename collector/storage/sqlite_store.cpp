@@ -1,7 +1,9 @@
 // sqlite_store.cpp — CollectorStore on one SQLite file (WAL,
 // synchronous=FULL: an acknowledged answer survives a power cut). Per answer
-// only what the terminal itself keeps, plus its workplace: no terminal id, no
-// arrival time, no batch, no rowid — nothing that links answers together.
+// only its id, workplace, question, value and hour: no language (issue 14),
+// no terminal id, no arrival time, no batch, no rowid — nothing that links
+// answers together or singles out who gave them. A file made before issue 14
+// is migrated when opened ([SECTION] Dropping the language).
 // Beside them, apart: managers' sign-in links and browser sessions, as
 // hashes with an e-mail address (store.hpp, [SECTION] Web sign-in and sessions).
 // A full disk or a file that turns read-only fails the write in progress
@@ -25,15 +27,20 @@ namespace {
 
 constexpr int kBusyTimeout_ms = 10000;  // another collector process may hold the write lock
 
-constexpr const char* kSqliteSchema =
+// The answers. No lang column (issue 14): a workplace's lone English
+// speaker would stand out in it. Made by the schema below and by the
+// migration of an older file, so both end with the same table.
+constexpr const char* kSqliteAnswersTable =
     "CREATE TABLE IF NOT EXISTS answers("
     " id TEXT PRIMARY KEY,"
     " workplace TEXT NOT NULL,"
     " question TEXT NOT NULL,"
     " value INTEGER NULL CHECK(value BETWEEN 1 AND 5),"
-    " lang TEXT NOT NULL,"
     " hour INTEGER NOT NULL"
-    ") WITHOUT ROWID;"
+    ") WITHOUT ROWID;";
+
+// Everything else, run after kSqliteAnswersTable.
+constexpr const char* kSqliteSchema =
     // The summary's index covers its query (question and value in the index:
     // no lookups into the table). It replaced answers_by_workplace_hour.
     "CREATE INDEX IF NOT EXISTS answers_by_workplace_hour_question_value ON answers(workplace, hour, question, value);"
@@ -93,6 +100,101 @@ constexpr const char* kSqliteSchema =
 
 using Statement = SqliteStatement;
 
+// [SECTION] Dropping the language (issue 14)
+//
+// A file made before issue 14 has answers.lang. Opening it removes the
+// column and every value it held, for good: first the table is rebuilt
+// without it in one write transaction, then the file is rewritten so the
+// old values linger neither in free pages nor in the WAL.
+
+// PRAGMA user_version while the rebuild has committed but the rewrite has
+// not run yet (0 otherwise; the collector's file uses it for nothing else).
+// Set in the rebuild's own transaction, so a collector stopped between the
+// two finishes the rewrite on its next open.
+constexpr int kLanguageScrubPending = 14;
+
+// The single integer sql returns on db; nullopt when it fails.
+std::optional<std::int64_t> sqlite_single_int(sqlite3* db, const char* sql) {
+    Statement q(db, sql);
+    if (q.step() != SQLITE_ROW) return std::nullopt;
+    return q.column_int64(0);
+}
+
+// What one call of drop_sqlite_answer_language did.
+struct LanguageDrop {
+    std::int64_t rebuilt_rows = -1;  // answers copied into the table without lang; -1: no rebuild here
+    bool column_gone = false;        // answers has no lang column (any more)
+    bool scrubbed = false;           // the file was rewritten (after this rebuild, or one left pending)
+    std::string error;               // "" on success, else what failed (SQLite's message included)
+};
+
+// Removes answers.lang from db if it has one: under BEGIN IMMEDIATE (the
+// column looked up again under the lock: another process may have done it
+// meanwhile) the table is renamed, made anew from kSqliteAnswersTable, its
+// rows copied without lang, the old one dropped, user_version set to
+// kLanguageScrubPending; secure_delete is on, so the dropped pages are
+// zeroed. Then, when user_version says so (now or left by an earlier
+// open), VACUUM and a TRUNCATE checkpoint rewrite the file and empty the
+// WAL, and user_version goes back to 0. Runs before kSqliteSchema, which
+// then builds the answers' index on the new table. On a failure the rebuild
+// is rolled back whole, or, when the rewrite failed, is kept and the
+// rewrite left pending; .error says which.
+LanguageDrop drop_sqlite_answer_language(sqlite3* db) {
+    LanguageDrop drop;
+    const auto fail = [&](const std::string& what) {
+        drop.error = what + ": " + sqlite3_errmsg(db);
+        if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return drop;
+    };
+    const auto exec = [&](const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; };
+    constexpr const char* kHasLanguage = "SELECT COUNT(*) FROM pragma_table_info('answers') WHERE name = 'lang'";
+    std::optional<std::int64_t> has_language = sqlite_single_int(db, kHasLanguage);
+    std::optional<std::int64_t> version = sqlite_single_int(db, "PRAGMA user_version");
+    if (!has_language || !version) return fail("cannot read the answers' columns");
+    drop.column_gone = *has_language == 0;
+    if (drop.column_gone && *version != kLanguageScrubPending) return drop;
+
+    const std::optional<std::int64_t> secure_delete_before = sqlite_single_int(db, "PRAGMA secure_delete");
+    if (!secure_delete_before || !exec("PRAGMA secure_delete=ON")) return fail("cannot set secure_delete");
+    if (*has_language != 0) {
+        if (!exec("BEGIN IMMEDIATE")) return fail("cannot start the language's removal");
+        has_language = sqlite_single_int(db, kHasLanguage);
+        if (!has_language) return fail("cannot read the answers' columns");
+        if (*has_language != 0) {
+            // Renamed first, so that the new table's SQL is kSqliteAnswersTable's,
+            // exactly as in a new file; its old indexes go with it.
+            if (!exec("ALTER TABLE answers RENAME TO answers_with_language") || !exec(kSqliteAnswersTable) ||
+                !exec("INSERT INTO answers(id, workplace, question, value, hour) "
+                      "SELECT id, workplace, question, value, hour FROM answers_with_language ORDER BY id")) {
+                return fail("cannot copy the answers without their language");
+            }
+            drop.rebuilt_rows = sqlite3_changes64(db);
+            if (!exec("DROP TABLE answers_with_language")) return fail("cannot drop the answers' old table");
+            if (!exec(("PRAGMA user_version = " + std::to_string(kLanguageScrubPending)).c_str())) {
+                return fail("cannot mark the file for rewriting");
+            }
+        }
+        if (!exec("COMMIT")) return fail("cannot commit the language's removal");
+        drop.column_gone = true;
+    }
+    // VACUUM copies every live row into a fresh file image; the truncating
+    // checkpoint writes it over the old pages and empties the WAL.
+    if (!exec("VACUUM")) return fail("cannot rewrite the file (VACUUM)");
+    if (sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr) != SQLITE_OK) {
+        return fail("cannot empty the WAL after VACUUM (another process reading the file?)");
+    }
+    if (!exec("PRAGMA user_version = 0") ||
+        sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr) != SQLITE_OK) {
+        return fail("cannot record the rewrite");
+    }
+    // Back to the connection's setting (it only costs writes: no failure).
+    exec(*secure_delete_before == 0   ? "PRAGMA secure_delete=OFF"
+         : *secure_delete_before == 2 ? "PRAGMA secure_delete=FAST"
+                                      : "PRAGMA secure_delete=ON");
+    drop.scrubbed = true;
+    return drop;
+}
+
 class SqliteCollectorStore final : public CollectorStore {
 public:
     explicit SqliteCollectorStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
@@ -117,17 +219,17 @@ public:
                 return result;
             }
         }
-        Statement insert(db_, "INSERT INTO answers(id, workplace, question, value, lang, hour) "
-                              "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO NOTHING");
-        Statement existing(db_, "SELECT workplace, question, value, lang, hour FROM answers WHERE id = ?1");
+        // a.lang is neither stored nor compared (issue 14).
+        Statement insert(db_, "INSERT INTO answers(id, workplace, question, value, hour) "
+                              "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO NOTHING");
+        Statement existing(db_, "SELECT workplace, question, value, hour FROM answers WHERE id = ?1");
         if (!insert.ok() || !existing.ok()) return rollback_error("cannot prepare the insert");
         for (const Answer& a : answers) {
             insert.text(1, a.id);
             insert.text(2, workplace);
             insert.text(3, a.question);
             insert.value(4, a.value);
-            insert.text(5, a.lang);
-            insert.int64(6, a.hour);
+            insert.int64(5, a.hour);
             if (insert.step() != SQLITE_DONE) return rollback_error("cannot insert an answer");
             const bool is_new = sqlite3_changes(db_) == 1;
             insert.reset();
@@ -138,8 +240,7 @@ public:
             existing.text(1, a.id);
             if (existing.step() != SQLITE_ROW) return rollback_error("cannot read a stored answer");
             const bool same = existing.column_text(0) == workplace && existing.column_text(1) == a.question &&
-                              existing.column_value(2) == a.value && existing.column_text(3) == a.lang &&
-                              existing.column_int64(4) == a.hour;
+                              existing.column_value(2) == a.value && existing.column_int64(3) == a.hour;
             existing.reset();
             if (!same) {
                 exec("ROLLBACK");
@@ -596,7 +697,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<CollectorStore> open_sqlite_collector_store(const std::string& path, std::string* error) {
+std::unique_ptr<CollectorStore> open_sqlite_collector_store(const std::string& path, std::string* error,
+                                                            const StoreLog& log) {
     const auto fail = [&](sqlite3* db, const std::string& what) -> std::unique_ptr<CollectorStore> {
         if (error) *error = path + ": " + what + (db ? std::string(": ") + sqlite3_errmsg(db) : "");
         sqlite3_close(db);
@@ -625,7 +727,30 @@ std::unique_ptr<CollectorStore> open_sqlite_collector_store(const std::string& p
     const int rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, &message);
     sqlite3_free(message);
     if (rc != SQLITE_OK) return fail(db, "cannot switch to WAL");
-    if (sqlite3_exec(db, kSqliteSchema, nullptr, nullptr, nullptr) != SQLITE_OK) return fail(db, "cannot create the schema");
+    const LanguageDrop drop = drop_sqlite_answer_language(db);
+    if (!drop.column_gone) {
+        if (error) *error = path + ": cannot remove the answers' language column (issue 14): " + drop.error;
+        sqlite3_close(db);
+        return nullptr;
+    }
+    if (drop.rebuilt_rows >= 0 && log) {
+        log(path + ": removed the answers' language column (issue 14) from " + std::to_string(drop.rebuilt_rows) +
+            (drop.rebuilt_rows == 1 ? " answer" : " answers") + (drop.scrubbed ? " and rewrote the file, so no old value remains in it" : ""));
+    } else if (drop.scrubbed && log) {
+        log(path + ": rewrote the file, so no value of the answers' removed language column remains in it (issue 14)");
+    }
+    if (!drop.error.empty()) {
+        if (error) {
+            *error = path + ": the answers' language column is gone, but the file still holds old values of it: " +
+                     drop.error + "; stop every other process using the file and start again, which finishes it";
+        }
+        sqlite3_close(db);
+        return nullptr;
+    }
+    if (sqlite3_exec(db, kSqliteAnswersTable, nullptr, nullptr, nullptr) != SQLITE_OK ||
+        sqlite3_exec(db, kSqliteSchema, nullptr, nullptr, nullptr) != SQLITE_OK) {
+        return fail(db, "cannot create the schema");
+    }
     return std::make_unique<SqliteCollectorStore>(db, path);
 }
 

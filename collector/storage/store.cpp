@@ -8,17 +8,20 @@
 
 namespace pulse {
 
-std::unique_ptr<CollectorStore> open_sqlite_collector_store(const std::string& path, std::string* error);
-std::unique_ptr<CollectorStore> open_postgres_collector_store(const std::string& url, std::string* error);
+std::unique_ptr<CollectorStore> open_sqlite_collector_store(const std::string& path, std::string* error,
+                                                            const StoreLog& log);
+std::unique_ptr<CollectorStore> open_postgres_collector_store(const std::string& url, std::string* error,
+                                                              const StoreLog& log);
 
 
 bool is_postgres_url(const std::string& database) {
     return database.rfind("postgresql://", 0) == 0 || database.rfind("postgres://", 0) == 0;
 }
 
-std::unique_ptr<CollectorStore> open_collector_store(const std::string& database, std::string* error) {
-    if (is_postgres_url(database)) return open_postgres_collector_store(database, error);
-    return open_sqlite_collector_store(database, error);
+std::unique_ptr<CollectorStore> open_collector_store(const std::string& database, std::string* error,
+                                                     const StoreLog& log) {
+    if (is_postgres_url(database)) return open_postgres_collector_store(database, error, log);
+    return open_sqlite_collector_store(database, error, log);
 }
 
 WeekCounter::WeekCounter(IsoWeek week, int weeks_before) {

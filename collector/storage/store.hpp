@@ -1,6 +1,8 @@
 // store.hpp — where the collector keeps answers: SQLite (one file,
 // WAL) by default, PostgreSQL when the database setting is a postgresql://
 // URL. Answer ids are unique forever; a batch is stored all or nothing.
+// Per answer: its id, workplace, question, value and hour — never the
+// language it was given in (issue 14; docs/anonymity.md).
 // Also the weekly e-mail's ledger, the sealed weeks, managers' browser
 // sign-in links and sessions (as hashes), each terminal's last heartbeat and
 // the silence alerts IT has been mailed.
@@ -100,8 +102,10 @@ public:
 
     // Stores a validated batch for workplace (from terminal) in one
     // transaction: new ids are inserted; an id already stored with the same
-    // content is a duplicate; an id stored with other content makes the whole
-    // batch a conflict and nothing of it is stored. Safe to call from several
+    // content (workplace, question, value and hour) is a duplicate; an id
+    // stored with other content makes the whole batch a conflict and nothing
+    // of it is stored. An answer's lang is never stored nor compared (issue
+    // 14): a resend that differs only in lang is a duplicate. Safe to call from several
     // threads and processes at once (the same batch twice concurrently gives
     // one `accepted`, one `duplicates`).
     // With require_sealed, the batch is stored only if that week is sealed,
@@ -320,11 +324,23 @@ inline std::optional<std::string> CollectorStore::touch_session(const std::strin
 inline bool CollectorStore::end_session(const std::string&, std::string* error) { return no_web_sessions(error); }
 inline bool CollectorStore::end_sessions_of(const std::string&, std::string* error) { return no_web_sessions(error); }
 
+// Where open_collector_store reports what it changed in an existing
+// database (one line per change, without the URL's password).
+using StoreLog = std::function<void(const std::string& line)>;
+
 // Opens the store named by `database`: a file path (SQLite) or a
-// postgresql:// (or postgres://) URL. nullptr and *error on failure (among
-// them a SQLite file this process may not write); the error never contains
-// the URL's password.
-std::unique_ptr<CollectorStore> open_collector_store(const std::string& database, std::string* error);
+// postgresql:// (or postgres://) URL, creating its tables when missing.
+// A database made before issue 14, whose answers table has a lang column,
+// is migrated first: the table is rebuilt without it, its rows kept, in one
+// transaction (so an interrupted migration leaves the old table whole), and
+// one line saying so goes to log (if given). SQLite then rewrites the file
+// (VACUUM, WAL truncated) so no old language value lingers in free pages;
+// if that cannot finish (another process holds the file), the open fails
+// and the next open finishes it. nullptr and *error on failure (among them
+// a SQLite file this process may not write); the error never contains the
+// URL's password.
+std::unique_ptr<CollectorStore> open_collector_store(const std::string& database, std::string* error,
+                                                     const StoreLog& log = {});
 
 // True when `database` names PostgreSQL rather than a SQLite file.
 bool is_postgres_url(const std::string& database);

@@ -68,10 +68,15 @@ TEST_CASE("a batch is stored once, its resend is all duplicates, and changed con
     CHECK(r.duplicates == 1);
     CHECK(f.rows() == 4);
 
+    // The language is not stored, so a resend that differs only in it is the same answer (issue 14).
+    r = f.store->store_batch("wp-a", "term-a", {answer(1, "1.1", 4, h, "en"), answer(3, "2.3", 1, h, "da")});
+    CHECK(r.kind == StoreResult::Kind::stored);
+    CHECK(r.accepted == 0);
+    CHECK(r.duplicates == 2);
+
     // Each kind of changed content is a conflict, and the new answer beside it is not stored.
     const std::vector<Answer> changed = {answer(1, "1.1", 3, h), answer(2, "1.2", 2, h), answer(1, "1.1", std::nullopt, h),
-                                         answer(1, "3.1", 4, h), answer(1, "1.1", 4, h, "en"),
-                                         answer(1, "1.1", 4, h + 3600)};
+                                         answer(1, "3.1", 4, h), answer(1, "1.1", 4, h + 3600)};
     for (const Answer& a : changed) {
         r = f.store->store_batch("wp-a", "term-a", {answer(50, "4.1", 4, h), a});
         CHECK(r.kind == StoreResult::Kind::conflict);
@@ -83,18 +88,18 @@ TEST_CASE("a batch is stored once, its resend is all duplicates, and changed con
     CHECK(query_int(f.database, "SELECT COUNT(*) FROM answers WHERE id = '" + test_uuid(50) + "'") == 0);
 }
 
-TEST_CASE("the store keeps no terminal id, arrival time or batch, only the answer and its workplace") {
+TEST_CASE("the store keeps no language, terminal id, arrival time or batch, only the answer and its workplace") {
     Fixture f;
-    REQUIRE(f.store->store_batch("wp-a", "term-a", {answer(1, "1.1", 4, at("2026-11-23T09:00:00Z"))}).accepted == 1);
+    REQUIRE(f.store->store_batch("wp-a", "term-a", {answer(1, "1.1", 4, at("2026-11-23T09:00:00Z"), "en")}).accepted == 1);
     const std::string columns_sql =
         f.database.rfind("postgresql://", 0) == 0
             ? "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'answers' AND table_schema = "
-              "current_schema() AND column_name NOT IN ('id', 'workplace', 'question', 'value', 'lang', 'hour')"
+              "current_schema() AND column_name NOT IN ('id', 'workplace', 'question', 'value', 'hour')"
             : "SELECT COUNT(*) FROM pragma_table_info('answers') WHERE name NOT IN "
-              "('id', 'workplace', 'question', 'value', 'lang', 'hour')";
+              "('id', 'workplace', 'question', 'value', 'hour')";
     CHECK(query_int(f.database, columns_sql) == 0);
     CHECK(query_int(f.database, "SELECT COUNT(*) FROM answers WHERE workplace = 'wp-a' AND question = '1.1' AND "
-                                "value = 4 AND lang = 'da' AND hour = " +
+                                "value = 4 AND hour = " +
                                     std::to_string(at("2026-11-23T09:00:00Z"))) == 1);
 }
 
