@@ -269,6 +269,7 @@ std::string email_text(const Summary& s, const SummaryTexts& texts, const std::s
             if (const std::optional<double> disagree = unfavourable_share(t.figures)) {
                 out += ", " + fill_placeholders(w.disagree, {{"percent", percent(*disagree)}});
             }
+            out += ", " + fill_placeholders(w.item_answers, {{"n", std::to_string(t.figures.n)}});
         }
         out += "\n";
     }

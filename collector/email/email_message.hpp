@@ -63,7 +63,8 @@ std::string week_page_url(const std::string& base_url, const std::string& workpl
 
 // The short text/plain part (LF line ends), in summary.language from texts:
 // the subject, then email_week_link with week_url (only when week_url is not
-// ""), the week's answers and each theme's mean, agree and disagree shares,
+// ""), the week's answers and each theme's mean, agree and disagree shares and n
+// (the page's theme table without the change),
 // withheld figures as the too_few word ("for få svar" / "too few answers"),
 // a pointer to the HTML part and email_csv (the attachment). Cannot fail.
 std::string email_text(const Summary& summary, const SummaryTexts& texts, const std::string& week_url);

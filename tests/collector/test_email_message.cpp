@@ -275,7 +275,7 @@ TEST_CASE("the html part decodes to the summary page and the text part gives the
     CHECK(text.rfind("Ugentlig puls: wp-a, uge 48 2026\n\nSvar i ugen: ", 0) == 0);
     for (const ThemeSummary& t : summary.themes) CHECK(text.find("- " + t.title + ": ") != std::string::npos);
     // Theme 1: 2 × 2, 4 × 4, 2 × 5: the page's theme table's shares, in words.
-    CHECK(text.find(": 3,8, 75 % enige, 25 % uenige\n") != std::string::npos);
+    CHECK(text.find(": 3,8, 75 % enige, 25 % uenige, 8 svar\n") != std::string::npos);
     CHECK(text.find("positive") == std::string::npos);
 }
 
