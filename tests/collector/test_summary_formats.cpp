@@ -299,6 +299,64 @@ TEST_CASE("a change is called out only when it passes the printed rule, as a sen
     CHECK(page.find("Ingen ændring") == std::string::npos);
 }
 
+// html's text: what is between its tags.
+std::string text_of(const std::string& html) {
+    std::string text;
+    bool in_tag = false;
+    for (char c : html) {
+        if (c == '<') in_tag = true;
+        else if (c == '>') in_tag = false;
+        else if (!in_tag) text += c;
+    }
+    return text;
+}
+
+TEST_CASE("in 300 random weeks the page shows no figure of a withheld theme or question, and the theme table's n are the summary's") {
+    std::uint32_t seed = 4711;
+    auto next = [&seed](int below) {  // a small LCG: the same weeks on every run
+        seed = seed * 1664525u + 1013904223u;
+        return static_cast<int>((seed >> 8) % static_cast<std::uint32_t>(below));
+    };
+    const QuestionBank bank = fixture_bank();
+    int withheld_questions = 0, withheld_themes = 0;
+    for (int round = 0; round < 300; ++round) {
+        std::vector<AnswerCount> c;
+        for (const Question& q : bank.questions) {
+            for (int offset = 0; offset < 2; ++offset) {
+                const int kinds = next(4);
+                for (int k = 0; k < kinds; ++k) {
+                    const int v = next(6);
+                    c.push_back(AnswerCount{q.id, v == 0 ? std::nullopt : std::optional<int>(v), offset, next(7),
+                                            1 + next(5)});
+                }
+            }
+        }
+        const Summary s = build_summary("skolen", kWeek, bank, c, 5, "da");
+        const std::string page = summary_html(s, shipped_summary_texts());
+        CAPTURE(round);
+        for (const ThemeSummary& t : s.themes) {
+            const std::string row = element(page, "row-" + t.id, "</tr>");
+            const std::string cells = row.substr(row.find("</th>"));
+            if (t.figures.withheld) {
+                ++withheld_themes;
+                CHECK(text_of(cells) == "for få svar");  // no figure at all
+            } else {
+                const std::string n_cell = ">" + std::to_string(t.figures.n) + "</td>";
+                CHECK(cells.compare(cells.size() - n_cell.size(), n_cell.size(), n_cell) == 0);
+            }
+            for (const QuestionSummary& q : t.questions) {
+                if (!q.figures.withheld) continue;
+                ++withheld_questions;
+                CHECK(page.find("<div class=\"question\" id=\"q-" + q.id + "\"") == std::string::npos);
+                const std::size_t group = page.find("class=\"withheld-group\"", page.find("id=\"theme-" + t.id + "\""));
+                CHECK(group < page.find("<li id=\"q-" + q.id + "\""));
+            }
+        }
+    }
+    CHECK(withheld_themes > 0);
+    CHECK(withheld_questions > 0);
+}
+
 TEST_CASE("the e-mail's HTML is the page's markup without the style element: tables and inline styles only") {
     const Summary summary = fixture_summary();
     const std::string page = summary_html(summary, shipped_summary_texts());
