@@ -1,7 +1,9 @@
 // test_summary_formats.cpp — the summary as JSON, CSV and HTML: the fields the
 // issue names, withheld items without a single figure in any format, Danish
-// Excel conventions, a self-contained escaped page; and run_report over a
-// fake in-memory store.
+// Excel conventions, a self-contained escaped page that opens with the theme
+// table, lists a change only by the printed rule, marks a figure by what it
+// shows, groups withheld items last, and is the e-mail's markup but for its
+// <style>; and run_report over a fake in-memory store.
 #include "collector_fixture.hpp"  // ScriptedStore
 #include "collector/publication.hpp"
 #include "collector/report.hpp"
