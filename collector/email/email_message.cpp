@@ -266,6 +266,10 @@ std::string email_text(const Summary& s, const SummaryTexts& texts, const std::s
             if (t.figures.favourable) {
                 out += ", " + fill_placeholders(w.email_favourable, {{"percent", percent(*t.figures.favourable)}});
             }
+            if (const std::optional<double> disagree = unfavourable_share(t.figures)) {
+                out += ", " + fill_placeholders(w.disagree, {{"percent", percent(*disagree)}});
+            }
+            out += ", " + fill_placeholders(w.item_answers, {{"n", std::to_string(t.figures.n)}});
         }
         out += "\n";
     }
@@ -279,13 +283,13 @@ std::string email_text(const Summary& s, const SummaryTexts& texts, const std::s
 
 std::string email_html(const Summary& s, const SummaryTexts& texts, const std::string& week_url) {
     const SummaryWords& w = texts.words(s.language);
-    // Inline styles: many mail programs drop or ignore a <style> element.
+    // Inline styles and no flexbox: Outlook for Windows and Gmail drop a <style> element.
     HtmlChrome chrome;
-    chrome.header_html = "<div style=\"max-width:56rem;margin:0 auto;padding:1rem 1rem 0\">\n";
+    chrome.header_html = "<div style=\"max-width:896px;margin:0 auto;padding:12px 12px 0\">\n";
     if (!week_url.empty()) {
-        chrome.header_html += "<p style=\"margin:0 0 .8rem\"><a href=\"" + html_escape(week_url) +
-                              "\" style=\"display:inline-block;padding:.6rem 1rem;border-radius:.4rem;"
-                              "background:#1F5A94;color:#ffffff;font-weight:600;text-decoration:none\">" +
+        chrome.header_html += "<p style=\"margin:0 0 10px\"><a href=\"" + html_escape(week_url) +
+                              "\" style=\"display:inline-block;padding:10px 16px;background:#1F5A94;color:#ffffff;"
+                              "font-weight:600;text-decoration:none\">" +
                               html_escape(w.email_open_page) + "</a></p>\n";
     }
     chrome.header_html += "<p style=\"margin:0\">" + html_escape(w.email_csv) + "</p>\n</div>\n";

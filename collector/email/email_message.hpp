@@ -63,15 +63,17 @@ std::string week_page_url(const std::string& base_url, const std::string& workpl
 
 // The short text/plain part (LF line ends), in summary.language from texts:
 // the subject, then email_week_link with week_url (only when week_url is not
-// ""), the week's answers and each theme's mean and favourable share,
+// ""), the week's answers and each theme's mean, agree and disagree shares and n
+// (the page's theme table without the change),
 // withheld figures as the too_few word ("for få svar" / "too few answers"),
 // a pointer to the HTML part and email_csv (the attachment). Cannot fail.
 std::string email_text(const Summary& summary, const SummaryTexts& texts, const std::string& week_url);
 
 // The HTML part: summary_html(summary, texts, HtmlFor::email) with a block
 // first in <body>: a button-like link, email_open_page, to week_url (only
-// when week_url is not ""), and email_csv. Styles inline, which mail
-// programs keep. Cannot fail.
+// when week_url is not ""), and email_csv. Tables and inline styles only
+// (no <style>, flexbox or grid), which Outlook for Windows and Gmail keep.
+// Cannot fail.
 std::string email_html(const Summary& summary, const SummaryTexts& texts, const std::string& week_url);
 
 // The attachment's file name: "pulse-<workplace id>-<week>.csv", as the

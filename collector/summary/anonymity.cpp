@@ -30,7 +30,7 @@ void apply_anonymity_rule(WeekCells& w, const std::vector<int>& theme_of_questio
     for (auto& c : w.questions) c.withheld = c.n() < min_answers;
     for (auto& c : w.themes) c.withheld = c.n() < min_answers;
     w.answers_withheld = w.answers < min_answers;
-    for (int d = 0; d < 7; ++d) w.day_withheld[d] = w.days[d] < min_answers;
+    for (int d = 0; d < 7; ++d) w.day_withheld[d] = w.days[d] > 0 && w.days[d] < min_answers;  // 0: nobody answered
 
     // 3. total = Σ themes (only answer counts can be subtracted here).
     if (!w.answers_withheld) {
@@ -83,7 +83,9 @@ void apply_anonymity_rule(WeekCells& w, const std::vector<int>& theme_of_questio
                 if (w.day_withheld[d]) hidden += w.days[d];
             }
             if (hidden == 0 || hidden >= min_answers) break;
-            const int i = smallest_shown(7, [&](int k) { return w.days[k]; }, [&](int k) { return !w.day_withheld[k]; });
+            // A day nobody answered hides nothing: withholding it would not help.
+            const int i = smallest_shown(7, [&](int k) { return w.days[k]; },
+                                         [&](int k) { return !w.day_withheld[k] && w.days[k] > 0; });
             if (i < 0) break;
             w.day_withheld[i] = true;
         }

@@ -40,8 +40,9 @@ struct WeekCells {
 //
 // The rule (docs/anonymity.md):
 // 1. Primary: a question or theme with n < min_answers (answers with a
-//    value), the week's total or a weekday with fewer than min_answers
-//    answers, is withheld.
+//    value), the week's total or a weekday with 1 to min_answers − 1
+//    answers, is withheld. A weekday nobody answered shows its 0 (all one
+//    learns is "nobody answered", as in step 3) unless the total is withheld.
 // 2. A withheld theme withholds all its questions.
 // 3. Complementary: wherever a shown figure is the sum of parts, the withheld
 //    parts together must hold at least min_answers answers (or none at all:

@@ -1,6 +1,6 @@
 // format_csv.cpp — summary_csv: the summary for Danish Excel (UTF-8 BOM,
 // ';', CRLF, decimal comma); one row for the week's and each weekday's
-// participation, then one per theme and per question in the bank's order.
+// participation (0 for a day nobody answered), then one per theme and per question in the bank's order.
 #include "collector/summary/format_text.hpp"
 #include "collector/summary/formats.hpp"
 
@@ -20,16 +20,19 @@ std::string csv_text(const std::string& text) {
     return out + "\"";
 }
 
-// The ten figure columns of one item: n, mean, favourable %, the five
-// values, "ved ikke", change; each the too_few word when withheld.
+// The eleven figure columns of one item: n, mean, agree % (4–5), disagree %
+// (1–2), the five values, "ved ikke", change; each the too_few word when
+// withheld. The page's theme table shows the same figures, rounded.
 void csv_figures_row(std::ostringstream& out, const Figures& f, const SummaryWords& w) {
     if (f.withheld) {
-        for (int column = 0; column < 10; ++column) out << ';' << csv_text(w.too_few);
+        for (int column = 0; column < 11; ++column) out << ';' << csv_text(w.too_few);
         return;
     }
+    const std::optional<double> disagree = unfavourable_share(f);
     out << ';' << f.n;
     out << ';' << (f.mean ? decimal(*f.mean, 2, ',') : "");
     out << ';' << (f.favourable ? decimal(*f.favourable * 100.0, 1, ',') : "");
+    out << ';' << (disagree ? decimal(*disagree * 100.0, 1, ',') : "");
     for (auto n : f.distribution) out << ';' << n;
     out << ';' << f.dont_know;
     out << ';' << (f.change ? decimal(*f.change, 2, ',') : "");
@@ -47,7 +50,7 @@ std::string summary_csv(const Summary& s, const SummaryTexts& texts) {
         out << csv_text(w.level_participation) << ";;" << csv_text(s.week.str()) << ';' << csv_text(label) << ';';
         if (answers) out << *answers;
         else out << csv_text(w.too_few);
-        out << ";;;;;;;;;\r\n";
+        out << ";;;;;;;;;;\r\n";
     };
     participation(w.whole_week, s.answers_withheld ? std::nullopt : std::optional<std::int64_t>(s.answers));
     for (int d = 0; d < 7; ++d) participation(w.weekdays[d], s.answers_per_weekday[d]);

@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 
 namespace pulse {
 
@@ -44,6 +46,20 @@ std::string change_text(const std::optional<double>& change, char mark) {
     if (amount == decimal(0.0, 1, mark)) return "= " + amount;
     return (*change > 0 ? "▲ " : "▼ ") + amount;
 }
+
+long shown_tenths(double value) {
+    // Through the text decimal() writes, so the cut-off and the figure on the page can never disagree.
+    const std::string text = decimal(value, 1, '.');
+    const bool negative = text.front() == '-';
+    const std::size_t dot = text.find('.');
+    const long whole = std::labs(std::stol(text.substr(0, dot)));
+    const long tenths = whole * 10 + (text[dot + 1] - '0');
+    return negative ? -tenths : tenths;
+}
+
+bool shown_low(double mean) { return shown_tenths(mean) < 30; }
+
+std::string percent_text(double share) { return decimal(share * 100.0, 0, '.'); }
 
 std::vector<IsoWeek> trend_weeks(IsoWeek week) {
     std::vector<IsoWeek> weeks{week};

@@ -26,6 +26,17 @@ std::string html_escape(const std::string& text);
 // change to show.
 std::string change_text(const std::optional<double>& change, char mark);
 
+// value in tenths as decimal(value, 1, …) shows it: 2.46 → 25. Every cut-off
+// (a low mean, a coloured change) compares this, so two figures that look
+// the same are never marked differently.
+long shown_tenths(double value);
+
+// True when mean, as shown with one decimal, is below the scale's middle (3,0).
+bool shown_low(double mean);
+
+// share 0..1 as a whole percentage, "57" (the % sign is the texts').
+std::string percent_text(double share);
+
 // The four weeks of a summary's trend, oldest first, ending with week.
 std::vector<IsoWeek> trend_weeks(IsoWeek week);
 

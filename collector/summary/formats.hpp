@@ -24,8 +24,9 @@ std::string summary_json(const Summary& summary);
 // too_few word in every figure column. Cannot fail.
 std::string summary_csv(const Summary& summary, const SummaryTexts& texts);
 
-// summary_html's charts: inline SVG for a browser; for an e-mail, where
-// Outlook and Gmail draw no SVG, table cells and text instead.
+// Where summary_html's page is shown. The markup is the same (tables and
+// inline styles, no SVG, flexbox or grid); only a browser gets summary.css
+// as a <style> element, for the web pages' site header and for print.
 enum class HtmlFor { browser, email };
 
 // What the browser pages (collector/web/) put around the summary: their site
@@ -36,10 +37,16 @@ struct HtmlChrome {
     std::string body_class;
 };
 
-// The summary as one self-contained HTML page (inline style from
-// summary.css, no script, no external asset), every word in summary.language
-// from texts, bank texts escaped, a withheld figure as its too_few word;
-// chrome around it as given. Cannot fail.
+// The summary as one self-contained HTML page (no script, no external
+// asset), every word in summary.language from texts, bank texts escaped:
+// the headline; a table of the themes (mean, % agree 4–5, % disagree 1–2,
+// change, n) with what "too few answers" means and the answers per weekday
+// (none for a day nobody answered); the changes that pass change_is_notable,
+// as sentences, with the rule; the highest beside the lowest means; then each
+// theme with its shown questions (diverging bar, trend with its weeks) and
+// its withheld ones grouped last. Every cut-off (the "low" mark, a coloured
+// change) applies to the figure as shown. A withheld figure is its too_few
+// word; chrome around it as given. Cannot fail.
 std::string summary_html(const Summary& summary, const SummaryTexts& texts, HtmlFor target = HtmlFor::browser,
                          const HtmlChrome& chrome = {});
 

@@ -1,84 +1,85 @@
-// html_charts.cpp — the summary page's charts (html_charts.hpp): SVG bar and
-// sparkline for a browser, table-cell bar and trend text for an e-mail.
+// html_charts.cpp — the summary page's charts (html_charts.hpp): the diverging
+// bar, its legend and the trend line, as table cells and text.
 #include "collector/summary/html_charts.hpp"
 
 #include "collector/summary/format_text.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 namespace pulse {
+namespace {
 
-std::string distribution_svg(const Figures& f, const SummaryWords& w) {
-    std::ostringstream svg;
-    svg << "<svg class=\"bar\" viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"";
-    for (int v = 0; v < 5; ++v) svg << (v ? ", " : "") << html_escape(w.scale[v]) << ' ' << f.distribution[v];
-    svg << "\">";
-    double x = 0.0;
-    for (int v = 0; v < 5; ++v) {
-        if (f.distribution[v] == 0 || f.n == 0) continue;
-        const double width = 100.0 * static_cast<double>(f.distribution[v]) / static_cast<double>(f.n);
-        svg << "<rect x=\"" << decimal(x, 2, '.') << "\" y=\"0\" width=\"" << decimal(width, 2, '.')
-            << "\" height=\"10\" fill=\"" << kRamp[v] << "\"><title>" << html_escape(w.scale[v]) << ": "
-            << f.distribution[v] << "</title></rect>";
-        x += width;
-    }
-    svg << "</svg>";
-    return svg.str();
+// One coloured cell of the bar, `percent` of the bar area wide; nothing when
+// the part is empty. centre: the cell right of the centre line.
+void bar_cell(std::ostringstream& out, double percent, const char* colour, bool centre) {
+    if (percent <= 0.0) return;
+    const std::string width = decimal(percent, 2, '.') + "%";
+    out << "<td width=\"" << width << "\"" << (colour ? std::string(" bgcolor=\"") + colour + "\"" : "")
+        << " style=\"width:" << width << ";height:14px;padding:0;font-size:1px;line-height:1px;"
+        << (colour ? std::string("background:") + colour + ";" : "")
+        << (centre ? "border-left:2px solid #1E2430;" : "") << "\">&nbsp;</td>";
 }
 
-std::string sparkline_svg(const Figures& f, const SummaryWords& w, char mark) {
-    if (f.trend.empty()) return "";
-    const double width = 64, height = 20, pad = 3;
-    auto x_of = [&](std::size_t i) { return pad + (width - 2 * pad) * static_cast<double>(i) / 3.0; };
-    auto y_of = [&](double mean) { return pad + (height - 2 * pad) * (5.0 - mean) / 4.0; };
-    std::ostringstream svg, label;
-    for (std::size_t i = 0; i < f.trend.size(); ++i) {
-        label << (i ? ", " : "") << (f.trend[i] ? decimal(*f.trend[i], 1, mark) : w.too_few);
-    }
-    svg << "<svg class=\"spark\" viewBox=\"0 0 64 20\" width=\"64\" height=\"20\" role=\"img\" aria-label=\""
-        << html_escape(w.trend) << ": " << html_escape(label.str()) << "\">";
-    svg << "<line x1=\"" << pad << "\" x2=\"" << width - pad << "\" y1=\"" << y_of(3.0) << "\" y2=\"" << y_of(3.0)
-        << "\" stroke=\"#D9D9D9\" stroke-width=\"1\"/>";
-    for (std::size_t i = 0; i + 1 < f.trend.size(); ++i) {
-        if (!f.trend[i] || !f.trend[i + 1]) continue;
-        svg << "<line x1=\"" << decimal(x_of(i), 1, '.') << "\" y1=\"" << decimal(y_of(*f.trend[i]), 1, '.')
-            << "\" x2=\"" << decimal(x_of(i + 1), 1, '.') << "\" y2=\"" << decimal(y_of(*f.trend[i + 1]), 1, '.')
-            << "\" stroke=\"#2F6FA8\" stroke-width=\"1.5\"/>";
-    }
-    for (std::size_t i = 0; i < f.trend.size(); ++i) {
-        if (!f.trend[i]) continue;
-        svg << "<circle cx=\"" << decimal(x_of(i), 1, '.') << "\" cy=\"" << decimal(y_of(*f.trend[i]), 1, '.')
-            << "\" r=\"2\" fill=\"#1E2430\"/>";
-    }
-    svg << "</svg>";
-    return svg.str();
-}
+}  // namespace
 
-std::string distribution_table(const Figures& f, const SummaryWords& w) {
+std::string diverging_bar(const Figures& f, const SummaryWords& w) {
+    if (f.withheld || f.n <= 0) return "";
+    const double n = static_cast<double>(f.n);
+    const double disagree = static_cast<double>(f.distribution[0] + f.distribution[1]) / n;
+    const double neutral = static_cast<double>(f.distribution[2]) / n;
+    const double agree = static_cast<double>(f.distribution[3] + f.distribution[4]) / n;
+    // The bar area is 100 %: its centre line at 50 %, each share taking half its size on its side.
+    const double left_space = 50.0 * (1.0 - disagree - neutral / 2.0);
+    const double right_space = 50.0 * (1.0 - agree - neutral / 2.0);
+
     std::ostringstream out;
     out << "<table class=\"bar\" role=\"img\" aria-label=\"";
     for (int v = 0; v < 5; ++v) out << (v ? ", " : "") << html_escape(w.scale[v]) << ' ' << f.distribution[v];
     out << "\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" "
-           "style=\"width:100%;border-collapse:collapse;margin-top:5px\"><tr>";
-    for (int v = 0; v < 5; ++v) {
-        if (f.distribution[v] == 0 || f.n == 0) continue;
-        const std::string width =
-            decimal(100.0 * static_cast<double>(f.distribution[v]) / static_cast<double>(f.n), 1, '.') + "%";
-        out << "<td width=\"" << width << "\" bgcolor=\"" << kRamp[v] << "\" title=\"" << html_escape(w.scale[v])
-            << ": " << f.distribution[v] << "\" style=\"width:" << width << ";height:10px;background:" << kRamp[v]
-            << ";font-size:1px;line-height:1px\">&nbsp;</td>";
-    }
-    out << "</tr></table>";
+           "style=\"width:100%;border-collapse:collapse;margin:4px 0\"><tr>"
+        << "<td width=\"24%\" align=\"right\" style=\"width:24%;padding:0 6px 0 0;font-size:13px;line-height:16px;"
+           "color:#8A2E1C;white-space:nowrap;text-align:right\">"
+        << html_escape(fill_placeholders(w.disagree, {{"percent", percent_text(disagree)}})) << "</td>"
+        << "<td style=\"padding:0\"><table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" "
+           "border=\"0\" style=\"width:100%;border-collapse:collapse;table-layout:fixed;background:#F6F4EF\"><tr>";
+    bar_cell(out, left_space, nullptr, false);
+    bar_cell(out, 50.0 * disagree, kBarColours[0], false);
+    bar_cell(out, 25.0 * neutral, kBarColours[1], false);
+    // The centre line stands even when the middle's right half is empty.
+    if (neutral > 0.0) bar_cell(out, 25.0 * neutral, kBarColours[1], true);
+    bar_cell(out, 50.0 * agree, kBarColours[2], neutral <= 0.0);
+    bar_cell(out, right_space, nullptr, neutral <= 0.0 && agree <= 0.0);
+    out << "</tr></table></td>"
+        << "<td width=\"24%\" style=\"width:24%;padding:0 0 0 6px;font-size:13px;line-height:16px;color:#1F5A94;"
+           "white-space:nowrap\">"
+        << html_escape(fill_placeholders(w.agree, {{"percent", percent_text(agree)}})) << "</td></tr></table>";
     return out.str();
 }
 
-std::string trend_text(const Figures& f, const SummaryWords& w, char mark) {
-    if (f.trend.empty()) return "";
-    std::string out = "<span class=\"trend\">" + html_escape(w.trend) + ": ";
-    for (std::size_t i = 0; i < f.trend.size(); ++i) {
-        out += (i ? " · " : "") + (f.trend[i] ? decimal(*f.trend[i], 1, mark) : std::string("–"));
+std::string bar_legend(const SummaryWords& w) {
+    std::ostringstream out;
+    out << "<p class=\"legend\" style=\"margin:6px 0 2px;font-size:13px;color:#5B6270\">";
+    for (int part = 0; part < 3; ++part) {
+        out << (part ? " &nbsp; " : "") << "<span style=\"white-space:nowrap\"><span style=\"display:inline-block;"
+            << "width:10px;height:10px;border:1px solid #5B6270;background:" << kBarColours[part] << "\"></span> "
+            << html_escape(w.bar_legend[part]) << "</span>";
     }
-    return out + "</span>";
+    out << "</p>";
+    return out.str();
+}
+
+std::string trend_line(const Figures& f, const SummaryWords& w, char mark, IsoWeek week) {
+    if (f.trend.empty()) return "";
+    const std::vector<IsoWeek> weeks = trend_weeks(week);
+    std::string out = "<p class=\"trend\" style=\"margin:2px 0 0;font-size:13px;color:#5B6270\">" +
+                      html_escape(w.trend) + ": ";
+    for (std::size_t i = 0; i < f.trend.size() && i < weeks.size(); ++i) {
+        const std::string mean = f.trend[i] ? decimal(*f.trend[i], 1, mark) : std::string("–");
+        out += (i ? " · " : "") +
+               html_escape(fill_placeholders(w.trend_week, {{"week", std::to_string(weeks[i].week)}, {"mean", mean}}));
+    }
+    return out + "</p>";
 }
 
 }  // namespace pulse

@@ -1,6 +1,9 @@
-// html_charts.hpp — the HTML page's charts of one item: for a browser inline
-// SVG (a stacked bar, a sparkline); for an e-mail, where Outlook and Gmail draw
-// no SVG, a row of table cells and the trend as text. Internal to collector/summary/.
+// html_charts.hpp — the summary page's charts of one item, the same markup in
+// a browser and in an e-mail: table cells and inline styles only (no SVG, no
+// flexbox, no <style>), which Outlook for Windows, Gmail and browsers draw
+// alike. A diverging bar with its shares written at both ends (readable
+// without colour), its legend, and the trend as weeks and means. Internal to
+// collector/summary/.
 #pragma once
 
 #include "collector/summary/summary.hpp"
@@ -10,25 +13,24 @@
 
 namespace pulse {
 
-// The colours of the answers 1..5, as on the kiosk's answer buttons
-// (kiosk/ui.hpp, Palette::scale), on the bars and in the legend.
-inline constexpr const char* kRamp[5] = {"#C8553D", "#EBA47C", "#D9D9D9", "#8CB7D8", "#2F6FA8"};
+// The bar's colours: answers 1–2, 3 and 4–5, the ends of the kiosk's answer
+// buttons' ramp (kiosk/ui.hpp, Palette::scale) and its neutral middle.
+inline constexpr const char* kBarColours[3] = {"#C8553D", "#D9D9D9", "#2F6FA8"};
 
-// For a browser: f's 1..5 distribution as one horizontal stacked <svg>, 100 %
-// wide, each value in its kRamp colour, labelled with w.scale words and counts.
-std::string distribution_svg(const Figures& f, const SummaryWords& w);
+// f's answers as one diverging bar: 1–2 left of a centre line, 3 split
+// across it, 4–5 right of it, each part's width its share; the disagree
+// share written at the left end (w.disagree) and the agree share at the
+// right (w.agree), whole percentages. A one-row <table class="bar">, with the
+// answers per value 1..5 in its aria-label. "" for withheld figures or n 0.
+std::string diverging_bar(const Figures& f, const SummaryWords& w);
 
-// For a browser: f's trend (weekly means 1..5) as a small <svg> line with a
-// dot per shown week and a gap where a week was withheld; "" without a trend.
-// Means in the aria-label with decimal mark `mark`.
-std::string sparkline_svg(const Figures& f, const SummaryWords& w, char mark);
+// The bar's legend, a line of three coloured squares each with its word
+// (w.bar_legend), in the bar's order; placed right above a theme's bars.
+std::string bar_legend(const SummaryWords& w);
 
-// For an e-mail: distribution_svg as a one-row <table> of coloured cells,
-// with the same colours and label.
-std::string distribution_table(const Figures& f, const SummaryWords& w);
-
-// For an e-mail: f's trend as text, oldest first, "–" where withheld, in a
-// <span class="trend">; "" without a trend.
-std::string trend_text(const Figures& f, const SummaryWords& w, char mark);
+// f's trend as text with its scale, oldest first: w.trend, then each week as
+// w.trend_week ("uge 46: 3,8"), "–" for a withheld week, decimal mark `mark`;
+// weeks from trend_weeks(week). A <p class="trend">; "" without a trend.
+std::string trend_line(const Figures& f, const SummaryWords& w, char mark, IsoWeek week);
 
 }  // namespace pulse

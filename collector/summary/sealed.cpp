@@ -13,19 +13,27 @@ namespace {
 
 using nlohmann::json;
 
-// The shown mean of item id in a sealed summary (theme or question), or nullopt.
-std::optional<double> sealed_mean(const Summary* summary, const std::string& id, bool theme) {
-    if (!summary) return std::nullopt;
+// The figures of item id (theme or question) in a sealed summary, or null
+// when there is no summary or it lacks the item.
+const Figures* sealed_figures(const Summary* summary, const std::string& id, bool theme) {
+    if (!summary) return nullptr;
     for (const ThemeSummary& t : summary->themes) {
-        if (theme && t.id == id) return t.figures.withheld ? std::nullopt : t.figures.mean;
+        if (theme && t.id == id) return &t.figures;
         for (const QuestionSummary& q : t.questions) {
-            if (!theme && q.id == id) return q.figures.withheld ? std::nullopt : q.figures.mean;
+            if (!theme && q.id == id) return &q.figures;
         }
     }
-    return std::nullopt;
+    return nullptr;
 }
 
-// Trend (oldest first) and change of one shown item from the sealed weeks before.
+// The shown mean of item id in a sealed summary (theme or question), or nullopt.
+std::optional<double> sealed_mean(const Summary* summary, const std::string& id, bool theme) {
+    const Figures* f = sealed_figures(summary, id, theme);
+    return f && !f->withheld ? f->mean : std::nullopt;
+}
+
+// Trend (oldest first), change and its standard error of one shown item from
+// the sealed weeks before.
 void add_history(Figures& f, const std::string& id, bool theme, const std::array<const Summary*, 3>& earlier) {
     if (f.withheld) return;
     f.trend.clear();
@@ -33,7 +41,14 @@ void add_history(Figures& f, const std::string& id, bool theme, const std::array
     f.trend.push_back(f.mean);
     const std::optional<double> before = f.trend[2];
     f.change.reset();
-    if (f.mean && before) f.change = *f.mean - *before;
+    f.previous_n = 0;
+    f.change_se.reset();
+    if (f.mean && before) {
+        const Figures& previous = *sealed_figures(earlier[0], id, theme);
+        f.change = *f.mean - *before;
+        f.previous_n = previous.n;
+        f.change_se = change_standard_error(f, previous);
+    }
 }
 
 json optional_number(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
@@ -53,6 +68,8 @@ json sealed_figures_json(const Figures& f) {
     j["distribution"] = f.distribution;
     j["dont_know"] = f.dont_know;
     j["change"] = optional_number(f.change);
+    j["previous_n"] = f.previous_n;
+    j["change_se"] = optional_number(f.change_se);
     json trend = json::array();
     for (const auto& m : f.trend) trend.push_back(optional_number(m));
     j["trend"] = trend;
@@ -69,6 +86,9 @@ Figures read_figures(const json& j) {
     f.distribution = j.at("distribution").get<std::array<std::int64_t, 5>>();
     f.dont_know = j.at("dont_know").get<std::int64_t>();
     f.change = read_optional(j.at("change"));
+    // Absent in weeks sealed before the change rule (issue 14): no change of theirs is called out.
+    f.previous_n = j.value("previous_n", std::int64_t{0});
+    if (j.contains("change_se")) f.change_se = read_optional(j.at("change_se"));
     for (const json& m : j.at("trend")) f.trend.push_back(read_optional(m));
     return f;
 }

@@ -6,6 +6,7 @@
 #include "collector/summary/anonymity.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace pulse {
@@ -33,7 +34,15 @@ Figures figures_of(const std::array<const AnswerCell*, kWeeks>& cells) {
     f.mean = shown_mean(now);
     f.favourable = static_cast<double>(now.distribution[3] + now.distribution[4]) / static_cast<double>(f.n);
     const auto before = shown_mean(*cells[1]);
-    if (f.mean && before) f.change = *f.mean - *before;
+    if (f.mean && before) {
+        f.change = *f.mean - *before;
+        f.previous_n = cells[1]->n();
+        Figures previous;
+        previous.n = cells[1]->n();
+        previous.mean = before;
+        previous.distribution = cells[1]->distribution;
+        f.change_se = change_standard_error(f, previous);
+    }
     for (int k = kWeeks - 1; k >= 0; --k) f.trend.push_back(shown_mean(*cells[k]));
     return f;
 }
@@ -45,7 +54,32 @@ const std::string& in_language(const LocalText& text, const std::string& languag
     return text.empty() ? kEmpty : text.begin()->second;
 }
 
+// Sample variance of a distribution of answers 1..5 around mean (n ≥ 2).
+double sample_variance(const std::array<std::int64_t, 5>& distribution, std::int64_t n, double mean) {
+    double squares = 0;
+    for (int v = 0; v < 5; ++v) squares += static_cast<double>(distribution[v]) * (v + 1 - mean) * (v + 1 - mean);
+    return squares / static_cast<double>(n - 1);
+}
+
 }  // namespace
+
+std::optional<double> unfavourable_share(const Figures& f) {
+    if (f.withheld || f.n <= 0) return std::nullopt;
+    return static_cast<double>(f.distribution[0] + f.distribution[1]) / static_cast<double>(f.n);
+}
+
+std::optional<double> change_standard_error(const Figures& now, const Figures& before) {
+    if (now.withheld || before.withheld || now.n < 2 || before.n < 2 || !now.mean || !before.mean) return std::nullopt;
+    const double v_now = sample_variance(now.distribution, now.n, *now.mean);
+    const double v_before = sample_variance(before.distribution, before.n, *before.mean);
+    return std::sqrt(v_now / static_cast<double>(now.n) + v_before / static_cast<double>(before.n));
+}
+
+bool change_is_notable(const Figures& f) {
+    if (f.withheld || !f.change || !f.change_se || f.n < kNotableMinN || f.previous_n < kNotableMinN) return false;
+    const double shown = std::fabs(std::round(*f.change * 10.0) / 10.0);  // as change_text writes it
+    return shown > 0 && shown >= kNotableStandardErrors * *f.change_se - 1e-9;
+}
 
 Summary build_summary(const std::string& workplace, IsoWeek week, const QuestionBank& bank,
                       const std::vector<AnswerCount>& counts, int min_answers, const std::string& language) {

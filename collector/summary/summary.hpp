@@ -38,6 +38,8 @@ struct Figures {
     std::array<std::int64_t, 5> distribution{};  // answers per value 1..5
     std::int64_t dont_know = 0;                // "ved ikke"
     std::optional<double> change;              // mean minus last week's mean; absent if either is withheld
+    std::int64_t previous_n = 0;               // last week's n when change is set, else 0
+    std::optional<double> change_se;           // standard error of change (change_standard_error); with change
     std::vector<std::optional<double>> trend;  // means of the last 4 weeks, oldest first; absent where withheld
 };
 
@@ -66,6 +68,26 @@ struct Summary {
     std::array<std::optional<std::int64_t>, 7> answers_per_weekday{};  // Monday..Sunday; nullopt = withheld
     std::vector<ThemeSummary> themes;     // in the bank's order
 };
+
+// The rule that decides whether a change is worth a manager's attention,
+// rather than chance: with 28 statements asked 3 at a time a question gets
+// about 7 answers a week, and its weekly mean moves by ±0.6 by chance alone.
+inline constexpr std::int64_t kNotableMinN = 20;    // answers with a value, in each of the two weeks
+inline constexpr double kNotableStandardErrors = 2;  // |change| at least this many standard errors
+
+// Share of answers 1..2 (0..1) of shown figures with n > 0, else nullopt:
+// the left end of the diverging bar, the "% uenige" column.
+std::optional<double> unfavourable_share(const Figures& f);
+
+// The standard error of the difference of two weeks' means, from each week's
+// distribution (sample variance over n − 1): sqrt(s₁²/n₁ + s₀²/n₀). nullopt
+// when either week is withheld or has fewer than 2 answers with a value.
+std::optional<double> change_standard_error(const Figures& now, const Figures& before);
+
+// True when f's change passes the stated rule: n and previous_n at least
+// kNotableMinN, and the change as shown (rounded to one decimal) at least
+// kNotableStandardErrors × change_se. False when any of them is absent.
+bool change_is_notable(const Figures& f);
 
 // The workplace as a reader sees it: its name, or its id when it has none.
 inline const std::string& display_name(const Summary& s) {

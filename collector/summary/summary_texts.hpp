@@ -30,7 +30,7 @@ struct SummaryWords {
     std::array<std::string, 7> weekdays;    // Monday first: "mandag" …
 
     // [SECTION] CSV
-    std::array<std::string, 14> csv_columns;  // the header row, joined with ';'
+    std::array<std::string, 15> csv_columns;  // the header row, joined with ';'
     std::string level_participation;          // first column of the participation rows
     std::string level_theme;                  // … of a theme's row
     std::string level_question;               // … of a question's row
@@ -46,16 +46,27 @@ struct SummaryWords {
     std::string dates_two_months;  // {first_day} {first_month} {last_day} {last_month} {year} (the Sunday's year)
     std::string answers_in_week;   // {answers}: "22 svar i ugen"
     std::string item_answers;      // {n}: an item's answers with a value, "7 svar"
-    std::string item_favourable;   // {percent}: "57 % positive (4–5)"
     std::string item_dont_know;    // {n}: "2 ved ikke"
-    std::string mean;              // tooltip of the mean
+    std::string agree;             // {percent}: the bar's right end, answers 4–5: "57 % enige"
+    std::string disagree;          // {percent}: the bar's left end, answers 1–2: "14 % uenige"
+    std::array<std::string, 3> bar_legend;     // the bar's parts: answers 1–2, 3, 4–5
+    std::array<std::string, 6> theme_columns;  // the theme table: theme, mean, agree, disagree, change, answers
+    std::string mean;              // label of an item's mean
     std::string change;            // tooltip of the change
     std::string trend;             // label of the last four weeks' means
+    std::string trend_week;        // {week} {mean}: one week of the trend, "uge 46: 3,8"
     std::string low;               // the mark of a mean below the scale's middle
-    std::string moved;             // heading: what changed most since last week
+    std::string days_heading;      // label of the answers per weekday
+    std::string moved;             // heading: the changes since last week that pass the rule
+    std::string moved_up;          // {item} {before} {now} {n_before} {n}: one rise, as a sentence
+    std::string moved_down;        // {item} {before} {now} {n_before} {n}: one fall, as a sentence
+    std::string moved_rule;        // {min_n}: the rule a change must pass to be listed
+    std::string nothing_moved;     // when no change passes the rule
+    std::string highest;           // heading: the highest means
     std::string lowest;            // heading: the lowest means
-    std::string nothing_moved;     // when nothing changed enough to be called out
-    std::string anonymity;         // {min_answers}: the footer, how withholding works
+    std::string mean_line;         // {item} {mean} {n}: one item under highest or lowest
+    std::string withheld_items;    // a theme's heading over its questions shown without figures
+    std::string anonymity;         // {min_answers}: what "too few answers" means, in one line
     std::string inactive;          // after a question no longer asked
 
     // [SECTION] E-mail: the subject and the text part
@@ -63,7 +74,7 @@ struct SummaryWords {
     std::string email_answers;     // {answers} (a number or too_few): "Svar i ugen: 22"
     std::string email_themes;      // the heading above the themes' lines
     std::string email_no_answers;  // a shown theme without a mean
-    std::string email_favourable;  // {percent}: "57 % positive"
+    std::string email_favourable;  // {percent}: "57 % enige"
     std::string email_html_part;   // where the whole summary is
     std::string email_anonymity;   // {min_answers}
     std::string email_sent_by;     // the last line
@@ -151,7 +162,8 @@ struct SummaryTextsLoad {
 // Reads and checks a summary texts file (config/summary_texts.toml): one
 // table per language of kLanguages ([da], [en]) holding exactly the keys of
 // SummaryWords, each a non-empty string, or for weekdays, weekdays_short,
-// scale, months and csv_columns an array of exactly 7, 7, 5, 12 and 14 such
+// scale, bar_legend, theme_columns, months and csv_columns an array of
+// exactly 7, 7, 5, 3, 6, 12 and 15 such
 // strings (a CSV column may hold no ';', '"' or line break). Every problem is
 // a Diagnostic "FILE:LINE: [lang] key …": TOML syntax, a missing or unknown
 // language or key, a wrong type, a wrong array length, an empty text, a

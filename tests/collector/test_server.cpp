@@ -376,7 +376,7 @@ TEST_CASE("a published summary is for a manager of the workplace or HR, never IT
     const httplib::Result html = c.get("/v1/workplaces/wp-a/summary.html?week=2026-W48&lang=en", kHrToken);
     REQUIRE(html);
     CHECK(html->status == 200);
-    CHECK(html->body.find("<svg") != std::string::npos);
+    CHECK(html->body.find("<table class=\"themes\"") != std::string::npos);
     // Without ?week=: the latest published week.
     CHECK(json::parse(c.get("/v1/workplaces/wp-a/summary", kManagerToken)->body)["week"] == "2026-W48");
 }

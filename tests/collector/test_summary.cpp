@@ -8,6 +8,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include <optional>
 
 // This file's own namespace: test files are compiled several to a unit (unity build).
@@ -104,6 +106,10 @@ TEST_CASE("a question's figures are the hand-computed ones: n, mean, favourable,
     CHECK(q.distribution == std::array<std::int64_t, 5>{1, 1, 1, 2, 2});
     CHECK(q.dont_know == 2);
     CHECK(*q.change == doctest::Approx(24.0 / 7 - 4.0));  // last week: mean 4
+    CHECK(q.previous_n == 5);
+    // Σ(v − mean)² = 96 − 7 · (24/7)² = 96/7; / 6 = 16/7; / 7 answers = 16/49; last week's five 4s add 0.
+    CHECK(*q.change_se == doctest::Approx(4.0 / 7));
+    CHECK_FALSE(change_is_notable(q));  // 7 and 5 answers: fewer than 20
     REQUIRE(q.trend.size() == 4);                          // oldest first
     CHECK(*q.trend[0] == doctest::Approx(2.0));
     CHECK_FALSE(q.trend[1]);                               // 3 answers: withheld that week
@@ -131,6 +137,33 @@ TEST_CASE("a question's figures are the hand-computed ones: n, mean, favourable,
     CHECK(s.min_answers == 5);
     CHECK(s.workplace == "skolen");
     CHECK(s.week == kWeek);
+}
+
+TEST_CASE("a change is notable only with 20 answers in both weeks and at least twice its standard error as shown") {
+    // Last week ten 3s and ten 4s (mean 3,5; variance 5/19). This week:
+    //   1.1 twenty 4s: ▲ 0,5, se = sqrt(5/19/20) = 0,115: notable;
+    //   1.2 nineteen 4s: the same change on 19 answers: not;
+    //   1.3 ten 1s and ten 5s: ▼ 0,5, se = sqrt(80/19/20 + 5/19/20) = 0,473: 0,5 < 0,95, not.
+    std::vector<AnswerCount> c;
+    for (const char* q : {"1.1", "1.2", "1.3"}) {
+        add(c, q, 3, 10, 0, 1);
+        add(c, q, 4, 10, 0, 1);
+    }
+    add(c, "1.1", 4, 20, 0);
+    add(c, "1.2", 4, 19, 0);
+    add(c, "1.3", 1, 10, 0);
+    add(c, "1.3", 5, 10, 0);
+    const Summary s = build_summary("skolen", kWeek, fixture_bank(), c, 5, "da");
+    const Figures& q1 = question(s, "1.1");
+    CHECK(q1.previous_n == 20);
+    CHECK(*q1.change_se == doctest::Approx(std::sqrt(5.0 / 19 / 20)));
+    CHECK(change_is_notable(q1));
+    const Figures& q2 = question(s, "1.2");
+    CHECK(*q2.change == doctest::Approx(0.5));
+    CHECK_FALSE(change_is_notable(q2));
+    const Figures& q3 = question(s, "1.3");
+    CHECK(*q3.change_se == doctest::Approx(std::sqrt(80.0 / 19 / 20 + 5.0 / 19 / 20)));
+    CHECK_FALSE(change_is_notable(q3));
 }
 
 TEST_CASE("an item with fewer than min_answers answers with a value is withheld and carries no figures") {
@@ -222,7 +255,7 @@ TEST_CASE("the week's total minus its shown days never reveals a withheld day: a
     CHECK(s.answers_per_weekday[0] == 9);
     CHECK_FALSE(s.answers_per_weekday[1]);  // the smallest shown day: 3 + 8 = 11 ≥ 5
     CHECK_FALSE(s.answers_per_weekday[2]);
-    for (int d = 3; d < 7; ++d) CHECK_FALSE(s.answers_per_weekday[d]);  // 0 is fewer than 5 too
+    for (int d = 3; d < 7; ++d) CHECK(s.answers_per_weekday[d] == 0);  // nobody answered: shown as 0, not withheld
 }
 
 TEST_CASE("days nobody answered leave the other days shown") {
@@ -232,7 +265,7 @@ TEST_CASE("days nobody answered leave the other days shown") {
     const Summary s = build_summary("skolen", kWeek, fixture_bank(), c, 5, "da");
     CHECK(s.answers_per_weekday[0] == 9);
     CHECK(s.answers_per_weekday[4] == 8);
-    CHECK_FALSE(s.answers_per_weekday[5]);
+    CHECK(s.answers_per_weekday[5] == 0);  // nobody answered: 0, so the page shows no "for få svar" for it
 }
 
 TEST_CASE("a week with fewer than min_answers answers withholds its total, every day and every item") {
@@ -357,7 +390,7 @@ TEST_CASE("in 2000 random weeks no shown figure lets a withheld one of fewer tha
             std::int64_t hidden_days = s.answers;
             for (const auto& d : s.answers_per_weekday) {
                 if (d) {
-                    CHECK(*d >= 5);
+                    CHECK((*d == 0 || *d >= 5));  // a day nobody answered shows 0
                     hidden_days -= *d;
                 }
             }
@@ -369,7 +402,8 @@ TEST_CASE("in 2000 random weeks no shown figure lets a withheld one of fewer tha
 // Two figures equal to the last bit, or both absent.
 bool same_figures(const Figures& a, const Figures& b) {
     return a.withheld == b.withheld && a.n == b.n && a.mean == b.mean && a.favourable == b.favourable &&
-           a.distribution == b.distribution && a.dont_know == b.dont_know && a.change == b.change && a.trend == b.trend;
+           a.distribution == b.distribution && a.dont_know == b.dont_know && a.change == b.change && a.trend == b.trend &&
+           a.previous_n == b.previous_n && a.change_se == b.change_se;
 }
 
 bool same_summary(const Summary& a, const Summary& b) {

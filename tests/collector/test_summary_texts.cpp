@@ -79,7 +79,8 @@ TEST_CASE("the shipped summary texts load with every word in both languages") {
     CHECK(da.weekdays.back() == "søndag");
     CHECK(en.months.front() == "January");
     CHECK(da.scale[2] == "Hverken/eller");
-    CHECK(en.csv_columns[12] == "don't know");
+    CHECK(en.csv_columns[13] == "don't know");
+    CHECK(da.csv_columns[6] == "enige %");  // not the anglicism "positive"
     CHECK(da.anonymity.find("{min_answers}") != std::string::npos);
     CHECK(&load.texts->words("xx") == &da);  // an unknown language gets the first of kLanguages
 }
@@ -170,7 +171,7 @@ TEST_CASE("an empty text, and a CSV column that would split the CSV, are errors 
     const int columns = line_starting(shipped.text, "csv_columns = ", shipped.en);
     std::string text = with_line(shipped.text, low, "low = \" \"");
     text = with_line(text, columns, "csv_columns = [\"level\", \"theme\", \"id\", \"text\", \"n\", \"mean\", "
-                                    "\"favourable;%\", \"1\", \"2\", \"3\", \"4\", \"5\",");
+                                    "\"agree;%\", \"disagree %\", \"1\", \"2\", \"3\", \"4\", \"5\",");
     const SummaryTextsLoad load = load_text(text);
     CHECK_FALSE(load.texts);
     CHECK_ERROR(load, low, "[da] low is empty");
