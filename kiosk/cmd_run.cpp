@@ -252,8 +252,12 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const s
         if (backlight) backlight->follow(kiosk->terminal().flow().hours_closed);
         // A new overlay waits for a quiet moment: nobody answering, no admin screen.
         const Screen shown = kiosk->terminal().flow().screen;
+        // Not while a first answer's check mark shows on attract (its session
+        // has begun, in memory) nor while answers wait to be durable.
+        const Flow& flow = kiosk->terminal().flow();
         if (overlay_pull && overlay_pull->restart_wanted() && overlay_confirmed &&
-            kiosk->terminal().admin().mode == AdminMode::off && (shown == Screen::attract || shown == Screen::closed)) {
+            kiosk->terminal().admin().mode == AdminMode::off && (shown == Screen::attract || shown == Screen::closed) &&
+            !flow.confirming && flow.unsaved == 0) {
             err << "pulse-kiosk: restarting to take the new config overlay\n";
             return kExitOk;
         }
