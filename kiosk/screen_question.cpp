@@ -45,19 +45,7 @@ Intent draw_question(const View& v) {
     for (int value = 1; value <= 5; ++value) {
         const float x = row_left + static_cast<float>(value - 1) * (answer_w + gap);
         const ImVec2 min(x, answers_top), max(x + answer_w, answers_top + answer_h);
-        const std::string id = "answer-" + std::to_string(value);
-        const std::string key = "answer_" + std::to_string(value);
-        ButtonLook look;
-        look.fill = p.card;
-        look.border = p.scale[value - 1];
-        look.border_px = std::max(4.0f, 8 * l.scale);
-        look.font = v.fonts.button;
-        look.label = v.text(key.c_str()).c_str();
-        look.label_y = 0.80f;
-        if (touch_button(v, id.c_str(), min, max, look)) intent = Intent{Intent::Action::answer, value, {}};
-        const float radius = std::min(answer_w * 0.32f, answer_h * 0.27f);
-        draw_face(list, ImVec2((min.x + max.x) * 0.5f, min.y + answer_h * 0.38f), radius, value,
-                  p.scale[value - 1], p.text, p.card);
+        if (answer_button(v, value, min, max)) intent = Intent{Intent::Action::answer, value, {}};
     }
 
     // Secondary choices, outlined and neutral.

@@ -39,14 +39,26 @@ struct ButtonLook {
 // the press is released over it.
 bool touch_button(const View& view, const char* id, ImVec2 min, ImVec2 max, const ButtonLook& look);
 
+// The size text_block draws text at: the font's own size, or smaller where
+// the text would need more than max_lines at wrap_width, but never below the
+// smallest font loaded (every font is loaded at or above kMinCap_mm).
+float fitted_size(ImFont* font, const std::string& text, float wrap_width, int max_lines);
+
 // Draws text wrapped to wrap_width, each line centred on centre_x, starting at
-// top. Draws at most max_lines (the last one ends in "…" if cut). Returns the
-// height used.
+// top, at fitted_size. Draws at most max_lines (the last one ends in "…" if
+// it is cut even at the smallest size). Returns the height used.
 float text_block(ImDrawList* list, ImFont* font, const std::string& text, float centre_x, float top,
                  float wrap_width, Rgba colour, int max_lines = 3);
 
 // Height text_block would use.
 float text_block_height(ImFont* font, const std::string& text, float wrap_width, int max_lines = 3);
+
+// The answer button for value 1..5 ("answer-<value>") over [min, max]: a
+// white card whose edge is an outline in palette.outline (>= 3:1 on the
+// background, WCAG 1.4.11), the scale's colour as a band inside it, the face
+// above and the word below (up to 3 lines, at the button font's size).
+// Returns true on the frame the press is released over it.
+bool answer_button(const View& view, int value, ImVec2 min, ImVec2 max);
 
 // A face for answer value 1..5: same circle and eyes for all, the mouth goes
 // from frown (1) through straight (3) to smile (5). The circle is outlined in
