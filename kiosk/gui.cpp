@@ -2,6 +2,7 @@
 #include "kiosk/gui.hpp"
 
 #include "kiosk/render_sdl.hpp"
+#include "kiosk/widgets.hpp"
 
 #include <imgui.h>
 #include <imgui_impl_sdl.h>
@@ -59,7 +60,7 @@ void collect_glyphs(const ImDrawData* data, const Fonts& fonts, std::vector<Draw
     std::map<std::pair<float, float>, Known> by_uv;  // a glyph's (U0, V0) is unique in the atlas
     const std::pair<ImFont*, const char*> roles[] = {{fonts.headline, "headline"}, {fonts.statement, "statement"},
                                                      {fonts.button, "button"},     {fonts.title, "title"},
-                                                     {fonts.fine, "fine"}};
+                                                     {fonts.fine, "fine"},         {fonts.admin, "admin"}};
     for (const auto& [font, role] : roles) {
         if (!font) continue;
         for (const ImFontGlyph& g : font->Glyphs) {
@@ -130,11 +131,14 @@ std::unique_ptr<Gui> Gui::create(Platform& platform, const std::filesystem::path
     gui->fonts_.button = load(kMinCap_mm);
     gui->fonts_.title = load(kMinCap_mm);
     gui->fonts_.fine = load(kMinCap_mm);
-    if (!gui->fonts_.headline || !gui->fonts_.fine || !io.Fonts->Build()) {
+    gui->fonts_.admin = load(kAdminCap_mm);
+    if (!gui->fonts_.headline || !gui->fonts_.statement || !gui->fonts_.button || !gui->fonts_.title ||
+        !gui->fonts_.fine || !gui->fonts_.admin || !io.Fonts->Build()) {
         if (error) *error = "cannot load font " + font_file.string();
         return nullptr;
     }
     io.FontDefault = gui->fonts_.button;
+    set_legibility_floor_px(gui->fonts_.button->FontSize);  // kMinCap_mm: text_block shrinks no text below it
 
     ImGui_ImplSDL2_InitForSDLRenderer(platform.window());
     ImGui_ImplSDLRenderer_Init(platform.renderer());

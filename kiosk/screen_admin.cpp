@@ -123,8 +123,8 @@ Intent draw_admin(const View& v) {
                   ImVec2(l.margin, l.margin + (close_h - v.fonts.statement->FontSize) * 0.5f), im_colour(p.text),
                   v.text("admin_title").c_str());
 
-    // The facts: label and value, one row each.
-    ImFont* font = v.fonts.title;
+    // The facts: label and value, one row each, small (for IT, at arm's length).
+    ImFont* font = v.fonts.admin;
     const float row_h = font->FontSize * 1.45f;
     const float label_w = l.portrait ? l.width * 0.36f : l.width * 0.24f;
     const float value_x = l.margin + label_w;
@@ -196,7 +196,7 @@ Intent draw_admin(const View& v) {
                                     ImVec2(plus_x + thick * 0.5f, mid_y + bar * 0.5f), im_colour(p.text));
                 const std::string level = fill_placeholders(v.text("admin_brightness"),
                                                             {{"percent", std::to_string(*info->brightness_percent)}});
-                text_block(list, v.fonts.title, level, (a0.x + a1.x) * 0.5f, mid_y - font->FontSize * 0.6f,
+                text_block(list, v.fonts.title, level, (a0.x + a1.x) * 0.5f, mid_y - v.fonts.title->FontSize * 0.6f,
                            w - 2 * side - gap, p.text, 2);
                 break;
             }

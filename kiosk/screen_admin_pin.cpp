@@ -46,6 +46,7 @@ Intent draw_admin_pin(const View& v) {
     y += message_h + l.margin * 0.5f;
 
     // The keypad: 1 2 3 / 4 5 6 / 7 8 9 / delete 0 OK, within reach.
+    y = std::max(y, l.reach_top);
     const float gap = l.min_gap() * 1.5f;
     const float room_h = l.reach_bottom - l.margin - y;
     const float key = std::max(l.min_target(), std::min({(room_h - 3 * gap) / 4, l.width * 0.22f, 190 * l.scale}));

@@ -18,8 +18,9 @@ Layout make_layout(float width, float height, double px_per_mm, double bottom_ed
     // Reach is a matter of the floor, not of the picture: a landscape panel
     // at 0.9 m is within reach from edge to edge, a portrait one at 0.9 m
     // only below its upper third or so.
+    // And a finger needs glass around a button: half a margin clear of the bezel.
     l.reach_top = std::clamp(l.row_at_m(kReachHigh_m), 0.0f, height);
-    l.reach_bottom = std::clamp(l.row_at_m(kReachLow_m), 0.0f, height);
+    l.reach_bottom = std::clamp(l.row_at_m(kReachLow_m), 0.0f, height - l.margin * 0.5f);
     return l;
 }
 

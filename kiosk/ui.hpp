@@ -51,6 +51,9 @@ constexpr float kMinCap_mm = 7.3f;
 // drawn smaller, never below kMinCap_mm (16.7′ at 1.5 m).
 constexpr float kStatementCap_mm = 9.6f;
 constexpr float kHeadlineCap_mm = 11.0f;  // attract headline, start button, "Tak!"
+// The admin panel's list of facts: for IT, read at arm's length, and long
+// (paths, URLs, hours); not an employee screen.
+constexpr float kAdminCap_mm = 4.4f;
 
 struct Fonts {
     ImFont* headline = nullptr;   // kHeadlineCap_mm
@@ -58,6 +61,7 @@ struct Fonts {
     ImFont* button = nullptr;     // kMinCap_mm (button labels)
     ImFont* title = nullptr;      // kMinCap_mm (theme title, progress)
     ImFont* fine = nullptr;       // kMinCap_mm (anonymity line, codes)
+    ImFont* admin = nullptr;      // kAdminCap_mm (the admin panel's facts only)
 };
 
 // Where a wheelchair user and a tall person can both touch: 0.4 to 1.22 m
@@ -75,7 +79,8 @@ struct Layout {
     float margin = 48;      // outer margin
     float bottom_edge_m = 0.9f;  // the glass's lower edge above the floor ([display] bottom_edge_m)
     // The rows within reach (kReachLow_m..kReachHigh_m above the floor),
-    // clamped to the window: every touchable element lies between them.
+    // clamped to the window (reach_bottom at least half a margin above its
+    // lower edge): every touchable element lies between them.
     float reach_top = 0;
     float reach_bottom = 1080;
 

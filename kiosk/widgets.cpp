@@ -114,13 +114,8 @@ std::vector<std::string> wrap_lines(ImFont* font, const std::string& text, float
 
 namespace {
 
-// The smallest size any text is drawn at: the smallest font loaded, since
-// every font is loaded at or above the legibility floor (kMinCap_mm).
-float legibility_floor_px() {
-    float floor = 0;
-    for (const ImFont* f : ImGui::GetIO().Fonts->Fonts) floor = floor == 0 ? f->FontSize : std::min(floor, f->FontSize);
-    return floor;
-}
+// The smallest size text_block shrinks text to (set_legibility_floor_px).
+float g_floor_px = 0;
 
 // Lines of text at size (font drawn scaled to it).
 std::vector<std::string> wrap_lines_at(ImFont* font, float size, const std::string& text, float wrap_width) {
@@ -129,8 +124,10 @@ std::vector<std::string> wrap_lines_at(ImFont* font, float size, const std::stri
 
 }  // namespace
 
+void set_legibility_floor_px(float px) { g_floor_px = px; }
+
 float fitted_size(ImFont* font, const std::string& text, float wrap_width, int max_lines) {
-    const float floor = std::min(font->FontSize, legibility_floor_px());
+    const float floor = std::min(font->FontSize, g_floor_px);
     float size = font->FontSize;
     while (size > floor && static_cast<int>(wrap_lines_at(font, size, text, wrap_width).size()) > max_lines) {
         size = std::max(floor, size * 0.96f);
@@ -139,20 +136,21 @@ float fitted_size(ImFont* font, const std::string& text, float wrap_width, int m
 }
 
 float text_block_height(ImFont* font, const std::string& text, float wrap_width, int max_lines) {
-    const float size = fitted_size(font, text, wrap_width, max_lines);
-    const int n = std::min(static_cast<int>(wrap_lines_at(font, size, text, wrap_width).size()), max_lines);
-    return static_cast<float>(n) * size * 1.15f;
+    const float size = fitted_size(font, text, wrap_width, max_lines);  // a text is never cut: all its lines
+    return static_cast<float>(wrap_lines_at(font, size, text, wrap_width).size()) * size * 1.15f;
 }
 
 float text_block(ImDrawList* list, ImFont* font, const std::string& text, float centre_x, float top,
                  float wrap_width, Rgba colour, int max_lines) {
-    const float size = fitted_size(font, text, wrap_width, max_lines);
-    std::vector<std::string> lines = wrap_lines_at(font, size, text, wrap_width);
-    if (static_cast<int>(lines.size()) > max_lines) {
-        lines.resize(static_cast<std::size_t>(max_lines));
-        lines.back() += "\xE2\x80\xA6";  // …
-    }
-    const float line_h = size * 1.15f;
+    return text_block_sized(list, font, fitted_size(font, text, wrap_width, max_lines), text, centre_x, top,
+                            wrap_width, colour, max_lines);
+}
+
+float text_block_sized(ImDrawList* list, ImFont* font, float size, const std::string& text, float centre_x, float top,
+                       float wrap_width, Rgba colour, int max_lines, float line_spacing) {
+    (void)max_lines;  // the caller fitted the size to it; a text is never cut
+    const std::vector<std::string> lines = wrap_lines_at(font, size, text, wrap_width);
+    const float line_h = size * line_spacing;
     float y = top;
     for (const std::string& line : lines) {
         const ImVec2 extent = font->CalcTextSizeA(size, 1e9f, 0, line.c_str());
@@ -161,6 +159,23 @@ float text_block(ImDrawList* list, ImFont* font, const std::string& text, float 
         y += line_h;
     }
     return y - top;
+}
+
+int line_count(ImFont* font, float size, const std::string& text, float wrap_width) {
+    return static_cast<int>(wrap_lines_at(font, size, text, wrap_width).size());
+}
+
+float widest_word(ImFont* font, float size, const std::string& text) {
+    float widest = 0;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t end = text.find_first_of(" \n", start);
+        if (end == std::string::npos) end = text.size();
+        const std::string word = text.substr(start, end - start);
+        widest = std::max(widest, font->CalcTextSizeA(size, 1e9f, 0, word.c_str()).x);
+        start = end + 1;
+    }
+    return widest;
 }
 
 void draw_face(ImDrawList* list, ImVec2 c, float r, int value, Rgba fill, Rgba outline, Rgba light) {
@@ -209,29 +224,36 @@ bool answer_button(const View& view, int value, ImVec2 min, ImVec2 max) {
     list->AddRect(ImVec2(min.x + band_inset, min.y + band_inset), ImVec2(max.x - band_inset, max.y - band_inset),
                   im_colour(p.scale[value - 1]), std::max(0.0f, rounding - band_inset), 0, band_px);
 
-    // The word at the bottom, with as many lines kept for it as the longest
-    // of the five words needs (so the five faces line up and are the same size).
+    // The word at the bottom, in the button font (kMinCap_mm) with tight
+    // leading, as many lines kept for it as the longest of the five words
+    // needs (so the five faces line up and are the same size). A word wider
+    // than the button is drawn smaller, whole, rather than broken: only a
+    // layout too narrow for the words does that (a portrait row of five).
     const float inner = outline_px + band_px;
-    const float pad = l.mm(1.5f);
+    const float pad = l.mm(1);
     const float wrap = w - 2 * (inner + pad);
+    constexpr float kLeading = 1.05f;
     ImFont* font = view.fonts.button;
-    float label_h = 0;
+    float size = font->FontSize;
+    int lines = 1;
     for (int v = 1; v <= 5; ++v) {
-        const std::string key = "answer_" + std::to_string(v);
-        label_h = std::max(label_h, text_block_height(font, view.text(key.c_str()), wrap, 3));
+        const std::string& word = view.text(("answer_" + std::to_string(v)).c_str());
+        size = std::min(size, font->FontSize * 0.98f * wrap / std::max(0.98f * wrap, widest_word(font, font->FontSize, word)));
     }
-    const std::string key = "answer_" + std::to_string(value);
-    const std::string& word = view.text(key.c_str());
+    for (int v = 1; v <= 5; ++v)
+        lines = std::max(lines, line_count(font, size, view.text(("answer_" + std::to_string(v)).c_str()), wrap));
+    const float label_h = static_cast<float>(lines) * size * kLeading;
+    const std::string& word = view.text(("answer_" + std::to_string(value)).c_str());
+    const float own_h = static_cast<float>(line_count(font, size, word, wrap)) * size * kLeading;
     const float label_bottom = max.y - inner - pad;
-    const float own_h = text_block_height(font, word, wrap, 3);
-    text_block(list, font, word, (min.x + max.x) * 0.5f, label_bottom - label_h + (label_h - own_h) * 0.5f, wrap,
-               p.text, 3);
+    text_block_sized(list, font, size, word, (min.x + max.x) * 0.5f, label_bottom - label_h + (label_h - own_h) * 0.5f,
+                     wrap, p.text, lines, kLeading);
 
     // The face fills what is left above it.
-    const float face_top = min.y + inner + pad * 2, face_bottom = label_bottom - label_h - pad;
+    const float face_top = min.y + std::max(inner + pad, h * 0.1f), face_bottom = label_bottom - label_h - pad;
     const float radius = std::max(l.mm(3), std::min((w - 2 * inner) * 0.34f, (face_bottom - face_top) * 0.5f));
-    draw_face(list, ImVec2((min.x + max.x) * 0.5f, (face_top + face_bottom) * 0.5f), radius, value, p.scale[value - 1],
-              p.text, p.card);
+    draw_face(list, ImVec2((min.x + max.x) * 0.5f, std::max(face_top + radius, (face_top + face_bottom) * 0.5f)), radius,
+              value, p.scale[value - 1], p.text, p.card);
     return clicked;
 }
 
@@ -287,19 +309,21 @@ Intent admin_intent(AdminAction action, int value) {
 
 float admin_close_button(const View& v, Intent* intent) {
     const Layout& l = v.layout;
-    const float w = std::max(l.min_target() * 1.6f, 200 * l.scale);
-    const float h = std::max(l.min_target(), 72 * l.scale);
+    const float label_w = v.fonts.button->CalcTextSizeA(v.fonts.button->FontSize, 1e9f, 0, v.text("admin_close").c_str()).x;
+    const float w = std::max({l.min_target() * 1.6f, 200 * l.scale, label_w / 0.92f + l.mm(4)});
+    const float h = std::max(l.min_target(), v.fonts.button->FontSize * 1.15f + l.mm(6));
     ButtonLook look;
     look.fill = v.palette.card;
     look.border = v.palette.outline;
     look.border_px = std::max(2.0f, 3 * l.scale);
     look.font = v.fonts.button;
     look.label = v.text("admin_close").c_str();
-    if (touch_button(v, "admin-close", ImVec2(l.width - l.margin - w, l.margin), ImVec2(l.width - l.margin, l.margin + h),
-                     look)) {
+    // Top right, but no higher than reach (a portrait panel's top is not).
+    const float top = std::max(l.margin, l.reach_top);
+    if (touch_button(v, "admin-close", ImVec2(l.width - l.margin - w, top), ImVec2(l.width - l.margin, top + h), look)) {
         *intent = admin_intent(AdminAction::close);
     }
-    return h;
+    return top + h - l.margin;
 }
 
 Intent admin_corner(const View& view) {
