@@ -120,7 +120,7 @@ Intent draw_admin(const View& v) {
     // Title left, close right.
     const float close_h = admin_close_button(v, &intent);
     list->AddText(v.fonts.statement, v.fonts.statement->FontSize,
-                  ImVec2(l.margin, l.margin + (close_h - v.fonts.statement->FontSize) * 0.5f), im_colour(p.text),
+                  ImVec2(l.margin, l.margin + (admin_close_height(v) - v.fonts.statement->FontSize) * 0.5f), im_colour(p.text),
                   v.text("admin_title").c_str());
 
     // The facts: label and value, one row each, small (for IT, at arm's length).

@@ -307,11 +307,15 @@ Intent admin_intent(AdminAction action, int value) {
     return intent;
 }
 
+float admin_close_height(const View& v) {
+    return std::max(v.layout.min_target(), v.fonts.button->FontSize * 1.15f + v.layout.mm(6));
+}
+
 float admin_close_button(const View& v, Intent* intent) {
     const Layout& l = v.layout;
     const float label_w = v.fonts.button->CalcTextSizeA(v.fonts.button->FontSize, 1e9f, 0, v.text("admin_close").c_str()).x;
     const float w = std::max({l.min_target() * 1.6f, 200 * l.scale, label_w / 0.92f + l.mm(4)});
-    const float h = std::max(l.min_target(), v.fonts.button->FontSize * 1.15f + l.mm(6));
+    const float h = admin_close_height(v);
     ButtonLook look;
     look.fill = v.palette.card;
     look.border = v.palette.outline;

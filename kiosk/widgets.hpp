@@ -99,6 +99,8 @@ Intent admin_intent(AdminAction action, int value = 0);
 // top margin (for the layout below it); sets *intent to an admin close
 // intent when tapped.
 float admin_close_button(const View& view, Intent* intent);
+// The Close button's own height.
+float admin_close_height(const View& view);
 
 // The full-window ImGui canvas every screen draws into.
 ImDrawList* begin_canvas(const View& view);
