@@ -6,6 +6,8 @@
 // again. No answers here.
 #include "kiosk/widgets.hpp"
 
+#include <algorithm>
+
 namespace pulse {
 
 Intent draw_closed(const View& v) {
@@ -20,7 +22,9 @@ Intent draw_closed(const View& v) {
     Intent intent = admin_corner(v);
     ButtonLook look;
     look.fill = p.night;
-    if (touch_button(v, "closed", ImVec2(0, l.reach_top), ImVec2(l.width, l.reach_bottom), look)) {
+    // (To the 0.4 m row itself: a dark screen needs no glass kept clear.)
+    const float bottom = std::clamp(l.row_at_m(kReachLow_m), l.reach_top, l.height);
+    if (touch_button(v, "closed", ImVec2(0, l.reach_top), ImVec2(l.width, bottom), look)) {
         intent = Intent{Intent::Action::start, 0, {}};
     }
     if (v.flow.closed_message) {
@@ -32,7 +36,7 @@ Intent draw_closed(const View& v) {
         float h = gap * static_cast<float>(messages.size() - 1);
         for (const std::string* m : messages) h += text_block_height(v.fonts.headline, *m, wrap, 2);
         // Centred where the tap was possible, so it shows where eyes are.
-        float y = std::max(l.margin, (l.reach_top + l.reach_bottom) * 0.5f - h * 0.5f);
+        float y = std::max(l.margin, (l.reach_top + bottom) * 0.5f - h * 0.5f);
         for (const std::string* m : messages) {
             y += text_block(list, v.fonts.headline, *m, l.width * 0.5f, y, wrap, p.night_text, 2) + gap;
         }

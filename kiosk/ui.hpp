@@ -53,7 +53,7 @@ constexpr float kStatementCap_mm = 9.6f;
 constexpr float kHeadlineCap_mm = 11.0f;  // attract headline, start button, "Tak!"
 // The admin panel's list of facts: for IT, read at arm's length, and long
 // (paths, URLs, hours); not an employee screen.
-constexpr float kAdminCap_mm = 4.4f;
+constexpr float kAdminCap_mm = 4.0f;
 
 struct Fonts {
     ImFont* headline = nullptr;   // kHeadlineCap_mm
@@ -61,7 +61,7 @@ struct Fonts {
     ImFont* button = nullptr;     // kMinCap_mm (button labels)
     ImFont* title = nullptr;      // kMinCap_mm (theme title, progress)
     ImFont* fine = nullptr;       // kMinCap_mm (anonymity line, codes)
-    ImFont* admin = nullptr;      // kAdminCap_mm (the admin panel's facts only)
+    ImFont* admin = nullptr;      // kAdminCap_mm (the admin screens' facts and messages only)
 };
 
 // Where a wheelchair user and a tall person can both touch: 0.4 to 1.22 m

@@ -172,6 +172,15 @@ void check_legibility(const Frame& f, const LoadedConfig& cfg, const std::string
                   << g.y0 << ": capitals " << cap_mm << " mm");
         CHECK(cap_mm >= kMinCap_mm - 0.005f);
         if (std::string(g.role) == "statement") CHECK(cap_mm >= min_16_arcmin_at_1_5_m);
+        // Text that is no button's label stays off the buttons. (The DA | EN
+        // switch is exempt with its move: today it can cover the progress.)
+        const std::string role = g.role;
+        if (role == "title" || role == "statement" || role == "fine") {
+            for (const Hit& hit : f.hits) {
+                if (kReachPendingOtherBranch.count(hit.id)) continue;
+                CHECK_MESSAGE(!overlaps(g.x0, g.y0, g.x1, g.y1, hit), "drawn under " << hit.id);
+            }
+        }
         CHECK(g.x0 >= -0.5f);
         CHECK(g.y0 >= -0.5f);
         CHECK(g.x1 <= static_cast<float>(f.width) + 0.5f);
