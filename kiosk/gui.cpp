@@ -47,26 +47,33 @@ float cap_height_share(const std::filesystem::path& font_file) {
 std::vector<DrawnGlyph> g_drawn_glyphs;
 float g_cap_share = 0;
 
-// Finds the glyph quads ImGui wrote into the frame's vertex buffers (4
-// vertices whose corners carry a glyph's atlas coordinates) and notes each
-// with its font's role and capital height as drawn.
-void collect_glyphs(const ImDrawData* data, const Fonts& fonts, std::vector<DrawnGlyph>* out) {
-    out->clear();
-    struct Known {
-        const ImFont* font;
-        const char* role;
-        const ImFontGlyph* glyph;
-    };
-    std::map<std::pair<float, float>, Known> by_uv;  // a glyph's (U0, V0) is unique in the atlas
+// Every glyph of the atlas by its (U0, V0), which is unique in the atlas,
+// with its font and role: built once the atlas is (it never changes after).
+struct KnownGlyph {
+    const ImFont* font;
+    const char* role;
+    const ImFontGlyph* glyph;
+};
+std::map<std::pair<float, float>, KnownGlyph> g_glyph_by_uv;
+
+void index_glyphs(const Fonts& fonts) {
+    g_glyph_by_uv.clear();
     const std::pair<ImFont*, const char*> roles[] = {{fonts.headline, "headline"}, {fonts.statement, "statement"},
                                                      {fonts.button, "button"},     {fonts.title, "title"},
                                                      {fonts.fine, "fine"},         {fonts.admin, "admin"}};
     for (const auto& [font, role] : roles) {
-        if (!font) continue;
         for (const ImFontGlyph& g : font->Glyphs) {
-            if (g.Visible) by_uv.emplace(std::pair{g.U0, g.V0}, Known{font, role, &g});
+            if (g.Visible) g_glyph_by_uv.emplace(std::pair{g.U0, g.V0}, KnownGlyph{font, role, &g});
         }
     }
+}
+
+// Finds the glyph quads ImGui wrote into the frame's vertex buffers (4
+// vertices whose corners carry a glyph's atlas coordinates) and notes each
+// with its font's role and capital height as drawn.
+void collect_glyphs(const ImDrawData* data, std::vector<DrawnGlyph>* out) {
+    out->clear();
+    const auto& by_uv = g_glyph_by_uv;
     for (int n = 0; n < data->CmdListsCount; ++n) {
         const ImVector<ImDrawVert>& v = data->CmdLists[n]->VtxBuffer;
         for (int i = 0; i + 3 < v.Size; ++i) {
@@ -138,6 +145,7 @@ std::unique_ptr<Gui> Gui::create(Platform& platform, const std::filesystem::path
         return nullptr;
     }
     io.FontDefault = gui->fonts_.button;
+    index_glyphs(gui->fonts_);
     set_legibility_floor_px(gui->fonts_.button->FontSize);  // kMinCap_mm: text_block shrinks no text below it
 
     ImGui_ImplSDL2_InitForSDLRenderer(platform.window());
@@ -167,7 +175,7 @@ Intent Gui::frame(View& view, Pointer& pointer, float dt_s) {
     view.hits->clear();
     const Intent intent = draw_screen(view);
     ImGui::Render();
-    collect_glyphs(ImGui::GetDrawData(), fonts_, &g_drawn_glyphs);
+    collect_glyphs(ImGui::GetDrawData(), &g_drawn_glyphs);
     platform_.begin_frame();
     SDL_Renderer* r = platform_.renderer();
     SDL_SetRenderDrawColor(r, (view.palette.background >> 24) & 0xFF, (view.palette.background >> 16) & 0xFF,

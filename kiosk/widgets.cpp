@@ -127,7 +127,7 @@ std::vector<std::string> wrap_lines_at(ImFont* font, float size, const std::stri
 void set_legibility_floor_px(float px) { g_floor_px = px; }
 
 float fitted_size(ImFont* font, const std::string& text, float wrap_width, int max_lines) {
-    const float floor = std::min(font->FontSize, g_floor_px);
+    const float floor = g_floor_px > 0 ? std::min(font->FontSize, g_floor_px) : font->FontSize;  // unset: no shrinking
     float size = font->FontSize;
     while (size > floor && static_cast<int>(wrap_lines_at(font, size, text, wrap_width).size()) > max_lines) {
         size = std::max(floor, size * 0.96f);
