@@ -79,13 +79,26 @@ std::vector<std::vector<Item>> rows_of(const View& v, std::vector<Item> items) {
 
 }  // namespace
 
+int statement_lines(const View& v, const std::string& statement, float wrap_width, float space) {
+    int best = 3;
+    float best_h = 1e9f;
+    for (int lines = 3; lines >= 1; --lines) {
+        const float h = text_block_height(v.fonts.statement, statement, wrap_width, lines);
+        if (h <= space) return lines;
+        if (h < best_h) {
+            best_h = h;
+            best = lines;
+        }
+    }
+    return best;
+}
+
 float answer_buttons_height(const Layout& l) {
     return std::max(l.min_target(), l.portrait ? l.height * 0.17f : l.height * 0.30f);
 }
 
 Intent answer_buttons(const View& v, float top) {
     const Layout& l = v.layout;
-    const Palette& p = v.palette;
     ImDrawList* list = ImGui::GetWindowDrawList();
     const float gap = answer_gap(l);
     const float row_w = l.width - 2 * l.margin;
@@ -96,19 +109,7 @@ Intent answer_buttons(const View& v, float top) {
     for (int value = 1; value <= 5; ++value) {
         const float x = row_left + static_cast<float>(value - 1) * (answer_w + gap);
         const ImVec2 min(x, top), max(x + answer_w, top + answer_h);
-        const std::string id = "answer-" + std::to_string(value);
-        const std::string key = "answer_" + std::to_string(value);
-        ButtonLook look;
-        look.fill = p.card;
-        look.border = p.scale[value - 1];
-        look.border_px = std::max(4.0f, 8 * l.scale);
-        look.font = v.fonts.button;
-        look.label = v.text(key.c_str()).c_str();
-        look.label_y = 0.80f;
-        if (touch_button(v, id.c_str(), min, max, look)) intent = Intent{Intent::Action::answer, value, {}};
-        const float radius = std::min(answer_w * 0.32f, answer_h * 0.27f);
-        draw_face(list, ImVec2((min.x + max.x) * 0.5f, min.y + answer_h * 0.38f), radius, value, p.scale[value - 1],
-                  p.text, p.card);
+        if (answer_button(v, value, min, max)) intent = Intent{Intent::Action::answer, value, {}};
         if (v.flow.chosen == value) mark_chosen(list, v, min, max);
     }
     return intent;
@@ -156,13 +157,13 @@ Intent secondary_rows(const View& v, const std::vector<Secondary>& buttons, floa
             if (item.kind == Secondary::about) {
                 // An (i) in a ring, then the label.
                 ImFont* font = v.fonts.button;
-                const float r = font->FontSize * 0.45f;
+                const float r = font->FontSize * 0.55f;
                 const ImVec2 text = font->CalcTextSizeA(font->FontSize, 1e9f, 0, item.label.c_str());
                 const float content = 2 * r + font->FontSize * 0.4f + text.x;
                 const float cx = min.x + (item.width - content) * 0.5f + r, cy = (min.y + max.y) * 0.5f;
                 list->AddCircle(ImVec2(cx, cy), r, im_colour(p.text), 24, std::max(2.0f, 3 * l.scale));
-                const ImVec2 i_size = font->CalcTextSizeA(font->FontSize * 0.8f, 1e9f, 0, "i");
-                list->AddText(font, font->FontSize * 0.8f, ImVec2(cx - i_size.x * 0.5f, cy - i_size.y * 0.5f),
+                const ImVec2 i_size = font->CalcTextSizeA(font->FontSize, 1e9f, 0, "i");
+                list->AddText(font, font->FontSize, ImVec2(cx - i_size.x * 0.5f, cy - i_size.y * 0.5f),
                               im_colour(p.text), "i");
                 list->AddText(font, font->FontSize, ImVec2(cx + r + font->FontSize * 0.4f, cy - text.y * 0.5f),
                               im_colour(p.text), item.label.c_str());

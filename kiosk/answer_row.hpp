@@ -15,6 +15,11 @@
 
 namespace pulse {
 
+// The most lines (3, 2 or 1) the statement may take so that, at the size
+// text_block then fits it to, it is at most space tall; where none fits
+// (the legibility floor), the one that is lowest. Pass it as max_lines.
+int statement_lines(const View& v, const std::string& statement, float wrap_width, float space);
+
 // Height of the five answer buttons' row in layout l.
 float answer_buttons_height(const Layout& l);
 

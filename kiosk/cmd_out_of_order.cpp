@@ -67,7 +67,7 @@ int cmd_out_of_order(const std::filesystem::path& config_file, const std::filesy
         return kExitFailure;
     }
     const Layout layout = make_layout(static_cast<float>(platform->width()), static_cast<float>(platform->height()),
-                                      config.px_per_mm());
+                                      config.px_per_mm(), config.bottom_edge_m);
     std::unique_ptr<Gui> gui = Gui::create(*platform, font_for(config), layout, &error);
     if (!gui) {
         log(error);

@@ -2,12 +2,15 @@
 #include "kiosk/gui.hpp"
 
 #include "kiosk/render_sdl.hpp"
+#include "kiosk/widgets.hpp"
 
 #include <imgui.h>
 #include <imgui_impl_sdl.h>
 #include <imgui_impl_sdlrenderer.h>
 
+#include <cmath>
 #include <fstream>
+#include <map>
 
 namespace pulse {
 
@@ -24,7 +27,80 @@ const ImWchar kGlyphRanges[] = {
     0,
 };
 
+// The height of font_file's capital H as a share of the size ImGui loads it
+// at (Open Sans: about 0.52), from the glyph's bounds in a probe atlas at a
+// large size (so pixel rounding costs under 0.1 %). 0 if the font has no H.
+float cap_height_share(const std::filesystem::path& font_file) {
+    constexpr float kProbe_px = 1000;
+    static const ImWchar just_h[] = {'H', 'H', 0};
+    ImFontAtlas probe;
+    ImFontConfig config;
+    config.OversampleH = config.OversampleV = 1;
+    ImFont* font = probe.AddFontFromFileTTF(font_file.c_str(), kProbe_px, &config, just_h);
+    if (!font || !probe.Build()) return 0;
+    const ImFontGlyph* h = font->FindGlyphNoFallback('H');
+    return h ? (h->Y1 - h->Y0) / kProbe_px : 0;
+}
+
+// The glyphs of the last frame (see drawn_glyphs()), and the loaded font's
+// capital height as a share of its size.
+std::vector<DrawnGlyph> g_drawn_glyphs;
+float g_cap_share = 0;
+
+// Every glyph of the atlas by its (U0, V0), which is unique in the atlas,
+// with its font and role: built once the atlas is (it never changes after).
+struct KnownGlyph {
+    const ImFont* font;
+    const char* role;
+    const ImFontGlyph* glyph;
+};
+std::map<std::pair<float, float>, KnownGlyph> g_glyph_by_uv;
+
+void index_glyphs(const Fonts& fonts) {
+    g_glyph_by_uv.clear();
+    const std::pair<ImFont*, const char*> roles[] = {{fonts.headline, "headline"}, {fonts.statement, "statement"},
+                                                     {fonts.button, "button"},     {fonts.title, "title"},
+                                                     {fonts.fine, "fine"},         {fonts.admin, "admin"}};
+    for (const auto& [font, role] : roles) {
+        for (const ImFontGlyph& g : font->Glyphs) {
+            if (g.Visible) g_glyph_by_uv.emplace(std::pair{g.U0, g.V0}, KnownGlyph{font, role, &g});
+        }
+    }
+}
+
+// Finds the glyph quads ImGui wrote into the frame's vertex buffers (4
+// vertices whose corners carry a glyph's atlas coordinates) and notes each
+// with its font's role and capital height as drawn.
+void collect_glyphs(const ImDrawData* data, std::vector<DrawnGlyph>* out) {
+    out->clear();
+    const auto& by_uv = g_glyph_by_uv;
+    for (int n = 0; n < data->CmdListsCount; ++n) {
+        const ImVector<ImDrawVert>& v = data->CmdLists[n]->VtxBuffer;
+        for (int i = 0; i + 3 < v.Size; ++i) {
+            const auto it = by_uv.find(std::pair{v[i].uv.x, v[i].uv.y});
+            if (it == by_uv.end()) continue;
+            const ImFontGlyph& g = *it->second.glyph;
+            if (v[i + 2].uv.x != g.U1 || v[i + 2].uv.y != g.V1) continue;
+            const ImFont* font = it->second.font;
+            // The quad's height over the glyph's own height is the size it was drawn at.
+            const float drawn_scale = (g.Y1 > g.Y0) ? (v[i + 2].pos.y - v[i].pos.y) / (g.Y1 - g.Y0) : 1.0f;
+            DrawnGlyph d;
+            d.role = it->second.role;
+            d.codepoint = g.Codepoint;
+            d.cap_px = g_cap_share * font->FontSize * drawn_scale;
+            d.x0 = v[i].pos.x;
+            d.y0 = v[i].pos.y;
+            d.x1 = v[i + 2].pos.x;
+            d.y1 = v[i + 2].pos.y;
+            out->push_back(d);
+            i += 3;
+        }
+    }
+}
+
 }  // namespace
+
+const std::vector<DrawnGlyph>& drawn_glyphs() { return g_drawn_glyphs; }
 
 std::unique_ptr<Gui> Gui::create(Platform& platform, const std::filesystem::path& font_file, const Layout& layout,
                                  std::string* error) {
@@ -40,23 +116,37 @@ std::unique_ptr<Gui> Gui::create(Platform& platform, const std::filesystem::path
     io.LogFilename = nullptr;
     ImGui::StyleColorsLight();
 
+    // Sizes are capitals in millimetres on the glass (ui.hpp): ImGui sizes a
+    // font by its line (ascent + descent), so the capital's share of the line
+    // is measured first from this font's own 'H'.
+    const float cap_share = cap_height_share(font_file);
+    g_cap_share = cap_share;
+    if (cap_share <= 0) {
+        if (error) *error = "cannot measure the capital H of font " + font_file.string() + " (is it a TTF with Latin letters?)";
+        return nullptr;
+    }
     ImFontConfig config;
     config.OversampleH = 2;
     config.OversampleV = 1;
     config.PixelSnapH = true;
-    auto load = [&](float px) {
-        return io.Fonts->AddFontFromFileTTF(font_file.c_str(), std::round(px * layout.scale), &config, kGlyphRanges);
+    auto load = [&](float cap_mm) {
+        const float px = std::ceil(layout.mm(cap_mm) / cap_share);  // up: never below the rule
+        return io.Fonts->AddFontFromFileTTF(font_file.c_str(), px, &config, kGlyphRanges);
     };
-    gui->fonts_.headline = load(72);
-    gui->fonts_.statement = load(56);
-    gui->fonts_.button = load(32);
-    gui->fonts_.title = load(28);
-    gui->fonts_.fine = load(24);
-    if (!gui->fonts_.headline || !gui->fonts_.fine || !io.Fonts->Build()) {
+    gui->fonts_.headline = load(kHeadlineCap_mm);
+    gui->fonts_.statement = load(kStatementCap_mm);
+    gui->fonts_.button = load(kMinCap_mm);
+    gui->fonts_.title = load(kMinCap_mm);
+    gui->fonts_.fine = load(kMinCap_mm);
+    gui->fonts_.admin = load(kAdminCap_mm);
+    if (!gui->fonts_.headline || !gui->fonts_.statement || !gui->fonts_.button || !gui->fonts_.title ||
+        !gui->fonts_.fine || !gui->fonts_.admin || !io.Fonts->Build()) {
         if (error) *error = "cannot load font " + font_file.string();
         return nullptr;
     }
     io.FontDefault = gui->fonts_.button;
+    index_glyphs(gui->fonts_);
+    set_legibility_floor_px(gui->fonts_.button->FontSize);  // kMinCap_mm: text_block shrinks no text below it
 
     ImGui_ImplSDL2_InitForSDLRenderer(platform.window());
     ImGui_ImplSDLRenderer_Init(platform.renderer());
@@ -85,6 +175,7 @@ Intent Gui::frame(View& view, Pointer& pointer, float dt_s) {
     view.hits->clear();
     const Intent intent = draw_screen(view);
     ImGui::Render();
+    collect_glyphs(ImGui::GetDrawData(), &g_drawn_glyphs);
     platform_.begin_frame();
     SDL_Renderer* r = platform_.renderer();
     SDL_SetRenderDrawColor(r, (view.palette.background >> 24) & 0xFF, (view.palette.background >> 16) & 0xFF,

@@ -13,6 +13,19 @@
 
 namespace pulse {
 
+// One letter drawn in a frame, for the legibility tests.
+struct DrawnGlyph {
+    const char* role = "";   // "statement", "headline", "button", "title", "fine" (the Fonts member)
+    unsigned codepoint = 0;  // the character
+    float cap_px = 0;        // the height of a capital of this font at the size it was drawn, pixels
+    float x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // the glyph's quad, layout pixels
+};
+
+// The letters of the last frame Gui::frame rendered (there is one ImGui
+// context per process, so one list): every text on screen, however it was
+// drawn (text_block, AddText), found in ImGui's vertex buffers.
+const std::vector<DrawnGlyph>& drawn_glyphs();
+
 class Gui {
 public:
     // Sets up ImGui for platform and loads font_file at the sizes of layout.

@@ -23,7 +23,7 @@ std::unique_ptr<Kiosk> Kiosk::open(const LoadedConfig& cfg, const PlatformOption
     if (!k->platform_) return nullptr;
     k->palette_ = palette_for(cfg.config);
     k->layout_ = make_layout(static_cast<float>(k->platform_->width()), static_cast<float>(k->platform_->height()),
-                             cfg.config.px_per_mm());
+                             cfg.config.px_per_mm(), cfg.config.bottom_edge_m);
     k->gui_ = Gui::create(*k->platform_, font_for(cfg.config), k->layout_, error);
     if (!k->gui_) return nullptr;
     std::map<std::string, int> counts;

@@ -120,12 +120,12 @@ Intent draw_admin(const View& v) {
     // Title left, close right.
     const float close_h = admin_close_button(v, &intent);
     list->AddText(v.fonts.statement, v.fonts.statement->FontSize,
-                  ImVec2(l.margin, l.margin + (close_h - v.fonts.statement->FontSize) * 0.5f), im_colour(p.text),
+                  ImVec2(l.margin, l.margin + (admin_close_height(v) - v.fonts.statement->FontSize) * 0.5f), im_colour(p.text),
                   v.text("admin_title").c_str());
 
-    // The facts: label and value, one row each.
-    ImFont* font = v.fonts.title;
-    const float row_h = font->FontSize * 1.45f;
+    // The facts: label and value, one row each, small (for IT, at arm's length).
+    ImFont* font = v.fonts.admin;
+    const float row_h = font->FontSize * 1.3f;
     const float label_w = l.portrait ? l.width * 0.36f : l.width * 0.24f;
     const float value_x = l.margin + label_w;
     const float value_w = l.width - value_x - l.margin;
@@ -137,7 +137,7 @@ Intent draw_admin(const View& v) {
             list->AddText(font, font->FontSize, ImVec2(value_x, y), im_colour(r.alert ? p.fault : p.text),
                           value.c_str(), nullptr, value_w);
             const ImVec2 size = font->CalcTextSizeA(font->FontSize, value_w, value_w, value.c_str());
-            y += std::max(row_h, size.y + font->FontSize * 0.45f);
+            y += std::max(row_h, size.y + font->FontSize * 0.3f);
         }
     }
 
@@ -196,8 +196,8 @@ Intent draw_admin(const View& v) {
                                     ImVec2(plus_x + thick * 0.5f, mid_y + bar * 0.5f), im_colour(p.text));
                 const std::string level = fill_placeholders(v.text("admin_brightness"),
                                                             {{"percent", std::to_string(*info->brightness_percent)}});
-                text_block(list, v.fonts.title, level, (a0.x + a1.x) * 0.5f, mid_y - font->FontSize * 0.6f,
-                           w - 2 * side - gap, p.text, 2);
+                text_block(list, v.fonts.admin, level, (a0.x + a1.x) * 0.5f, mid_y - v.fonts.admin->FontSize * 0.6f,
+                           w - 2 * side, p.text, 2);
                 break;
             }
             case Action::restart: {

@@ -22,7 +22,8 @@ Intent draw_admin_pin(const View& v) {
     // Title, the dots, and the message line.
     const float wrap = l.width * 0.7f;
     float y = l.margin + close_h + l.margin * 0.5f;
-    y += text_block(list, v.fonts.statement, v.text("admin_pin_title"), l.width * 0.5f, y, wrap, p.text, 1);
+    // For IT at arm's length, and the pad must fit a 15.6" 720-line panel: the button size, not the statement's.
+    y += text_block(list, v.fonts.button, v.text("admin_pin_title"), l.width * 0.5f, y, wrap, p.text, 1);
     const float dot_r = 14 * l.scale;
     const float dots_y = y + l.margin * 0.5f + dot_r;
     const int n = static_cast<int>(a.digits.size());
@@ -41,11 +42,12 @@ Intent draw_admin_pin(const View& v) {
     } else if (a.wrong_pin) {
         message = v.text("admin_pin_wrong");
     }
-    const float message_h = text_block_height(v.fonts.title, "Ag", wrap, 1) * 2;
-    if (!message.empty()) text_block(list, v.fonts.title, message, l.width * 0.5f, y, wrap, p.fault, 2);
+    const float message_h = text_block_height(v.fonts.admin, "Ag", wrap, 1) * 2;
+    if (!message.empty()) text_block(list, v.fonts.admin, message, l.width * 0.5f, y, wrap, p.fault, 2);
     y += message_h + l.margin * 0.5f;
 
     // The keypad: 1 2 3 / 4 5 6 / 7 8 9 / delete 0 OK, within reach.
+    y = std::max(y, l.reach_top);
     const float gap = l.min_gap() * 1.5f;
     const float room_h = l.reach_bottom - l.margin - y;
     const float key = std::max(l.min_target(), std::min({(room_h - 3 * gap) / 4, l.width * 0.22f, 190 * l.scale}));

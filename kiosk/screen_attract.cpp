@@ -30,16 +30,26 @@ Intent attract_question(const View& v) {
     const float promise_top = secondary_top - gap - promise_h;
     const float answers_top = promise_top - gap * 0.75f - answer_buttons_height(l);
 
-    // The headline on top; the statement centred between it and the answers.
+    // The headline on top, where the statement leaves room for it (a long
+    // statement on a small panel goes without: the statement is the question);
+    // the statement centred between it and the answers.
     const float headline_top = l.margin + 18 * l.scale;
-    const float headline_h = text_block(list, v.fonts.headline, v.text("attract_headline"), l.width * 0.5f,
-                                        headline_top, wrap, p.muted, 2);
     const Question* q = v.bank.find_question(v.flow.current_question());
     const std::string& statement = q ? q->text.at(v.flow.language) : std::string();
-    const float text_h = text_block_height(v.fonts.statement, statement, wrap, 3);
+    const std::string& headline = v.text("attract_headline");
+    float headline_h = text_block_height(v.fonts.headline, headline, wrap, 2);
+    const float room_with_headline = answers_top - gap * 0.5f - (headline_top + headline_h + gap);
+    const int lines_with_headline = statement_lines(v, statement, wrap, room_with_headline);
+    if (text_block_height(v.fonts.statement, statement, wrap, lines_with_headline) <= room_with_headline) {
+        text_block(list, v.fonts.headline, headline, l.width * 0.5f, headline_top, wrap, p.muted, 2);
+    } else {
+        headline_h = -gap;
+    }
     const float space_top = headline_top + headline_h + gap;
-    const float text_top = std::max(space_top, space_top + (answers_top - space_top - text_h) * 0.5f);
-    text_block(list, v.fonts.statement, statement, l.width * 0.5f, text_top, wrap, p.text, 3);
+    const int lines = statement_lines(v, statement, wrap, answers_top - gap * 0.5f - space_top);
+    const float fitted_h = text_block_height(v.fonts.statement, statement, wrap, lines);
+    const float text_top = std::max(space_top, space_top + (answers_top - space_top - fitted_h) * 0.5f);
+    text_block(list, v.fonts.statement, statement, l.width * 0.5f, text_top, wrap, p.text, lines);
 
     Intent intent = answer_buttons(v, answers_top);
     text_block(list, v.fonts.button, promise, l.width * 0.5f, promise_top, wrap, p.text, 2);

@@ -68,17 +68,6 @@ Intent draw_question(const View& v) {
     const Layout& l = v.layout;
     const Palette& p = v.palette;
     ImDrawList* list = begin_canvas(v);
-    // The idle warning goes on top (channel 1) but is submitted first, so
-    // that its button, not one under it, gets the tap.
-    Intent warning;
-    std::size_t covered_from = 0;  // hits of the screen under the warning start here
-    if (v.flow.still_there) {
-        list->ChannelsSplit(2);
-        list->ChannelsSetCurrent(1);
-        warning = still_there(v);
-        list->ChannelsSetCurrent(0);
-        covered_from = v.hits->size();
-    }
 
     const Question* q = v.bank.find_question(v.flow.current_question());
     const Theme* theme = q ? v.bank.find_theme(q->theme) : nullptr;
@@ -102,19 +91,22 @@ Intent draw_question(const View& v) {
     // The statement, centred in the space between the top line and the answers.
     const float wrap = l.width * 0.8f;
     const std::string& statement = q ? q->text.at(v.flow.language) : std::string();
-    const float text_h = text_block_height(v.fonts.statement, statement, wrap, 3);
-    const float space_top = l.margin + v.fonts.title->FontSize + 90 * l.scale;
+    const float space_top = l.margin + v.fonts.title->FontSize * 1.5f + gap;
+    const int lines = statement_lines(v, statement, wrap, answers_top - gap * 0.5f - space_top);
+    const float text_h = text_block_height(v.fonts.statement, statement, wrap, lines);
     const float text_top = std::max(space_top, space_top + (answers_top - space_top - text_h) * 0.5f);
-    text_block(list, v.fonts.statement, statement, l.width * 0.5f, text_top, wrap, p.text, 3);
+    text_block(list, v.fonts.statement, statement, l.width * 0.5f, text_top, wrap, p.text, lines);
 
+    // Under the idle warning only the statement stays, dimmed: its buttons
+    // are not there to tap.
+    if (v.flow.still_there) {
+        const Intent warning = still_there(v);
+        end_canvas();
+        return warning;
+    }
     Intent intent = answer_buttons(v, answers_top);
     const Intent second = secondary_rows(v, secondary, secondary_top);
     if (second.action != Intent::Action::none) intent = second;
-    if (v.flow.still_there) {
-        list->ChannelsMerge();
-        intent = warning;  // the flow takes nothing else while it shows ...
-        v.hits->resize(covered_from);  // ... and what is under it is not there to tap
-    }
 
     end_canvas();
     return intent;

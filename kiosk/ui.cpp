@@ -6,7 +6,7 @@
 
 namespace pulse {
 
-Layout make_layout(float width, float height, double px_per_mm) {
+Layout make_layout(float width, float height, double px_per_mm, double bottom_edge_m) {
     Layout l;
     l.width = width;
     l.height = height;
@@ -14,8 +14,13 @@ Layout make_layout(float width, float height, double px_per_mm) {
     l.px_per_mm = static_cast<float>(px_per_mm);
     l.portrait = height > width;
     l.margin = std::max(16.0f, 48 * l.scale);
-    // Portrait: the bottom 15 % holds nothing essential (hard to reach from a wheelchair).
-    l.reach_bottom = l.portrait ? height * 0.85f : height;
+    l.bottom_edge_m = static_cast<float>(bottom_edge_m);
+    // Reach is a matter of the floor, not of the picture: a landscape panel
+    // at 0.9 m is within reach from edge to edge, a portrait one at 0.9 m
+    // only below its upper third or so.
+    // And a finger needs glass around a button: half a margin clear of the bezel.
+    l.reach_top = std::clamp(l.row_at_m(kReachHigh_m), 0.0f, height);
+    l.reach_bottom = std::clamp(l.row_at_m(kReachLow_m), 0.0f, height - l.margin * 0.5f);
     return l;
 }
 

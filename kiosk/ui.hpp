@@ -37,29 +37,65 @@ struct Palette {
     Rgba night_text = 0x9AA0AAFF;  // closed: the message, dim grey (about 7:1 on night)
 };
 
+// Type on the glass (docs/screens.md). Sizes are the height of a capital
+// ('H', measured from the font) in millimetres on the panel, so a 15.6″ and
+// a 23.8″ screen show the same letters to the same reader.
+//
+// Every text an employee reads: at least 7.3 mm, EN 301 549 §5.1.4's 0.7° at
+// 0.6 m (the distance of a hand on the glass).
+constexpr float kMinCap_mm = 7.3f;
+// The statement and the headlines, read in passing from 1.5 m: 9.6 mm, 22′ of
+// arc there (ISO 9241-303 asks 16′ at least and 20–22′ for reading; 0.7° at
+// 1.5 m would be 18.3 mm, which fits the longest statement on no panel we
+// support). A text that would need more lines than its screen gives it is
+// drawn smaller, never below kMinCap_mm (16.7′ at 1.5 m).
+constexpr float kStatementCap_mm = 9.6f;
+constexpr float kHeadlineCap_mm = 11.0f;  // attract headline, start button, "Tak!"
+// The admin panel's list of facts: for IT, read at arm's length, and long
+// (paths, URLs, hours); not an employee screen.
+constexpr float kAdminCap_mm = 4.0f;
+
 struct Fonts {
-    ImFont* headline = nullptr;   // 72 px at H=1080
-    ImFont* statement = nullptr;  // 56 px
-    ImFont* button = nullptr;     // 32 px
-    ImFont* title = nullptr;      // 28 px (theme title, progress)
-    ImFont* fine = nullptr;       // 24 px (anonymity line)
+    ImFont* headline = nullptr;   // kHeadlineCap_mm
+    ImFont* statement = nullptr;  // kStatementCap_mm
+    ImFont* button = nullptr;     // kMinCap_mm (button labels)
+    ImFont* title = nullptr;      // kMinCap_mm (theme title, progress)
+    ImFont* fine = nullptr;       // kMinCap_mm (anonymity line, codes)
+    ImFont* admin = nullptr;      // kAdminCap_mm (the admin screens' facts and messages only)
 };
+
+// Where a wheelchair user and a tall person can both touch: 0.4 to 1.22 m
+// above the floor (docs/screens.md).
+constexpr float kReachLow_m = 0.4f;
+constexpr float kReachHigh_m = 1.22f;
+constexpr double kDefaultBottomEdge_m = 0.9;  // [display] bottom_edge_m's default
 
 // Sizes for one window. All in pixels; `mm` converts physical millimetres.
 struct Layout {
     float width = 1920, height = 1080;
-    float scale = 1;        // type scale: min(width, height) / 1080
+    float scale = 1;        // spacing scale: min(width, height) / 1080
     float px_per_mm = 4;    // from the configured screen size
     bool portrait = false;  // height > width
     float margin = 48;      // outer margin
-    float reach_bottom = 1080;  // nothing essential below this (portrait: 85 % of height)
+    float bottom_edge_m = 0.9f;  // the glass's lower edge above the floor ([display] bottom_edge_m)
+    // The rows within reach (kReachLow_m..kReachHigh_m above the floor),
+    // clamped to the window (reach_bottom at least half a margin above its
+    // lower edge): every touchable element lies between them.
+    float reach_top = 0;
+    float reach_bottom = 1080;
 
     float mm(float millimetres) const { return millimetres * px_per_mm; }
     float min_target() const { return mm(20); }  // smallest touch target side
     float min_gap() const { return mm(4); }      // smallest gap between targets
+    // Height above the floor, in metres, of window row y.
+    float height_m(float y) const { return bottom_edge_m + (height - y) / px_per_mm / 1000.0f; }
+    // Window row at h_m above the floor (may lie outside the window).
+    float row_at_m(float h_m) const { return height - (h_m - bottom_edge_m) * 1000.0f * px_per_mm; }
 };
 
-Layout make_layout(float width, float height, double px_per_mm);
+// The layout of a width × height window (the turned size on a turned panel)
+// on glass of px_per_mm whose lower edge is bottom_edge_m above the floor.
+Layout make_layout(float width, float height, double px_per_mm, double bottom_edge_m = kDefaultBottomEdge_m);
 
 // One touchable element drawn this frame, in window pixels.
 struct Hit {

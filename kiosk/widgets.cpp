@@ -112,27 +112,70 @@ std::vector<std::string> wrap_lines(ImFont* font, const std::string& text, float
 
 }  // namespace
 
+namespace {
+
+// The smallest size text_block shrinks text to (set_legibility_floor_px).
+float g_floor_px = 0;
+
+// Lines of text at size (font drawn scaled to it).
+std::vector<std::string> wrap_lines_at(ImFont* font, float size, const std::string& text, float wrap_width) {
+    return wrap_lines(font, text, wrap_width * font->FontSize / size);
+}
+
+}  // namespace
+
+void set_legibility_floor_px(float px) { g_floor_px = px; }
+
+float fitted_size(ImFont* font, const std::string& text, float wrap_width, int max_lines) {
+    const float floor = g_floor_px > 0 ? std::min(font->FontSize, g_floor_px) : font->FontSize;  // unset: no shrinking
+    float size = font->FontSize;
+    while (size > floor && static_cast<int>(wrap_lines_at(font, size, text, wrap_width).size()) > max_lines) {
+        size = std::max(floor, size * 0.96f);
+    }
+    return size;
+}
+
 float text_block_height(ImFont* font, const std::string& text, float wrap_width, int max_lines) {
-    const int n = std::min(static_cast<int>(wrap_lines(font, text, wrap_width).size()), max_lines);
-    return static_cast<float>(n) * font->FontSize * 1.15f;
+    const float size = fitted_size(font, text, wrap_width, max_lines);  // a text is never cut: all its lines
+    return static_cast<float>(wrap_lines_at(font, size, text, wrap_width).size()) * size * 1.15f;
 }
 
 float text_block(ImDrawList* list, ImFont* font, const std::string& text, float centre_x, float top,
                  float wrap_width, Rgba colour, int max_lines) {
-    std::vector<std::string> lines = wrap_lines(font, text, wrap_width);
-    if (static_cast<int>(lines.size()) > max_lines) {
-        lines.resize(static_cast<std::size_t>(max_lines));
-        lines.back() += "\xE2\x80\xA6";  // …
-    }
-    const float line_h = font->FontSize * 1.15f;
+    return text_block_sized(list, font, fitted_size(font, text, wrap_width, max_lines), text, centre_x, top,
+                            wrap_width, colour, max_lines);
+}
+
+float text_block_sized(ImDrawList* list, ImFont* font, float size, const std::string& text, float centre_x, float top,
+                       float wrap_width, Rgba colour, int max_lines, float line_spacing) {
+    (void)max_lines;  // the caller fitted the size to it; a text is never cut
+    const std::vector<std::string> lines = wrap_lines_at(font, size, text, wrap_width);
+    const float line_h = size * line_spacing;
     float y = top;
     for (const std::string& line : lines) {
-        const ImVec2 size = font->CalcTextSizeA(font->FontSize, 1e9f, 0, line.c_str());
-        list->AddText(font, font->FontSize, ImVec2(std::round(centre_x - size.x * 0.5f), std::round(y)),
-                      im_colour(colour), line.c_str());
+        const ImVec2 extent = font->CalcTextSizeA(size, 1e9f, 0, line.c_str());
+        list->AddText(font, size, ImVec2(std::round(centre_x - extent.x * 0.5f), std::round(y)), im_colour(colour),
+                      line.c_str());
         y += line_h;
     }
     return y - top;
+}
+
+int line_count(ImFont* font, float size, const std::string& text, float wrap_width) {
+    return static_cast<int>(wrap_lines_at(font, size, text, wrap_width).size());
+}
+
+float widest_word(ImFont* font, float size, const std::string& text) {
+    float widest = 0;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t end = text.find_first_of(" \n", start);
+        if (end == std::string::npos) end = text.size();
+        const std::string word = text.substr(start, end - start);
+        widest = std::max(widest, font->CalcTextSizeA(size, 1e9f, 0, word.c_str()).x);
+        start = end + 1;
+    }
+    return widest;
 }
 
 void draw_face(ImDrawList* list, ImVec2 c, float r, int value, Rgba fill, Rgba outline, Rgba light) {
@@ -161,10 +204,70 @@ void draw_check(ImDrawList* list, ImVec2 c, float r, Rgba fill, Rgba ink) {
     list->AddPolyline(points, 3, im_colour(ink), 0, r * 0.16f);
 }
 
+bool answer_button(const View& view, int value, ImVec2 min, ImVec2 max) {
+    const Layout& l = view.layout;
+    const Palette& p = view.palette;
+    const float outline_px = std::max(2.0f, l.mm(0.8f));
+    const float band_px = std::max(4.0f, l.mm(2.0f));
+    ButtonLook look;
+    look.fill = p.card;
+    look.border = p.outline;  // the button's edge: >= 3:1 on the background
+    look.border_px = outline_px;
+    const std::string id = "answer-" + std::to_string(value);
+    const bool clicked = touch_button(view, id.c_str(), min, max, look);
+
+    // The scale's colour as a band just inside the outline.
+    ImDrawList* list = ImGui::GetWindowDrawList();
+    const float w = max.x - min.x, h = max.y - min.y;
+    const float rounding = std::min(w, h) * 0.12f;  // as touch_button's
+    const float band_inset = outline_px + band_px * 0.5f;
+    list->AddRect(ImVec2(min.x + band_inset, min.y + band_inset), ImVec2(max.x - band_inset, max.y - band_inset),
+                  im_colour(p.scale[value - 1]), std::max(0.0f, rounding - band_inset), 0, band_px);
+
+    // The word at the bottom, in the button font (kMinCap_mm) with tight
+    // leading, as many lines kept for it as the longest of the five words
+    // needs (so the five faces line up and are the same size). A word wider
+    // than the button is drawn smaller, whole, rather than broken: only a
+    // layout too narrow for the words does that (a portrait row of five).
+    const float inner = outline_px + band_px;
+    const float pad = l.mm(1);
+    const float wrap = w - 2 * (inner + pad);
+    constexpr float kLeading = 1.05f;
+    ImFont* font = view.fonts.button;
+    float size = font->FontSize;
+    int lines = 1;
+    for (int v = 1; v <= 5; ++v) {
+        const std::string& word = view.text(("answer_" + std::to_string(v)).c_str());
+        size = std::min(size, font->FontSize * 0.98f * wrap / std::max(0.98f * wrap, widest_word(font, font->FontSize, word)));
+    }
+    for (int v = 1; v <= 5; ++v)
+        lines = std::max(lines, line_count(font, size, view.text(("answer_" + std::to_string(v)).c_str()), wrap));
+    const float label_h = static_cast<float>(lines) * size * kLeading;
+    const std::string& word = view.text(("answer_" + std::to_string(value)).c_str());
+    const float own_h = static_cast<float>(line_count(font, size, word, wrap)) * size * kLeading;
+    const float label_bottom = max.y - inner - pad;
+    text_block_sized(list, font, size, word, (min.x + max.x) * 0.5f, label_bottom - label_h + (label_h - own_h) * 0.5f,
+                     wrap, p.text, lines, kLeading);
+
+    // The face fills what is left above it.
+    const float face_top = min.y + std::max(inner + pad, h * 0.1f), face_bottom = label_bottom - label_h - pad;
+    const float radius = std::max(l.mm(3), std::min((w - 2 * inner) * 0.34f, (face_bottom - face_top) * 0.5f));
+    draw_face(list, ImVec2((min.x + max.x) * 0.5f, std::max(face_top + radius, (face_top + face_bottom) * 0.5f)), radius,
+              value, p.scale[value - 1], p.text, p.card);
+    return clicked;
+}
+
 Intent language_toggle(const View& view, float right, float top, bool dim) {
     const Layout& l = view.layout;
-    const float w = std::max(l.min_target() * 1.6f, 170 * l.scale);
-    const float h = std::max(l.min_target(), 72 * l.scale);
+    // As wide as the longer of the languages' own names needs (type on the
+    // glass is large: "English" alone is about 47 mm), and no narrower than before.
+    float label_w = 0;
+    for (const std::string& lang : kLanguages) {
+        const std::string& label = view.texts.get(lang, "language_label");
+        label_w = std::max(label_w, view.fonts.button->CalcTextSizeA(view.fonts.button->FontSize, 1e9f, 0, label.c_str()).x);
+    }
+    const float w = std::max({l.min_target() * 1.6f, 170 * l.scale, label_w / 0.92f + l.mm(4)});
+    const float h = std::max(l.min_target(), view.fonts.button->FontSize * 1.15f + l.mm(6));
     const float gap = l.min_gap();
     Intent intent;
     const float n = static_cast<float>(kLanguages.size());
@@ -204,21 +307,27 @@ Intent admin_intent(AdminAction action, int value) {
     return intent;
 }
 
+float admin_close_height(const View& v) {
+    return std::max(v.layout.min_target(), v.fonts.button->FontSize * 1.15f + v.layout.mm(6));
+}
+
 float admin_close_button(const View& v, Intent* intent) {
     const Layout& l = v.layout;
-    const float w = std::max(l.min_target() * 1.6f, 200 * l.scale);
-    const float h = std::max(l.min_target(), 72 * l.scale);
+    const float label_w = v.fonts.button->CalcTextSizeA(v.fonts.button->FontSize, 1e9f, 0, v.text("admin_close").c_str()).x;
+    const float w = std::max({l.min_target() * 1.6f, 200 * l.scale, label_w / 0.92f + l.mm(4)});
+    const float h = admin_close_height(v);
     ButtonLook look;
     look.fill = v.palette.card;
     look.border = v.palette.outline;
     look.border_px = std::max(2.0f, 3 * l.scale);
     look.font = v.fonts.button;
     look.label = v.text("admin_close").c_str();
-    if (touch_button(v, "admin-close", ImVec2(l.width - l.margin - w, l.margin), ImVec2(l.width - l.margin, l.margin + h),
-                     look)) {
+    // Top right, but no higher than reach (a portrait panel's top is not).
+    const float top = std::max(l.margin, l.reach_top);
+    if (touch_button(v, "admin-close", ImVec2(l.width - l.margin - w, top), ImVec2(l.width - l.margin, top + h), look)) {
         *intent = admin_intent(AdminAction::close);
     }
-    return h;
+    return top + h - l.margin;
 }
 
 Intent admin_corner(const View& view) {

@@ -39,14 +39,44 @@ struct ButtonLook {
 // the press is released over it.
 bool touch_button(const View& view, const char* id, ImVec2 min, ImVec2 max, const ButtonLook& look);
 
+// The size below which text_block never shrinks text: the size of the
+// kMinCap_mm font, set by Gui::create (one ImGui context per process, so one
+// floor). 0 until set: no shrinking at all.
+void set_legibility_floor_px(float px);
+
+// The size text_block draws text at: the font's own size, or smaller where
+// the text would need more than max_lines at wrap_width, but never below the
+// legibility floor (nor ever larger than the font).
+float fitted_size(ImFont* font, const std::string& text, float wrap_width, int max_lines);
+
 // Draws text wrapped to wrap_width, each line centred on centre_x, starting at
-// top. Draws at most max_lines (the last one ends in "…" if cut). Returns the
-// height used.
+// top, at fitted_size: in max_lines where the legibility floor allows it.
+// A text is never cut: if it needs more lines even at the floor, all are
+// drawn (text_block_height says so, for the layout). Returns the height used.
 float text_block(ImDrawList* list, ImFont* font, const std::string& text, float centre_x, float top,
                  float wrap_width, Rgba colour, int max_lines = 3);
 
+// text_block at an explicit size (font scaled to it) and line spacing (line
+// height over size), without fitting; max_lines is ignored (never cut).
+float text_block_sized(ImDrawList* list, ImFont* font, float size, const std::string& text, float centre_x, float top,
+                       float wrap_width, Rgba colour, int max_lines, float line_spacing = 1.15f);
+
+// Lines text wraps into at size within wrap_width (a word wider than the
+// line is broken).
+int line_count(ImFont* font, float size, const std::string& text, float wrap_width);
+
+// The width of the widest word of text at size.
+float widest_word(ImFont* font, float size, const std::string& text);
+
 // Height text_block would use.
 float text_block_height(ImFont* font, const std::string& text, float wrap_width, int max_lines = 3);
+
+// The answer button for value 1..5 ("answer-<value>") over [min, max]: a
+// white card whose edge is an outline in palette.outline (>= 3:1 on the
+// background, WCAG 1.4.11), the scale's colour as a band inside it, the face
+// above and the word below (up to 3 lines, at the button font's size).
+// Returns true on the frame the press is released over it.
+bool answer_button(const View& view, int value, ImVec2 min, ImVec2 max);
 
 // A face for answer value 1..5: same circle and eyes for all, the mouth goes
 // from frown (1) through straight (3) to smile (5). The circle is outlined in
@@ -64,10 +94,13 @@ Intent language_toggle(const View& view, float right, float top, bool dim = fals
 // An admin intent (admin.hpp) for action with value.
 Intent admin_intent(AdminAction action, int value = 0);
 
-// The admin screens' "Close" button ("admin-close"), top right. Returns
-// the height it takes from the top margin (for the layout below it); sets
-// *intent to an admin close intent when tapped.
+// The admin screens' "Close" button ("admin-close"), top right, or as high
+// as reach allows (Layout::reach_top). Returns the height it takes from the
+// top margin (for the layout below it); sets *intent to an admin close
+// intent when tapped.
 float admin_close_button(const View& view, Intent* intent);
+// The Close button's own height.
+float admin_close_height(const View& view);
 
 // The full-window ImGui canvas every screen draws into.
 ImDrawList* begin_canvas(const View& view);

@@ -50,7 +50,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>> kSchema = {
     {"upload", {"endpoint", "token_file", "interval_s", "batch_size", "backoff_min_s", "backoff_max_s", "ca_file"}},
     {"schedule", {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "closed"}},
     {"display", {"fullscreen", "width", "height", "diagonal_inch", "dpi", "accent", "font", "renderer", "rotation",
-                 "backlight", "night_brightness"}},
+                 "backlight", "night_brightness", "bottom_edge_m"}},
     {"admin", {"pin_hash"}},
 };
 
@@ -380,6 +380,7 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors, D
         }
     }
     if (auto v = read.number("display", "night_brightness", 0, 1)) config.night_brightness = *v;
+    if (auto v = read.number("display", "bottom_edge_m", 0, 2, " m above the floor")) config.bottom_edge_m = *v;
 
     // [admin]
     if (auto hash = read.string("admin", "pin_hash", false, "\"$argon2id$v=19$…\"")) {

@@ -73,6 +73,9 @@ struct KioskConfig {
                                      // and max_brightness (terminal/backlight.hpp)
     double night_brightness = 0.1;   // outside opening hours the backlight is dimmed to this share of its
                                      // maximum, 0..1 (0 may switch some panels off)
+    double bottom_edge_m = 0.9;      // the glass's lower edge above the floor, metres, 0..2: with the
+                                     // panel's physical height (diagonal or dpi, rotation) it says which
+                                     // rows are within reach (0.4..1.22 m, kiosk/ui.hpp)
 
     // [admin]
     std::optional<std::string> admin_pin_hash;  // Argon2id hash of the admin PIN (pin_hash.hpp);

@@ -84,12 +84,17 @@ TEST_CASE("at closing time the kiosk goes dark, a tap shows 'closed' for 10 s an
             CHECK_MESSAGE(sim->shot(kShots / (prefix + "closed.png"), &error), error);
             const std::vector<std::uint8_t> night = sim->pixels();
             CHECK(brightest(night) <= 0x20);  // dark: no light in a dark room
-            // One target, the whole reachable screen; nothing below 85 % in portrait.
+            // One target, the whole reachable band: from 1.22 m above the
+            // floor (the glass's lower edge at the default 0.9 m) down.
             REQUIRE(sim->hits().size() == 1);
             const Hit& target = sim->hits()[0];
             CHECK(target.id == "closed");
             CHECK(target.x1 - target.x0 == static_cast<float>(w));
-            CHECK(target.y1 <= (h > w ? 0.85f * static_cast<float>(h) + 0.5f : static_cast<float>(h)));
+            const double px_per_mm = cfg->config.px_per_mm();
+            const double top_m = 0.9 + (h - target.y0) / px_per_mm / 1000;
+            CHECK(top_m <= 1.2201);
+            CHECK((top_m >= 1.2199 || target.y0 == 0));  // all of the reachable band
+            CHECK(target.y1 == static_cast<float>(h));    // 0.9 m is within reach
             CHECK(target.fill == Palette{}.night);
 
             REQUIRE(sim->tap("closed", &error));

@@ -3,9 +3,10 @@
 // a 1920×1080 panel mounted portrait ([display] rotation = 90 and 270). The
 // PNGs are written to <build>/screenshots/ (look at them); the tests check
 // what a person would: each button is drawn where it can be tapped, in its
-// colour, large enough on the glass, reachable, the two languages differ,
-// and on a turned panel the picture is the portrait one turned and a tap
-// where a button shows presses it.
+// colour, large enough on the glass, within reach of the floor for the
+// configured mounting, every letter large enough on the glass and inside
+// the screen, the two languages differ, and on a turned panel the picture is
+// the portrait one turned and a tap where a button shows presses it.
 #include "sim_env.hpp"
 #include "kiosk/screen_turn.hpp"
 #include "kiosk/simulator.hpp"
@@ -14,6 +15,10 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
 
 // This file's own namespace: test files are compiled several to a unit (unity build).
 namespace kiosk_test_screens {
@@ -74,11 +79,116 @@ std::string hex(Rgba c) {
     return buf;
 }
 
+// The glass: pixels per millimetre of a w × h layout (the panel's own, turned
+// or not: the same glass) for cfg's diagonal.
+float px_per_mm_of(const LoadedConfig& cfg, int w, int h) {
+    return static_cast<float>(std::sqrt(double(w) * w + double(h) * h) / cfg.config.diagonal_inch / 25.4);
+}
+
+
+// Checks every touchable element of f against the reach of cfg's mounting:
+// its top at most 1.22 m and its bottom at least 0.4 m above the floor,
+// from the glass's physical height (diagonal and the turned layout) and
+// [display] bottom_edge_m.
+void check_reach(const Frame& f, const LoadedConfig& cfg, const std::string& file) {
+    const float px_per_mm = px_per_mm_of(cfg, f.width, f.height);
+    const auto metres_above_floor = [&](float y) {
+        return static_cast<float>(cfg.config.bottom_edge_m) + (static_cast<float>(f.height) - y) / px_per_mm / 1000.0f;
+    };
+    for (const Hit& hit : f.hits) {
+        // The admin gesture's corner is for IT and deliberately out of the
+        // way at the top left: not an employee's control.
+        if (hit.id == "admin-corner") continue;
+        INFO(file << ": element " << hit.id << " at " << metres_above_floor(hit.y1) << ".." << metres_above_floor(hit.y0)
+                  << " m above the floor");
+        CHECK(metres_above_floor(hit.y0) <= 1.22f + 0.001f);
+        CHECK(metres_above_floor(hit.y1) >= 0.40f - 0.001f);
+    }
+}
+
+// The letters of text (spaces and line breaks left out), as code points.
+std::u32string letters_of(const std::string& text) {
+    std::u32string out;
+    for (std::size_t i = 0; i < text.size();) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        const int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        char32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+        for (int k = 1; k < n && i + static_cast<std::size_t>(k) < text.size(); ++k)
+            cp = (cp << 6) | (static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]) & 0x3F);
+        i += static_cast<std::size_t>(n);
+        if (cp != U' ' && cp != U'\n') out += cp;
+    }
+    return out;
+}
+
+// The letters drawn in the last frame, in drawing order (role "" = all).
+std::u32string drawn_letters(const std::string& role = "") {
+    std::u32string out;
+    for (const DrawnGlyph& g : drawn_glyphs())
+        if (role.empty() || role == g.role) out += static_cast<char32_t>(g.codepoint);
+    return out;
+}
+
+// Where two rectangles overlap.
+bool overlaps(float ax0, float ay0, float ax1, float ay1, const Hit& b) {
+    return ax0 < b.x1 && b.x0 < ax1 && ay0 < b.y1 && b.y0 < ay1;
+}
+
+// Texts exempt from the legibility check until the other branch lands
+// (screen_question.cpp is being rewritten there; issue 14):
+// - a portrait question screen keeps its five answers in a row, 181 px
+//   (50 mm) wide each on 1080 px: words like "Hverken" and "disagree" are
+//   wider than that at 7.3 mm capitals. UX.md lets portrait stack the answers
+//   in a column; that layout lives in screen_question.cpp. REMOVE when it does.
+bool legibility_pending_other_branch(const Frame& f, const DrawnGlyph& g) {
+    if (f.height <= f.width) return false;
+    for (const Hit& hit : f.hits)
+        if (hit.id.rfind("answer-", 0) == 0 && overlaps(g.x0, g.y0, g.x1, g.y1, hit)) return true;
+    return false;
+}
+
+// Every letter of the last frame is inside the window, no word is broken,
+// and its capitals are at least kMinCap_mm on cfg's glass (EN 301 549
+// §5.1.4: 0.7° at 0.6 m); the statement's at least 16′ of arc at 1.5 m
+// (ISO 9241-303's minimum, 7.0 mm: the floor above is more), and at
+// kStatementCap_mm (22′ at 1.5 m) whenever it fits.
+void check_legibility(const Frame& f, const LoadedConfig& cfg, const std::string& file) {
+    const float px_per_mm = px_per_mm_of(cfg, f.width, f.height);
+    const float min_16_arcmin_at_1_5_m = static_cast<float>(1500 * std::tan(16.0 / 60 * M_PI / 180));
+    int pending = 0;
+    for (const DrawnGlyph& g : drawn_glyphs()) {
+        if (legibility_pending_other_branch(f, g)) {
+            ++pending;
+            continue;
+        }
+        const float cap_mm = g.cap_px / px_per_mm;
+        const std::string letter(1, g.codepoint < 128 ? static_cast<char>(g.codepoint) : '?');
+        INFO(file << ": '" << letter << "' (code point " << g.codepoint << ", " << g.role << ") at " << g.x0 << ","
+                  << g.y0 << ": capitals " << cap_mm << " mm");
+        CHECK(cap_mm >= kMinCap_mm - 0.005f);
+        if (std::string(g.role) == "statement") CHECK(cap_mm >= min_16_arcmin_at_1_5_m);
+        // Text that is no button's label stays off the buttons. (The DA | EN
+        // switch is exempt with its move: today it can cover the progress.)
+        const std::string role = g.role;
+        if (role == "title" || role == "statement" || role == "fine") {
+            for (const Hit& hit : f.hits) {
+                CHECK_MESSAGE(!overlaps(g.x0, g.y0, g.x1, g.y1, hit), "drawn under " << hit.id);
+            }
+        }
+        CHECK(g.x0 >= -0.5f);
+        CHECK(g.y0 >= -0.5f);
+        CHECK(g.x1 <= static_cast<float>(f.width) + 0.5f);
+        CHECK(g.y1 <= static_cast<float>(f.height) + 0.5f);
+    }
+    if (pending) MESSAGE(file << ": " << pending << " letters of the answer words left to the other branch");
+}
+
 // Captures the current frame of a panel of w × h pixels, saves it as
 // <w>x<h>[-r<rotation>]-<lang>-<name>.png, and checks every touchable
 // element in the layout (the turned size on a turned panel): drawn in its
 // colour where it is hit-tested, at least 20 mm on each side with 4 mm
-// between elements, and (portrait) above the bottom 15 % of the screen.
+// between elements, within reach of the floor (check_reach); and every
+// letter on it (check_legibility).
 Frame capture_and_check(Simulator& sim, const LoadedConfig& cfg, int panel_w, int panel_h, const std::string& lang,
                         const std::string& name) {
     Frame f;
@@ -98,9 +208,7 @@ Frame capture_and_check(Simulator& sim, const LoadedConfig& cfg, int panel_w, in
     std::string error;
     CHECK_MESSAGE(sim.shot(kShots / file, &error), error);
 
-    // The configured glass (21.5") at this resolution.
-    const double diagonal_px = std::sqrt(double(w) * w + double(h) * h);
-    const float px_per_mm = static_cast<float>(diagonal_px / cfg.config.diagonal_inch / 25.4);
+    const float px_per_mm = px_per_mm_of(cfg, w, h);
     for (const Hit& hit : f.hits) {
         INFO(file << ": element " << hit.id);
         const float bw = hit.x1 - hit.x0, bh = hit.y1 - hit.y0;
@@ -109,8 +217,7 @@ Frame capture_and_check(Simulator& sim, const LoadedConfig& cfg, int panel_w, in
         CHECK(hit.x0 >= 0);
         CHECK(hit.x1 <= w);
         CHECK(hit.y0 >= 0);
-        if (h > w) CHECK(hit.y1 <= 0.85f * h + 0.5f);
-        else CHECK(hit.y1 <= h);
+        CHECK(hit.y1 <= h);
         // The pixel inside the element, clear of its border, label and face, is its colour.
         const Rgba seen = f.at((hit.x0 + hit.x1) * 0.5f, hit.y0 + bh * 0.07f);
         CHECK_MESSAGE(close_colour(seen, hit.fill), "drawn " << hex(seen) << ", expected " << hex(hit.fill));
@@ -121,6 +228,8 @@ Frame capture_and_check(Simulator& sim, const LoadedConfig& cfg, int panel_w, in
             CHECK_MESSAGE(std::max(gap_x, gap_y) >= 4 * px_per_mm - 0.5f, "too close to " << other.id);
         }
     }
+    check_reach(f, cfg, file);
+    check_legibility(f, cfg, file);
     return f;
 }
 
@@ -153,28 +262,58 @@ long text_pixels(const Frame& f, float y0, float y1) {
     return n;
 }
 
-// A question screen's elements, in order, and the five answers carrying the
-// scale's colours in their borders (and faces).
+// A question screen's elements, in order, and the five answers: each edged
+// by an outline of at least 3:1 against the background (WCAG 1.4.11), with
+// the scale's colour as a band inside it, read from the drawn pixels.
 void check_question_elements(const Frame& question, bool with_back) {
     std::vector<std::string> expected = {"answer-1", "answer-2", "answer-3", "answer-4", "answer-5"};
     if (with_back) expected.push_back("back");
     expected.insert(expected.end(), {"dont-know", "skip", "lang-da", "lang-en"});
     CHECK(ids(question) == expected);
+    const Palette p;
     for (int v = 1; v <= 5; ++v) {
         const Hit& a = question.hits[static_cast<std::size_t>(v - 1)];
-        const Rgba border = question.at((a.x0 + a.x1) * 0.5f, a.y0 + 3);
-        CHECK_MESSAGE(close_colour(border, Palette{}.scale[v - 1]), "answer " << v << " border " << hex(border));
+        const float x = (a.x0 + a.x1) * 0.5f;
+        // Down from the top edge: outline first, then the band, then the card.
+        std::vector<Rgba> column;
+        for (float y = a.y0; y < a.y0 + 40; y += 1) column.push_back(question.at(x, y));
+        // The edge as the eye sees it: the outline's strongest pixel in the
+        // first few rows (the very first is blended by anti-aliasing).
+        Rgba edge = column[0];
+        for (std::size_t i = 0; i < 6; ++i)
+            if (contrast_ratio(column[i], p.background) > contrast_ratio(edge, p.background)) edge = column[i];
+        CHECK_MESSAGE(contrast_ratio(edge, p.background) >= 3.0f,
+                      "answer " << v << " edge " << hex(edge) << " is " << contrast_ratio(edge, p.background) << ":1");
+        const bool band = std::any_of(column.begin(), column.end(), [&](Rgba c) { return close_colour(c, p.scale[v - 1]); });
+        CHECK_MESSAGE(band, "answer " << v << ": no band in " << hex(p.scale[v - 1]) << " inside the outline");
     }
 }
 
 }  // namespace
 
+TEST_CASE("every answer's outline has at least 3:1 against the background, in the palette") {
+    const Palette p;
+    // The outline is what marks the button (WCAG 1.4.11); the scale colours
+    // inside it carry no meaning alone (face and word do), and the white card
+    // is nearly the background's colour: neither could edge it.
+    CHECK(contrast_ratio(p.outline, p.background) >= 3.0f);
+    CHECK(contrast_ratio(p.outline, p.card) >= 3.0f);
+    CHECK(contrast_ratio(p.card, p.background) < 3.0f);  // why the outline is needed
+    int pale = 0;
+    for (Rgba c : p.scale) pale += contrast_ratio(c, p.background) < 3.0f;
+    CHECK(pale >= 3);  // ... and why the colours alone would not do
+}
+
 TEST_CASE("every screen in both languages and both orientations is drawn as designed") {
     SimEnv env;
     Diagnostics errors;
-    std::optional<LoadedConfig> cfg = load_all(env.config, &errors);
-    REQUIRE(cfg);
+    std::optional<LoadedConfig> loaded = load_all(env.config, &errors);
+    REQUIRE(loaded);
     for (auto [w, h] : {std::pair{1920, 1080}, std::pair{1280, 800}, std::pair{1080, 1920}}) {
+        // A 21.5″ panel of this mode (its pixels per mm follow from both).
+        std::optional<LoadedConfig> cfg = loaded;
+        cfg->config.width = w;
+        cfg->config.height = h;
         std::map<std::string, Frame> question_by_lang, attract_by_lang;
         for (const std::string lang : {"da", "en"}) {
             CAPTURE(w);
@@ -211,7 +350,7 @@ TEST_CASE("every screen in both languages and both orientations is drawn as desi
             REQUIRE(sim->kiosk().terminal().flow().still_there);
             sim->wait(3);  // the bar has shrunk by 3 of 10 s
             Frame warning = capture_and_check(*sim, *cfg, w, h, lang, "still-there");
-            CHECK(ids(warning).front() == "still-here");  // submitted first: the tap is its
+            CHECK(ids(warning) == std::vector<std::string>{"still-here"});  // nothing else to tap under it
             REQUIRE(sim->tap("still-here", &error));
             CHECK_FALSE(sim->kiosk().terminal().flow().still_there);
 
@@ -267,14 +406,216 @@ TEST_CASE("the saving and out-of-order screens are drawn, in both languages") {
         CHECK(saving.hits.empty());
         sim.reset();
 
-        sim = Simulator::open(*cfg, 1920, 1080, std::make_unique<FullDiskWriter>(), 1,
-                              *parse_iso8601("2026-11-27T09:41:00Z"), {}, &error);
+    }
+}
+
+TEST_CASE("the out-of-order and closed screens show both languages, the terminal's own first, landscape and portrait") {
+    SimEnv env("", "answers.sqlite3", "\n[schedule]\nfriday = \"07:00-17:00\"\n");
+    Diagnostics errors;
+    std::optional<LoadedConfig> loaded = load_all(env.config, &errors);
+    REQUIRE(loaded);
+    const UnixSeconds open_hours = *parse_iso8601("2026-11-27T09:41:00Z");   // Friday 10:41 in Copenhagen
+    const UnixSeconds night = *parse_iso8601("2026-11-27T20:00:00Z");        // Friday 21:00
+    for (auto [w, h] : {std::pair{1920, 1080}, std::pair{1080, 1920}}) {
+        for (const std::string own : {"da", "en"}) {
+            CAPTURE(w);
+            CAPTURE(own);
+            LoadedConfig cfg = *loaded;
+            cfg.config.language = own;
+            const std::string other = own == "da" ? "en" : "da";
+            // Both languages' words drawn, the terminal's own first.
+            const auto check_both = [&](const std::vector<const char*>& keys) {
+                const std::u32string drawn = drawn_letters();
+                for (const char* key : keys) {
+                    const std::size_t at_own = drawn.find(letters_of(cfg.texts.get(own, key)));
+                    const std::size_t at_other = drawn.find(letters_of(cfg.texts.get(other, key)));
+                    CHECK_MESSAGE(at_own != std::u32string::npos, key << " in " << own << " is not on the screen");
+                    CHECK_MESSAGE(at_other != std::u32string::npos, key << " in " << other << " is not on the screen");
+                    CHECK(at_own < at_other);
+                }
+            };
+
+            std::string error;
+            std::unique_ptr<Simulator> sim =
+                Simulator::open(cfg, w, h, std::make_unique<FullDiskWriter>(), 1, open_hours, {}, &error);
+            REQUIRE_MESSAGE(sim, error);
+            CHECK(sim->screen() == Screen::out_of_order);
+            CHECK(sim->kiosk().terminal().flow().fault_code == "DB-13");
+            Frame broken = capture_and_check(*sim, cfg, w, h, own, "out-of-order");
+            CHECK(broken.hits.empty());
+            CHECK(text_pixels(broken, 0.2f * static_cast<float>(h), 0.8f * static_cast<float>(h)) > 1000);
+            check_both({"out_of_order_title", "out_of_order_body"});
+            CHECK(drawn_letters().find(U"DB-13") != std::u32string::npos);  // the code for IT
+            sim.reset();
+
+            std::filesystem::remove(env.db);
+            sim = Simulator::open(cfg, w, h, make_inline_writer(env.db), 1, night, {}, &error);
+            REQUIRE_MESSAGE(sim, error);
+            REQUIRE(sim->screen() == Screen::closed);
+            Frame dark = capture_and_check(*sim, cfg, w, h, own, "closed");
+            CHECK(drawn_glyphs().empty());  // dark: nothing to read until a tap
+            REQUIRE(sim->tap("closed", &error));
+            REQUIRE(sim->kiosk().terminal().flow().closed_message);
+            Frame message = capture_and_check(*sim, cfg, w, h, own, "closed-message");
+            check_both({"closed_message"});
+            CHECK(differing_pixels(dark, message) > 2000);
+        }
+    }
+}
+
+TEST_CASE("the longest statement of the bank is drawn whole, inside the screen and clear of the buttons, in both languages") {
+    SimEnv env;
+    Diagnostics errors;
+    std::optional<LoadedConfig> loaded = load_all(env.config, &errors);
+    REQUIRE(loaded);
+    struct Panel {
+        int w, h;
+        double diagonal_inch;
+    };
+    // The test glass (21.5″) in three shapes, the 23.8″ terminal, the smallest
+    // panel we plan for (15.6″ 1280 × 720), and that one in portrait.
+    for (const Panel panel : {Panel{1920, 1080, 21.5}, Panel{1280, 800, 21.5}, Panel{1080, 1920, 21.5},
+                              Panel{1920, 1080, 23.8}, Panel{1280, 720, 15.6}, Panel{720, 1280, 15.6}}) {
+        for (const std::string lang : {"da", "en"}) {
+            CAPTURE(panel.w);
+            CAPTURE(panel.h);
+            CAPTURE(panel.diagonal_inch);
+            CAPTURE(lang);
+            LoadedConfig cfg = *loaded;
+            cfg.config.diagonal_inch = panel.diagonal_inch;
+            cfg.config.width = panel.w;  // the glass's pixels per mm come from its mode and diagonal
+            cfg.config.height = panel.h;
+            cfg.config.language = lang;
+            // Only the question whose statement is longest in lang is asked.
+            std::size_t longest = 0;
+            for (std::size_t i = 0; i < cfg.bank.questions.size(); ++i)
+                if (letters_of(cfg.bank.questions[i].text.at(lang)).size() >
+                    letters_of(cfg.bank.questions[longest].text.at(lang)).size())
+                    longest = i;
+            for (std::size_t i = 0; i < cfg.bank.questions.size(); ++i) cfg.bank.questions[i].active = i == longest;
+            const std::string& statement = cfg.bank.questions[longest].text.at(lang);
+            CHECK(statement.size() >= 90);  // it is the long one
+
+            std::filesystem::remove(env.db);
+            std::string error;
+            std::unique_ptr<Simulator> sim = Simulator::open(cfg, panel.w, panel.h, make_inline_writer(env.db), 1,
+                                                             *parse_iso8601("2026-11-27T09:41:00Z"), {}, &error);
+            REQUIRE_MESSAGE(sim, error);
+            // Attract shows it (the first statement, under the headline and
+            // over the answers and the promise: the tightest layout).
+            REQUIRE(sim->screen() == Screen::attract);
+            REQUIRE(sim->kiosk().terminal().flow().current_question() == cfg.bank.questions[longest].id);
+            const std::string name = "longest-" + std::to_string(static_cast<int>(panel.diagonal_inch * 10)) + "in";
+            Frame f = capture_and_check(*sim, cfg, panel.w, panel.h, lang, name);
+            // Whole: every letter, in order, nothing cut off into "…".
+            CHECK(drawn_letters("statement") == letters_of(statement));
+            float lowest = 0;
+            for (const DrawnGlyph& g : drawn_glyphs()) {
+                if (std::string(g.role) != "statement") continue;
+                lowest = std::max(lowest, g.y1);
+                for (const Hit& hit : f.hits)
+                    CHECK_MESSAGE(!overlaps(g.x0, g.y0, g.x1, g.y1, hit), "the statement runs into " << hit.id);
+            }
+            CHECK(lowest > 0);
+            float cap_mm = 1e9f;
+            for (const DrawnGlyph& g : drawn_glyphs())
+                if (std::string(g.role) == "statement") cap_mm = std::min(cap_mm, g.cap_px / px_per_mm_of(cfg, f.width, f.height));
+            MESSAGE(name << " " << panel.w << "x" << panel.h << " " << lang << ": statement capitals " << cap_mm << " mm");
+        }
+    }
+}
+
+TEST_CASE("[display] bottom_edge_m places the reachable rows: a portrait 23.8-inch panel at 0.9 m reaches 1.22 m at its upper 39 %") {
+    // 1080 × 1920 on 23.8″: 3.644 px/mm, 527 mm tall; its top is 1.427 m above the floor.
+    const double px_per_mm = std::hypot(1920.0, 1080.0) / 23.8 / 25.4;
+    const Layout portrait = make_layout(1080, 1920, px_per_mm, 0.9);
+    CHECK(portrait.height_m(0) == doctest::Approx(1.427).epsilon(0.002));
+    CHECK(portrait.height_m(portrait.reach_top) == doctest::Approx(1.22));
+    CHECK(portrait.reach_top == doctest::Approx((1.427 - 1.22) * 1000 * px_per_mm).epsilon(0.01));  // about 755 px
+    // Its lower edge, 0.9 m, is within reach: only half a margin is kept clear of the bezel.
+    CHECK(portrait.reach_bottom == 1920 - portrait.margin * 0.5f);
+    // Landscape at 0.9 m: 296 mm tall, all of it between 0.9 and 1.196 m.
+    const Layout landscape = make_layout(1920, 1080, px_per_mm, 0.9);
+    CHECK(landscape.reach_top == 0);
+    CHECK(landscape.reach_bottom == 1080 - landscape.margin * 0.5f);
+    // Mounted low (0.2 m): the lowest 0.2 m of glass is out of reach.
+    const Layout low = make_layout(1920, 1080, px_per_mm, 0.2);
+    CHECK(low.height_m(low.reach_bottom) == doctest::Approx(0.4));
+    CHECK(low.reach_bottom == doctest::Approx(1080 - 200 * px_per_mm).epsilon(0.001));
+}
+
+TEST_CASE("[display] bottom_edge_m defaults to 0.9 m and must lie in 0..2 m, named with its file and line") {
+    SimEnv plain;
+    Diagnostics errors;
+    std::optional<LoadedConfig> cfg = load_all(plain.config, &errors);
+    REQUIRE(cfg);
+    CHECK(cfg->config.bottom_edge_m == doctest::Approx(0.9));
+    SimEnv low("", "answers.sqlite3", "bottom_edge_m = 0.45\n");
+    cfg = load_all(low.config, &errors);
+    REQUIRE(cfg);
+    CHECK(cfg->config.bottom_edge_m == doctest::Approx(0.45));
+
+    SimEnv wrong("", "answers.sqlite3", "bottom_edge_m = 90\n");  // centimetres by mistake
+    const ConfigLoad load = load_kiosk_config(wrong.config);
+    CHECK_FALSE(load.config);
+    REQUIRE(load.errors.size() == 1);
+    const std::string message = load.errors.front().str();
+    std::ifstream file(wrong.config);
+    int line = 0, key_line = 0;
+    for (std::string text; std::getline(file, text);)
+        if (++line && text.rfind("bottom_edge_m", 0) == 0) key_line = line;
+    REQUIRE(key_line > 0);
+    CHECK_MESSAGE(message.find(wrong.config.string() + ":" + std::to_string(key_line) + ":") != std::string::npos, message);
+    CHECK_MESSAGE(message.find("[display] bottom_edge_m = 90 is out of range (0..2 m above the floor)") != std::string::npos,
+                  message);
+    SimEnv text("", "answers.sqlite3", "bottom_edge_m = \"0.9\"\n");
+    CHECK_FALSE(load_kiosk_config(text.config).config);
+}
+
+TEST_CASE("the type on the glass at 1920x1080 23.8 inch and 1280x720 15.6 inch, landscape and portrait (figures)") {
+    SimEnv env;
+    Diagnostics errors;
+    std::optional<LoadedConfig> loaded = load_all(env.config, &errors);
+    REQUIRE(loaded);
+    struct Panel {
+        int w, h;
+        double diagonal_inch;
+    };
+    for (const Panel panel : {Panel{1920, 1080, 23.8}, Panel{1080, 1920, 23.8}, Panel{1280, 720, 15.6}, Panel{720, 1280, 15.6}}) {
+        LoadedConfig cfg = *loaded;
+        cfg.config.diagonal_inch = panel.diagonal_inch;
+        cfg.config.width = panel.w;
+        cfg.config.height = panel.h;
+        std::filesystem::remove(env.db);
+        std::string error;
+        std::unique_ptr<Simulator> sim = Simulator::open(cfg, panel.w, panel.h, make_inline_writer(env.db), 7,
+                                                         *parse_iso8601("2026-11-27T09:41:00Z"), {}, &error);
         REQUIRE_MESSAGE(sim, error);
-        CHECK(sim->screen() == Screen::out_of_order);
-        CHECK(sim->kiosk().terminal().flow().fault_code == "DB-13");
-        Frame broken = capture_and_check(*sim, *cfg, 1920, 1080, lang, "out-of-order");
-        CHECK(broken.hits.empty());
-        CHECK(text_pixels(broken, 0.25f * 1080, 0.6f * 1080) > 1000);
+        const float px_per_mm = px_per_mm_of(cfg, panel.w, panel.h);
+        std::map<std::string, std::pair<float, float>> caps;  // role: smallest, largest capitals drawn, mm
+        const auto note = [&] {
+            Frame f;
+            f.width = sim->turn().layout_width();
+            f.height = sim->turn().layout_height();
+            f.hits = sim->hits();
+            for (const DrawnGlyph& g : drawn_glyphs()) {
+                if (legibility_pending_other_branch(f, g)) continue;  // reported by the other tests
+                auto [it, fresh] = caps.emplace(g.role, std::pair{1e9f, 0.0f});
+                it->second.first = std::min(it->second.first, g.cap_px / px_per_mm);
+                it->second.second = std::max(it->second.second, g.cap_px / px_per_mm);
+            }
+        };
+        note();  // attract: the first statement
+        REQUIRE(sim->tap("answer-3", &error));
+        sim->wait(0.4);
+        REQUIRE(sim->screen() == Screen::question);
+        note();
+        std::ostringstream out;
+        out << panel.w << "x" << panel.h << " " << panel.diagonal_inch << "\" (" << px_per_mm << " px/mm):";
+        for (const auto& [role, range] : caps) out << " " << role << " " << range.first << ".." << range.second << " mm;";
+        MESSAGE(out.str());
+        for (const auto& [role, range] : caps) CHECK(range.first >= kMinCap_mm - 0.005f);
+        CHECK(caps.count("statement"));
     }
 }
 
