@@ -257,43 +257,6 @@ bool answer_button(const View& view, int value, ImVec2 min, ImVec2 max) {
     return clicked;
 }
 
-Intent language_toggle(const View& view, float right, float top, bool dim) {
-    const Layout& l = view.layout;
-    // As wide as the longer of the languages' own names needs (type on the
-    // glass is large: "English" alone is about 47 mm), and no narrower than before.
-    float label_w = 0;
-    for (const std::string& lang : kLanguages) {
-        const std::string& label = view.texts.get(lang, "language_label");
-        label_w = std::max(label_w, view.fonts.button->CalcTextSizeA(view.fonts.button->FontSize, 1e9f, 0, label.c_str()).x);
-    }
-    const float w = std::max({l.min_target() * 1.6f, 170 * l.scale, label_w / 0.92f + l.mm(4)});
-    const float h = std::max(l.min_target(), view.fonts.button->FontSize * 1.15f + l.mm(6));
-    const float gap = l.min_gap();
-    Intent intent;
-    const float n = static_cast<float>(kLanguages.size());
-    float x = right - w * n - gap * (n - 1);
-    for (const std::string& lang : kLanguages) {
-        const bool selected = view.flow.language == lang;
-        ButtonLook look;
-        look.fill = selected ? view.palette.text : view.palette.card;
-        look.text = selected ? view.palette.background : view.palette.text;
-        look.border = view.palette.outline;
-        look.border_px = std::max(2.0f, 3 * l.scale);
-        look.font = view.fonts.button;
-        look.label = view.texts.get(lang, "language_label").c_str();
-        if (dim) {  // faded toward the background, still opaque
-            look.fill = mix(look.fill, view.palette.background, 0.5f);
-            look.text = mix(look.text, look.fill, 0.4f);
-            look.border = mix(look.border, view.palette.background, 0.5f);
-        }
-        const std::string id = "lang-" + lang;
-        if (touch_button(view, id.c_str(), ImVec2(x, top), ImVec2(x + w, top + h), look)) {
-            intent = Intent{Intent::Action::set_language, 0, lang};
-        }
-        x += w + gap;
-    }
-    return intent;
-}
 
 }  // namespace pulse
 

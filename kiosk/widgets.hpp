@@ -1,6 +1,7 @@
 // widgets.hpp — the few drawing pieces the screens share: touch buttons that
 // register their hit rectangle, wrapped centred text, the answer faces, the
-// check mark and the language toggle. All sizes come from the Layout.
+// answer button and the check mark (the answer row and the language
+// buttons are in answer_row.hpp). All sizes come from the Layout.
 #pragma once
 
 #include "kiosk/ui.hpp"
@@ -86,10 +87,6 @@ void draw_face(ImDrawList* list, ImVec2 centre, float radius, int value, Rgba fi
 
 // A check mark in a filled circle.
 void draw_check(ImDrawList* list, ImVec2 centre, float radius, Rgba fill, Rgba ink);
-
-// The DA | EN toggle with its right edge at right and top at top. Returns a
-// set_language intent when tapped. dim draws it faded (cooldown).
-Intent language_toggle(const View& view, float right, float top, bool dim = false);
 
 // An admin intent (admin.hpp) for action with value.
 Intent admin_intent(AdminAction action, int value = 0);

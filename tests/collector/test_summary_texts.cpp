@@ -78,7 +78,7 @@ TEST_CASE("the shipped summary texts load with every word in both languages") {
     CHECK(en.too_few == "too few answers");
     CHECK(da.weekdays.back() == "søndag");
     CHECK(en.months.front() == "January");
-    CHECK(da.scale[2] == "Hverken/eller");
+    CHECK(da.scale[2] == "Hverken enig eller uenig");
     CHECK(en.csv_columns[13] == "don't know");
     CHECK(da.csv_columns[6] == "enige %");  // not the anglicism "positive"
     CHECK(da.anonymity.find("{min_answers}") != std::string::npos);
