@@ -45,6 +45,7 @@ float cap_height_share(const std::filesystem::path& font_file) {
 // The glyphs of the last frame (see drawn_glyphs()), and the loaded font's
 // capital height as a share of its size.
 std::vector<DrawnGlyph> g_drawn_glyphs;
+bool g_record_glyphs = false;  // record_drawn_glyphs
 float g_cap_share = 0;
 
 // Every glyph of the atlas by its (U0, V0), which is unique in the atlas,
@@ -101,6 +102,11 @@ void collect_glyphs(const ImDrawData* data, std::vector<DrawnGlyph>* out) {
 }  // namespace
 
 const std::vector<DrawnGlyph>& drawn_glyphs() { return g_drawn_glyphs; }
+
+void record_drawn_glyphs(bool on) {
+    g_record_glyphs = on;
+    if (!on) g_drawn_glyphs.clear();
+}
 
 std::unique_ptr<Gui> Gui::create(Platform& platform, const std::filesystem::path& font_file, const Layout& layout,
                                  std::string* error) {
@@ -175,7 +181,7 @@ Intent Gui::frame(View& view, Pointer& pointer, float dt_s) {
     view.hits->clear();
     const Intent intent = draw_screen(view);
     ImGui::Render();
-    collect_glyphs(ImGui::GetDrawData(), &g_drawn_glyphs);
+    if (g_record_glyphs) collect_glyphs(ImGui::GetDrawData(), &g_drawn_glyphs);
     platform_.begin_frame();
     SDL_Renderer* r = platform_.renderer();
     SDL_SetRenderDrawColor(r, (view.palette.background >> 24) & 0xFF, (view.palette.background >> 16) & 0xFF,

@@ -23,8 +23,14 @@ struct DrawnGlyph {
 
 // The letters of the last frame Gui::frame rendered (there is one ImGui
 // context per process, so one list): every text on screen, however it was
-// drawn (text_block, AddText), found in ImGui's vertex buffers.
+// drawn (text_block, AddText), found in ImGui's vertex buffers. Empty unless
+// record_drawn_glyphs(true) was called before that frame.
 const std::vector<DrawnGlyph>& drawn_glyphs();
+
+// Turns the recording of drawn_glyphs() on or off for this process. Off by
+// default: the kiosk and simulate pay nothing for it (a lookup per vertex);
+// the legibility tests turn it on.
+void record_drawn_glyphs(bool on);
 
 class Gui {
 public:

@@ -135,4 +135,44 @@ TEST_CASE("a portrait 23.8-inch panel at 0.9 m keeps its upper 39 % free of butt
     CHECK(below == 10);  // five answers, "‹ Tilbage", "Ved ikke", "Spring over", Dansk, English
 }
 
+TEST_CASE("the running kiosk lays out for [display] bottom_edge_m: a panel mounted higher or lower keeps every button of a session in reach") {
+    SimEnv env;
+    Diagnostics errors;
+    std::optional<LoadedConfig> loaded = load_all(env.config, &errors);
+    REQUIRE(loaded);
+    struct Mount {
+        int w, h;
+        double bottom_edge_m;
+    };
+    // 23.8″ (296 × 527 mm): landscape raised to 1.05 m (its upper 126 mm
+    // out of reach) and lowered to 0.3 m (its lowest 100 mm out of reach),
+    // portrait at 0.75 m (its upper 57 mm out of reach).
+    for (const Mount m : {Mount{1920, 1080, 1.05}, Mount{1920, 1080, 0.3}, Mount{1080, 1920, 0.75}}) {
+        CAPTURE(m.w);
+        CAPTURE(m.bottom_edge_m);
+        LoadedConfig cfg = *loaded;
+        cfg.config.diagonal_inch = 23.8;
+        cfg.config.width = m.w;
+        cfg.config.height = m.h;
+        cfg.config.bottom_edge_m = m.bottom_edge_m;
+        std::filesystem::remove(env.db);
+        std::string error;
+        std::unique_ptr<Simulator> sim = Simulator::open(cfg, m.w, m.h, make_inline_writer(env.db), 1,
+                                                         *parse_iso8601("2026-12-01T09:00:00Z"), {}, &error);
+        REQUIRE_MESSAGE(sim, error);
+        const auto check = [&](const char* screen) {
+            std::string out;
+            for (const std::string& e : out_of_reach(*sim, cfg)) out += " " + e;
+            CHECK_MESSAGE(out.empty(), std::string(screen) << ": out of reach:" << out);
+            CHECK_MESSAGE(!sim->hits().empty(), screen);
+        };
+        check("attract");
+        tap(*sim, "answer-2");
+        sim->wait(0.4);
+        check("question");
+        sim->wait(20);
+        check("idle warning");
+    }
+}
+
 }  // namespace kiosk_test_reach
