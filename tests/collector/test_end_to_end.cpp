@@ -76,7 +76,9 @@ TEST_CASE("answers given on the simulated kiosk and synced reach the collector's
     REQUIRE_MESSAGE(server.start("127.0.0.1", 0, &error), error);
     const std::string endpoint = "http://127.0.0.1:" + std::to_string(server.port());
 
-    // The kiosk: term-a's config, its token in a file only it may read.
+    // The kiosk: term-a's config, its token in a file only it may read. A
+    // small window: this test is about the data, and 60 sessions of frames
+    // are most of its time (under ASan above all).
     const std::filesystem::path dir = temp_folder();
     write_file(dir / "token", kTerminalToken + "\n");
     std::filesystem::permissions(dir / "token", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
@@ -84,7 +86,7 @@ TEST_CASE("answers given on the simulated kiosk and synced reach the collector's
         write_file(dir / "terminal.toml", "[terminal]\nid = \"term-a\"\nworkplace = \"wp-a\"\nlanguage = \"da\"\n\n"
                                           "[pulse]\nquestions = \"" PULSE_SOURCE_DIR "/config/questions.toml\"\n\n"
                                           "[storage]\ndatabase = \"answers.sqlite3\"\n\n"
-                                          "[display]\nfullscreen = false\nwidth = 1280\nheight = 800\n"
+                                          "[display]\nfullscreen = false\nwidth = 800\nheight = 500\n"
                                           "diagonal_inch = 21.5\n\n"
                                           "[upload]\nendpoint = \"" + endpoint + "\"\ntoken_file = \"token\"\n"
                                           "batch_size = 50\nbackoff_min_s = 1\nbackoff_max_s = 2\n");
