@@ -4,6 +4,7 @@
 // close, the panel's facts, the touch test's crosshair, the backlight dimmed
 // at night and stepped from the panel; screenshots of pad, panel and touch
 // test in both languages, landscape and portrait (<build>/screenshots/admin-*).
+#include "admin_pin.hpp"
 #include "sim_env.hpp"
 #include "kiosk/simulator.hpp"
 #include "kiosk/widgets.hpp"
@@ -27,17 +28,6 @@ namespace {
 
 const std::filesystem::path kShots = std::filesystem::path(PULSE_BINARY_DIR) / "screenshots";
 constexpr const char* kTuesdayMorning = "2026-12-01T09:00:00Z";  // 10:00 in Copenhagen
-
-// The hash of "4711", made once (Argon2id takes a moment).
-const std::string& pin_hash_4711() {
-    static const std::string hash = [] {
-        std::string error;
-        const std::optional<std::string> h = hash_pin("4711", &error);
-        REQUIRE_MESSAGE(h, error);
-        return *h;
-    }();
-    return hash;
-}
 
 // A SimEnv whose config has the admin PIN 4711, extra lines in [display]
 // and then extra tables.

@@ -4,6 +4,7 @@
 // diagonal and mode (portrait or landscape) and [display] bottom_edge_m
 // (default 0.9 m). A portrait 23.8″ panel at 0.9 m is the hard case: its top
 // is 1.43 m above the floor.
+#include "admin_pin.hpp"
 #include "sim_env.hpp"
 #include "common/pin_hash.hpp"
 #include "kiosk/simulator.hpp"
@@ -20,17 +21,6 @@ using namespace pulse;
 using namespace pulse::test;
 
 namespace {
-
-// The hash of "4711", made once (Argon2id takes a moment).
-const std::string& pin_hash_4711() {
-    static const std::string hash = [] {
-        std::string error;
-        const std::optional<std::string> h = hash_pin("4711", &error);
-        REQUIRE_MESSAGE(h, error);
-        return *h;
-    }();
-    return hash;
-}
 
 // The elements of sim's current frame that lie outside 0.4..1.22 m above
 // the floor, each as "id (low..high m)".
