@@ -19,15 +19,14 @@ SealBuilder builder(const CollectorConfig& config, IsoWeek week) {
         std::vector<std::string> texts;
         texts.reserve(inputs.size());
         for (const SealInput& input : inputs) {
-            std::array<std::optional<Summary>, 3> parsed;
-            std::array<const Summary*, 3> earlier{};
+            std::array<std::optional<SealedSummary>, 3> parsed;
+            std::array<const SealedSummary*, 3> earlier{};
             for (std::size_t k = 0; k < 3; ++k) {
-                if (input.earlier[k]) parsed[k] = parse_sealed_summary(*input.earlier[k]);
+                if (input.earlier[k]) parsed[k] = parse_sealed(*input.earlier[k]);
                 earlier[k] = parsed[k] ? &*parsed[k] : nullptr;
             }
-            const Summary s = seal_summary(input.workplace, week, bank, input.counts,
-                                           config.min_answers, earlier);
-            texts.push_back(sealed_summary_json(s));
+            texts.push_back(sealed_summary_json(
+                seal_summary(input.workplace, week, bank, input.counts, config.min_answers, earlier)));
         }
         return texts;
     };

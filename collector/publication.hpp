@@ -20,9 +20,10 @@
 namespace pulse {
 
 // How far back a new database seals on its first publication: the latest
-// published week and the four before it (the trend's weeks), so every week
-// a first summary shows is sealed too.
-inline constexpr int kFirstSealWeeks = 5;
+// published week and the six before it, so every week a first summary shows
+// is sealed too — the trend's four weeks, and the 4-week period of its
+// questions, which ends up to three weeks before it.
+inline constexpr int kFirstSealWeeks = 7;
 
 // The instant `week` is published, and the newest week published at now.
 UnixSeconds publication_moment(const CollectorConfig& config, IsoWeek week);

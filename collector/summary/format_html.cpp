@@ -8,6 +8,7 @@
 #include "collector/summary/format_text.hpp"
 #include "collector/summary/formats.hpp"
 #include "collector/summary/html_charts.hpp"
+#include "collector/summary/period.hpp"
 #include "collector/summary/summary_css.hpp"  // generated from summary.css (collector/CMakeLists.txt)
 
 #include <algorithm>
@@ -41,20 +42,48 @@ std::string mean_html(double mean, const SummaryWords& w, char mark) {
 }
 
 // The change arrow, coloured and bold only when it passes the stated rule
-// (change_is_notable); "" without a change.
-std::string change_html(const Figures& f, const SummaryWords& w, char mark) {
+// (change_is_notable), `title` its tooltip; "" without a change.
+std::string change_html(const Figures& f, const std::string& title, char mark) {
     const std::string text = change_text(f.change, mark);
     if (text.empty()) return "";
     const bool notable = change_is_notable(f);
     const char* colour = !notable ? "#1E2430" : *f.change > 0 ? "#1F5A94" : "#A63F2B";
     return std::string("<span class=\"change") + (notable ? (*f.change > 0 ? " up" : " down") : "") +
-           "\" title=\"" + html_escape(w.change) + "\" style=\"white-space:nowrap;color:" + colour +
+           "\" title=\"" + html_escape(title) + "\" style=\"white-space:nowrap;color:" + colour +
            (notable ? ";font-weight:700" : "") + "\">" + text + "</span>";
+}
+
+// What an item's figures cover: a theme its week, a statement the weeks of
+// summary.question_span. Labels the trend and the change.
+struct Span {
+    std::string change_title;       // the change's tooltip
+    std::string trend_label;        // before the trend's means
+    std::vector<std::string> when;  // each mean's week or period, oldest first
+};
+
+// "uge 41–44" for a period.
+std::string period_text(const WeekPeriod& p, const SummaryWords& w) {
+    return fill_placeholders(w.period_weeks, {{"first", std::to_string(p.first.week)}, {"last", std::to_string(p.last.week)}});
+}
+
+Span theme_span(const Summary& s, const SummaryWords& w) {
+    Span span{w.change, w.trend, {}};
+    for (const IsoWeek& week : trend_weeks(s.week)) span.when.push_back(std::to_string(week.week));
+    return span;
+}
+
+Span question_span(const Summary& s, const SummaryWords& w) {
+    if (s.question_span != QuestionSpan::period) return theme_span(s, w);
+    Span span{w.since_period, w.trend_periods, {}};
+    for (const WeekPeriod& p : trend_periods({s.questions_from, s.questions_to})) {
+        span.when.push_back(std::to_string(p.first.week) + "–" + std::to_string(p.last.week));
+    }
+    return span;
 }
 
 // An item's figures below its text: mean, change, answers, then the bar
 // and the trend; the too_few word when withheld.
-std::string figures_block(const Figures& f, const SummaryWords& w, char mark, IsoWeek week) {
+std::string figures_block(const Figures& f, const SummaryWords& w, char mark, const Span& span) {
     if (f.withheld) return withheld_mark(w);
     std::ostringstream out;
     out << "<p class=\"figures\" style=\"margin:0\">";
@@ -62,14 +91,14 @@ std::string figures_block(const Figures& f, const SummaryWords& w, char mark, Is
         out << "<span class=\"mean\" title=\"" << html_escape(w.mean) << "\" style=\"font-size:18px;font-weight:600\">"
             << mean_html(*f.mean, w, mark) << "</span>";
     }
-    const std::string change = change_html(f, w, mark);
+    const std::string change = change_html(f, span.change_title, mark);
     if (!change.empty()) out << " &nbsp; " << change;
     out << " &nbsp; <span class=\"n\" style=\"" << kMuted << "\">"
         << html_escape(fill_placeholders(w.item_answers, {{"n", std::to_string(f.n)}}));
     if (f.dont_know) {
         out << " · " << html_escape(fill_placeholders(w.item_dont_know, {{"n", std::to_string(f.dont_know)}}));
     }
-    out << "</span></p>" << diverging_bar(f, w) << trend_line(f, w, mark, week);
+    out << "</span></p>" << diverging_bar(f, w) << trend_line(f, w, mark, span.trend_label, span.when);
     return out.str();
 }
 
@@ -128,7 +157,7 @@ void theme_table(std::ostringstream& out, const Summary& s, const SummaryWords& 
         right(f.favourable ? percent_text(*f.favourable) + " %" : "");
         const std::optional<double> disagree = unfavourable_share(f);
         right(disagree ? percent_text(*disagree) + " %" : "");
-        right(change_html(f, w, mark));
+        right(change_html(f, w.change, mark));
         right(std::to_string(f.n));
         out << "</tr>\n";
     }
@@ -153,10 +182,11 @@ void theme_table(std::ostringstream& out, const Summary& s, const SummaryWords& 
     }
 }
 
-// One item a highlight may name: its label and figures.
+// One item a highlight may name: its label, figures and what its change is since.
 struct Candidate {
     std::string label;
     const Figures* figures;
+    const std::string* since = nullptr;
 };
 
 // What moved (only changes that pass change_is_notable, as sentences, with
@@ -165,10 +195,11 @@ struct Candidate {
 void highlights(std::ostringstream& out, const Summary& s, const SummaryWords& w, char mark) {
     std::vector<Candidate> moved, questions;
     for (const ThemeSummary& t : s.themes) {
-        if (change_is_notable(t.figures)) moved.push_back({t.title, &t.figures});
+        if (change_is_notable(t.figures)) moved.push_back({t.title, &t.figures, &w.since_week});
         for (const QuestionSummary& q : t.questions) {
             if (q.figures.withheld || !q.figures.mean) continue;
-            if (change_is_notable(q.figures)) moved.push_back({q.text, &q.figures});
+            const std::string& since = s.question_span == QuestionSpan::period ? w.since_period : w.since_week;
+            if (change_is_notable(q.figures)) moved.push_back({q.text, &q.figures, &since});
             questions.push_back({q.text, &q.figures});
         }
     }
@@ -185,10 +216,11 @@ void highlights(std::ostringstream& out, const Summary& s, const SummaryWords& w
         for (std::size_t i = 0; i < moved.size() && i < kHighlights; ++i) {
             const Figures& f = *moved[i].figures;
             const std::string& sentence = *f.change > 0 ? w.moved_up : w.moved_down;
-            out << "<li>" << change_html(f, w, mark) << " "
+            out << "<li>" << change_html(f, *moved[i].since, mark) << " "
                 << html_escape(fill_placeholders(sentence, {{"item", moved[i].label},
                                                             {"before", decimal(*f.mean - *f.change, 1, mark)},
                                                             {"now", decimal(*f.mean, 1, mark)},
+                                                            {"since", *moved[i].since},
                                                             {"n_before", std::to_string(f.previous_n)},
                                                             {"n", std::to_string(f.n)}}))
                 << "</li>";
@@ -233,7 +265,14 @@ void highlights(std::ostringstream& out, const Summary& s, const SummaryWords& w
            "style=\"width:100%;border-collapse:collapse\"><tr>";
     column(w.highest, highest, each);
     column(w.lowest, lowest, kHighlights);
-    out << "</tr></table>\n</div>\n";
+    out << "</tr></table>\n";
+    if (s.question_span == QuestionSpan::period) {
+        out << "<p class=\"statements-in\" style=\"margin:4px 0 0;font-size:13px;" << kMuted << "\">"
+            << html_escape(fill_placeholders(
+                   w.statements_in, {{"weeks", period_text({s.questions_from, s.questions_to}, w)}}))
+            << "</p>\n";
+    }
+    out << "</div>\n";
 }
 
 // A theme: its heading, its own figures with the bar's legend right above
@@ -245,7 +284,12 @@ void theme_section(std::ostringstream& out, const ThemeSummary& t, const Summary
         << "\">\n<h2 style=\"font-size:19px;margin:0 0 4px\">" << html_escape(t.id) << ". " << html_escape(t.title)
         << "</h2>\n";
     if (!t.figures.withheld) out << bar_legend(w);
-    out << figures_block(t.figures, w, mark, s.week) << "\n";
+    out << figures_block(t.figures, w, mark, theme_span(s, w)) << "\n";
+    if (s.question_span == QuestionSpan::none) {  // no figures yet: the note above the themes says why
+        out << "</section>\n";
+        return;
+    }
+    const Span statements = question_span(s, w);
     std::vector<const QuestionSummary*> withheld;
     for (const QuestionSummary& q : t.questions) {
         if (!q.active && q.figures.withheld) continue;  // a disabled question with nothing to show
@@ -257,7 +301,7 @@ void theme_section(std::ostringstream& out, const ThemeSummary& t, const Summary
             << "\" style=\"border-top:1px solid #ECEAE4;padding:8px 0;margin-top:8px\"><p style=\"margin:0 0 2px\">"
             << "<span style=\"" << kMuted << "\">" << html_escape(q.id) << "</span> " << html_escape(q.text);
         if (!q.active) out << " <span class=\"inactive\" style=\"font-size:13px;" << kMuted << "\">(" << html_escape(w.inactive) << ")</span>";
-        out << "</p>" << figures_block(q.figures, w, mark, s.week) << "</div>\n";
+        out << "</p>" << figures_block(q.figures, w, mark, statements) << "</div>\n";
     }
     if (!withheld.empty()) {
         out << "<div class=\"withheld-group\" style=\"border-top:1px solid #ECEAE4;padding:8px 0 0;margin-top:8px\">"
@@ -308,6 +352,14 @@ std::string summary_html(const Summary& s, const SummaryTexts& texts, HtmlFor ta
 
     theme_table(out, s, w, mark);
     highlights(out, s, w, mark);
+    // Why the statements cover more weeks than the themes (or nothing yet).
+    if (s.question_span != QuestionSpan::week) {
+        const std::string note = s.question_span == QuestionSpan::period
+                                     ? fill_placeholders(w.questions_period,
+                                                         {{"weeks", period_text({s.questions_from, s.questions_to}, w)}})
+                                     : w.questions_none;
+        out << "<p class=\"questions-span\" style=\"margin:14px 0 0;font-size:15px\">" << html_escape(note) << "</p>\n";
+    }
     for (const ThemeSummary& t : s.themes) theme_section(out, t, s, w, mark);
 
     out << "</main>\n</body>\n</html>\n";

@@ -2,6 +2,7 @@
 // fixed order; a withheld item carries "withheld": true and no figure key.
 #include "collector/summary/format_text.hpp"
 #include "collector/summary/formats.hpp"
+#include "collector/summary/period.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -49,6 +50,21 @@ std::string summary_json(const Summary& s) {
     auto weeks = nlohmann::ordered_json::array();
     for (const auto& w : trend_weeks(s.week)) weeks.push_back(w.str());
     j["trend_weeks"] = weeks;
+    // The weeks the questions' figures cover (their trend: periods, oldest first).
+    nlohmann::ordered_json span;
+    span["span"] = s.question_span == QuestionSpan::period ? "period"
+                   : s.question_span == QuestionSpan::none ? "none"
+                                                            : "week";
+    span["from"] = s.questions_from.str();
+    span["to"] = s.questions_to.str();
+    if (s.question_span == QuestionSpan::period) {
+        auto periods = nlohmann::ordered_json::array();
+        for (const WeekPeriod& p : trend_periods({s.questions_from, s.questions_to})) {
+            periods.push_back({{"from", p.first.str()}, {"to", p.last.str()}});
+        }
+        span["trend_periods"] = periods;
+    }
+    j["questions"] = span;
     auto themes = nlohmann::ordered_json::array();
     for (const auto& t : s.themes) {
         nlohmann::ordered_json theme;

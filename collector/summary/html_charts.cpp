@@ -69,15 +69,14 @@ std::string bar_legend(const SummaryWords& w) {
     return out.str();
 }
 
-std::string trend_line(const Figures& f, const SummaryWords& w, char mark, IsoWeek week) {
+std::string trend_line(const Figures& f, const SummaryWords& w, char mark, const std::string& label,
+                       const std::vector<std::string>& when) {
     if (f.trend.empty()) return "";
-    const std::vector<IsoWeek> weeks = trend_weeks(week);
     std::string out = "<p class=\"trend\" style=\"margin:2px 0 0;font-size:13px;color:#5B6270\">" +
-                      html_escape(w.trend) + ": ";
-    for (std::size_t i = 0; i < f.trend.size() && i < weeks.size(); ++i) {
+                      html_escape(label) + ": ";
+    for (std::size_t i = 0; i < f.trend.size() && i < when.size(); ++i) {
         const std::string mean = f.trend[i] ? decimal(*f.trend[i], 1, mark) : std::string("–");
-        out += (i ? " · " : "") +
-               html_escape(fill_placeholders(w.trend_week, {{"week", std::to_string(weeks[i].week)}, {"mean", mean}}));
+        out += (i ? " · " : "") + html_escape(fill_placeholders(w.trend_week, {{"week", when[i]}, {"mean", mean}}));
     }
     return out + "</p>";
 }

@@ -10,6 +10,7 @@
 #include "collector/summary/summary_texts.hpp"
 
 #include <string>
+#include <vector>
 
 namespace pulse {
 
@@ -28,9 +29,11 @@ std::string diverging_bar(const Figures& f, const SummaryWords& w);
 // (w.bar_legend), in the bar's order; placed right above a theme's bars.
 std::string bar_legend(const SummaryWords& w);
 
-// f's trend as text with its scale, oldest first: w.trend, then each week as
-// w.trend_week ("uge 46: 3,8"), "–" for a withheld week, decimal mark `mark`;
-// weeks from trend_weeks(week). A <p class="trend">; "" without a trend.
-std::string trend_line(const Figures& f, const SummaryWords& w, char mark, IsoWeek week);
+// f's trend as text with its scale, oldest first: label (w.trend, or
+// w.trend_periods for a statement), then each mean as w.trend_week with its
+// week or period from `when` ("uge 46: 3,8", "uge 41–44: 3,8"), "–" where
+// withheld, decimal mark `mark`. A <p class="trend">; "" without a trend.
+std::string trend_line(const Figures& f, const SummaryWords& w, char mark, const std::string& label,
+                       const std::vector<std::string>& when);
 
 }  // namespace pulse

@@ -1,6 +1,7 @@
 // sealed.cpp — the sealed summary: built from one week's counts and the
-// sealed weeks before it, written to and read from JSON (nlohmann), and
-// given words in a language when read.
+// sealed weeks before it (its questions over the 4-week period, period.hpp),
+// written to and read from JSON (nlohmann), and given words in a language
+// when read.
 #include "collector/summary/sealed.hpp"
 
 #include <nlohmann/json.hpp>
@@ -49,6 +50,12 @@ void add_history(Figures& f, const std::string& id, bool theme, const std::array
         f.previous_n = previous.n;
         f.change_se = change_standard_error(f, previous);
     }
+}
+
+Figures withheld_figures() {
+    Figures f;
+    f.withheld = true;
+    return f;
 }
 
 json optional_number(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
@@ -101,28 +108,67 @@ const std::string& in_language(const LocalText& text, const std::string& languag
 
 }  // namespace
 
-Summary seal_summary(const std::string& workplace, IsoWeek week, const QuestionBank& bank,
-                     const std::vector<AnswerCount>& counts, int min_answers,
-                     const std::array<const Summary*, 3>& earlier) {
+SealedSummary seal_summary(const std::string& workplace, IsoWeek week, const QuestionBank& bank,
+                           const std::vector<AnswerCount>& counts, int min_answers,
+                           const std::array<const SealedSummary*, 3>& earlier) {
     std::vector<AnswerCount> this_week;
     std::copy_if(counts.begin(), counts.end(), std::back_inserter(this_week),
                  [](const AnswerCount& c) { return c.week_offset == 0; });
-    Summary s = build_summary(workplace, week, bank, this_week, min_answers, kLanguages.front());
+    SealedSummary out;
+    out.counts = question_counts(bank, this_week);
+    Summary& s = out.summary;
+    s = build_summary(workplace, week, bank, this_week, min_answers, kLanguages.front());
     s.language.clear();
+    std::array<const Summary*, 3> before{};
+    for (std::size_t k = 0; k < 3; ++k) before[k] = earlier[k] ? &earlier[k]->summary : nullptr;
     for (ThemeSummary& t : s.themes) {
         t.title.clear();
-        add_history(t.figures, t.id, true, earlier);
-        for (QuestionSummary& q : t.questions) {
-            q.text.clear();
-            add_history(q.figures, q.id, false, earlier);
+        add_history(t.figures, t.id, true, before);
+        for (QuestionSummary& q : t.questions) q.text.clear();
+    }
+
+    // The questions: the newest period ended by this week.
+    const WeekPeriod period = latest_period_ended_by(week);
+    const int back = weeks_between(period.last, week);  // 0..3
+    bool shown = false;
+    if (back == 0) {
+        std::array<PeriodWeek, kPeriodWeeks> weeks;
+        weeks[kPeriodWeeks - 1] = {&s, &*out.counts};
+        shown = true;
+        for (int k = 1; k < kPeriodWeeks; ++k) {
+            const SealedSummary* e = earlier[static_cast<std::size_t>(k - 1)];
+            if (!e || !e->counts) {
+                shown = false;
+                break;
+            }
+            weeks[static_cast<std::size_t>(kPeriodWeeks - 1 - k)] = {&e->summary, &*e->counts};
+        }
+        if (shown) add_period_questions(s, weeks, before[0], min_answers);
+    } else if (const SealedSummary* last = earlier[static_cast<std::size_t>(back - 1)];
+               last && last->summary.question_span == QuestionSpan::period && last->summary.questions_to == period.last) {
+        for (ThemeSummary& t : s.themes) {
+            for (QuestionSummary& q : t.questions) {
+                const Figures* f = sealed_figures(&last->summary, q.id, false);
+                q.figures = f ? *f : withheld_figures();
+            }
+        }
+        shown = true;
+    }
+    s.question_span = shown ? QuestionSpan::period : QuestionSpan::none;
+    s.questions_from = period.first;
+    s.questions_to = period.last;
+    if (!shown) {
+        for (ThemeSummary& t : s.themes) {
+            for (QuestionSummary& q : t.questions) q.figures = withheld_figures();
         }
     }
-    return s;
+    return out;
 }
 
-std::string sealed_summary_json(const Summary& s) {
+std::string sealed_summary_json(const SealedSummary& sealed) {
+    const Summary& s = sealed.summary;
     json j;
-    j["sealed"] = 1;  // the format's version
+    j["sealed"] = 2;  // the format's version: 2 adds the questions' span and the kept counts
     j["workplace"] = s.workplace;
     j["week"] = s.week.str();
     j["min_answers"] = s.min_answers;
@@ -142,15 +188,31 @@ std::string sealed_summary_json(const Summary& s) {
         themes.push_back(theme);
     }
     j["themes"] = themes;
+    j["question_span"] = s.question_span == QuestionSpan::period ? "period"
+                         : s.question_span == QuestionSpan::none ? "none"
+                                                                  : "week";
+    j["questions_from"] = s.questions_from.str();
+    j["questions_to"] = s.questions_to.str();
+    if (sealed.counts) {
+        json counts = json::object();
+        for (const auto& [id, c] : *sealed.counts) {
+            json row = c.distribution;
+            row.push_back(c.dont_know);
+            counts[id] = row;
+        }
+        j["counts"] = counts;
+    }
     // max_digits10 for doubles: the figures read back bit for bit.
     return j.dump();
 }
 
-std::optional<Summary> parse_sealed_summary(std::string_view text) {
+std::optional<SealedSummary> parse_sealed(std::string_view text) {
     try {
         const json j = json::parse(text);
-        if (j.at("sealed").get<int>() != 1) return std::nullopt;
-        Summary s;
+        const int version = j.at("sealed").get<int>();
+        if (version != 1 && version != 2) return std::nullopt;
+        SealedSummary out;
+        Summary& s = out.summary;
         s.workplace = j.at("workplace").get<std::string>();
         const std::optional<IsoWeek> week = parse_iso_week(j.at("week").get<std::string>());
         if (!week) return std::nullopt;
@@ -176,10 +238,37 @@ std::optional<Summary> parse_sealed_summary(std::string_view text) {
             }
             s.themes.push_back(std::move(theme));
         }
-        return s;
+        s.questions_from = s.questions_to = s.week;
+        if (version == 1) return out;  // weekly questions, no counts kept
+        const std::string span = j.at("question_span").get<std::string>();
+        if (span == "period") s.question_span = QuestionSpan::period;
+        else if (span == "none") s.question_span = QuestionSpan::none;
+        else if (span != "week") return std::nullopt;
+        const std::optional<IsoWeek> from = parse_iso_week(j.at("questions_from").get<std::string>());
+        const std::optional<IsoWeek> to = parse_iso_week(j.at("questions_to").get<std::string>());
+        if (!from || !to) return std::nullopt;
+        s.questions_from = *from;
+        s.questions_to = *to;
+        if (j.contains("counts")) {
+            QuestionCounts counts;
+            for (const auto& [id, row] : j.at("counts").items()) {
+                if (!row.is_array() || row.size() != 6) return std::nullopt;
+                QuestionCount& c = counts[id];
+                for (std::size_t v = 0; v < 5; ++v) c.distribution[v] = row[v].get<std::int64_t>();
+                c.dont_know = row[5].get<std::int64_t>();
+            }
+            out.counts = std::move(counts);
+        }
+        return out;
     } catch (const json::exception&) {
         return std::nullopt;
     }
+}
+
+std::optional<Summary> parse_sealed_summary(std::string_view text) {
+    std::optional<SealedSummary> sealed = parse_sealed(text);
+    if (!sealed) return std::nullopt;
+    return std::move(sealed->summary);
 }
 
 void localize_summary(Summary& summary, const QuestionBank& bank, const std::string& language) {

@@ -24,15 +24,8 @@ std::optional<double> shown_mean(const AnswerCell& c) {
 // The figures of one item: this week's cell, plus its cells in the weeks
 // before (each already suppressed by its own week's rule).
 Figures figures_of(const std::array<const AnswerCell*, kWeeks>& cells) {
-    const AnswerCell& now = *cells[0];
-    Figures f;
-    f.withheld = now.withheld;
+    Figures f = cell_figures(*cells[0]);
     if (f.withheld) return f;
-    f.n = now.n();
-    f.distribution = now.distribution;
-    f.dont_know = now.dont_know;
-    f.mean = shown_mean(now);
-    f.favourable = static_cast<double>(now.distribution[3] + now.distribution[4]) / static_cast<double>(f.n);
     const auto before = shown_mean(*cells[1]);
     if (f.mean && before) {
         f.change = *f.mean - *before;
@@ -62,6 +55,18 @@ double sample_variance(const std::array<std::int64_t, 5>& distribution, std::int
 }
 
 }  // namespace
+
+Figures cell_figures(const AnswerCell& now) {
+    Figures f;
+    f.withheld = now.withheld;
+    if (f.withheld) return f;
+    f.n = now.n();
+    f.distribution = now.distribution;
+    f.dont_know = now.dont_know;
+    f.mean = shown_mean(now);
+    if (f.n > 0) f.favourable = static_cast<double>(now.distribution[3] + now.distribution[4]) / static_cast<double>(f.n);
+    return f;
+}
 
 std::optional<double> unfavourable_share(const Figures& f) {
     if (f.withheld || f.n <= 0) return std::nullopt;
@@ -123,6 +128,7 @@ Summary build_summary(const std::string& workplace, IsoWeek week, const Question
     s.language = std::find(kLanguages.begin(), kLanguages.end(), language) != kLanguages.end() ? language
                                                                                                : kLanguages.front();
     s.min_answers = static_cast<int>(min);
+    s.questions_from = s.questions_to = week;
     const WeekCells& now = weeks[0];
     s.answers_withheld = now.answers_withheld;
     s.answers = now.answers_withheld ? 0 : now.answers;

@@ -57,6 +57,14 @@ struct ThemeSummary {
     std::vector<QuestionSummary> questions;  // in the bank's order
 };
 
+// Which weeks the questions' figures cover (issue 14; period.hpp). Themes,
+// participation and weekdays always cover the summary's week.
+enum class QuestionSpan {
+    week,    // the summary's week (build_summary; weeks sealed before 4-week periods)
+    period,  // questions_from..questions_to: the newest period of 4 weeks ended by the week
+    none,    // no sealed period yet: every question is withheld (the page says why, not "too few")
+};
+
 struct Summary {
     std::string workplace;                // its id, as in uploads and URLs
     std::string workplace_name;           // as managers know it ([[workplace]] name); not sealed, set when shown
@@ -67,6 +75,8 @@ struct Summary {
     bool answers_withheld = false;
     std::array<std::optional<std::int64_t>, 7> answers_per_weekday{};  // Monday..Sunday; nullopt = withheld
     std::vector<ThemeSummary> themes;     // in the bank's order
+    QuestionSpan question_span = QuestionSpan::week;
+    IsoWeek questions_from, questions_to;  // period: its first and last week; else the summary's week
 };
 
 // The rule that decides whether a change is worth a manager's attention,
@@ -93,6 +103,13 @@ bool change_is_notable(const Figures& f);
 inline const std::string& display_name(const Summary& s) {
     return s.workplace_name.empty() ? s.workplace : s.workplace_name;
 }
+
+struct AnswerCell;  // anonymity.hpp
+
+// The figures of one cell as shown, without history (no change or trend):
+// withheld when the cell is, else n, mean, favourable share, distribution
+// and "ved ikke".
+Figures cell_figures(const AnswerCell& cell);
 
 // Builds the summary of `week` from counts covering that week and the four
 // before it (week_offset 0..4). Questions in counts that the bank does not

@@ -30,7 +30,7 @@ struct SummaryWords {
     std::array<std::string, 7> weekdays;    // Monday first: "mandag" …
 
     // [SECTION] CSV
-    std::array<std::string, 15> csv_columns;  // the header row, joined with ';'
+    std::array<std::string, 16> csv_columns;  // the header row, joined with ';'
     std::string level_participation;          // first column of the participation rows
     std::string level_theme;                  // … of a theme's row
     std::string level_question;               // … of a question's row
@@ -54,12 +54,19 @@ struct SummaryWords {
     std::string mean;              // label of an item's mean
     std::string change;            // tooltip of the change
     std::string trend;             // label of the last four weeks' means
-    std::string trend_week;        // {week} {mean}: one week of the trend, "uge 46: 3,8"
+    std::string trend_week;        // {week} {mean}: one week of the trend, "uge 46: 3,8" (or a period's weeks)
+    std::string trend_periods;     // label of the last four periods' means (a question's trend)
+    std::string period_weeks;      // {first} {last}: a 4-week period's week numbers, "uge 41–44"
+    std::string questions_period;  // {weeks}: above the statements, why they cover 4 weeks and themes one
+    std::string questions_none;    // instead of the statements, while no 4-week period is published
+    std::string statements_in;     // {weeks}: under "Højest" and "Lavest", the period their statements cover
+    std::string since_week;        // a theme's change in moved_up / moved_down: "siden sidste uge"
+    std::string since_period;      // a statement's: "siden de 4 uger før"
     std::string low;               // the mark of a mean below the scale's middle
     std::string days_heading;      // label of the answers per weekday
     std::string moved;             // heading: the changes since last week that pass the rule
-    std::string moved_up;          // {item} {before} {now} {n_before} {n}: one rise, as a sentence
-    std::string moved_down;        // {item} {before} {now} {n_before} {n}: one fall, as a sentence
+    std::string moved_up;          // {item} {before} {now} {since} {n_before} {n}: one rise, as a sentence
+    std::string moved_down;        // {item} {before} {now} {since} {n_before} {n}: one fall, as a sentence
     std::string moved_rule;        // {min_n}: the rule a change must pass to be listed
     std::string nothing_moved;     // when no change passes the rule
     std::string highest;           // heading: the highest means
@@ -163,7 +170,7 @@ struct SummaryTextsLoad {
 // table per language of kLanguages ([da], [en]) holding exactly the keys of
 // SummaryWords, each a non-empty string, or for weekdays, weekdays_short,
 // scale, bar_legend, theme_columns, months and csv_columns an array of
-// exactly 7, 7, 5, 3, 6, 12 and 15 such
+// exactly 7, 7, 5, 3, 6, 12 and 16 such
 // strings (a CSV column may hold no ';', '"' or line break). Every problem is
 // a Diagnostic "FILE:LINE: [lang] key …": TOML syntax, a missing or unknown
 // language or key, a wrong type, a wrong array length, an empty text, a

@@ -11,6 +11,7 @@
 #include "collector/storage/store.hpp"
 #include "collector/email/email_message.hpp"
 #include "collector/email/mailer.hpp"
+#include "collector/publication.hpp"
 #include "process.hpp"
 #include "smtp_sink.hpp"
 #include "test_certificates.hpp"
@@ -136,12 +137,21 @@ std::string csv_attachment(const std::string& data) {
                               "Content-Disposition: attachment; filename=\"pulse-wp-a-2026-W48.csv\"\r\n");
 }
 
-// wp-a's 2026-W48 summary as `report` makes it from w's store, in language.
+// wp-a's 2026-W48 summary as `report` makes it from w's store, in language:
+// the sealed week (its themes as build_summary makes them from the week's
+// counts, checked here too; its statements over the 4-week period).
 Summary report_summary(EmailWorld& w, const std::string& language = "da") {
-    Summary summary = build_summary("wp-a", kWeek, w.config.banks.front(), w.store->counts("wp-a", kWeek, 4),
-                                    w.config.min_answers, language);
-    summary.workplace_name = "Borgerservice";  // the [[workplace]] name, not the id
-    return summary;
+    const PublishedSummary published = published_summary(*w.store, w.config, "wp-a", kWeek, language, kDue);
+    REQUIRE_MESSAGE(published.status == PublishedSummary::Status::ok, published.message);
+    const Summary weekly = build_summary("wp-a", kWeek, w.config.banks.front(), w.store->counts("wp-a", kWeek, 4),
+                                         w.config.min_answers, language);
+    CHECK(published.summary.answers == weekly.answers);
+    for (std::size_t t = 0; t < weekly.themes.size(); ++t) {
+        CHECK(published.summary.themes[t].figures.n == weekly.themes[t].figures.n);
+        CHECK(published.summary.themes[t].figures.mean == weekly.themes[t].figures.mean);
+    }
+    CHECK(published.summary.workplace_name == "Borgerservice");  // the [[workplace]] name, not the id
+    return published.summary;
 }
 
 }  // namespace

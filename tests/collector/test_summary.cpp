@@ -408,6 +408,8 @@ bool same_figures(const Figures& a, const Figures& b) {
 
 bool same_summary(const Summary& a, const Summary& b) {
     bool same = a.workplace == b.workplace && a.week == b.week && a.min_answers == b.min_answers &&
+                a.question_span == b.question_span && a.questions_from == b.questions_from &&
+                a.questions_to == b.questions_to &&
                 a.answers_withheld == b.answers_withheld && a.answers == b.answers &&
                 a.answers_per_weekday == b.answers_per_weekday && a.themes.size() == b.themes.size();
     for (std::size_t t = 0; same && t < a.themes.size(); ++t) {
@@ -422,73 +424,163 @@ bool same_summary(const Summary& a, const Summary& b) {
     return same;
 }
 
-TEST_CASE("weeks sealed one after another show the figures, trend and change of a summary made from all their counts") {
+// The questions of the 4-week period as a summary made from all the period's
+// counts shows them, with the period rule on top: a theme any of the weeks
+// withheld while it held answers shows no question.
+void check_period_questions(const Summary& sealed, const QuestionBank& bank, const std::vector<AnswerCount>& merged,
+                            const std::vector<const Summary*>& weeks, const std::vector<const std::vector<AnswerCount>*>& counts) {
+    const Summary full = build_summary("w", sealed.week, bank, merged, 5, "da");
+    for (std::size_t t = 0; t < full.themes.size(); ++t) {
+        std::int64_t hidden = 0;
+        for (std::size_t k = 0; k < weeks.size(); ++k) {
+            if (!weeks[k]->themes[t].figures.withheld) continue;
+            for (const AnswerCount& c : *counts[k]) {
+                if (c.question.substr(0, c.question.find('.')) == full.themes[t].id) hidden += c.n;
+            }
+        }
+        for (std::size_t q = 0; q < full.themes[t].questions.size(); ++q) {
+            const Figures& got = sealed.themes[t].questions[q].figures;
+            const Figures& want = full.themes[t].questions[q].figures;
+            CAPTURE(full.themes[t].questions[q].id);
+            if (hidden > 0) {
+                CHECK(got.withheld);
+                continue;
+            }
+            CHECK(got.withheld == want.withheld);
+            if (got.withheld || want.withheld) continue;
+            CHECK(got.n == want.n);
+            CHECK(got.distribution == want.distribution);
+            CHECK(got.dont_know == want.dont_know);
+            CHECK(got.mean == want.mean);
+        }
+    }
+}
+
+TEST_CASE("weeks sealed one after another: themes as a summary made from all their counts, questions as one of their 4-week period's") {
     std::uint32_t seed = 777;
     auto next = [&seed](int below) {
         seed = seed * 1664525u + 1013904223u;
         return static_cast<int>((seed >> 8) % static_cast<std::uint32_t>(below));
     };
     const auto bank = fixture_bank();
-    for (int round = 0; round < 200; ++round) {
+    // Thirteen weeks up to 2026-W48, which ends the period 45–48: periods 33–36 (from its second week), 37–40, 41–44, 45–48.
+    constexpr int kWeeks = 13;
+    std::vector<IsoWeek> weeks{kWeek};
+    for (int k = 1; k < kWeeks; ++k) weeks.insert(weeks.begin(), previous_week(weeks.front()));
+    REQUIRE(latest_period_ended_by(kWeek) == WeekPeriod{{2026, 45}, {2026, 48}});
+    int shown_questions = 0, period_withheld = 0;
+    for (int round = 0; round < 60; ++round) {
         CAPTURE(round);
-        // Eight weeks of random answers; week k's counts carry week_offset 7 - k.
-        constexpr int kWeeks = 8;
-        std::vector<IsoWeek> weeks{kWeek};
-        for (int k = 1; k < kWeeks; ++k) weeks.insert(weeks.begin(), previous_week(weeks.front()));
         std::vector<std::vector<AnswerCount>> per_week(kWeeks);
+        const int scale = 1 + next(4);  // small and larger workplaces
         for (int k = 0; k < kWeeks; ++k) {
             for (const auto& q : bank.questions) {
                 const int kinds = next(5);
                 for (int i = 0; i < kinds; ++i) {
                     const int v = next(6);
-                    add(per_week[k], q.id, v == 0 ? kDontKnow : std::optional<int>(v), 1 + next(5), next(7));
+                    add(per_week[k], q.id, v == 0 ? kDontKnow : std::optional<int>(v), 1 + next(2 * scale), next(7));
                 }
             }
         }
         // Seal them in order, each from its own counts and the seals before it,
         // through the stored JSON as the store keeps it.
-        std::vector<Summary> sealed;
+        std::vector<SealedSummary> sealed;
         for (int k = 0; k < kWeeks; ++k) {
-            std::array<std::optional<Summary>, 3> stored;
-            std::array<const Summary*, 3> earlier{};
+            std::array<std::optional<SealedSummary>, 3> stored;
+            std::array<const SealedSummary*, 3> earlier{};
             for (int back = 1; back <= 3 && k - back >= 0; ++back) {
-                stored[back - 1] = parse_sealed_summary(sealed_summary_json(sealed[k - back]));
+                stored[back - 1] = parse_sealed(sealed_summary_json(sealed[k - back]));
                 REQUIRE(stored[back - 1]);
                 earlier[back - 1] = &*stored[back - 1];
             }
             sealed.push_back(seal_summary("w", weeks[k], bank, per_week[k], 5, earlier));
-            const std::optional<Summary> back = parse_sealed_summary(sealed_summary_json(sealed.back()));
+            const std::optional<SealedSummary> back = parse_sealed(sealed_summary_json(sealed.back()));
             REQUIRE(back);
-            CHECK(same_summary(*back, sealed.back()));  // the stored form reads back bit for bit
+            CHECK(same_summary(back->summary, sealed.back().summary));  // the stored form reads back bit for bit
+            CHECK(back->counts == sealed.back().counts);
         }
-        // From the fourth week on, each equals build_summary over its own and
-        // the three weeks before (earlier ones miss the unsealed weeks' trend).
-        for (int k = 3; k < kWeeks; ++k) {
-            std::vector<AnswerCount> window;
-            for (int back = 0; back <= 3; ++back) {
-                for (AnswerCount c : per_week[k - back]) {
-                    c.week_offset = back;
-                    window.push_back(c);
+        for (int k = 0; k < kWeeks; ++k) {
+            const Summary& s = sealed[k].summary;
+            CAPTURE(s.week.str());
+            // From the fourth week on, the themes equal build_summary over the
+            // week and the three before (earlier ones miss the unsealed weeks' trend).
+            if (k >= 3) {
+                std::vector<AnswerCount> window;
+                for (int back = 0; back <= 3; ++back) {
+                    for (AnswerCount c : per_week[k - back]) {
+                        c.week_offset = back;
+                        window.push_back(c);
+                    }
+                }
+                const Summary full = build_summary("w", weeks[k], bank, window, 5, "da");
+                CHECK(s.answers == full.answers);
+                CHECK(s.answers_per_weekday == full.answers_per_weekday);
+                for (std::size_t t = 0; t < full.themes.size(); ++t) {
+                    CHECK(same_figures(s.themes[t].figures, full.themes[t].figures));
+                    // A shown theme's change is its mean minus the week before's sealed mean.
+                    const Figures& f = s.themes[t].figures;
+                    const Figures& before = sealed[k - 1].summary.themes[t].figures;
+                    if (f.withheld || !f.mean) continue;
+                    if (before.withheld || !before.mean) CHECK_FALSE(f.change);
+                    else CHECK(*f.change == *f.mean - *before.mean);
                 }
             }
-            Summary full = build_summary("w", weeks[k], bank, window, 5, "da");
-            CHECK(same_summary(sealed[k], full));
-            // A shown item's change is its mean minus the week before's sealed mean.
-            for (std::size_t t = 0; t < full.themes.size(); ++t) {
-                const Figures& f = sealed[k].themes[t].figures;
-                const Figures& before = sealed[k - 1].themes[t].figures;
-                if (f.withheld || !f.mean) continue;
-                if (before.withheld || !before.mean) CHECK_FALSE(f.change);
-                else CHECK(*f.change == *f.mean - *before.mean);
+            // The questions: the newest period ended by the week, once all four of its weeks are sealed.
+            const WeekPeriod p = latest_period_ended_by(s.week);
+            const int last = k - weeks_between(p.last, s.week), first = last - (kPeriodWeeks - 1);
+            CHECK(s.questions_from == p.first);
+            CHECK(s.questions_to == p.last);
+            if (first < 0) {
+                CHECK(s.question_span == QuestionSpan::none);
+                for (const auto& t : s.themes)
+                    for (const auto& q : t.questions) CHECK(q.figures.withheld);
+                continue;
+            }
+            REQUIRE(s.question_span == QuestionSpan::period);
+            std::vector<AnswerCount> merged;
+            std::vector<const Summary*> period_weeks;
+            std::vector<const std::vector<AnswerCount>*> period_counts;
+            for (int w = first; w <= last; ++w) {
+                merged.insert(merged.end(), per_week[w].begin(), per_week[w].end());
+                period_weeks.push_back(&sealed[w].summary);
+                period_counts.push_back(&per_week[w]);
+            }
+            check_period_questions(s, bank, merged, period_weeks, period_counts);
+            // Every week of the period after its last shows the same figures, read from the last week's seal.
+            for (std::size_t t = 0; t < s.themes.size(); ++t) {
+                for (std::size_t q = 0; q < s.themes[t].questions.size(); ++q) {
+                    const Figures& f = s.themes[t].questions[q].figures;
+                    CHECK(same_figures(f, sealed[last].summary.themes[t].questions[q].figures));
+                    if (f.withheld) {
+                        ++period_withheld;
+                        continue;
+                    }
+                    ++shown_questions;
+                    // Change and trend against the period before, as it was shown.
+                    const Summary& before = sealed[first - 1].summary;
+                    const Figures& b = before.themes[t].questions[q].figures;
+                    if (before.question_span != QuestionSpan::period || b.withheld || !b.mean || !f.mean) {
+                        CHECK_FALSE(f.change);
+                    } else {
+                        CHECK(*f.change == *f.mean - *b.mean);
+                        CHECK(f.previous_n == b.n);
+                        REQUIRE(f.trend.size() == 4);
+                        CHECK(f.trend[2] == b.mean);
+                        CHECK(f.trend[3] == f.mean);
+                    }
+                }
             }
         }
     }
+    // The rounds show questions and withhold some: the checks above ran on both.
+    CHECK(shown_questions > 100);
+    CHECK(period_withheld > 100);
 }
 
 TEST_CASE("a sealed summary gets its words when read, in either language, and an id the bank lost stays an id") {
     std::vector<AnswerCount> c;
     for (int i = 0; i < 6; ++i) add(c, "1.1", 4, 1, 0);
-    Summary s = seal_summary("skolen", kWeek, fixture_bank(), c, 5, {});
+    Summary s = seal_summary("skolen", kWeek, fixture_bank(), c, 5, {}).summary;
     CHECK(s.themes[0].title.empty());
     CHECK(s.language.empty());
     s.themes[0].questions[0].id = "9.9";  // as if the bank had dropped it
@@ -498,6 +590,7 @@ TEST_CASE("a sealed summary gets its words when read, in either language, and an
     CHECK(s.themes[0].questions[0].text == "9.9");
     CHECK(s.themes[0].questions[1].text == "My manager follows up.");
     CHECK_FALSE(parse_sealed_summary("{\"sealed\": 2}"));
+    CHECK_FALSE(parse_sealed_summary("{\"sealed\": 3}"));
     CHECK_FALSE(parse_sealed_summary("not json"));
 }
 

@@ -139,8 +139,12 @@ TEST_CASE("the e-mail's HTML in Chromium fits a phone and a desktop without side
     std::unique_ptr<CollectorStore> store = open_collector_store(config.database, &error);
     REQUIRE_MESSAGE(store, error);
     store_answers(*store, config.banks.front());
-    const Summary summary = build_summary("wp-a", kWeek, config.banks.front(), store->counts("wp-a", kWeek, 4),
-                                          config.min_answers, "da");
+    // The week as it is published: its themes, its statements over the 4 weeks 45–48.
+    const PublishedSummary published =
+        published_summary(*store, config, "wp-a", kWeek, "da", publication_moment(config, kWeek));
+    REQUIRE_MESSAGE(published.status == PublishedSummary::Status::ok, published.message);
+    const Summary& summary = published.summary;
+    REQUIRE(summary.question_span == QuestionSpan::period);
     std::size_t shown_items = 0;
     for (const ThemeSummary& t : summary.themes) {
         shown_items += t.figures.withheld ? 0 : 1;

@@ -137,22 +137,22 @@ TEST_CASE("the CSV opens in Danish Excel: BOM, semicolons, decimal comma, quoted
     std::istringstream lines(csv.substr(3));
     std::string header;
     std::getline(lines, header);
-    CHECK(header == "niveau;tema;id;tekst;n;gennemsnit;enige %;uenige %;1;2;3;4;5;ved ikke;ændring\r");
+    CHECK(header == "niveau;tema;id;tekst;n;gennemsnit;enige %;uenige %;1;2;3;4;5;ved ikke;ændring;uger\r");
     // 1.1: mean 24/7 = 3,43; agree 4/7 = 57,1 %; disagree 2/7 = 28,6 %; change 24/7 − 4 = −0,57.
-    CHECK(csv.find("\"spørgsmål\";\"Lederskab\";\"1.1\";\"Min leder sætter \"\"klare\"\" mål.\";7;3,43;57,1;28,6;1;1;1;2;2;2;-0,57\r\n") !=
+    CHECK(csv.find("\"spørgsmål\";\"Lederskab\";\"1.1\";\"Min leder sætter \"\"klare\"\" mål.\";7;3,43;57,1;28,6;1;1;1;2;2;2;-0,57;\"2026-W48\"\r\n") !=
           std::string::npos);
     // Theme 1: 42/13 = 3,23; 4/13 = 30,8 %; 2/13 = 15,4 %; last week's theme mean 4 → −0,77.
-    CHECK(csv.find("\"tema\";\"Lederskab\";\"1\";\"Lederskab\";13;3,23;30,8;15,4;1;1;7;2;2;2;-0,77\r\n") != std::string::npos);
+    CHECK(csv.find("\"tema\";\"Lederskab\";\"1\";\"Lederskab\";13;3,23;30,8;15,4;1;1;7;2;2;2;-0,77;\"2026-W48\"\r\n") != std::string::npos);
     // 2.1 withheld: every figure column says so, no number.
     CHECK(csv.find("\"spørgsmål\";\"Kommunikation & <dialog>\";\"2.1\";\"<script>alert(1)</script>\"" + [] {
               std::string s;
               for (int i = 0; i < 11; ++i) s += ";\"for få svar\"";
               return s;
-          }() + "\r\n") != std::string::npos);
+          }() + ";\"2026-W48\"\r\n") != std::string::npos);
     CHECK(csv.find("\"deltagelse\";;\"2026-W48\";\"hele ugen\";22;") != std::string::npos);
     // Nobody answered on Wednesday: 0, not "for få svar".
     CHECK(csv.find("\"deltagelse\";;\"2026-W48\";\"onsdag\";0;") != std::string::npos);
-    // Every row has the header's 15 columns.
+    // Every row has the header's 16 columns, the last the weeks it covers.
     std::string row;
     while (std::getline(lines, row)) {
         std::size_t separators = 0;
@@ -162,7 +162,8 @@ TEST_CASE("the CSV opens in Danish Excel: BOM, semicolons, decimal comma, quoted
             else if (c == ';' && !quoted) ++separators;
         }
         CAPTURE(row);
-        CHECK(separators == 14);
+        CHECK(separators == 15);
+        CHECK(row.find(";\"2026-W48\"\r") != std::string::npos);
     }
 }
 
@@ -232,8 +233,8 @@ TEST_CASE("the HTML page is self-contained, escaped, printable, opens with the t
     CHECK(occurrences(page, "class=\"legend\"") == 2);  // above each shown theme's bar
     // ▼ 0,6 on 7 answers is chance by the rule: not listed, not coloured; the rule is printed.
     CHECK(q11.find("<span class=\"change\"") != std::string::npos);
-    CHECK(page.find("Ingen ændring siden sidste uge lever op til reglen herunder.") != std::string::npos);
-    CHECK(page.find("mindst 20 svar i begge uger og er mindst dobbelt så store som deres standardfejl") != std::string::npos);
+    CHECK(page.find("Ingen ændring lever op til reglen herunder.") != std::string::npos);
+    CHECK(page.find("mindst 20 svar i begge uger (udsagn: begge perioder) og er mindst dobbelt så store som deres standardfejl") != std::string::npos);
     // "Højest" beside "Lavest", as sentences.
     CHECK(element(page, "theme-1", "</section>").find("Højest") == std::string::npos);
     CHECK(page.find("<td class=\"highest\"") < page.find("<td class=\"lowest\""));
@@ -288,9 +289,9 @@ TEST_CASE("a change is called out only when it passes the printed rule, as a sen
     const std::size_t moved = page.find("<ul class=\"moved\"");
     REQUIRE(moved != std::string::npos);
     const std::string list = page.substr(moved, page.find("</ul>", moved) - moved);
-    CHECK(list.find("»Min leder sætter &quot;klare&quot; mål.« er steget fra 3,5 til 4,0 i gennemsnit (20 og 20 svar).") !=
+    CHECK(list.find("»Min leder sætter &quot;klare&quot; mål.« er steget fra 3,5 til 4,0 i gennemsnit siden sidste uge (20 og 20 svar).") !=
           std::string::npos);
-    CHECK(list.find("»Lederskab« er steget fra 3,3 til 3,5 i gennemsnit (40 og 40 svar).") != std::string::npos);
+    CHECK(list.find("»Lederskab« er steget fra 3,3 til 3,5 i gennemsnit siden sidste uge (40 og 40 svar).") != std::string::npos);
     CHECK(list.find("alert") == std::string::npos);  // 2.1
     CHECK(list.find("følger op") == std::string::npos);
     CHECK(list.find("▲ 0,5") < list.find("▲ 0,3"));  // the larger change first
@@ -411,6 +412,33 @@ CollectorConfig fixture_config() {
     return c;
 }
 
+// The fixture's week as it is published: its themes, and its statements over
+// the 4-week period 45–48, which holds weeks 47 and 48 of the fixture (the
+// period before, 41–44, has no seal of week 41 and so no figures: no change,
+// a trend of this period alone).
+Summary published_fixture() {
+    Summary s = fixture_summary();
+    std::vector<AnswerCount> merged = fixture_counts();
+    for (AnswerCount& c : merged) c.week_offset = 0;
+    const Summary period = build_summary("skolen", kWeek, fixture_bank(), merged, 5, "da");
+    for (std::size_t t = 0; t < s.themes.size(); ++t) {
+        for (std::size_t q = 0; q < s.themes[t].questions.size(); ++q) {
+            Figures f = period.themes[t].questions[q].figures;
+            if (!f.withheld) {
+                f.change.reset();
+                f.change_se.reset();
+                f.previous_n = 0;
+                f.trend = {std::nullopt, std::nullopt, std::nullopt, f.mean};
+            }
+            s.themes[t].questions[q].figures = f;
+        }
+    }
+    s.question_span = QuestionSpan::period;
+    s.questions_from = {2026, 45};
+    s.questions_to = kWeek;
+    return s;
+}
+
 TEST_CASE("run_report writes each format of the sealed week: the same figures as the summary of its counts") {
     const CollectorConfig config = fixture_config();
     const UnixSeconds published = publication_moment(config, kWeek);
@@ -424,7 +452,7 @@ TEST_CASE("run_report writes each format of the sealed week: the same figures as
         CHECK(err.str().empty());
         CHECK(store.sealed_weeks.count(kWeek) == 1);
         CHECK(store.sealed_weeks.size() == static_cast<std::size_t>(kFirstSealWeeks));
-        Summary expected = fixture_summary();
+        Summary expected = published_fixture();
         expected.workplace_name = "Skolen ved Stranden";  // the [[workplace]] name, as readers know it
         CHECK(out.str() == (std::string(format) == "json"  ? summary_json(expected)
                             : std::string(format) == "csv" ? summary_csv(expected, shipped_summary_texts())
