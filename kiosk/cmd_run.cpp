@@ -236,8 +236,15 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const s
         SDL_Event event;
         bool have_event = kiosk->platform().wait_event(&event, timeout_ms);
         while (have_event) {
-            if (event.type == SDL_QUIT) return kExitOk;
+            // SIGTERM and SIGINT arrive as SDL_QUIT (systemd's stop, a reboot): a
+            // session in progress hands its answers to the writer, which writes
+            // them before the kiosk is gone (its destructor, below).
+            if (event.type == SDL_QUIT) {
+                kiosk->terminal().shutdown(monotonic_ms(), wall_s());
+                return kExitOk;
+            }
             if (event.type == SDL_KEYDOWN && event.key.keysym.sym == SDLK_ESCAPE && !cfg->config.fullscreen) {
+                kiosk->terminal().shutdown(monotonic_ms(), wall_s());
                 return kExitOk;  // windowed (demo, development) only: the appliance has no way out
             }
             if (kiosk->pointer().handle(event, kiosk->platform().turn())) frames_owed = 2;

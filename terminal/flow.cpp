@@ -313,6 +313,14 @@ void on_store_recovered(Flow& f, Millis now) {
     if (f.screen == Screen::out_of_order) end_session(f, now);
 }
 
+bool on_shutdown(Flow& f, Millis now) {
+    bool given = false;
+    for (const std::optional<GivenAnswer>& a : f.answers) given = given || a.has_value();
+    if (!given) return false;  // nothing in memory (attract's prepared session has no answer yet)
+    end_session(f, now);
+    return true;
+}
+
 bool on_hours(Flow& f, bool open, Millis now) {
     f.hours_closed = !open;
     // Closing: a resting screen goes dark (not an answer being confirmed on attract: that session goes on).

@@ -144,6 +144,13 @@ void on_answers_durable(Flow& flow, int count, Millis now);
 void on_store_failed(Flow& flow, const std::string& code, Millis now);
 void on_store_recovered(Flow& flow, Millis now);
 
+// The kiosk is stopping (SIGTERM from systemd, the window closed): a
+// session in progress ends as the idle warning's end would end it, its
+// answers so far (the one under a check mark too) to the outbox, and the
+// flow rests on attract (or dark). Returns true if it ended a session that
+// had answers; false (nothing changed) when no answer is in memory.
+bool on_shutdown(Flow& flow, Millis now);
+
 // Opening hours (decided by the caller from the wall clock). Closing: attract
 // and cooldown go dark at once; a session in progress is finished gracefully
 // (its questions, thanks) and the flow goes dark where it would have gone

@@ -111,6 +111,10 @@ SessionPicker Terminal::picker() {
     return [this](int count) { return pick_session(bank_, answers_this_week_, count, rng_); };
 }
 
+void Terminal::shutdown(Millis now, UnixSeconds wall_now) {
+    if (on_shutdown(flow_, now)) hand_over(now, wall_now);
+}
+
 void Terminal::hand_over(Millis now, UnixSeconds wall_now) {
     std::vector<GivenAnswer> given = take_answers(flow_);
     for (GivenAnswer& g : given) {

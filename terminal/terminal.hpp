@@ -63,6 +63,12 @@ public:
     // due timers. Returns true if the state changed.
     bool update(Millis now, UnixSeconds wall_now);
 
+    // The kiosk is stopping: a session in progress ends (on_shutdown) and
+    // its answers so far go to the writer, with the hour of wall_now, as a
+    // session's answers do when it ends; the writer then has them (the
+    // threaded writer's destructor writes what is queued). Cannot fail.
+    void shutdown(Millis now, UnixSeconds wall_now);
+
     // When update() must next run, if nothing else happens first; includes
     // the next opening or closing time, on the monotonic clock as it related
     // to the wall clock at the last apply() or update().

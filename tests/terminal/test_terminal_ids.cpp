@@ -157,4 +157,27 @@ TEST_CASE("an answer whose id cannot be drawn is kept, the terminal is out of or
     CHECK_FALSE(t.next_deadline().has_value());  // resting on attract, nothing due
 }
 
+TEST_CASE("a kiosk stopped mid-session stores the answers given so far, the one under its check mark too, and nothing else") {
+    Rig rig(11);
+    Terminal& t = *rig.terminal;
+    t.shutdown(500, kWall);  // attract, nothing answered: nothing to store
+    CHECK(rig.stored().empty());
+    rig.give(tap(Intent::Action::answer, 5), 1000);
+    t.apply(tap(Intent::Action::answer, 2), 2000, kWall);  // its check mark still shows
+    REQUIRE(t.flow().confirming);
+    CHECK(rig.stored().empty());  // a session's answers are in memory until it ends
+    t.shutdown(2100, kWall);      // SIGTERM: cmd_run's SDL_QUIT
+    CHECK(t.flow().screen == Screen::attract);
+    t.update(2200, kWall);
+    const std::vector<Answer> stored = rig.stored();
+    REQUIRE(stored.size() == 2);
+    CHECK(questions_of(stored).count(stored[0].question + "=" + std::to_string(*stored[0].value)) == 1);
+    std::multiset<int> values;
+    for (const Answer& a : stored) values.insert(a.value.value_or(0));
+    CHECK(values == std::multiset<int>{2, 5});
+    for (const Answer& a : stored) CHECK(a.hour == truncate_to_hour(kWall));
+    t.shutdown(2300, kWall);  // twice: nothing more
+    CHECK(rig.stored().size() == 2);
+}
+
 }  // namespace terminal_test_terminal_ids
