@@ -19,7 +19,10 @@ Intent attract_question(const View& v) {
     const Palette& p = v.palette;
     ImDrawList* list = ImGui::GetWindowDrawList();
     const float gap = std::max(l.min_gap(), 20 * l.scale);
-    const float wrap = l.width * 0.84f;
+    // Portrait: the column of answers leaves the statement less height, and
+    // the narrow window makes short lines anyway (25-35 characters), so the
+    // texts take the width between the margins rather than 84 % of it.
+    const float wrap = l.portrait ? l.width - 2 * l.margin : l.width * 0.84f;
 
     // From the bottom up, within reach: the secondary row, the promise, the answers.
     const std::vector<Secondary> secondary = {Secondary::dont_know, Secondary::about, Secondary::languages};
@@ -28,7 +31,7 @@ Intent attract_question(const View& v) {
     const std::string& promise = v.text("attract_anonymity");
     const float promise_h = text_block_height(v.fonts.button, promise, wrap, 2);
     const float promise_top = secondary_top - gap - promise_h;
-    const float answers_top = promise_top - gap * 0.75f - answer_buttons_height(l);
+    const float answers_top = promise_top - gap * 0.75f - answer_buttons_height(v);
 
     // The headline on top, where the statement leaves room for it (a long
     // statement on a small panel goes without: the statement is the question);
