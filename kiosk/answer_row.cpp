@@ -190,19 +190,28 @@ std::vector<Item> items_for(const View& v, const std::vector<Secondary>& buttons
     return items;
 }
 
-// The items split into rows that fit between the margins, in order.
+// The items split into rows that fit between the margins, in order; the
+// languages stay together (a switch split over two rows reads as two
+// unrelated buttons), so the first of them goes to a new row when the
+// whole switch does not fit after what is already in the row.
 std::vector<std::vector<Item>> rows_of(const View& v, std::vector<Item> items) {
     const Layout& l = v.layout;
     const float room = l.width - 2 * l.margin, gap = answer_gap(l);
     std::vector<std::vector<Item>> rows(1);
     float used = 0;
-    for (Item& item : items) {
-        const float need = rows.back().empty() ? item.width : used + gap + item.width;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        Item& item = items[i];
+        float together = item.width;  // this item and the languages after it, if it is the first language
+        if (item.kind == Secondary::languages && (i == 0 || items[i - 1].kind != Secondary::languages)) {
+            for (std::size_t j = i + 1; j < items.size() && items[j].kind == Secondary::languages; ++j)
+                together += gap + items[j].width;
+        }
+        const float need = rows.back().empty() ? together : used + gap + together;
         if (!rows.back().empty() && need > room) {
             rows.emplace_back();
             used = item.width;
         } else {
-            used = need;
+            used = (rows.back().empty() ? 0 : used + gap) + item.width;
         }
         rows.back().push_back(std::move(item));
     }
