@@ -4,9 +4,11 @@
 // PNGs are written to <build>/screenshots/ (look at them); the tests check
 // what a person would: each button is drawn where it can be tapped, in its
 // colour, large enough on the glass, within reach of the floor for the
-// configured mounting, every letter large enough on the glass and inside
-// the screen, the two languages differ, and on a turned panel the picture is
-// the portrait one turned and a tap where a button shows presses it.
+// configured mounting, every answer's face at least 15 mm across, every
+// letter large enough on the glass and inside the screen (the answer words
+// of a portrait column too), the two languages differ, and on a turned panel
+// the picture is the portrait one turned and a tap where a button shows
+// presses it.
 #include "sim_env.hpp"
 #include "kiosk/screen_turn.hpp"
 #include "kiosk/simulator.hpp"
