@@ -376,6 +376,8 @@ TEST_CASE("every screen in both languages and both orientations is drawn as desi
             REQUIRE(sim->screen() == Screen::question);
             Frame question = capture_and_check(*sim, *cfg, w, h, lang, "question");
             check_question_elements(question, true);  // statement 2 of 3: "back" is there
+            // "‹ Tilbage" with its angle quote, not the font's fallback '?'.
+            CHECK(drawn_letters("button").find(letters_of(cfg->texts.get(lang, "back"))) != std::u32string::npos);
             question_by_lang[lang] = question;
 
             // After the idle time, the warning; its button keeps the session.
