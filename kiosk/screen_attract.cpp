@@ -33,9 +33,10 @@ Intent attract_question(const View& v) {
     const float promise_top = secondary_top - gap - promise_h;
     const float answers_top = promise_top - gap * 0.75f - answer_buttons_height(v);
 
-    // The headline on top, where the statement leaves room for it (a long
-    // statement on a small panel goes without: the statement is the question);
-    // the statement centred between it and the answers.
+    // The headline on top, where the statement leaves room for it at the
+    // statement's own size (a long statement on a small panel goes without
+    // rather than be drawn smaller than the headline: the statement is the
+    // question); the statement centred between it and the answers.
     const float headline_top = l.margin + 18 * l.scale;
     const Question* q = v.bank.find_question(v.flow.current_question());
     const std::string& statement = q ? q->text.at(v.flow.language) : std::string();
@@ -43,7 +44,8 @@ Intent attract_question(const View& v) {
     float headline_h = text_block_height(v.fonts.headline, headline, wrap, 2);
     const float room_with_headline = answers_top - gap * 0.5f - (headline_top + headline_h + gap);
     const int lines_with_headline = statement_lines(v, statement, wrap, room_with_headline);
-    if (text_block_height(v.fonts.statement, statement, wrap, lines_with_headline) <= room_with_headline) {
+    if (text_block_height(v.fonts.statement, statement, wrap, lines_with_headline) <= room_with_headline &&
+        fitted_size(v.fonts.statement, statement, wrap, lines_with_headline) >= v.fonts.statement->FontSize) {
         text_block(list, v.fonts.headline, headline, l.width * 0.5f, headline_top, wrap, p.muted, 2);
     } else {
         headline_h = -gap;
