@@ -220,18 +220,22 @@ std::vector<std::vector<Item>> rows_of(const View& v, std::vector<Item> items) {
 
 }  // namespace
 
-int statement_lines(const View& v, const std::string& statement, float wrap_width, float space) {
-    int best = 3;
-    float best_h = 1e9f;
-    for (int lines = 3; lines >= 1; --lines) {
-        const float h = text_block_height(v.fonts.statement, statement, wrap_width, lines);
-        if (h <= space) return lines;
-        if (h < best_h) {
-            best_h = h;
-            best = lines;
+float statement_height(const View& v, const std::string& statement, float wrap_width, float size) {
+    return static_cast<float>(line_count(v.fonts.statement, size, statement, wrap_width)) * size * 1.15f;  // text_block_sized's spacing
+}
+
+float statement_size(const View& v, const std::string& statement, float wrap_width, float space) {
+    ImFont* font = v.fonts.statement;
+    const float floor = legibility_floor_px() > 0 ? std::min(font->FontSize, legibility_floor_px()) : font->FontSize;
+    for (const int max_lines : {3, 1 << 20}) {
+        for (float size = font->FontSize;; size = std::max(floor, size * 0.96f)) {
+            if (line_count(font, size, statement, wrap_width) <= max_lines &&
+                statement_height(v, statement, wrap_width, size) <= space)
+                return size;
+            if (size <= floor) break;
         }
     }
-    return best;
+    return floor;
 }
 
 float answer_buttons_height(const View& v) { return answers_of(v).block_h(); }

@@ -16,10 +16,17 @@
 
 namespace pulse {
 
-// The most lines (3, 2 or 1) the statement may take so that, at the size
-// text_block then fits it to, it is at most space tall; where none fits
-// (the legibility floor), the one that is lowest. Pass it as max_lines.
-int statement_lines(const View& v, const std::string& statement, float wrap_width, float space);
+// The size, in pixels, to draw the statement at (text_block_sized with
+// wrap_width and the default line spacing) so that it is at most space
+// tall: the statement font's own (kStatementCap_mm) where it fits in at
+// most 3 lines; else the largest size, in steps of 4 %, that fits space in
+// at most 3 lines, or failing that in more; never below the legibility
+// floor (kMinCap_mm), which is returned where even that does not fit
+// (the statement is then taller than space: never cut).
+float statement_size(const View& v, const std::string& statement, float wrap_width, float space);
+
+// The height of the statement drawn at size within wrap_width.
+float statement_height(const View& v, const std::string& statement, float wrap_width, float size);
 
 // Height of the five answer buttons' block for v's layout, language and
 // fonts, in pixels: measured in millimetres, not as a share of the window

@@ -43,18 +43,16 @@ Intent attract_question(const View& v) {
     const std::string& headline = v.text("attract_headline");
     float headline_h = text_block_height(v.fonts.headline, headline, wrap, 2);
     const float room_with_headline = answers_top - gap * 0.5f - (headline_top + headline_h + gap);
-    const int lines_with_headline = statement_lines(v, statement, wrap, room_with_headline);
-    if (text_block_height(v.fonts.statement, statement, wrap, lines_with_headline) <= room_with_headline &&
-        fitted_size(v.fonts.statement, statement, wrap, lines_with_headline) >= v.fonts.statement->FontSize) {
+    if (statement_size(v, statement, wrap, room_with_headline) >= v.fonts.statement->FontSize) {
         text_block(list, v.fonts.headline, headline, l.width * 0.5f, headline_top, wrap, p.muted, 2);
     } else {
         headline_h = -gap;
     }
     const float space_top = headline_top + headline_h + gap;
-    const int lines = statement_lines(v, statement, wrap, answers_top - gap * 0.5f - space_top);
-    const float fitted_h = text_block_height(v.fonts.statement, statement, wrap, lines);
+    const float size = statement_size(v, statement, wrap, answers_top - gap * 0.5f - space_top);
+    const float fitted_h = statement_height(v, statement, wrap, size);
     const float text_top = std::max(space_top, space_top + (answers_top - space_top - fitted_h) * 0.5f);
-    text_block(list, v.fonts.statement, statement, l.width * 0.5f, text_top, wrap, p.text, lines);
+    text_block_sized(list, v.fonts.statement, size, statement, l.width * 0.5f, text_top, wrap, p.text, 0);
 
     Intent intent = answer_buttons(v, answers_top);
     text_block(list, v.fonts.button, promise, l.width * 0.5f, promise_top, wrap, p.text, 2);

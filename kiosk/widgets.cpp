@@ -125,6 +125,7 @@ std::vector<std::string> wrap_lines_at(ImFont* font, float size, const std::stri
 }  // namespace
 
 void set_legibility_floor_px(float px) { g_floor_px = px; }
+float legibility_floor_px() { return g_floor_px; }
 
 float fitted_size(ImFont* font, const std::string& text, float wrap_width, int max_lines) {
     const float floor = g_floor_px > 0 ? std::min(font->FontSize, g_floor_px) : font->FontSize;  // unset: no shrinking

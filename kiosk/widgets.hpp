@@ -44,6 +44,8 @@ bool touch_button(const View& view, const char* id, ImVec2 min, ImVec2 max, cons
 // kMinCap_mm font, set by Gui::create (one ImGui context per process, so one
 // floor). 0 until set: no shrinking at all.
 void set_legibility_floor_px(float px);
+// That floor, in pixels (0 until set).
+float legibility_floor_px();
 
 // The size text_block draws text at: the font's own size, or smaller where
 // the text would need more than max_lines at wrap_width, but never below the
