@@ -33,6 +33,7 @@ void mark_chosen(ImDrawList* list, const View& v, ImVec2 min, ImVec2 max, float 
 
 constexpr float kLabelLeading = 1.05f;  // the answer words' line height over their size
 
+// The word for answer value 1..5 in the shown language.
 const std::string& answer_word(const View& v, int value) {
     return v.text(("answer_" + std::to_string(value)).c_str());
 }
@@ -71,12 +72,14 @@ float label_size_for(const View& v, float wrap) {
     return size;
 }
 
+// The most lines any of the five words takes at size within wrap px.
 int label_lines_for(const View& v, float size, float wrap) {
     int lines = 1;
     for (int value = 1; value <= 5; ++value) lines = std::max(lines, line_count(v.fonts.button, size, answer_word(v, value), wrap));
     return lines;
 }
 
+// The answers' geometry for v's layout, language and fonts (Answers).
 Answers answers_of(const View& v) {
     const Layout& l = v.layout;
     Answers a;
