@@ -17,13 +17,15 @@ namespace pulse {
 namespace {
 
 // Latin-1 for Danish (æ ø å and friends) plus the punctuation outside it that
-// our texts use: en and em dash, curly and low quotes („ “), bullet, ellipsis.
+// our texts use: en and em dash, curly and low quotes („ “), bullet, ellipsis,
+// and the single angle quotes of "‹ Tilbage".
 const ImWchar kGlyphRanges[] = {
     0x0020, 0x00FF,  // Basic Latin + Latin-1 Supplement
     0x2013, 0x2014,  // – —
     0x2018, 0x201E,  // ‘ ’ ‚ “ ” „
     0x2022, 0x2022,  // •
     0x2026, 0x2026,  // …
+    0x2039, 0x203A,  // ‹ ›
     0,
 };
 

@@ -19,7 +19,10 @@ Intent attract_question(const View& v) {
     const Palette& p = v.palette;
     ImDrawList* list = ImGui::GetWindowDrawList();
     const float gap = std::max(l.min_gap(), 20 * l.scale);
-    const float wrap = l.width * 0.84f;
+    // Portrait: the column of answers leaves the statement less height, and
+    // the narrow window makes short lines anyway (25-35 characters), so the
+    // texts take the width between the margins rather than 84 % of it.
+    const float wrap = l.portrait ? l.width - 2 * l.margin : l.width * 0.84f;
 
     // From the bottom up, within reach: the secondary row, the promise, the answers.
     const std::vector<Secondary> secondary = {Secondary::dont_know, Secondary::about, Secondary::languages};
@@ -28,28 +31,28 @@ Intent attract_question(const View& v) {
     const std::string& promise = v.text("attract_anonymity");
     const float promise_h = text_block_height(v.fonts.button, promise, wrap, 2);
     const float promise_top = secondary_top - gap - promise_h;
-    const float answers_top = promise_top - gap * 0.75f - answer_buttons_height(l);
+    const float answers_top = promise_top - gap * 0.75f - answer_buttons_height(v);
 
-    // The headline on top, where the statement leaves room for it (a long
-    // statement on a small panel goes without: the statement is the question);
-    // the statement centred between it and the answers.
+    // The headline on top, where the statement leaves room for it at the
+    // statement's own size (a long statement on a small panel goes without
+    // rather than be drawn smaller than the headline: the statement is the
+    // question); the statement centred between it and the answers.
     const float headline_top = l.margin + 18 * l.scale;
     const Question* q = v.bank.find_question(v.flow.current_question());
     const std::string& statement = q ? q->text.at(v.flow.language) : std::string();
     const std::string& headline = v.text("attract_headline");
     float headline_h = text_block_height(v.fonts.headline, headline, wrap, 2);
     const float room_with_headline = answers_top - gap * 0.5f - (headline_top + headline_h + gap);
-    const int lines_with_headline = statement_lines(v, statement, wrap, room_with_headline);
-    if (text_block_height(v.fonts.statement, statement, wrap, lines_with_headline) <= room_with_headline) {
+    if (statement_size(v, statement, wrap, room_with_headline) >= v.fonts.statement->FontSize) {
         text_block(list, v.fonts.headline, headline, l.width * 0.5f, headline_top, wrap, p.muted, 2);
     } else {
         headline_h = -gap;
     }
     const float space_top = headline_top + headline_h + gap;
-    const int lines = statement_lines(v, statement, wrap, answers_top - gap * 0.5f - space_top);
-    const float fitted_h = text_block_height(v.fonts.statement, statement, wrap, lines);
+    const float size = statement_size(v, statement, wrap, answers_top - gap * 0.5f - space_top);
+    const float fitted_h = statement_height(v, statement, wrap, size);
     const float text_top = std::max(space_top, space_top + (answers_top - space_top - fitted_h) * 0.5f);
-    text_block(list, v.fonts.statement, statement, l.width * 0.5f, text_top, wrap, p.text, lines);
+    text_block_sized(list, v.fonts.statement, size, statement, l.width * 0.5f, text_top, wrap, p.text, 0);
 
     Intent intent = answer_buttons(v, answers_top);
     text_block(list, v.fonts.button, promise, l.width * 0.5f, promise_top, wrap, p.text, 2);

@@ -86,16 +86,17 @@ Intent draw_question(const View& v) {
     const float gap = std::max(l.min_gap(), 20 * l.scale);
     const float block_bottom = l.reach_bottom - l.margin * (l.portrait ? 0.0f : 0.5f);
     const float secondary_top = block_bottom - secondary_rows_height(v, secondary);
-    const float answers_top = secondary_top - gap * 1.5f - answer_buttons_height(l);
+    const float answers_top = secondary_top - gap * 1.5f - answer_buttons_height(v);
 
     // The statement, centred in the space between the top line and the answers.
-    const float wrap = l.width * 0.8f;
+    // (Portrait: the width between the margins, as on attract.)
+    const float wrap = l.portrait ? l.width - 2 * l.margin : l.width * 0.8f;
     const std::string& statement = q ? q->text.at(v.flow.language) : std::string();
     const float space_top = l.margin + v.fonts.title->FontSize * 1.5f + gap;
-    const int lines = statement_lines(v, statement, wrap, answers_top - gap * 0.5f - space_top);
-    const float text_h = text_block_height(v.fonts.statement, statement, wrap, lines);
+    const float size = statement_size(v, statement, wrap, answers_top - gap * 0.5f - space_top);
+    const float text_h = statement_height(v, statement, wrap, size);
     const float text_top = std::max(space_top, space_top + (answers_top - space_top - text_h) * 0.5f);
-    text_block(list, v.fonts.statement, statement, l.width * 0.5f, text_top, wrap, p.text, lines);
+    text_block_sized(list, v.fonts.statement, size, statement, l.width * 0.5f, text_top, wrap, p.text, 0);
 
     // Under the idle warning only the statement stays, dimmed: its buttons
     // are not there to tap.

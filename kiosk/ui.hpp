@@ -55,6 +55,15 @@ constexpr float kHeadlineCap_mm = 11.0f;  // attract headline, start button, "Ta
 // (paths, URLs, hours); not an employee screen.
 constexpr float kAdminCap_mm = 4.0f;
 
+// The answer faces' diameter on the glass, the same on every panel: 18 mm
+// on the landscape row's tiles (at 0.6 m a face subtends 1.7°, its mouth,
+// 0.45 of it wide, 0.8°: about the size of a capital), 16 mm on a portrait
+// column's bars, where five bars and the statement share a narrow window
+// (docs/screens.md). The answer block is sized from these and from the
+// words' lines at kMinCap_mm, not as a share of the window.
+constexpr float kAnswerFace_mm = 18.0f;
+constexpr float kAnswerFaceBar_mm = 16.0f;
+
 struct Fonts {
     ImFont* headline = nullptr;   // kHeadlineCap_mm
     ImFont* statement = nullptr;  // kStatementCap_mm

@@ -125,6 +125,7 @@ std::vector<std::string> wrap_lines_at(ImFont* font, float size, const std::stri
 }  // namespace
 
 void set_legibility_floor_px(float px) { g_floor_px = px; }
+float legibility_floor_px() { return g_floor_px; }
 
 float fitted_size(ImFont* font, const std::string& text, float wrap_width, int max_lines) {
     const float floor = g_floor_px > 0 ? std::min(font->FontSize, g_floor_px) : font->FontSize;  // unset: no shrinking
@@ -157,6 +158,16 @@ float text_block_sized(ImDrawList* list, ImFont* font, float size, const std::st
         list->AddText(font, size, ImVec2(std::round(centre_x - extent.x * 0.5f), std::round(y)), im_colour(colour),
                       line.c_str());
         y += line_h;
+    }
+    return y - top;
+}
+
+float text_block_left(ImDrawList* list, ImFont* font, float size, const std::string& text, float left, float top,
+                      float wrap_width, Rgba colour, float line_spacing) {
+    float y = top;
+    for (const std::string& line : wrap_lines_at(font, size, text, wrap_width)) {
+        list->AddText(font, size, ImVec2(std::round(left), std::round(y)), im_colour(colour), line.c_str());
+        y += size * line_spacing;
     }
     return y - top;
 }
@@ -203,60 +214,6 @@ void draw_check(ImDrawList* list, ImVec2 c, float r, Rgba fill, Rgba ink) {
                               ImVec2(c.x + r * 0.48f, c.y - r * 0.32f)};
     list->AddPolyline(points, 3, im_colour(ink), 0, r * 0.16f);
 }
-
-bool answer_button(const View& view, int value, ImVec2 min, ImVec2 max) {
-    const Layout& l = view.layout;
-    const Palette& p = view.palette;
-    const float outline_px = std::max(2.0f, l.mm(0.8f));
-    const float band_px = std::max(4.0f, l.mm(2.0f));
-    ButtonLook look;
-    look.fill = p.card;
-    look.border = p.outline;  // the button's edge: >= 3:1 on the background
-    look.border_px = outline_px;
-    const std::string id = "answer-" + std::to_string(value);
-    const bool clicked = touch_button(view, id.c_str(), min, max, look);
-
-    // The scale's colour as a band just inside the outline.
-    ImDrawList* list = ImGui::GetWindowDrawList();
-    const float w = max.x - min.x, h = max.y - min.y;
-    const float rounding = std::min(w, h) * 0.12f;  // as touch_button's
-    const float band_inset = outline_px + band_px * 0.5f;
-    list->AddRect(ImVec2(min.x + band_inset, min.y + band_inset), ImVec2(max.x - band_inset, max.y - band_inset),
-                  im_colour(p.scale[value - 1]), std::max(0.0f, rounding - band_inset), 0, band_px);
-
-    // The word at the bottom, in the button font (kMinCap_mm) with tight
-    // leading, as many lines kept for it as the longest of the five words
-    // needs (so the five faces line up and are the same size). A word wider
-    // than the button is drawn smaller, whole, rather than broken: only a
-    // layout too narrow for the words does that (a portrait row of five).
-    const float inner = outline_px + band_px;
-    const float pad = l.mm(1);
-    const float wrap = w - 2 * (inner + pad);
-    constexpr float kLeading = 1.05f;
-    ImFont* font = view.fonts.button;
-    float size = font->FontSize;
-    int lines = 1;
-    for (int v = 1; v <= 5; ++v) {
-        const std::string& word = view.text(("answer_" + std::to_string(v)).c_str());
-        size = std::min(size, font->FontSize * 0.98f * wrap / std::max(0.98f * wrap, widest_word(font, font->FontSize, word)));
-    }
-    for (int v = 1; v <= 5; ++v)
-        lines = std::max(lines, line_count(font, size, view.text(("answer_" + std::to_string(v)).c_str()), wrap));
-    const float label_h = static_cast<float>(lines) * size * kLeading;
-    const std::string& word = view.text(("answer_" + std::to_string(value)).c_str());
-    const float own_h = static_cast<float>(line_count(font, size, word, wrap)) * size * kLeading;
-    const float label_bottom = max.y - inner - pad;
-    text_block_sized(list, font, size, word, (min.x + max.x) * 0.5f, label_bottom - label_h + (label_h - own_h) * 0.5f,
-                     wrap, p.text, lines, kLeading);
-
-    // The face fills what is left above it.
-    const float face_top = min.y + std::max(inner + pad, h * 0.1f), face_bottom = label_bottom - label_h - pad;
-    const float radius = std::max(l.mm(3), std::min((w - 2 * inner) * 0.34f, (face_bottom - face_top) * 0.5f));
-    draw_face(list, ImVec2((min.x + max.x) * 0.5f, std::max(face_top + radius, (face_top + face_bottom) * 0.5f)), radius,
-              value, p.scale[value - 1], p.text, p.card);
-    return clicked;
-}
-
 
 }  // namespace pulse
 

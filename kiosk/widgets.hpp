@@ -1,7 +1,7 @@
 // widgets.hpp — the few drawing pieces the screens share: touch buttons that
-// register their hit rectangle, wrapped centred text, the answer faces, the
-// answer button and the check mark (the answer row and the language
-// buttons are in answer_row.hpp). All sizes come from the Layout.
+// register their hit rectangle, wrapped text, the answer faces and the check
+// mark (the answer buttons, the secondary rows and the language buttons are
+// in answer_row.hpp). All sizes come from the Layout.
 #pragma once
 
 #include "kiosk/ui.hpp"
@@ -44,6 +44,8 @@ bool touch_button(const View& view, const char* id, ImVec2 min, ImVec2 max, cons
 // kMinCap_mm font, set by Gui::create (one ImGui context per process, so one
 // floor). 0 until set: no shrinking at all.
 void set_legibility_floor_px(float px);
+// That floor, in pixels (0 until set).
+float legibility_floor_px();
 
 // The size text_block draws text at: the font's own size, or smaller where
 // the text would need more than max_lines at wrap_width, but never below the
@@ -62,6 +64,11 @@ float text_block(ImDrawList* list, ImFont* font, const std::string& text, float 
 float text_block_sized(ImDrawList* list, ImFont* font, float size, const std::string& text, float centre_x, float top,
                        float wrap_width, Rgba colour, int max_lines, float line_spacing = 1.15f);
 
+// text_block_sized with every line starting at left instead of centred.
+// Returns the height used.
+float text_block_left(ImDrawList* list, ImFont* font, float size, const std::string& text, float left, float top,
+                      float wrap_width, Rgba colour, float line_spacing = 1.15f);
+
 // Lines text wraps into at size within wrap_width (a word wider than the
 // line is broken).
 int line_count(ImFont* font, float size, const std::string& text, float wrap_width);
@@ -71,13 +78,6 @@ float widest_word(ImFont* font, float size, const std::string& text);
 
 // Height text_block would use.
 float text_block_height(ImFont* font, const std::string& text, float wrap_width, int max_lines = 3);
-
-// The answer button for value 1..5 ("answer-<value>") over [min, max]: a
-// white card whose edge is an outline in palette.outline (>= 3:1 on the
-// background, WCAG 1.4.11), the scale's colour as a band inside it, the face
-// above and the word below (up to 3 lines, at the button font's size).
-// Returns true on the frame the press is released over it.
-bool answer_button(const View& view, int value, ImVec2 min, ImVec2 max);
 
 // A face for answer value 1..5: same circle and eyes for all, the mouth goes
 // from frown (1) through straight (3) to smile (5). The circle is outlined in

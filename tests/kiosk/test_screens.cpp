@@ -4,9 +4,11 @@
 // PNGs are written to <build>/screenshots/ (look at them); the tests check
 // what a person would: each button is drawn where it can be tapped, in its
 // colour, large enough on the glass, within reach of the floor for the
-// configured mounting, every letter large enough on the glass and inside
-// the screen, the two languages differ, and on a turned panel the picture is
-// the portrait one turned and a tap where a button shows presses it.
+// configured mounting, every answer's face at least 15 mm across, every
+// letter large enough on the glass and inside the screen (the answer words
+// of a portrait column too), the two languages differ, and on a turned panel
+// the picture is the portrait one turned and a tap where a button shows
+// presses it.
 #include "sim_env.hpp"
 #include "kiosk/screen_turn.hpp"
 #include "kiosk/simulator.hpp"
@@ -62,6 +64,7 @@ struct Frame {
     std::vector<Hit> hits;
     int width = 0, height = 0;      // the layout's size
     ScreenTurn turn;
+    float smallest_face_mm = 0;     // the smallest answer face's diameter on the glass (0: no answers)
     Rgba at(float x, float y) const {
         const ScreenPixel p = turn.to_panel_pixel(ScreenPixel{static_cast<int>(x), static_cast<int>(y)});
         const std::size_t i =
@@ -138,19 +141,6 @@ bool overlaps(float ax0, float ay0, float ax1, float ay1, const Hit& b) {
     return ax0 < b.x1 && b.x0 < ax1 && ay0 < b.y1 && b.y0 < ay1;
 }
 
-// Texts exempt from the legibility check until the other branch lands
-// (screen_question.cpp is being rewritten there; issue 14):
-// - a portrait question screen keeps its five answers in a row, 181 px
-//   (50 mm) wide each on 1080 px: words like "Hverken" and "disagree" are
-//   wider than that at 7.3 mm capitals. UX.md lets portrait stack the answers
-//   in a column; that layout lives in screen_question.cpp. REMOVE when it does.
-bool legibility_pending_other_branch(const Frame& f, const DrawnGlyph& g) {
-    if (f.height <= f.width) return false;
-    for (const Hit& hit : f.hits)
-        if (hit.id.rfind("answer-", 0) == 0 && overlaps(g.x0, g.y0, g.x1, g.y1, hit)) return true;
-    return false;
-}
-
 // Every letter of the last frame is inside the window, no word is broken,
 // and its capitals are at least kMinCap_mm on cfg's glass (EN 301 549
 // §5.1.4: 0.7° at 0.6 m); the statement's at least 16′ of arc at 1.5 m
@@ -159,12 +149,7 @@ bool legibility_pending_other_branch(const Frame& f, const DrawnGlyph& g) {
 void check_legibility(const Frame& f, const LoadedConfig& cfg, const std::string& file) {
     const float px_per_mm = px_per_mm_of(cfg, f.width, f.height);
     const float min_16_arcmin_at_1_5_m = static_cast<float>(1500 * std::tan(16.0 / 60 * M_PI / 180));
-    int pending = 0;
     for (const DrawnGlyph& g : drawn_glyphs()) {
-        if (legibility_pending_other_branch(f, g)) {
-            ++pending;
-            continue;
-        }
         const float cap_mm = g.cap_px / px_per_mm;
         const std::string letter(1, g.codepoint < 128 ? static_cast<char>(g.codepoint) : '?');
         INFO(file << ": '" << letter << "' (code point " << g.codepoint << ", " << g.role << ") at " << g.x0 << ","
@@ -184,15 +169,49 @@ void check_legibility(const Frame& f, const LoadedConfig& cfg, const std::string
         CHECK(g.x1 <= static_cast<float>(f.width) + 0.5f);
         CHECK(g.y1 <= static_cast<float>(f.height) + 0.5f);
     }
-    if (pending) MESSAGE(file << ": " << pending << " letters of the answer words left to the other branch");
+}
+
+// The smallest faces on the answer buttons: 15 mm across on the glass
+// (docs/screens.md; kAnswerFace_mm is what the kiosk draws).
+constexpr float kMinFace_mm = 15.0f;
+
+// The diameter, in layout pixels, of the face on answer button `hit`
+// (value 1..5), as drawn: the row with the longest run of the scale's
+// colour for value inside the button, clear of its 2.8 mm edge (outline and
+// colour band), is the face's middle (the eyes lie above it, the mouth
+// below); from that run outward over the face's dark outline to the white
+// card on either side is its diameter. 0 if there is no face.
+float face_diameter_px(const Frame& f, const Hit& hit, int value, float px_per_mm) {
+    const Palette p;
+    const float inset = 4 * px_per_mm;
+    const int x0 = static_cast<int>(hit.x0 + inset), x1 = static_cast<int>(hit.x1 - inset);
+    int longest = 0, row = 0, run_end = 0;
+    for (int y = static_cast<int>(hit.y0 + inset); y < static_cast<int>(hit.y1 - inset); ++y) {
+        int run = 0;
+        for (int x = x0; x < x1; ++x) {
+            run = close_colour(f.at(static_cast<float>(x), static_cast<float>(y)), p.scale[value - 1]) ? run + 1 : 0;
+            if (run > longest) {
+                longest = run;
+                row = y;
+                run_end = x;
+            }
+        }
+    }
+    if (longest == 0) return 0;
+    const auto card = [&](int x) { return close_colour(f.at(static_cast<float>(x), static_cast<float>(row)), p.card); };
+    int left = run_end - longest + 1, right = run_end;
+    while (left > x0 && !card(left - 1)) --left;
+    while (right < x1 - 1 && !card(right + 1)) ++right;
+    return static_cast<float>(right - left + 1);
 }
 
 // Captures the current frame of a panel of w × h pixels, saves it as
 // <w>x<h>[-r<rotation>]-<lang>-<name>.png, and checks every touchable
 // element in the layout (the turned size on a turned panel): drawn in its
 // colour where it is hit-tested, at least 20 mm on each side with 4 mm
-// between elements, within reach of the floor (check_reach); and every
-// letter on it (check_legibility).
+// between elements, within reach of the floor (check_reach); every answer's
+// face at least kMinFace_mm across; and every letter on it
+// (check_legibility).
 Frame capture_and_check(Simulator& sim, const LoadedConfig& cfg, int panel_w, int panel_h, const std::string& lang,
                         const std::string& name) {
     Frame f;
@@ -222,8 +241,10 @@ Frame capture_and_check(Simulator& sim, const LoadedConfig& cfg, int panel_w, in
         CHECK(hit.x1 <= w);
         CHECK(hit.y0 >= 0);
         CHECK(hit.y1 <= h);
-        // The pixel inside the element, clear of its border, label and face, is its colour.
-        const Rgba seen = f.at((hit.x0 + hit.x1) * 0.5f, hit.y0 + bh * 0.07f);
+        // The pixel inside the element, clear of its border (an answer's is
+        // 2.8 mm: 3.5 mm in is clear of it even on a bar 25 mm tall), label
+        // and face, is its colour.
+        const Rgba seen = f.at((hit.x0 + hit.x1) * 0.5f, hit.y0 + std::max(bh * 0.07f, 3.5f * px_per_mm));
         CHECK_MESSAGE(close_colour(seen, hit.fill), "drawn " << hex(seen) << ", expected " << hex(hit.fill));
         for (const Hit& other : f.hits) {
             if (&other == &hit) continue;
@@ -231,6 +252,14 @@ Frame capture_and_check(Simulator& sim, const LoadedConfig& cfg, int panel_w, in
             const float gap_y = std::max(other.y0 - hit.y1, hit.y0 - other.y1);
             CHECK_MESSAGE(std::max(gap_x, gap_y) >= 4 * px_per_mm - 0.5f, "too close to " << other.id);
         }
+    }
+    for (int value = 1; value <= 5; ++value) {
+        const auto it = std::find_if(f.hits.begin(), f.hits.end(),
+                                     [&](const Hit& hit) { return hit.id == "answer-" + std::to_string(value); });
+        if (it == f.hits.end()) continue;
+        const float face_mm = face_diameter_px(f, *it, value, px_per_mm) / px_per_mm;
+        CHECK_MESSAGE(face_mm >= kMinFace_mm, file << ": the face on answer-" << value << " is " << face_mm << " mm across");
+        f.smallest_face_mm = f.smallest_face_mm > 0 ? std::min(f.smallest_face_mm, face_mm) : face_mm;
     }
     check_reach(f, cfg, file);
     check_legibility(f, cfg, file);
@@ -347,6 +376,8 @@ TEST_CASE("every screen in both languages and both orientations is drawn as desi
             REQUIRE(sim->screen() == Screen::question);
             Frame question = capture_and_check(*sim, *cfg, w, h, lang, "question");
             check_question_elements(question, true);  // statement 2 of 3: "back" is there
+            // "‹ Tilbage" with its angle quote, not the font's fallback '?'.
+            CHECK(drawn_letters("button").find(letters_of(cfg->texts.get(lang, "back"))) != std::u32string::npos);
             question_by_lang[lang] = question;
 
             // After the idle time, the warning; its button keeps the session.
@@ -524,7 +555,8 @@ TEST_CASE("the longest statement of the bank is drawn whole, inside the screen a
             float cap_mm = 1e9f;
             for (const DrawnGlyph& g : drawn_glyphs())
                 if (std::string(g.role) == "statement") cap_mm = std::min(cap_mm, g.cap_px / px_per_mm_of(cfg, f.width, f.height));
-            MESSAGE(name << " " << panel.w << "x" << panel.h << " " << lang << ": statement capitals " << cap_mm << " mm");
+            MESSAGE(name << " " << panel.w << "x" << panel.h << " " << lang << ": statement capitals " << cap_mm
+                         << " mm, answer faces " << f.smallest_face_mm << " mm");
         }
     }
 }
@@ -576,7 +608,7 @@ TEST_CASE("[display] bottom_edge_m defaults to 0.9 m and must lie in 0..2 m, nam
     CHECK_FALSE(load_kiosk_config(text.config).config);
 }
 
-TEST_CASE("the type on the glass at 1920x1080 23.8 inch and 1280x720 15.6 inch, landscape and portrait (figures)") {
+TEST_CASE("the type and the answer faces on the glass at 1920x1080 23.8 inch and 1280x720 15.6 inch, landscape and portrait (figures)") {
     SimEnv env;
     Diagnostics errors;
     std::optional<LoadedConfig> loaded = load_all(env.config, &errors);
@@ -597,27 +629,31 @@ TEST_CASE("the type on the glass at 1920x1080 23.8 inch and 1280x720 15.6 inch, 
         REQUIRE_MESSAGE(sim, error);
         const float px_per_mm = px_per_mm_of(cfg, panel.w, panel.h);
         std::map<std::string, std::pair<float, float>> caps;  // role: smallest, largest capitals drawn, mm
-        const auto note = [&] {
-            Frame f;
-            f.width = sim->turn().layout_width();
-            f.height = sim->turn().layout_height();
-            f.hits = sim->hits();
+        float face_mm = 1e9f;  // the smallest answer face drawn
+        // The frame as a screenshot (<w>x<h>-da-attract-238in.png, ...) with
+        // capture_and_check's checks (faces, targets, reach, letters), and
+        // its letters' sizes noted.
+        const auto note = [&](const char* screen) {
+            const Frame f = capture_and_check(*sim, cfg, panel.w, panel.h, "da",
+                                              std::string(screen) + "-" + std::to_string(static_cast<int>(panel.diagonal_inch * 10)) + "in");
+            face_mm = std::min(face_mm, f.smallest_face_mm);
             for (const DrawnGlyph& g : drawn_glyphs()) {
-                if (legibility_pending_other_branch(f, g)) continue;  // reported by the other tests
                 auto [it, fresh] = caps.emplace(g.role, std::pair{1e9f, 0.0f});
                 it->second.first = std::min(it->second.first, g.cap_px / px_per_mm);
                 it->second.second = std::max(it->second.second, g.cap_px / px_per_mm);
             }
         };
-        note();  // attract: the first statement
+        note("attract");  // the first statement
         REQUIRE(sim->tap("answer-3", &error));
         sim->wait(0.4);
         REQUIRE(sim->screen() == Screen::question);
-        note();
+        note("question");
         std::ostringstream out;
         out << panel.w << "x" << panel.h << " " << panel.diagonal_inch << "\" (" << px_per_mm << " px/mm):";
         for (const auto& [role, range] : caps) out << " " << role << " " << range.first << ".." << range.second << " mm;";
+        out << " answer faces " << face_mm << " mm";
         MESSAGE(out.str());
+        CHECK(face_mm >= kMinFace_mm);
         for (const auto& [role, range] : caps) CHECK(range.first >= kMinCap_mm - 0.005f);
         CHECK(caps.count("statement"));
     }
