@@ -127,12 +127,28 @@ void add_period_questions(Summary& s, const std::array<PeriodWeek, kPeriodWeeks>
         }
     }
     apply_anonymity_rule(period, theme_of_question, min);
+    // A question a week's seal counted that the bank no longer has (an old
+    // bank version taken out of the config): its answers are in that week's
+    // theme figure but in no statement here, so the theme's figures minus
+    // its statements would be that question's answers. Its theme (the id's
+    // "T." part) shows no statement in the period.
+    std::vector<bool> lost_question(s.themes.size(), false);
+    for (const PeriodWeek& week : weeks) {
+        for (const auto& [id, count] : *week.counts) {
+            const bool known = std::any_of(questions.begin(), questions.end(),
+                                           [&](const QuestionSummary* q) { return q->id == id; });
+            if (known) continue;
+            auto theme = theme_index.find(id.substr(0, id.find('.')));
+            if (theme != theme_index.end()) lost_question[static_cast<std::size_t>(theme->second)] = true;
+        }
+    }
     // The period rule: a theme's questions add up to the theme over the
     // period, which is the sum of its four weekly figures; with any of those
     // withheld, showing all its questions would give the withheld week's
     // away, so none of them is shown.
     for (std::size_t q = 0; q < questions.size(); ++q) {
-        if (hidden_in_weeks[theme_of_question[q]] > 0) period.questions[q].withheld = true;
+        const int t = theme_of_question[q];
+        if (hidden_in_weeks[t] > 0 || lost_question[static_cast<std::size_t>(t)]) period.questions[q].withheld = true;
     }
     for (std::size_t q = 0; q < questions.size(); ++q) {
         Figures f = cell_figures(period.questions[q]);

@@ -64,8 +64,9 @@ struct PeriodWeek {
 // question its cells summed over weeks (oldest first; weeks[3] is
 // summary.week's own), the anonymity rule applied to the period's cells as to
 // a week's, then the period rule: a theme that any of the four weeks
-// withheld while it held answers shows none of its questions in the period
-// (docs/anonymity.md says why). Change, previous_n, change_se and trend
+// withheld while it held answers, or whose kept counts hold a question the
+// summary no longer lists (a bank version dropped from the config), shows
+// none of its questions in the period (docs/anonymity.md says why). Change, previous_n, change_se and trend
 // (4 periods) come from `previous`, the summary that showed the period
 // before (nullptr: none). Sets question_span to period with its weeks.
 void add_period_questions(Summary& summary, const std::array<PeriodWeek, kPeriodWeeks>& weeks, const Summary* previous,

@@ -147,10 +147,11 @@ SealedSummary seal_summary(const std::string& workplace, IsoWeek week, const Que
     } else if (const SealedSummary* last = earlier[static_cast<std::size_t>(back - 1)];
                last && last->summary.question_span == QuestionSpan::period && last->summary.questions_to == period.last) {
         for (ThemeSummary& t : s.themes) {
-            for (QuestionSummary& q : t.questions) {
-                const Figures* f = sealed_figures(&last->summary, q.id, false);
-                q.figures = f ? *f : withheld_figures();
-            }
+            // A question the bank gained after the period's last week has no
+            // figure over it: it is left out, not called "too few answers".
+            std::erase_if(t.questions,
+                          [&](const QuestionSummary& q) { return !sealed_figures(&last->summary, q.id, false); });
+            for (QuestionSummary& q : t.questions) q.figures = *sealed_figures(&last->summary, q.id, false);
         }
         shown = true;
     }

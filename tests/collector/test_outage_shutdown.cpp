@@ -47,7 +47,14 @@ struct ServeProcess {
         const std::filesystem::path config = write_file(dir / "collector.toml", collector_config_text(database));
         pid = spawn_process({PULSE_COLLECTOR_EXE, "serve", "--config", config.string()}, {}, dir / "serve.out", err_file);
         const std::string marker = "listening on http://127.0.0.1:";
-        const bool listening = eventually([&] { return slurp(err_file).find(marker) != std::string::npos; }, 30s);
+        // The whole line: under load the file can hold the marker before its port's digits.
+        const bool listening = eventually(
+            [&] {
+                const std::string err = slurp(err_file);
+                const std::size_t at = err.find(marker);
+                return at != std::string::npos && err.find('\n', at) != std::string::npos;
+            },
+            30s);
         const std::string err = slurp(err_file);
         REQUIRE_MESSAGE(listening, "pulse-collector did not start:\n", err);
         port = std::stoi(err.substr(err.find(marker) + marker.size()));

@@ -53,7 +53,9 @@ const Figures& question(const Summary& s, const std::string& id) {
 
 // Seals weeks (counts per week, oldest first) one after another as the
 // store would, through the stored JSON; returns the seals.
-std::vector<SealedSummary> seal_in_order(IsoWeek first, const std::vector<std::vector<AnswerCount>>& weeks) {
+// banks[k] (when given) is week k's bank, else bank().
+std::vector<SealedSummary> seal_in_order(IsoWeek first, const std::vector<std::vector<AnswerCount>>& weeks,
+                                         const std::vector<QuestionBank>& banks = {}) {
     std::vector<SealedSummary> sealed;
     IsoWeek week = first;
     for (std::size_t k = 0; k < weeks.size(); ++k, week = next_week(week)) {
@@ -64,7 +66,7 @@ std::vector<SealedSummary> seal_in_order(IsoWeek first, const std::vector<std::v
             REQUIRE(stored[back - 1]);
             earlier[back - 1] = &*stored[back - 1];
         }
-        sealed.push_back(seal_summary("w", week, bank(), weeks[k], 5, earlier));
+        sealed.push_back(seal_summary("w", week, k < banks.size() ? banks[k] : bank(), weeks[k], 5, earlier));
     }
     return sealed;
 }
@@ -158,6 +160,44 @@ TEST_CASE("a theme one week withheld shows none of its statements in the period:
     CHECK(later[5].summary.week == IsoWeek{2026, 50});
     CHECK(later[5].summary.questions_to == IsoWeek{2026, 48});
     CHECK(question(later[5].summary, "1.2").n == 34);
+}
+
+TEST_CASE("a question the bank lost within a period hides its theme's statements: theme minus statements would be its answers") {
+    // Week 45 still asks 2.3 (an old bank version); from week 46 the config no longer has it.
+    QuestionBank old = bank();
+    old.questions.insert(old.questions.begin() + 4,
+                         Question{"2.3", "2", {{"da", "Min leder spørger."}, {"en", "My manager asks."}}, true, 0});
+    std::vector<AnswerCount> w45 = busy_week(10);
+    add(w45, "2.3", 2, 2);
+    add(w45, "2.3", 4, 1);
+    const std::vector<SealedSummary> sealed =
+        seal_in_order({2026, 45}, {w45, busy_week(10), busy_week(10), busy_week(10)}, {old, bank(), bank(), bank()});
+    REQUIRE(sealed[0].summary.themes[1].figures.n == 23);  // 2.3's three answers are in week 45's theme 2
+    const Summary& w48 = sealed[3].summary;
+    REQUIRE(w48.question_span == QuestionSpan::period);
+    CHECK(question(w48, "2.1").withheld);
+    CHECK(question(w48, "2.2").withheld);
+    CHECK_FALSE(question(w48, "1.1").withheld);  // other themes are untouched
+    // With the bank unchanged, 2.3's 3 answers are withheld, 2.1 with them
+    // (the first of the two smallest, so that the withheld hold 43), and 2.2 shows.
+    const std::vector<SealedSummary> same =
+        seal_in_order({2026, 45}, {w45, busy_week(10), busy_week(10), busy_week(10)}, {old, old, old, old});
+    CHECK(question(same[3].summary, "2.3").withheld);
+    CHECK(question(same[3].summary, "2.1").withheld);
+    CHECK_FALSE(question(same[3].summary, "2.2").withheld);
+}
+
+TEST_CASE("a question the bank gained after a period's last week is left out of the weeks that copy the period") {
+    QuestionBank grown = bank();
+    grown.questions.push_back(Question{"3.2", "3", {{"da", "Min leder er ny."}, {"en", "My manager is new."}}, true, 0});
+    const std::vector<SealedSummary> sealed = seal_in_order(
+        {2026, 45}, {busy_week(10), busy_week(10), busy_week(10), busy_week(10), busy_week(10)},
+        {bank(), bank(), bank(), bank(), grown});
+    const Summary& w49 = sealed[4].summary;
+    REQUIRE(w49.questions_to == IsoWeek{2026, 48});
+    for (const ThemeSummary& t : w49.themes)
+        for (const QuestionSummary& q : t.questions) CHECK(q.id != "3.2");
+    CHECK(w49.themes[2].questions.size() == 1);
 }
 
 TEST_CASE("a statement's change compares whole periods and is called out by the rule; the weeks inside a period change nothing") {
