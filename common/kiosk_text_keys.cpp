@@ -37,6 +37,9 @@ const std::vector<std::string> kTextKeys = {
     "thanks_one",          // thanks: one answer saved
     "thanks_many",         // thanks: "{n}" answers saved
     "thanks_none",         // thanks: everything skipped
+    "undo",                // thanks: the button that removes the session's answers ("Fortryd")
+    "undone_title",        // thanks after undo: heading
+    "undone_body",         // thanks after undo: the answers are gone
     "out_of_order_title",  // out of order: headline
     "out_of_order_body",   // out of order: what staff need to know
     "out_of_order_code",   // out of order: "{code}" for IT to look up in the log

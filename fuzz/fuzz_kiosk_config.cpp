@@ -43,6 +43,7 @@ void check_config(const pulse::KioskConfig& c) {
     PULSE_FUZZ_CHECK(in(c.idle_timeout_s, 5, 600), std::to_string(c.idle_timeout_s));
     PULSE_FUZZ_CHECK(in(c.thanks_s, 1, 30), std::to_string(c.thanks_s));
     PULSE_FUZZ_CHECK(in(c.cooldown_s, 0, 300), std::to_string(c.cooldown_s));
+    PULSE_FUZZ_CHECK(in(c.undo_s, 0, 60), std::to_string(c.undo_s));
     PULSE_FUZZ_CHECK(c.keep_uploaded_days >= 1 && c.keep_uploaded_days <= 3650, std::to_string(c.keep_uploaded_days));
     PULSE_FUZZ_CHECK(c.width >= 320 && c.width <= 8192 && c.height >= 320 && c.height <= 8192,
                      std::to_string(c.width) + "x" + std::to_string(c.height));

@@ -217,8 +217,9 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const s
         } else if (std::optional<Millis> due = kiosk->terminal().next_deadline()) {
             timeout_ms = static_cast<int>(std::clamp<Millis>(*due - monotonic_ms() + 1, 0, 60'000));
         }
-        // The idle warning's bar shrinks: ten frames a second while it shows.
-        const bool warning = kiosk->terminal().flow().still_there;
+        // The idle warning's bar, and the undo's on the thanks screen, shrink: ten frames a second while they show.
+        const Flow& shown_flow = kiosk->terminal().flow();
+        const bool warning = shown_flow.still_there || (shown_flow.screen == Screen::thanks && shown_flow.undo_offered);
         if (warning) timeout_ms = timeout_ms < 0 ? 100 : std::min(timeout_ms, 100);
         // The admin screens show facts and a lockout's minutes: redrawn every few seconds while open.
         const bool admin_open = kiosk->terminal().admin().mode != AdminMode::off;
@@ -255,7 +256,9 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const s
         std::string why;
         tell_systemd(systemd.alive(now, &why), why);  // from this loop: a hung loop stops the pings
         if (kiosk->terminal().update(now, wall_s())) frames_owed = 2;
-        if (kiosk->terminal().flow().still_there && now - last_frame >= 100) frames_owed = std::max(frames_owed, 1);
+        if (warning && now - last_frame >= 100) frames_owed = std::max(frames_owed, 1);
+        // Answers the thanks screen may still undo stay out of every batch, even once their hour has ended.
+        if (uploader) uploader->hold_from_hour(kiosk->terminal().undo_hour());
         if (backlight) backlight->follow(kiosk->terminal().flow().hours_closed);
         // A new overlay waits for a quiet moment: nobody answering, no admin screen.
         const Screen shown = kiosk->terminal().flow().screen;

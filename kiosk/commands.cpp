@@ -68,6 +68,7 @@ FlowSettings flow_settings_for(const KioskConfig& c) {
     s.idle_timeout_ms = static_cast<Millis>(c.idle_timeout_s * 1000);
     s.thanks_ms = static_cast<Millis>(c.thanks_s * 1000);
     s.cooldown_ms = static_cast<Millis>(c.cooldown_s * 1000);
+    s.undo_ms = static_cast<Millis>(c.undo_s * 1000);
     s.default_language = c.language;
     return s;
 }

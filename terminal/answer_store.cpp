@@ -272,6 +272,33 @@ AnswerStore::AnswerStore(sqlite3* db, std::filesystem::path path)
 
 AnswerStore::~AnswerStore() { sqlite3_close_v2(db_); }
 
+StoreStatus AnswerStore::remove_unsent(const std::vector<std::string>& ids, int* removed) {
+    if (removed) *removed = 0;
+    if (ids.empty()) return {};
+    SqliteStatement delete_row(db_, "DELETE FROM answers WHERE id = ? AND batch IS NULL AND uploaded_day IS NULL");
+    if (!delete_row.ok()) return StoreStatus::failure(path_, "cannot prepare the removal", db_, delete_row.prepare_rc());
+    int rc = sqlite_exec(db_, "BEGIN IMMEDIATE");
+    if (rc != SQLITE_OK) return StoreStatus::failure(path_, "cannot start a transaction", db_, rc);
+    int count = 0;
+    for (const std::string& id : ids) {
+        delete_row.reset();
+        delete_row.text(1, id);
+        rc = delete_row.step();
+        if (rc != SQLITE_DONE) {
+            sqlite_exec(db_, "ROLLBACK");
+            return StoreStatus::failure(path_, "cannot remove answer " + id, db_, rc);
+        }
+        count += sqlite3_changes(db_);
+    }
+    rc = sqlite_exec(db_, "COMMIT");
+    if (rc != SQLITE_OK) {
+        if (!sqlite3_get_autocommit(db_)) sqlite_exec(db_, "ROLLBACK");
+        return StoreStatus::failure(path_, "cannot commit the removal", db_, rc);
+    }
+    if (removed) *removed = count;
+    return {};
+}
+
 StoreStatus AnswerStore::insert(const std::vector<Answer>& answers) {
     if (answers.empty()) return {};
     SqliteStatement insert_row(db_,

@@ -50,6 +50,13 @@ public:
     // same id with different content fails with SQLITE_CONSTRAINT (19).
     StoreStatus insert(const std::vector<Answer>& answers);
 
+    // Deletes the answers with these ids that are in no upload batch and not
+    // uploaded, in one durable transaction; *removed (if given) says how
+    // many. Ids not stored (or already in a batch) are left alone. On
+    // failure nothing is deleted. Call scrub_write_order() after it: a
+    // deleted row's bytes stay in free pages and the WAL until then.
+    StoreStatus remove_unsent(const std::vector<std::string>& ids, int* removed = nullptr);
+
     // Removes the traces of the order answers were written in: SQLite places
     // new cells in a page, and frames in the WAL, in write order, which could
     // link the answers of one session. VACUUM rebuilds every page in id order

@@ -68,6 +68,29 @@ public:
         return true;
     }
 
+    // Opens the store if needed and removes the ids (AnswerStore::remove_unsent)
+    // in one transaction. Returns true when done, with a `removed` event (and
+    // `recovered` after a failure streak); false with failed as write() does.
+    // The caller scrubs the file next.
+    bool remove(const std::vector<std::string>& ids, std::vector<WriteEvent>& events) {
+        if (!write({}, events)) return false;
+        int removed = 0;
+        StoreStatus status = store_->remove_unsent(ids, &removed);
+        if (!status) {
+            report_failure(status, events);
+            const int code = status.sqlite_code;
+            if (code != SQLITE_FULL && code != SQLITE_BUSY && code != SQLITE_LOCKED) store_.reset();
+            return false;
+        }
+        if (failing_) {
+            events.push_back({WriteEvent::Kind::recovered, 0, 0, ""});
+            failing_ = false;
+            failing_code_ = 0;
+        }
+        events.push_back({WriteEvent::Kind::removed, removed, 0, ""});
+        return true;
+    }
+
     // Rebuilds the file so it holds no trace of write order (see
     // AnswerStore::scrub_write_order). Returns false if it could not (retry
     // later); a moved-aside file is left as it is, and the store closed so
@@ -121,7 +144,13 @@ public:
 
     std::vector<WriteEvent> poll() override {
         if (!queue_.empty() || !committer_.is_open()) write_queue();
+        if (queue_.empty() && !removals_.empty()) remove_now();
         return std::exchange(events_, {});
+    }
+
+    void remove(std::vector<std::string> ids) override {
+        removals_.insert(removals_.end(), ids.begin(), ids.end());
+        if (queue_.empty()) remove_now();
     }
 
     int queued() const override { return static_cast<int>(queue_.size()); }
@@ -138,8 +167,17 @@ private:
         }
     }
 
+    // Removes what remove() asked for, then scrubs; on failure keeps it for the next poll().
+    void remove_now() {
+        if (committer_.remove(removals_, events_)) {
+            removals_.clear();
+            committer_.scrub();
+        }
+    }
+
     Committer committer_;
     std::vector<Answer> queue_;        // not yet durable, oldest first
+    std::vector<std::string> removals_;  // ids to remove once the queue is written
     std::vector<WriteEvent> events_;   // since the last poll()
 };
 
@@ -187,6 +225,14 @@ public:
         return std::exchange(events_, {});
     }
 
+    void remove(std::vector<std::string> ids) override {
+        {
+            std::lock_guard lock(mutex_);
+            removals_.insert(removals_.end(), ids.begin(), ids.end());
+        }
+        wakeup_.notify_one();
+    }
+
     int queued() const override {
         std::lock_guard lock(mutex_);
         return static_cast<int>(queue_.size());
@@ -218,31 +264,47 @@ private:
             if (done) scrub_pending = false;
             else scrub_due = std::chrono::steady_clock::now() + scrub_after_;
         };
+        const auto work = [&] { return stopping_ || !queue_.empty() || !removals_.empty(); };
         while (true) {
-            if (stopping_ && queue_.empty()) {
+            if (stopping_ && queue_.empty() && removals_.empty()) {
                 if (scrub_pending && committer.is_open()) scrub();
                 break;
             }
-            if (queue_.empty() && committer.is_open()) {
+            if (queue_.empty() && removals_.empty() && committer.is_open()) {
                 if (!scrub_pending) {
-                    wakeup_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-                } else if (!wakeup_.wait_until(lock, scrub_due, [&] { return stopping_ || !queue_.empty(); })) {
+                    wakeup_.wait(lock, work);
+                } else if (!wakeup_.wait_until(lock, scrub_due, work)) {
                     scrub();  // quiet for scrub_after_: nobody is mid-session any more
                 }
                 continue;
             }
 
-            // Everything queued goes in one transaction; it leaves the queue
-            // only once durable, so a failure keeps it at the front.
-            std::vector<Answer> batch(queue_.begin(), queue_.end());
-            lock.unlock();
+            bool written = false;
             std::vector<WriteEvent> events;
-            bool written = committer.write(batch, events);
-            lock.lock();
-            if (written) queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(batch.size()));
-            if (written && !batch.empty()) {
-                scrub_pending = true;
-                scrub_due = std::chrono::steady_clock::now() + scrub_after_;
+            if (queue_.empty() && !removals_.empty()) {
+                // An undo: the ids leave the list once removed; the file is
+                // scrubbed at once (the person has seen "removed").
+                std::vector<std::string> ids(removals_.begin(), removals_.end());
+                lock.unlock();
+                written = committer.remove(ids, events);
+                lock.lock();
+                if (written) {
+                    removals_.erase(removals_.begin(), removals_.begin() + static_cast<std::ptrdiff_t>(ids.size()));
+                    scrub_pending = true;
+                    scrub_due = std::chrono::steady_clock::now();
+                }
+            } else {
+                // Everything queued goes in one transaction; it leaves the queue
+                // only once durable, so a failure keeps it at the front.
+                std::vector<Answer> batch(queue_.begin(), queue_.end());
+                lock.unlock();
+                written = committer.write(batch, events);
+                lock.lock();
+                if (written) queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(batch.size()));
+                if (written && !batch.empty()) {
+                    scrub_pending = true;
+                    scrub_due = std::chrono::steady_clock::now() + scrub_after_;
+                }
             }
             last_failure_ = committer.last_failure();
             failed_attempts_ = committer.failed_attempts();
@@ -280,6 +342,7 @@ private:
     mutable std::mutex mutex_;              // guards everything below
     std::condition_variable wakeup_;        // answers queued, or stopping
     std::deque<Answer> queue_;              // not yet durable, oldest first
+    std::vector<std::string> removals_;     // ids remove() asked for, not yet removed
     std::vector<WriteEvent> events_;        // since the last poll()
     std::string last_failure_;              // latest error, for the exit message
     int failed_attempts_ = 0;               // the committer's count, for failed_attempts()

@@ -25,6 +25,7 @@ struct WriteEvent {
         failed,       // a write (or opening the database) failed; answers kept, retrying
         recovered,    // after a failure, the database is open and writable again
         moved_aside,  // a corrupt database was renamed to `message`; a fresh one started
+        removed,      // remove(): `count` answers are gone from the file, and the file scrubbed
     };
     Kind kind = Kind::durable;
     int count = 0;          // durable: how many answers became durable
@@ -42,6 +43,14 @@ public:
 
     // Events since the last poll, oldest first. Never blocks on disk.
     virtual std::vector<WriteEvent> poll() = 0;
+
+    // Removes the answers with these ids from the database, if they have not
+    // been put in an upload batch (the undo of a session just ended: they
+    // wait for their hour anyway), then scrubs the file (scrub_write_order)
+    // so no page or WAL frame keeps them. Queued after the answers submitted
+    // before it; a failure is retried like a write. Reports `removed` with
+    // how many were removed. Never blocks on disk.
+    virtual void remove(std::vector<std::string> ids) = 0;
 
     // Answers submitted but not yet durable.
     virtual int queued() const = 0;

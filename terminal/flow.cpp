@@ -2,6 +2,8 @@
 // here; the screens only draw a Flow and report Intents.
 #include "terminal/flow.hpp"
 
+#include <algorithm>
+
 namespace pulse {
 
 namespace {
@@ -35,6 +37,8 @@ void forget_session(Flow& f) {
     f.chosen = -1;
     f.confirming = false;
     f.language = f.settings.default_language;
+    f.undo_offered = false;
+    f.undone = false;
 }
 
 // Back to the attract screen, or dark outside opening hours, with whatever
@@ -51,13 +55,20 @@ void finish_session(Flow& f, Millis now) {
     release_answers(f);
     f.chosen = -1;
     f.confirming = false;
+    f.undo_offered = f.settings.undo_ms > 0 && f.answered > 0;
+    f.undone = false;
     enter(f, f.unsaved > 0 ? Screen::saving : Screen::thanks, now);
 }
 
+// The cooldown fills what is left of thanks_ms + cooldown_ms after the
+// thanks screen: a thanks screen held longer for "Fortryd" already kept
+// the next session off the screen.
 void after_thanks(Flow& f, Millis now) {
-    if (f.settings.cooldown_ms > 0 && !f.hours_closed) {
+    const Millis shown = now - f.since_ms;
+    const Millis cooldown_left = f.settings.thanks_ms + f.settings.cooldown_ms - shown;
+    if (f.settings.cooldown_ms > 0 && cooldown_left > 0 && !f.hours_closed) {
         forget_session(f);
-        enter(f, Screen::cooldown, now);
+        enter(f, Screen::cooldown, now - (f.settings.cooldown_ms - cooldown_left));
     } else {
         end_session(f, now);
     }
@@ -112,6 +123,10 @@ bool take_answer(Flow& f, const Intent& in, Millis now) {
 }
 
 }  // namespace
+
+Millis thanks_duration(const Flow& f) {
+    return f.undo_offered && !f.undone ? std::max(f.settings.thanks_ms, f.settings.undo_ms) : f.settings.thanks_ms;
+}
 
 const char* screen_name(Screen s) {
     switch (s) {
@@ -218,8 +233,14 @@ bool step_flow(Flow& f, const Intent& in, Millis now, const SessionPicker& pick)
             f.since_ms = now;  // a second tap shows it for the full time again
             return true;
 
-        case Screen::saving:
         case Screen::thanks:
+            if (in.action != A::undo || !f.undo_offered || f.undone) return false;
+            f.undone = true;
+            f.undo_offered = false;
+            f.since_ms = now;  // "removed" shows for thanks_ms
+            return true;
+
+        case Screen::saving:
         case Screen::cooldown:
         case Screen::out_of_order:
             return false;  // taps are ignored until the screen moves on by itself
@@ -256,7 +277,7 @@ std::optional<Millis> next_deadline(const Flow& f) {
             return std::nullopt;
         case Screen::question:
             return f.since_ms + (f.still_there ? f.settings.idle_warning_ms : f.settings.idle_timeout_ms);
-        case Screen::thanks: return f.since_ms + f.settings.thanks_ms;
+        case Screen::thanks: return f.since_ms + thanks_duration(f);
         case Screen::cooldown: return f.since_ms + f.settings.cooldown_ms;
         case Screen::about: return f.since_ms + f.settings.about_ms;
         case Screen::closed:
@@ -303,6 +324,7 @@ void on_answers_durable(Flow& f, int count, Millis now) {
 void on_store_failed(Flow& f, const std::string& code, Millis now) {
     f.fault_code = code;
     if (f.screen == Screen::out_of_order) return;
+    f.undo_offered = false;  // no thanks screen, no undo: the writer keeps the answers
     release_answers(f);  // the writer keeps what it is given; nothing answered is dropped
     forget_session(f);
     enter(f, Screen::out_of_order, now);

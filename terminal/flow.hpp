@@ -30,7 +30,7 @@ enum class Screen {
     attract,       // start = question: the first statement and its answers; start = button: a start button
     question,      // one statement, five answers, "don't know", "skip"
     saving,        // session over, waiting for the last answers to be durable
-    thanks,        // "Tak! Dit svar er gemt." for thanks_ms
+    thanks,        // "Tak! Dit svar er gemt." for thanks_ms (with "Fortryd": at least undo_ms)
     cooldown,      // attract, dimmed; no new session for cooldown_ms
     out_of_order,  // answers cannot be stored; retrying in the background
     closed,        // outside opening hours: dark; a tap shows "closed" for closed_message_ms
@@ -50,13 +50,14 @@ struct FlowSettings {
     Millis idle_warning_ms = 10'000;  // the idle warning shows this long, then the session is left
     Millis confirm_ms = 400;          // a chosen answer's check mark, before the next screen
     Millis about_ms = 60'000;         // the about screen closes itself after this
+    Millis undo_ms = 10'000;          // thanks: "Fortryd" can remove the session's answers this long; 0 = never
 };
 
 // What a person did on the screen (returned by drawing, applied by step()).
 // Admin intents (Action::admin) go to the admin state machine (admin.hpp),
 // never to the flow.
 struct Intent {
-    enum class Action { none, start, answer, dont_know, skip, set_language, admin, back, stay, about, close };
+    enum class Action { none, start, answer, dont_know, skip, set_language, admin, back, stay, about, close, undo };
     Action action = Action::none;
     int value = 0;          // answer: 1 (strongly disagree) .. 5 (strongly agree); admin: a digit, or -1/+1
     std::string language;   // set_language: "da" | "en"
@@ -97,18 +98,30 @@ struct Flow {
     std::string fault_code;             // out_of_order: short code for IT ("DB-13")
     bool hours_closed = false;          // outside opening hours (see on_hours)
     bool closed_message = false;        // closed: the message is shown (since since_ms)
+    // The session that ended with its last statement may be undone on the
+    // thanks screen ("Fortryd", for thanks_duration): its answers left for
+    // the store, and the terminal keeps their ids in memory until then.
+    bool undo_offered = false;
+    bool undone = false;                // thanks: "Fortryd" was tapped; the screen says the answers are removed
 
     // The statement shown now (a question, or attract with start =
     // question), else empty.
     const std::string& current_question() const;
 };
 
+// How long the thanks screen shows: thanks_ms, or at least undo_ms while
+// it offers "Fortryd" (the undo window is the whole thanks screen).
+Millis thanks_duration(const Flow& flow);
+
 // A flow on the attract screen at time now.
 Flow make_flow(const FlowSettings& settings, Millis now);
 
 // Applies what the person did. Intents that make no sense on the current
 // screen (a tap during thanks or cooldown or a check mark, an answer on a
-// button-start attract) are ignored and return false. On attract with start
+// button-start attract) are ignored and return false. "Fortryd" (undo) on a
+// thanks screen that offers it sets undone and shows the thanks screen
+// anew, for thanks_ms, saying the answers are removed: the caller, seeing
+// it taken (true), removes the session's answers from the store. On attract with start
 // = question an answer starts the session (pick() is used only if
 // prepare_session() has not picked one). On the closed screen a start (a
 // tap anywhere) shows the "closed" message for closed_message_ms; no

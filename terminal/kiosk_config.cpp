@@ -45,7 +45,7 @@ bool is_hex_colour(std::string_view text) {
 // The config's tables and the keys each may hold: everything else is reported.
 const std::map<std::string, std::vector<std::string>, std::less<>> kSchema = {
     {"terminal", {"id", "workplace", "language"}},
-    {"pulse", {"questions", "texts", "per_session", "start", "idle_timeout_s", "thanks_s", "cooldown_s"}},
+    {"pulse", {"questions", "texts", "per_session", "start", "idle_timeout_s", "thanks_s", "cooldown_s", "undo_s"}},
     {"storage", {"database", "keep_uploaded_days"}},
     {"upload", {"endpoint", "token_file", "interval_s", "batch_size", "backoff_min_s", "backoff_max_s", "ca_file"}},
     {"schedule", {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "closed"}},
@@ -327,6 +327,7 @@ void load_into(const fs::path& file, KioskConfig& config, Diagnostics& errors, D
     if (auto v = read.number("pulse", "idle_timeout_s", 5, 600, " seconds")) config.idle_timeout_s = *v;
     if (auto v = read.number("pulse", "thanks_s", 1, 30, " seconds")) config.thanks_s = *v;
     if (auto v = read.number("pulse", "cooldown_s", 0, 300, " seconds")) config.cooldown_s = *v;
+    if (auto v = read.number("pulse", "undo_s", 0, 60, " seconds")) config.undo_s = *v;
 
     // [storage]
     if (auto database = read.path("storage", "database", true, base_dir)) config.database = *database;

@@ -4,6 +4,7 @@
 #include "terminal/rotation.hpp"
 #include "common/copenhagen_time.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdio>
 
@@ -104,11 +105,27 @@ bool Terminal::apply(const Intent& intent, Millis now, UnixSeconds wall_now) {
     if (admin_.mode != AdminMode::off) return update(now, wall_now);  // the flow is not on screen
     const bool hours = follow_hours(now, wall_now);  // no session starts once the hours are over
     const bool changed = step(flow_, intent, now, picker(), nullptr);
+    if (changed && intent.action == Intent::Action::undo) {
+        // "Fortryd": the session's answers leave the file before they ever
+        // leave the terminal; the link between them is forgotten here.
+        std::vector<std::string> ids;
+        for (auto& [id, question] : undo_) {
+            ids.push_back(std::move(id));
+            if (auto it = answers_this_week_.find(question); it != answers_this_week_.end() && it->second > 0) --it->second;
+        }
+        undo_.clear();
+        writer_->remove(std::move(ids));
+    }
     return update(now, wall_now) || changed || hours;
 }
 
 SessionPicker Terminal::picker() {
     return [this](int count) { return pick_session(bank_, answers_this_week_, count, rng_); };
+}
+
+std::optional<UnixSeconds> Terminal::undo_hour() const {
+    if (undo_.empty()) return std::nullopt;
+    return undo_hour_;
 }
 
 void Terminal::shutdown(Millis now, UnixSeconds wall_now) {
@@ -117,6 +134,12 @@ void Terminal::shutdown(Millis now, UnixSeconds wall_now) {
 
 void Terminal::hand_over(Millis now, UnixSeconds wall_now) {
     std::vector<GivenAnswer> given = take_answers(flow_);
+    if (given.empty()) return;
+    // A session that ended with its last statement may be undone from the
+    // thanks screen: give_ids notes its answers' ids, here in memory only.
+    undo_.clear();
+    collecting_undo_ = flow_.undo_offered;
+    undo_hour_ = truncate_to_hour(wall_now);
     for (GivenAnswer& g : given) {
         ++answers_this_week_[g.question];
         // The id is drawn in give_ids, never from rng_: ids are stored and
@@ -124,7 +147,8 @@ void Terminal::hand_over(Millis now, UnixSeconds wall_now) {
         answers_without_id_.push_back(
             Answer{"", std::move(g.question), g.value, std::move(g.language), truncate_to_hour(wall_now)});
     }
-    if (!given.empty()) give_ids(now);
+    give_ids(now);
+    collecting_undo_ = false;
 }
 
 void Terminal::give_ids(Millis now) {
@@ -133,6 +157,7 @@ void Terminal::give_ids(Millis now) {
     for (; given < answers_without_id_.size(); ++given) {
         std::string id = new_id_(&error);
         if (id.empty()) break;
+        if (collecting_undo_) undo_.emplace_back(id, answers_without_id_[given].question);
         answers_without_id_[given].id = std::move(id);
         writer_->submit(std::move(answers_without_id_[given]));
     }
@@ -192,11 +217,15 @@ bool Terminal::update(Millis now, UnixSeconds wall_now) {
                 moved_aside_to_ = e.message;
                 if (log_) log_("the database was corrupt: moved aside to " + e.message + "; started a fresh one");
                 break;
+            case WriteEvent::Kind::removed:  // an undo is done; not logged (a line's time would say when)
+                answers_durable_ -= std::min(answers_durable_, e.count);
+                break;
         }
     }
     const bool timers = tick(flow_, now) | admin_tick(admin_, now);
     const bool hours = follow_hours(now, wall_now);
     hand_over(now, wall_now);
+    if (!flow_.undo_offered) undo_.clear();  // the window closed (or never opened): the ids are forgotten
     // The next session's first statement, once attract shows (the
     // rotation counts the answers just handed over).
     const bool prepared = prepare_session(flow_, picker());

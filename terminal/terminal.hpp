@@ -63,6 +63,12 @@ public:
     // due timers. Returns true if the state changed.
     bool update(Millis now, UnixSeconds wall_now);
 
+    // While the thanks screen offers "Fortryd": the UTC hour of the session's
+    // answers (all handed over at its end, with one hour), which the
+    // uploader must not put in a batch until the window closes, even if the
+    // hour ends meanwhile; nullopt otherwise.
+    std::optional<UnixSeconds> undo_hour() const;
+
     // The kiosk is stopping: a session in progress ends (on_shutdown) and
     // its answers so far go to the writer, with the hour of wall_now, as a
     // session's answers do when it ends; the writer then has them (the
@@ -79,7 +85,7 @@ public:
     bool admin_enabled() const { return admin_enabled_; }  // a PIN hash is configured (set_admin)
     // What the admin panel asked the kiosk to do, once (then none).
     AdminRequest take_admin_request() { return take_request(admin_); }
-    int answers_durable() const { return answers_durable_; }  // since start
+    int answers_durable() const { return answers_durable_; }  // since start, less those undone
     const std::string& last_store_error() const { return last_store_error_; }
     const std::string& moved_aside_to() const { return moved_aside_to_; }
 
@@ -112,6 +118,11 @@ private:
     Log log_;
     IdSource new_id_;
     std::vector<Answer> answers_without_id_;  // given, but no id could be drawn yet (hour set)
+    // The session the thanks screen may undo: its answers' ids and questions
+    // (for the rotation's counts), in memory only, while the flow offers it.
+    std::vector<std::pair<std::string, std::string>> undo_;
+    UnixSeconds undo_hour_ = 0;
+    bool collecting_undo_ = false;            // hand_over: give_ids notes the ids in undo_
     bool ids_failing_ = false;                 // out of order because no id could be drawn
     bool store_failing_ = false;               // out of order because the writer reported a failure
     Millis next_id_try_ = 0;                   // ids_failing_: when update() tries again

@@ -108,7 +108,8 @@ Uploader::Step Uploader::step(UnixSeconds now) {
 
     // Hours that ended at least after_hour_s ago (any ended hour after
     // upload_now()); never the running hour.
-    const UnixSeconds hour_before = truncate_to_hour(now - (now_requested_ ? 0 : after_hour_s_));
+    UnixSeconds hour_before = truncate_to_hour(now - (now_requested_ ? 0 : after_hour_s_));
+    if (held_from_hour_) hour_before = std::min(hour_before, *held_from_hour_);  // the undo window
     now_requested_ = false;
     std::string id_error;
     const auto new_id = [this, &id_error] { return new_id_(&id_error); };
@@ -307,6 +308,11 @@ void UploaderThread::upload_now() {
     wakeup_.notify_all();
 }
 
+void UploaderThread::hold_from_hour(std::optional<UnixSeconds> hour) {
+    std::lock_guard lock(mutex_);
+    held_from_hour_ = hour;
+}
+
 void UploaderThread::run() {
     using std::chrono::system_clock;
     std::unique_ptr<AnswerStore> store;
@@ -331,6 +337,7 @@ void UploaderThread::run() {
     while (!stopping_) {
         if (upload_now_) uploader.upload_now();
         upload_now_ = false;
+        uploader.hold_from_hour(held_from_hour_);
         lock.unlock();
         const Uploader::Step step = uploader.step(system_clock_s());
         lock.lock();

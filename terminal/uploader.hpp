@@ -117,6 +117,12 @@ public:
     // after_hour_s() ago. Never the running hour's.
     void upload_now();
 
+    // Answers of `hour` and later go in no new batch while held (nullopt:
+    // nothing held): the thanks screen's undo window (Terminal::undo_hour),
+    // so answers that may still be undone never leave, even when their
+    // hour ends inside the window. An open batch is resent as it is.
+    void hold_from_hour(std::optional<UnixSeconds> hour) { held_from_hour_ = hour; }
+
 private:
     void finish(Step& s, UnixSeconds now, bool success, std::optional<double> retry_after_s,
                 const std::string& reason, bool token_rejected);
@@ -147,6 +153,7 @@ private:
     int failures_ = 0;               // consecutive transient failures
     UnixSeconds last_purge_day_ = -1;
     bool now_requested_ = false;     // upload_now(): the next step ignores after_hour_s_
+    std::optional<UnixSeconds> held_from_hour_;  // hold_from_hour()
 };
 
 // Runs an Uploader on its own thread and SQLite connection. Sleeps until the
@@ -165,6 +172,8 @@ public:
 
     // Wakes the thread for an attempt now (Uploader::upload_now). Returns at once.
     void upload_now();
+    // Uploader::hold_from_hour for the attempts from now on. Returns at once.
+    void hold_from_hour(std::optional<UnixSeconds> hour);
 
 private:
     void run();
@@ -178,6 +187,7 @@ private:
     std::condition_variable wakeup_;
     bool stopping_ = false;
     bool upload_now_ = false;
+    std::optional<UnixSeconds> held_from_hour_;  // hold_from_hour(), handed to the Uploader before each step
     std::thread worker_;      // last: starts after everything above exists
 };
 

@@ -153,7 +153,7 @@ TEST_CASE("simulate --now before opening shows the dark screen and no start butt
 
 TEST_CASE("a session under way at closing time is finished and stored, then the screen goes dark") {
     std::unique_ptr<SimEnv> env = env_in("da");
-    SimResult r = env->simulate("tap answer-3\nwait 15\ntap answer-5\nwait 0.4\ntap skip\nwait 3\n", "", 1,
+    SimResult r = env->simulate("tap answer-3\nwait 15\ntap answer-5\nwait 0.4\ntap skip\nwait 10\n", "", 1,
                                 kJustBeforeClosing);
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     CHECK(r.out == "{\"screen\":\"closed\",\"answers_stored\":2}\n");

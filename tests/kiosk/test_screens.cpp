@@ -40,6 +40,7 @@ const std::filesystem::path kShots = std::filesystem::path(PULSE_BINARY_DIR) / "
 class NeverDurableWriter final : public AnswerWriter {
 public:
     void submit(Answer) override { ++queued_; }
+    void remove(std::vector<std::string>) override {}
     std::vector<WriteEvent> poll() override { return {}; }
     int queued() const override { return queued_; }
 
@@ -51,6 +52,7 @@ private:
 class FullDiskWriter final : public AnswerWriter {
 public:
     void submit(Answer) override {}
+    void remove(std::vector<std::string>) override {}
     std::vector<WriteEvent> poll() override {
         return {WriteEvent{WriteEvent::Kind::failed, 0, 13, "database or disk is full"}};
     }
@@ -393,11 +395,16 @@ TEST_CASE("every screen in both languages and both orientations is drawn as desi
             sim->wait(0.4);
             REQUIRE(sim->tap("skip", &error));
             REQUIRE(sim->screen() == Screen::thanks);
+            sim->wait(4);  // the undo window's bar has shrunk by 4 of 10 s
             Frame thanks = capture_and_check(*sim, *cfg, w, h, lang, "thanks");
-            CHECK(thanks.hits.empty());
+            CHECK(ids(thanks) == std::vector<std::string>{"undo"});  // "Fortryd", and nothing else to tap
             CHECK(text_pixels(thanks, 0.3f * h, 0.7f * h) > 1000);
+            REQUIRE(sim->tap("undo", &error));
+            Frame undone = capture_and_check(*sim, *cfg, w, h, lang, "undone");
+            CHECK(undone.hits.empty());
+            CHECK(differing_pixels(undone, thanks) > 10000);
 
-            sim->wait(3);
+            sim->wait(3);  // "removed" for thanks_s, then the cooldown
             REQUIRE(sim->screen() == Screen::cooldown);
             Frame cooldown = capture_and_check(*sim, *cfg, w, h, lang, "cooldown");
             CHECK(cooldown.hits.empty());  // nothing to tap: a calm pause in both languages

@@ -47,7 +47,7 @@ TEST_CASE("a session of an answer (the first tap, on attract), a don't know and 
 TEST_CASE("the five answer buttons store the values 1 to 5") {
     SimEnv env;
     std::string script;
-    for (int v = 1; v <= 5; ++v) script += "tap answer-" + std::to_string(v) + "\nwait 0.4\ntap skip\ntap skip\nwait 8\n";
+    for (int v = 1; v <= 5; ++v) script += "tap answer-" + std::to_string(v) + "\nwait 0.4\ntap skip\ntap skip\nwait 10\n";
     SimResult r = env.simulate(script);
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     std::multiset<int> values;
@@ -84,21 +84,26 @@ TEST_CASE("back changes the previous answer in memory: the session stores the ne
     CHECK(rows[0].value == 1);
 }
 
-TEST_CASE("after thanks comes a calm cooldown in which a tap does nothing, then the next statement again") {
+TEST_CASE("after thanks, 'Fortryd' for 10 s and nothing else to tap; then the next statement; undo removes the session") {
     SimEnv env;
-    SimResult r = env.simulate("tap answer-3\nwait 0.4\ntap skip\ntap skip\nwait 3\ntap 640 400\n");
-    REQUIRE_MESSAGE(r.exit_code == 1, r.err);  // nothing to tap on the cooldown screen
-    CHECK(r.err.find("on the cooldown screen") != std::string::npos);
-    r = env.simulate("tap answer-3\nwait 0.4\ntap skip\ntap skip\nwait 3\n");
-    CHECK(r.out == "{\"screen\":\"cooldown\",\"answers_stored\":1}\n");
-    r = env.simulate("tap answer-3\nwait 0.4\ntap skip\ntap skip\nwait 8\ntap answer-2\nwait 0.4\n");
+    SimResult r = env.simulate("tap answer-3\nwait 0.4\ntap skip\ntap skip\nwait 3\ntap 640 200\n");
+    REQUIRE_MESSAGE(r.exit_code == 1, r.err);  // only "Fortryd" to tap on the thanks screen
+    CHECK(r.err.find("on the thanks screen") != std::string::npos);
+    r = env.simulate("tap answer-3\nwait 0.4\ntap skip\ntap skip\nwait 9.9\n");
+    CHECK(r.out == "{\"screen\":\"thanks\",\"answers_stored\":1}\n");
+    r = env.simulate("tap answer-3\nwait 0.4\ntap skip\ntap skip\nwait 10\ntap answer-2\nwait 0.4\n");
     CHECK(r.out == "{\"screen\":\"question\",\"answers_stored\":1}\n");  // the new session's answer waits for its end
+    const std::size_t before = env.rows().size();
+    r = env.simulate("tap answer-1\nwait 0.4\ntap answer-2\nwait 0.4\ntap dont-know\nwait 0.4\nwait 6\ntap undo\nwait 3\n");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out == "{\"screen\":\"cooldown\",\"answers_stored\":0}\n");  // "removed", then the cooldown
+    CHECK(env.rows().size() == before);  // exactly the session's three are gone, the earlier ones kept
 }
 
 TEST_CASE("switching to English stores English answers, and the next session starts in Danish again") {
     SimEnv env;
     SimResult r = env.simulate(
-        "tap lang-en\ntap answer-3\nwait 0.4\ntap lang-da\ntap answer-1\nwait 0.4\ntap skip\nwait 8\ntap answer-5\nwait 0.4\n"
+        "tap lang-en\ntap answer-3\nwait 0.4\ntap lang-da\ntap answer-1\nwait 0.4\ntap skip\nwait 10\ntap answer-5\nwait 0.4\n"
         "wait 30\n");
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     std::multiset<std::string> langs;

@@ -70,6 +70,7 @@ const char* kind_name(Kind k) {
         case Kind::failed: return "failed";
         case Kind::recovered: return "recovered";
         case Kind::moved_aside: return "moved_aside";
+        case Kind::removed: return "removed";
     }
     return "?";
 }

@@ -21,6 +21,7 @@ struct Fixture {
         FlowSettings s;  // the defaults: 3 per session, 20 s idle + 10 s warning, 400 ms check mark
         s.thanks_ms = 3'000;
         s.cooldown_ms = 5'000;
+        s.undo_ms = 0;  // thanks and cooldown as configured without undo; the undo tests turn it on
         return s;
     }();
     Flow flow = make_flow(settings, 0);
@@ -255,6 +256,84 @@ TEST_CASE("taps during thanks and cooldown are ignored") {
     CHECK(f.flow.screen == Screen::cooldown);
     CHECK(f.picks == picks_before);
     CHECK(f.flow.language == "da");
+}
+
+TEST_CASE("undo: thanks offers it for 10 s in place of the cooldown; a tap removes the session and says so") {
+    Fixture f;
+    f.settings.undo_ms = 10'000;
+    f.restart();
+    f.answer(0, 3);
+    f.answer(1000, 4);
+    f.answer(2000, 0);
+    REQUIRE(f.flow.screen == Screen::saving);
+    CHECK(f.flow.undo_offered);
+    CHECK_FALSE(f.tap(A::undo, 2500));  // not before the thanks screen shows
+    on_answers_durable(f.flow, 3, 2600);
+    REQUIRE(f.flow.screen == Screen::thanks);
+    CHECK(thanks_duration(f.flow) == 10'000);
+    CHECK(next_deadline(f.flow) == 2600 + 10'000);
+    CHECK(f.tap(A::undo, 9000));
+    CHECK(f.flow.undone);
+    CHECK_FALSE(f.flow.undo_offered);
+    CHECK_FALSE(f.tap(A::undo, 9100));  // once
+    CHECK(next_deadline(f.flow) == 9000 + 3000);  // "removed" shows for thanks_ms
+    CHECK(f.tick_at(12'000));
+    CHECK(f.flow.screen == Screen::cooldown);  // then the cooldown, in full
+    CHECK(next_deadline(f.flow) == 12'000 + 5000);
+    CHECK_FALSE(f.flow.undone);
+}
+
+TEST_CASE("undo not taken: the thanks screen lasts the undo window and then the next statement shows at once") {
+    Fixture f;
+    f.settings.undo_ms = 10'000;
+    f.restart();
+    f.answer(0, 5);
+    f.tap(A::skip, 500);
+    f.tap(A::skip, 600);
+    on_answers_durable(f.flow, 1, 600);
+    REQUIRE(f.flow.screen == Screen::thanks);
+    CHECK_FALSE(f.tick_at(600 + 9999));
+    CHECK(f.tick_at(600 + 10'000));
+    CHECK(f.flow.screen == Screen::attract);  // 10 s ≥ thanks 3 s + cooldown 5 s
+    CHECK_FALSE(f.flow.undo_offered);
+    CHECK_FALSE(f.tap(A::undo, 10'700));
+}
+
+TEST_CASE("no undo for a session left by the idle warning, one that answered nothing, or one a store fault ended") {
+    Fixture f;
+    f.settings.undo_ms = 10'000;
+    f.restart();
+    f.answer(0, 2);
+    f.tick_at(400 + 20'000);
+    f.tick_at(400 + 30'000);  // the warning ran out: back to attract, the answer handed over
+    CHECK(f.flow.screen == Screen::attract);
+    CHECK_FALSE(f.flow.undo_offered);
+    CHECK(f.given.size() == 1);
+
+    f.tap(A::dont_know, 40'000);  // a new session, then only skips: "ved ikke" is an answer
+    f.tick_at(40'400);
+    f.tap(A::skip, 41'000);
+    f.tap(A::skip, 41'100);
+    CHECK(f.flow.undo_offered);  // one answer: undo is offered
+
+    Fixture g;
+    g.settings.undo_ms = 10'000;
+    g.settings.start_with_question = false;
+    g.restart();
+    g.tap(A::start, 0);
+    for (int i = 0; i < 3; ++i) g.tap(A::skip, 100 + i);
+    CHECK(g.flow.screen == Screen::thanks);
+    CHECK_FALSE(g.flow.undo_offered);  // nothing answered: nothing to undo
+    CHECK_FALSE(g.tap(A::undo, 200));
+
+    Fixture h;
+    h.settings.undo_ms = 10'000;
+    h.restart();
+    h.answer(0, 1);
+    h.answer(1000, 1);
+    h.answer(2000, 1);
+    on_store_failed(h.flow, "DB-13", 2500);
+    CHECK_FALSE(h.flow.undo_offered);
 }
 
 TEST_CASE("idle on a question: the warning at 20 s, 10 s more to stay, then the session is left with what it has") {

@@ -10,6 +10,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 // This file's own namespace: test files are compiled several to a unit (unity build).
@@ -178,6 +180,58 @@ TEST_CASE("a kiosk stopped mid-session stores the answers given so far, the one 
     for (const Answer& a : stored) CHECK(a.hour == truncate_to_hour(kWall));
     t.shutdown(2300, kWall);  // twice: nothing more
     CHECK(rig.stored().size() == 2);
+}
+
+// Whether the bytes of file (and its WAL) hold text anywhere.
+bool file_holds(const std::filesystem::path& file, const std::string& text) {
+    for (const std::filesystem::path& p : {file, std::filesystem::path(file.string() + "-wal")}) {
+        std::ifstream in(p, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (bytes.find(text) != std::string::npos) return true;
+    }
+    return false;
+}
+
+TEST_CASE("undo removes exactly the session's answers, at an hour's last second too, and leaves no trace in the file") {
+    Rig rig(23);  // the default undo window: 10 s
+    Terminal& t = *rig.terminal;
+    rig.answer_three();  // a first session, kept
+    t.update(20'000, kWall);
+    const std::vector<Answer> kept = rig.stored();
+    REQUIRE(kept.size() == 3);
+    t.update(40'000, kWall);  // its undo window closed
+    REQUIRE(t.flow().screen == Screen::attract);
+    CHECK_FALSE(t.undo_hour());
+
+    // A second session ends at 09:59:59; its hour ends inside the undo window.
+    rig.give(tap(Intent::Action::answer, 1), 41'000);
+    rig.give(tap(Intent::Action::answer, 1), 42'000);
+    rig.give(tap(Intent::Action::answer, 2), 43'000);
+    t.update(43'500, kWall);
+    REQUIRE(t.flow().screen == Screen::thanks);
+    REQUIRE(t.flow().undo_offered);
+    CHECK(t.undo_hour() == truncate_to_hour(kWall));  // the uploader holds that hour back (cmd_run)
+    std::vector<Answer> undone;
+    for (const Answer& a : rig.stored()) {
+        if (std::none_of(kept.begin(), kept.end(), [&](const Answer& k) { return k.id == a.id; })) undone.push_back(a);
+    }
+    REQUIRE(undone.size() == 3);
+    for (const Answer& a : undone) CHECK(file_holds(rig.db, a.id));  // the check can see an id
+
+    CHECK(t.apply(tap(Intent::Action::undo), 50'000, kWall + 5));  // 10:00:04
+    CHECK(t.flow().undone);
+    CHECK_FALSE(t.undo_hour());
+    t.update(50'100, kWall + 5);
+    const std::vector<Answer> after = rig.stored();
+    REQUIRE(after.size() == 3);
+    for (const Answer& a : after) {
+        CHECK(std::any_of(kept.begin(), kept.end(), [&](const Answer& k) { return k.id == a.id; }));
+    }
+    // Not in a page, a free page or the WAL: the file was rebuilt after the removal.
+    for (const Answer& a : undone) CHECK_FALSE(file_holds(rig.db, a.id));
+    for (const Answer& a : kept) CHECK(file_holds(rig.db, a.id));
+    // Nothing about it in the log.
+    for (const std::string& line : rig.log) CHECK(line.find("undo") == std::string::npos);
 }
 
 }  // namespace terminal_test_terminal_ids

@@ -280,6 +280,27 @@ TEST_CASE("upload now (the admin panel) sends every ended hour at once, before i
     CHECK(f.http.requests.size() == 1);
 }
 
+TEST_CASE("answers the thanks screen may still undo stay out of every batch, even once their hour has ended") {
+    Fixture f;
+    f.settings.after_hour_s = 0;  // as `sync` and upload now: the least waiting there is
+    const std::set<std::string> earlier = ids_of(f.add(2, kHour - kSecondsPerHour));  // 08:00
+    const std::set<std::string> session = ids_of(f.add(3, kHour));                    // 09:00, ended at 10:00
+    f.http.respond = acknowledge;
+    Uploader up = f.uploader();
+    up.hold_from_hour(kHour);  // the undo window of the 09:00 session is open at 10:00:05
+    up.step(kHour + kSecondsPerHour + 5);
+    CHECK(ids_sent(f.http) == earlier);  // the hours before still go
+    up.upload_now();
+    up.step(kHour + kSecondsPerHour + 6);
+    CHECK(ids_sent(f.http) == earlier);
+    up.hold_from_hour(std::nullopt);  // the window closed
+    up.upload_now();
+    up.step(kHour + kSecondsPerHour + 11);
+    std::set<std::string> all = earlier;
+    all.insert(session.begin(), session.end());
+    CHECK(ids_sent(f.http) == all);
+}
+
 TEST_CASE("the first attempt after an hour comes within the jitter window after it, at the same offset every hour") {
     std::set<UnixSeconds> offsets;
     for (std::uint64_t seed = 1; seed <= 8; ++seed) {
