@@ -121,6 +121,7 @@ int main(int argc, char** argv) {
     settings.confirm_ms = 0;
     settings.thanks_ms = 0;
     settings.cooldown_ms = 0;
+    settings.undo_ms = 0;  // no undo window: sessions back to back
 
     Wakeup wakeup;
     std::vector<double> samples_ms;
