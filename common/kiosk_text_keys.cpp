@@ -12,6 +12,8 @@ const std::vector<std::string> kTextKeys = {
     "attract_cost_one",    // ... under it: what one question costs
     "attract_cost_many",   // ... under it: "{n}" questions, about "{seconds}" seconds
     "attract_anonymity",   // attract: the anonymity promise, under the answers
+    "news_heading",        // attract: above the manager's response, "{answers}" in week "{week}", by "{manager}"
+    "news_heading_withheld",  // ... when that week's participation is withheld: "{week}", "{manager}", no number
     "about_button",        // attract: opens the about-anonymity screen
     "about_title",         // about: headline
     "about_stored",        // about: what is stored
@@ -89,6 +91,8 @@ std::vector<std::string_view> kiosk_text_placeholders(std::string_view key) {
     if (key == "progress") return {"n", "total"};
     if (key == "thanks_many") return {"n"};
     if (key == "attract_cost_many") return {"n", "seconds"};
+    if (key == "news_heading") return {"answers", "week", "manager"};
+    if (key == "news_heading_withheld") return {"week", "manager"};
     if (key == "out_of_order_code") return {"code"};
     if (key == "admin_pin_locked") return {"minutes"};
     if (key == "admin_reachable" || key == "admin_unreachable") return {"hour"};

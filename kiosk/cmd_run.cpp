@@ -12,6 +12,7 @@
 #include "kiosk/kiosk.hpp"
 #include "terminal/backlight.hpp"
 #include "terminal/overlay_files.hpp"
+#include "terminal/news.hpp"
 #include "terminal/overlay_pull.hpp"
 #include "terminal/service_notify.hpp"
 
@@ -155,6 +156,16 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const s
             log_to(err));
     }
 
+    // The manager's response ("you said, we did"), at start and hourly, kept beside the database.
+    std::unique_ptr<NewsPullThread> news_pull;
+    if (cfg->config.upload) {
+        const KioskConfig& config = cfg->config;
+        news_pull = std::make_unique<NewsPullThread>(
+            news_file_for(config.database), config.upload->endpoint, config.upload->token,
+            [&config](const std::atomic<bool>* cancel) { return make_curl_http_client(curl_options_for(config, cancel)); },
+            log_to(err));
+    }
+
     // The backlight: dimmed outside opening hours, stepped from the admin panel.
     std::optional<BacklightKeeper> backlight;
     {
@@ -228,7 +239,7 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const s
             timeout_ms = timeout_ms < 0 ? refresh_ms : std::min(timeout_ms, refresh_ms);
         }
         // A minute at most between looks at whether a new overlay waits.
-        if (overlay_pull) timeout_ms = timeout_ms < 0 ? 60'000 : std::min(timeout_ms, 60'000);
+        if (overlay_pull || news_pull) timeout_ms = timeout_ms < 0 ? 60'000 : std::min(timeout_ms, 60'000);
         // The watchdog's ping is due: wake for it, whatever else waits.
         if (std::optional<Millis> ping = systemd.next_ping_due()) {
             const int until_ping = static_cast<int>(std::clamp<Millis>(*ping - monotonic_ms(), 0, 60'000));
@@ -256,6 +267,7 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const s
         std::string why;
         tell_systemd(systemd.alive(now, &why), why);  // from this loop: a hung loop stops the pings
         if (kiosk->terminal().update(now, wall_s())) frames_owed = 2;
+        if (news_pull && news_pull->take_changed() && kiosk->reload_news()) frames_owed = 2;
         if (warning && now - last_frame >= 100) frames_owed = std::max(frames_owed, 1);
         // Answers the thanks screen may still undo stay out of every batch, even once their hour has ended.
         if (uploader) uploader->hold_from_hour(kiosk->terminal().undo_hour());

@@ -10,6 +10,7 @@
 #include "kiosk/simulator.hpp"
 #include "terminal/admin_info.hpp"
 #include "terminal/backlight.hpp"
+#include "terminal/news.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -97,6 +98,25 @@ int cmd_simulate(const SimulateOptions& o, std::ostream& out, std::ostream& err)
             case ScriptStep::Kind::tap_point: ok = sim->tap_at(s.x, s.y, &error); break;
             case ScriptStep::Kind::wait: sim->wait(s.seconds); break;
             case ScriptStep::Kind::shot: ok = sim->shot(o.shots_dir / (s.name + ".png"), &error); break;
+            case ScriptStep::Kind::pull: {
+                if (!cfg->config.upload) {
+                    error = "pull needs [upload] endpoint and token in the config";
+                    ok = false;
+                    break;
+                }
+                const std::unique_ptr<HttpClient> http = make_curl_http_client(curl_options_for(cfg->config, nullptr));
+                std::string failure;
+                pull_and_keep_news(*http, news_file_for(cfg->config.database), cfg->config.upload->endpoint,
+                                   cfg->config.upload->token, &failure);
+                if (!failure.empty()) {
+                    error = "pull: " + failure;
+                    ok = false;
+                    break;
+                }
+                sim->kiosk().reload_news();
+                sim->wait(0);  // the next frame shows it
+                break;
+            }
         }
         if (!ok) {
             err << o.script_file.string() << ":" << s.line << ": " << error << '\n';

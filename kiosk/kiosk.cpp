@@ -34,11 +34,22 @@ std::unique_ptr<Kiosk> Kiosk::open(const LoadedConfig& cfg, const PlatformOption
         rng.discard(static_cast<unsigned long long>(std::max<std::int64_t>(0, store->count_all())));
     }
     k->terminal_ = std::make_unique<Terminal>(cfg.bank, flow_settings_for(cfg.config), std::move(writer),
-                                              std::move(rng), std::move(counts), now, wall_now, std::move(log));
+                                              std::move(rng), std::move(counts), now, wall_now, log);
     k->terminal_->set_schedule(cfg.config.schedule);
     k->terminal_->set_admin(cfg.config.admin_pin_hash, admin_lock_path(cfg.config.database), wall_now);
     k->terminal_->update(now, wall_now);  // outside the hours the first frame is already dark
+    k->log_ = log;
+    k->reload_news();
     return k;
+}
+
+bool Kiosk::reload_news() {
+    std::string problem;
+    std::optional<News> news = read_news(news_file_for(cfg_.config.database), &problem);
+    if (!problem.empty() && log_) log_("news: the kept response cannot be read, so none is shown: " + problem);
+    if (news == news_) return false;
+    news_ = std::move(news);
+    return true;
 }
 
 std::string Kiosk::shown_screen_name() const {
@@ -71,6 +82,7 @@ bool Kiosk::frame(Millis now, UnixSeconds wall_now, float dt_s, bool present) {
     view.admin_info = admin_info_at_ ? &admin_info_ : nullptr;
     view.wall_now = wall_now;
     view.now_ms = now;
+    view.news = news_ ? &*news_ : nullptr;
     const Intent intent = gui_->frame(view, pointer_, dt_s);
     if (present) gui_->present();
     if (intent.action == Intent::Action::none) return false;

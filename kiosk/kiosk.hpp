@@ -46,6 +46,12 @@ public:
     // present is false (to capture it first). Returns true if the state changed.
     bool frame(Millis now, UnixSeconds wall_now, float dt_s, bool present = true);
 
+    // Reads the kept news again (news_file_for the database: the pull thread
+    // or simulate's `pull` wrote it); a file that cannot be read is logged
+    // and shows nothing. Returns true if what the attract screen shows changed.
+    bool reload_news();
+    const std::optional<News>& news() const { return news_; }
+
     // The admin panel's hooks (see AdminHooks).
     void set_admin_hooks(AdminHooks hooks) { admin_hooks_ = std::move(hooks); }
 
@@ -72,6 +78,8 @@ private:
     AdminInfo admin_info_;
     std::optional<Millis> admin_info_at_;  // when admin_info_ was gathered; reset when the panel closes
     bool upload_requested_ = false;        // "upload now" tapped since the panel opened
+    std::optional<News> news_;             // the manager's response the attract screen shows
+    Terminal::Log log_;                    // for a news file that cannot be read
 };
 
 }  // namespace pulse

@@ -4,7 +4,11 @@
 // "Ved ikke", "Om anonymitet" and the languages, so that the first tap is an
 // answer. With start = "button": the headline, one large start button that
 // says what a session costs, the promise, "Om anonymitet" and the languages.
+// With a manager's response kept (news_band.hpp) it takes the headline's
+// place at the top, in as many lines (up to 3, 5 in portrait) as leave the
+// statement its full size; when not even one line does, the headline shows.
 #include "kiosk/answer_row.hpp"
+#include "kiosk/news_band.hpp"
 #include "kiosk/widgets.hpp"
 
 #include <algorithm>
@@ -41,12 +45,17 @@ Intent attract_question(const View& v) {
     const Question* q = v.bank.find_question(v.flow.current_question());
     const std::string& statement = q ? q->text.at(v.flow.language) : std::string();
     const std::string& headline = v.text("attract_headline");
-    float headline_h = text_block_height(v.fonts.headline, headline, wrap, 2);
-    const float room_with_headline = answers_top - gap * 0.5f - (headline_top + headline_h + gap);
-    if (statement_size(v, statement, wrap, room_with_headline) >= v.fonts.statement->FontSize) {
-        text_block(list, v.fonts.headline, headline, l.width * 0.5f, headline_top, wrap, p.muted, 2);
-    } else {
-        headline_h = -gap;
+    const auto fits_with = [&](float top_h) {
+        return statement_size(v, statement, wrap, answers_top - gap * 0.5f - (headline_top + top_h + gap)) >=
+               v.fonts.statement->FontSize;
+    };
+    float headline_h = -gap;
+    int news_lines = v.news ? (l.portrait ? 5 : 3) : 0;
+    while (news_lines > 0 && !fits_with(news_band_height(v, wrap, news_lines))) --news_lines;
+    if (news_lines > 0) {
+        headline_h = draw_news_band(v, headline_top, wrap, news_lines);
+    } else if (const float h = text_block_height(v.fonts.headline, headline, wrap, 2); fits_with(h)) {
+        headline_h = text_block(list, v.fonts.headline, headline, l.width * 0.5f, headline_top, wrap, p.muted, 2);
     }
     const float space_top = headline_top + headline_h + gap;
     const float size = statement_size(v, statement, wrap, answers_top - gap * 0.5f - space_top);
@@ -77,8 +86,15 @@ Intent attract_button(const View& v) {
     const float promise_top = secondary_top - gap - promise_h;
 
     const float headline_top = l.portrait ? l.height * 0.20f : l.margin * 2;
-    const float headline_h = text_block(list, v.fonts.headline, v.text("attract_headline"), l.width * 0.5f,
-                                        headline_top, wrap, p.text, 2);
+    float headline_h = text_block(list, v.fonts.headline, v.text("attract_headline"), l.width * 0.5f,
+                                  headline_top, wrap, p.text, 2);
+    // The manager's response under the headline, leaving the start button its touch size.
+    int news_lines = v.news ? 3 : 0;
+    while (news_lines > 0 && promise_top - gap * 2 - (headline_top + headline_h + gap * 3 +
+                                                      news_band_height(v, wrap, news_lines)) < l.min_target()) {
+        --news_lines;
+    }
+    if (news_lines > 0) headline_h += gap + draw_news_band(v, headline_top + headline_h + gap, wrap, news_lines);
 
     // The button fills the room between the headline and the promise.
     const float room_top = headline_top + headline_h + gap * 2, room_bottom = promise_top - gap * 2;

@@ -75,11 +75,14 @@ Script parse_script(const std::string& text, const std::string& file) {
             }
             step.kind = ScriptStep::Kind::shot;
             step.name = w[1];
-        } else if (w[0] == "tap" || w[0] == "wait" || w[0] == "shot") {
-            fail("wrong number of arguments to '" + w[0] + "' (expected: tap <id> | tap <x> <y> | wait <seconds> | shot <name>)");
+        } else if (w[0] == "pull" && w.size() == 1) {
+            step.kind = ScriptStep::Kind::pull;
+        } else if (w[0] == "tap" || w[0] == "wait" || w[0] == "shot" || w[0] == "pull") {
+            fail("wrong number of arguments to '" + w[0] +
+                 "' (expected: tap <id> | tap <x> <y> | wait <seconds> | shot <name> | pull)");
             continue;
         } else {
-            fail("unknown command '" + w[0] + "' (expected tap, wait or shot)");
+            fail("unknown command '" + w[0] + "' (expected tap, wait, shot or pull)");
             continue;
         }
         script.steps.push_back(step);

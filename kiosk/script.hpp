@@ -4,6 +4,8 @@
 //                   is turned onto the screens' layout as a touch is
 //   wait <seconds>  advance the virtual clock; timeouts fire
 //   shot <name>     save the current frame as <shots>/<name>.png
+//   pull            fetch the manager's response from the collector now ([upload]
+//                   endpoint and token), as the kiosk does at start and every hour
 // Blank lines and lines starting with '#' are ignored.
 #pragma once
 
@@ -16,7 +18,7 @@
 namespace pulse {
 
 struct ScriptStep {
-    enum class Kind { tap_id, tap_point, wait, shot };
+    enum class Kind { tap_id, tap_point, wait, shot, pull };
     Kind kind = Kind::tap_id;
     int line = 0;            // 1-based line in the script
     std::string name;        // tap_id: element id; shot: file name without .png

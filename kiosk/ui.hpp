@@ -7,6 +7,7 @@
 
 #include "terminal/admin_info.hpp"
 #include "terminal/flow.hpp"
+#include "terminal/news.hpp"
 #include "common/question_bank.hpp"
 #include "terminal/texts.hpp"
 #include "common/texts_file.hpp"  // fill_placeholders
@@ -128,6 +129,7 @@ struct View {
     const AdminInfo* admin_info = nullptr;  // the panel's facts (may be null until gathered)
     UnixSeconds wall_now = 0;               // the PIN pad's lockout countdown
     Millis now_ms = 0;                      // the flow's clock: the idle warning's shrinking bar
+    const News* news = nullptr;             // the manager's response for the attract screen (none: null)
 
     const std::string& text(const char* key) const { return texts.get(flow.language, key); }
 };

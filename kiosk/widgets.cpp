@@ -172,6 +172,32 @@ float text_block_left(ImDrawList* list, ImFont* font, float size, const std::str
     return y - top;
 }
 
+std::vector<std::string> lines_cut(ImFont* font, float size, const std::string& text, float wrap_width,
+                                   int max_lines) {
+    std::vector<std::string> lines = wrap_lines_at(font, size, text, wrap_width);
+    if (max_lines < 1 || static_cast<int>(lines.size()) <= max_lines) return lines;
+    lines.resize(static_cast<std::size_t>(max_lines));
+    std::string& last = lines.back();
+    const auto width = [&](const std::string& s) { return font->CalcTextSizeA(size, 1e9f, 0, s.c_str()).x; };
+    // Whole words go until the line and its ellipsis fit; a lone word loses
+    // whole characters (never half of a UTF-8 sequence).
+    while (!last.empty() && width(last + "…") > wrap_width) {
+        const std::size_t space = last.find_last_of(' ');
+        if (space != std::string::npos && space > 0) {
+            last.erase(space);
+        } else {
+            while (!last.empty()) {  // one character: its continuation bytes, then its first byte
+                const unsigned char c = static_cast<unsigned char>(last.back());
+                last.pop_back();
+                if ((c & 0xC0) != 0x80) break;
+            }
+        }
+    }
+    while (!last.empty() && (last.back() == ' ' || last.back() == ',' || last.back() == '.')) last.pop_back();
+    last += "…";
+    return lines;
+}
+
 int line_count(ImFont* font, float size, const std::string& text, float wrap_width) {
     return static_cast<int>(wrap_lines_at(font, size, text, wrap_width).size());
 }

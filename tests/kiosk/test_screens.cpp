@@ -568,6 +568,76 @@ TEST_CASE("the longest statement of the bank is drawn whole, inside the screen a
     }
 }
 
+// Whether the letters of `part` are drawn one after another in the last frame.
+bool drawn_in_order(const std::string& part) { return drawn_letters().find(letters_of(part)) != std::u32string::npos; }
+
+TEST_CASE("the manager's response on attract: wrapped and cut with an ellipsis, its week's participation or no number, both languages, landscape and portrait") {
+    SimEnv env;
+    Diagnostics errors;
+    std::optional<LoadedConfig> loaded = load_all(env.config, &errors);
+    REQUIRE(loaded);
+    // Near the 280 characters allowed, in each language: more than fits on attract.
+    std::string da = "Tak for jeres svar. I har sagt tydeligt, at I savner at vide, hvad der sker med jeres forslag. "
+                     "Fra januar samler vi dem på tavlen i frokoststuen, og hver fredag fortæller jeg kort, hvad der er "
+                     "besluttet, og hvorfor. Skriv til mig eller kom forbi, hvis noget mangler.";
+    std::string en = "Thank you for your answers. You told us clearly that you miss knowing what happens to your ideas. "
+                     "From January we collect them on the board in the staff room, and every Friday I say briefly what "
+                     "was decided and why. Write to me or drop by if something is missing.";
+    const auto characters = [](const std::string& t) {
+        return std::count_if(t.begin(), t.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+    };
+    REQUIRE(characters(da) <= 280);
+    REQUIRE(characters(en) <= 280);
+    REQUIRE(characters(da) > 250);
+    for (const auto& [w, h] : {std::pair{1920, 1080}, std::pair{1080, 1920}}) {
+        for (const std::string lang : {"da", "en"}) {
+            CAPTURE(w);
+            CAPTURE(lang);
+            LoadedConfig cfg = *loaded;
+            cfg.config.width = w;
+            cfg.config.height = h;
+            cfg.config.language = lang;
+            std::filesystem::remove(env.db);
+            News news{{2026, 48}, 38, "Leder A", {{"da", da}, {"en", en}}};
+            std::string error;
+            REQUIRE_MESSAGE(write_news(news_file_for(env.db), news, "\"n1\"", &error), error);
+            std::unique_ptr<Simulator> sim = Simulator::open(cfg, w, h, make_inline_writer(env.db), 1,
+                                                             *parse_iso8601("2026-12-01T09:41:00Z"), {}, &error);
+            REQUIRE_MESSAGE(sim, error);
+            REQUIRE(sim->screen() == Screen::attract);
+            Frame f = capture_and_check(*sim, cfg, w, h, lang, "attract-news");
+            CHECK(drawn_in_order(lang == "da" ? "38 svar i uge 48 · Leder A svarer:" : "38 answers in week 48 · Leder A replies:"));
+            // Too long for the room: cut at a word with "…", never drawn outside (capture_and_check).
+            const std::string& text = lang == "da" ? da : en;
+            CHECK(drawn_in_order(text.substr(0, 40)));
+            CHECK_FALSE(drawn_in_order(text.substr(text.size() - 30)));
+            CHECK(drawn_letters().find(U'\u2026') != std::u32string::npos);
+            const std::string& statement =
+                cfg.bank.find_question(sim->kiosk().terminal().flow().current_question())->text.at(lang);
+            CHECK(drawn_letters("statement") == letters_of(statement));  // the statement stays whole
+
+            // A short response, no English, and that week's participation withheld: no number, the Danish text.
+            news = News{{2026, 48}, std::nullopt, "Leder A", {{"da", "Vi holder fast i fredagsmødet."}}};
+            REQUIRE_MESSAGE(write_news(news_file_for(env.db), news, "\"n2\"", &error), error);
+            REQUIRE(sim->kiosk().reload_news());
+            sim->wait(0);
+            capture_and_check(*sim, cfg, w, h, lang, "attract-news-withheld");
+            CHECK(drawn_in_order(lang == "da" ? "Uge 48 · Leder A svarer:" : "Week 48 · Leder A replies:"));
+            CHECK_FALSE(drawn_in_order("38"));
+            CHECK(drawn_in_order("»Vi holder fast i fredagsmødet.«"));
+            CHECK(drawn_letters().find(U'\u2026') == std::u32string::npos);
+
+            // None kept (the collector said 204): attract as without news.
+            REQUIRE(write_news(news_file_for(env.db), std::nullopt, "", &error));
+            REQUIRE(sim->kiosk().reload_news());
+            sim->wait(0);
+            Frame plain = capture_and_check(*sim, cfg, w, h, lang, "attract-no-news");
+            CHECK_FALSE(drawn_in_order("Leder A"));
+            CHECK(differing_pixels(plain, f) > 10000);
+        }
+    }
+}
+
 TEST_CASE("[display] bottom_edge_m places the reachable rows: a portrait 23.8-inch panel at 0.9 m reaches 1.22 m at its upper 39 %") {
     // 1080 × 1920 on 23.8″: 3.644 px/mm, 527 mm tall; its top is 1.427 m above the floor.
     const double px_per_mm = std::hypot(1920.0, 1080.0) / 23.8 / 25.4;
