@@ -281,6 +281,7 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const s
             kiosk->terminal().admin().mode == AdminMode::off && (shown == Screen::attract || shown == Screen::closed) &&
             !flow.confirming && flow.unsaved == 0) {
             err << "pulse-kiosk: restarting to take the new config overlay\n";
+            kiosk->terminal().shutdown(monotonic_ms(), wall_s());
             return kExitOk;
         }
         if (admin_open && now - last_frame >= kAdminInfoRefresh_ms) frames_owed = std::max(frames_owed, 1);
@@ -292,6 +293,7 @@ int cmd_run(const std::filesystem::path& config_file, std::ostream& err, const s
             else --frames_owed;
             if (restart_asked) {  // the unit (Restart=always) starts the kiosk again
                 err << "pulse-kiosk: admin: restart asked for from the admin panel; exiting\n";
+                kiosk->terminal().shutdown(monotonic_ms(), wall_s());
                 return kExitOk;
             }
             tell_systemd(systemd.ready(monotonic_ms(), &why), why);  // once: the first frame is on screen

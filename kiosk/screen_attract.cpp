@@ -7,6 +7,8 @@
 // With a manager's response kept (news_band.hpp) it takes the headline's
 // place at the top, in as many lines (up to 3, 5 in portrait) as leave the
 // statement its full size; when not even one line does, the headline shows.
+// With start = "button" it goes under the headline, in up to 3 lines that
+// leave the start button its touch size.
 #include "kiosk/answer_row.hpp"
 #include "kiosk/news_band.hpp"
 #include "kiosk/widgets.hpp"

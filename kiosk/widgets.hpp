@@ -64,14 +64,14 @@ float text_block(ImDrawList* list, ImFont* font, const std::string& text, float 
 float text_block_sized(ImDrawList* list, ImFont* font, float size, const std::string& text, float centre_x, float top,
                        float wrap_width, Rgba colour, int max_lines, float line_spacing = 1.15f);
 
-// text_block_sized with every line starting at left instead of centred.
-// Returns the height used.
 // text's lines at size and wrap_width, at most max_lines: when it needs more,
 // the last line ends with "…" where the words that still fit end. Never a
 // line wider than wrap_width (but for a single glyph wider than it).
 std::vector<std::string> lines_cut(ImFont* font, float size, const std::string& text, float wrap_width,
                                    int max_lines);
 
+// text_block_sized with every line starting at left instead of centred.
+// Returns the height used.
 float text_block_left(ImDrawList* list, ImFont* font, float size, const std::string& text, float left, float top,
                       float wrap_width, Rgba colour, float line_spacing = 1.15f);
 

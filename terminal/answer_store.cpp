@@ -286,7 +286,7 @@ StoreStatus AnswerStore::remove_unsent(const std::vector<std::string>& ids, int*
         rc = delete_row.step();
         if (rc != SQLITE_DONE) {
             sqlite_exec(db_, "ROLLBACK");
-            return StoreStatus::failure(path_, "cannot remove answer " + id, db_, rc);
+            return StoreStatus::failure(path_, "cannot remove the answers of an undone session", db_, rc);
         }
         count += sqlite3_changes(db_);
     }
@@ -351,8 +351,15 @@ StoreStatus AnswerStore::insert(const std::vector<Answer>& answers) {
 StoreStatus AnswerStore::scrub_write_order() {
     int rc = sqlite_exec(db_, "VACUUM");
     if (rc != SQLITE_OK) return StoreStatus::failure(path_, "cannot rebuild the database (VACUUM)", db_, rc);
-    rc = sqlite_exec(db_, "PRAGMA wal_checkpoint(TRUNCATE)");
-    if (rc != SQLITE_OK) return StoreStatus::failure(path_, "cannot empty the write-ahead log", db_, rc);
+    // A reader (the uploader, `status`) can keep the checkpoint from
+    // finishing: SQLite then says "busy" in the first column, and the WAL
+    // still holds frames; that is a failure to retry, not a scrub.
+    SqliteStatement checkpoint(db_, "PRAGMA wal_checkpoint(TRUNCATE)");
+    rc = checkpoint.step();
+    if (rc != SQLITE_ROW) return StoreStatus::failure(path_, "cannot empty the write-ahead log", db_, rc);
+    if (checkpoint.column_int64(0) != 0) {
+        return StoreStatus::failure(path_, "cannot empty the write-ahead log", SQLITE_BUSY, "a reader holds it");
+    }
     return {};
 }
 

@@ -209,6 +209,10 @@ public:
             std::fprintf(stderr, "pulse: %zu answer(s) could not be written to %s before exit: %s\n",
                          queue_.size(), database_.c_str(), last_failure_.c_str());
         }
+        if (!removals_.empty()) {
+            std::fprintf(stderr, "pulse: an undone session could not be removed from %s before exit: %s\n",
+                         database_.c_str(), last_failure_.c_str());
+        }
     }
 
     void submit(Answer answer) override {

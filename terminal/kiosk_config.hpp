@@ -42,7 +42,7 @@ struct KioskConfig {
     double idle_timeout_s = 20;            // inactivity on a question -> "are you still there?" (10 s more), 5..600
     double thanks_s = 3;                   // thank-you screen, 1..30
     double cooldown_s = 5;                 // no new session after thanks, 0..300
-    double undo_s = 10;                    // thanks offers "Fortryd" this long, 0 (none) or 5..60
+    double undo_s = 10;                    // thanks offers "Fortryd" this long, 0..60 (0: no undo)
 
     // [storage]
     std::filesystem::path database;  // SQLite file (resolved, absolute)

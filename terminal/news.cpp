@@ -132,17 +132,22 @@ std::string read_news_etag(const std::filesystem::path& file) {
 
 bool write_news(const std::filesystem::path& file, const std::optional<News>& news, const std::string& etag,
                 std::string* error) {
+    // The old ETag goes first: it never stays beside news it does not name
+    // (a crash between the steps leaves news without an ETag: pulled whole again).
+    std::error_code ec;
+    std::filesystem::remove(etag_file(file), ec);
+    if (ec) {
+        if (error) *error = etag_file(file).string() + ": cannot remove: " + ec.message();
+        return false;
+    }
     if (!news) {
-        std::error_code ec;
         std::filesystem::remove(file, ec);
         if (ec) {
             if (error) *error = file.string() + ": cannot remove: " + ec.message();
             return false;
         }
-        std::filesystem::remove(etag_file(file), ec);
         return true;
     }
-    // The news first: an ETag never names news the file does not hold.
     const ReplaceFile written = replace_file(file, news_json(*news), 0644);
     if (written.outcome != ReplaceFile::Outcome::replaced) {
         if (error) *error = written.error;
@@ -181,7 +186,8 @@ NewsPull pull_news(HttpClient& http, const std::string& endpoint, const std::str
             out.news = std::move(news);
             out.etag = tag->second;
         } else {
-            out.failure = "the collector's news is not usable: " + why;
+            // The reason names the field; a JSON parser's message could quote the text itself.
+            out.failure = "the collector's news is not usable: " + why.substr(0, why.find(':'));
         }
     } else {
         out.failure = "HTTP " + std::to_string(r.status);
@@ -191,7 +197,10 @@ NewsPull pull_news(HttpClient& http, const std::string& endpoint, const std::str
 
 bool pull_and_keep_news(HttpClient& http, const std::filesystem::path& file, const std::string& endpoint,
                         const std::string& token, std::string* failure) {
-    const NewsPull pull = pull_news(http, endpoint, token, read_news_etag(file));
+    // The ETag only with news that reads: else a 304 would keep a damaged file's nothing.
+    std::string unreadable;
+    const bool readable = read_news(file, &unreadable).has_value();
+    const NewsPull pull = pull_news(http, endpoint, token, readable ? read_news_etag(file) : std::string());
     switch (pull.kind) {
         case NewsPull::Kind::failed:
             if (failure) *failure = pull.failure;
@@ -199,7 +208,7 @@ bool pull_and_keep_news(HttpClient& http, const std::filesystem::path& file, con
         case NewsPull::Kind::not_modified: return false;
         case NewsPull::Kind::none: {
             std::error_code ec;
-            if (!std::filesystem::exists(file, ec)) return false;
+            if (!std::filesystem::exists(file, ec) && !std::filesystem::exists(etag_file(file), ec)) return false;
             return write_news(file, std::nullopt, "", failure);
         }
         case NewsPull::Kind::news: {

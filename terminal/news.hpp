@@ -6,6 +6,7 @@
 // database, and the attract screen shows it until the next one replaces it
 // (204: none, and the screen shows nothing). Model and I/O only: no SDL, no
 // ImGui (kiosk/news_band.cpp draws it).
+// A pull's failure is logged by the field it names, never with the text.
 #pragma once
 
 #include "terminal/http_client.hpp"

@@ -114,6 +114,7 @@ bool Terminal::apply(const Intent& intent, Millis now, UnixSeconds wall_now) {
             if (auto it = answers_this_week_.find(question); it != answers_this_week_.end() && it->second > 0) --it->second;
         }
         undo_.clear();
+        removing_ += static_cast<int>(ids.size());  // the uploader's hold lasts until they are gone
         writer_->remove(std::move(ids));
     }
     return update(now, wall_now) || changed || hours;
@@ -124,7 +125,7 @@ SessionPicker Terminal::picker() {
 }
 
 std::optional<UnixSeconds> Terminal::undo_hour() const {
-    if (undo_.empty()) return std::nullopt;
+    if (undo_.empty() && removing_ == 0) return std::nullopt;
     return undo_hour_;
 }
 
@@ -217,9 +218,13 @@ bool Terminal::update(Millis now, UnixSeconds wall_now) {
                 moved_aside_to_ = e.message;
                 if (log_) log_("the database was corrupt: moved aside to " + e.message + "; started a fresh one");
                 break;
-            case WriteEvent::Kind::removed:  // an undo is done; not logged (a line's time would say when)
+            case WriteEvent::Kind::removed: {  // an undo is done; not logged (a line's time would say when)
                 answers_durable_ -= std::min(answers_durable_, e.count);
+                const int asked = std::exchange(removing_, 0);
+                // Only if the hold failed: an answer already in a batch is not removed. Said without a count.
+                if (e.count < asked && log_) log_("undo: an undone session's answers had already left in a batch");
                 break;
+            }
         }
     }
     const bool timers = tick(flow_, now) | admin_tick(admin_, now);

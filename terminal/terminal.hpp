@@ -63,16 +63,19 @@ public:
     // due timers. Returns true if the state changed.
     bool update(Millis now, UnixSeconds wall_now);
 
-    // While the thanks screen offers "Fortryd": the UTC hour of the session's
+    // While the thanks screen offers "Fortryd", and after a tap on it until
+    // the writer has removed the answers: the UTC hour of the session's
     // answers (all handed over at its end, with one hour), which the
-    // uploader must not put in a batch until the window closes, even if the
-    // hour ends meanwhile; nullopt otherwise.
+    // uploader must not put in a batch meanwhile, even if the hour ends;
+    // nullopt otherwise.
     std::optional<UnixSeconds> undo_hour() const;
 
     // The kiosk is stopping: a session in progress ends (on_shutdown) and
     // its answers so far go to the writer, with the hour of wall_now, as a
     // session's answers do when it ends; the writer then has them (the
-    // threaded writer's destructor writes what is queued). Cannot fail.
+    // threaded writer's destructor writes what is queued). Answers still
+    // without an id (no secure random source) cannot be stored and are
+    // lost, as the log said when they first could not get one.
     void shutdown(Millis now, UnixSeconds wall_now);
 
     // When update() must next run, if nothing else happens first; includes
@@ -122,6 +125,7 @@ private:
     // (for the rotation's counts), in memory only, while the flow offers it.
     std::vector<std::pair<std::string, std::string>> undo_;
     UnixSeconds undo_hour_ = 0;
+    int removing_ = 0;                         // ids handed to writer_->remove(), not yet reported removed
     bool collecting_undo_ = false;            // hand_over: give_ids notes the ids in undo_
     bool ids_failing_ = false;                 // out of order because no id could be drawn
     bool store_failing_ = false;               // out of order because the writer reported a failure

@@ -56,6 +56,8 @@ Uploader::Uploader(AnswerStore& store, HttpClient& http, UploadSettings settings
 
 UnixSeconds Uploader::next_hour_attempt(UnixSeconds now) {
     const UnixSeconds running = truncate_to_hour(now);
+    // An ended hour held back for an open undo window: look again shortly, not after the next hour.
+    if (held_from_hour_ && *held_from_hour_ < running) return now + kHoldRecheck_s;
     const UnixSeconds after_running = running + kSecondsPerHour + after_hour_s_;
     if (now >= running + after_hour_s_) return after_running;
     // The hour that just ended is not due yet: wake for it only if it has answers.

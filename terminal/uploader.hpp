@@ -30,6 +30,9 @@ namespace pulse {
 // drawn once per Uploader from this window (docs/protocol.md, "When").
 inline constexpr UnixSeconds kAfterHourMin_s = 120;
 inline constexpr UnixSeconds kAfterHourMax_s = 600;
+// While hold_from_hour keeps an ended hour's answers back (an undo window of
+// seconds), the uploader looks again this soon rather than after the next hour.
+inline constexpr UnixSeconds kHoldRecheck_s = 15;
 
 struct UploadSettings {
     std::string endpoint;        // base URL, no trailing slash

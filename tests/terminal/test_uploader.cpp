@@ -288,8 +288,9 @@ TEST_CASE("answers the thanks screen may still undo stay out of every batch, eve
     f.http.respond = acknowledge;
     Uploader up = f.uploader();
     up.hold_from_hour(kHour);  // the undo window of the 09:00 session is open at 10:00:05
-    up.step(kHour + kSecondsPerHour + 5);
+    const Uploader::Step held = up.step(kHour + kSecondsPerHour + 5);
     CHECK(ids_sent(f.http) == earlier);  // the hours before still go
+    CHECK(held.next_attempt <= kHour + kSecondsPerHour + 5 + kHoldRecheck_s);  // not an hour later
     up.upload_now();
     up.step(kHour + kSecondsPerHour + 6);
     CHECK(ids_sent(f.http) == earlier);
