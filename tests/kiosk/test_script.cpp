@@ -24,9 +24,12 @@ TEST_CASE("a script parses taps by id and by point, waits and shots, skipping co
 }
 
 TEST_CASE("every bad script line is reported with its line number") {
-    Script s = parse_script("tap start\njump 3\nwait -1\nwait soon\ntap 1 two\nshot ../escape\ntap\n", "bad.txt");
-    REQUIRE(s.errors.size() == 6);
-    CHECK(s.errors[0].str() == "bad.txt:2: unknown command 'jump' (expected tap, wait or shot)");
+    Script s = parse_script("tap start\njump 3\nwait -1\nwait soon\ntap 1 two\nshot ../escape\ntap\npull now\npull\n", "bad.txt");
+    REQUIRE(s.errors.size() == 7);
+    CHECK(s.errors[0].str() == "bad.txt:2: unknown command 'jump' (expected tap, wait, shot or pull)");
+    CHECK(s.errors[6].line == 8);  // pull takes nothing
+    REQUIRE(s.steps.size() == 2);
+    CHECK(s.steps[1].kind == ScriptStep::Kind::pull);
     CHECK(s.errors[1].line == 3);
     CHECK(s.errors[2].line == 4);
     CHECK(s.errors[3].line == 5);
