@@ -184,7 +184,7 @@ std::string response_html(const SummaryTexts& texts, const std::string& language
                                  {"week", std::to_string(response.week.week)},
                                  {"year", std::to_string(response.week.year)}});
     std::ostringstream out;
-    out << "<section class=\"response card\" aria-labelledby=\"response-heading\"><h2 id=\"response-heading\">"
+    out << "<section class=\"response card\" id=\"response\" aria-labelledby=\"response-heading\"><h2 id=\"response-heading\">"
         << html_escape(heading) << "</h2><p" << (language != "da" && !english ? " lang=\"da\"" : "") << ">"
         << escaped_lines(english ? *response.text_en : response.text_da) << "</p></section>\n";
     return out.str();

@@ -598,7 +598,8 @@ struct WebPages::Impl {
             if (may_respond(s.person, workplace)) {
                 ResponseForm form = draft ? *draft : ResponseForm{};
                 form.editable = response_editable(config, week, clock());
-                form.action = page + "/response" + lang_query(lang);
+                // The fragment brings a refused save's page to its form and message.
+                form.action = page + "/response" + lang_query(lang) + "#response-form";
                 form.csrf = csrf_token(s.id);
                 if (!draft && current) {
                     form.text_da = current->text_da;
@@ -621,7 +622,8 @@ struct WebPages::Impl {
     // without the page's CSRF token; 404 for a week not published; 409 once
     // the next week is published; 400 with the form again and a message
     // naming the field and the limit for a text that is refused (nothing
-    // stored); else stored with its audit entry and 303 back to the week.
+    // stored); else stored with its audit entry and 303 back to the week's
+    // response (#response).
     void post_response(const httplib::Request& req, httplib::Response& res) {
         with_session(req, res, [&](const Session& s, const std::string& lang) {
             const SummaryWords& w = config.summary_texts.words(lang);
@@ -689,7 +691,7 @@ struct WebPages::Impl {
                 return send_503(res, lang, req.path);
             }
             note(s.person.email + " wrote the response of " + workplace + " " + week->str());
-            redirect(res, page);
+            redirect(res, page + "#response");  // to the response as readers see it
         });
     }
 

@@ -74,7 +74,7 @@ TEST_CASE("web: a manager writes the week's response, HR edits it, the audit lis
     CHECK(has(r->body, "name=\"text_da\""));
     CHECK(has(r->body, "name=\"text_en\""));
     CHECK(has(r->body, "Skal udfyldes. Højst 280 tegn."));  // the limit, visible
-    CHECK(has(r->body, "action=\"/workplaces/wp-a/2026-W48/response\""));
+    CHECK(has(r->body, "action=\"/workplaces/wp-a/2026-W48/response#response-form\""));
     CHECK(!has(r->body, "Svar fra"));
     const std::string csrf = csrf_of(r->body);
     const auto post = [&](CookieClient& c, const std::string& da, const std::string& en, const std::string& token) {
@@ -98,7 +98,7 @@ TEST_CASE("web: a manager writes the week's response, HR edits it, the audit lis
     // Characters, not bytes: 280 of "æ" (560 bytes) are within the limit.
     r = post(a, times("æ", 280), "", csrf);
     CHECK(r->status == 303);
-    CHECK(r->get_header_value("Location") == kWeek);
+    CHECK(r->get_header_value("Location") == kWeek + "#response");
     r = post(a, "Vi har bestilt nye stole.\r\nDe kommer i januar.", "", csrf);
     CHECK(r->status == 303);
     r = a.get(kWeek);
@@ -179,7 +179,7 @@ TEST_CASE("web: once the next week is published the week's response is read-only
     CHECK(has(r->body, "Svaret kan ikke længere ændres"));
     CHECK(has(r->body, "2026-12-01 11:00: Leder A (leder.a@ishoj.dk)"));  // the audit list stays
     CHECK(!has(r->body, "<textarea"));
-    CHECK(!has(r->body, "/response\""));
+    CHECK(!has(r->body, "<form class=\"response\""));
     r = a.post(kWeek + "/response", {{"csrf", csrf_of(r->body)}, {"text_da", "For sent."}, {"text_en", ""}});
     CHECK(r->status == 409);
     CHECK(has(r->body, "Den næste uge er offentliggjort nu."));

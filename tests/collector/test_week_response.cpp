@@ -70,7 +70,7 @@ TEST_CASE("a response's limit counts characters, not bytes: 280 of 'æ' pass, 28
     CHECK(lines.text_da == times("a\n", 139) + "a");
 }
 
-TEST_CASE("a response needs its Danish text; an empty English field means no English text; text that is not UTF-8 is refused") {
+TEST_CASE("a response needs its Danish text, an empty English field means no English text, and text that is not UTF-8 is refused") {
     for (const char* blank : {"", "   ", "\r\n\t "}) {
         const ResponseCheck c = check_response(blank, "Thanks.");
         CHECK(c.problem == ResponseCheck::Problem::empty);
