@@ -1,6 +1,7 @@
 // server.cpp — the collector's routes on cpp-httplib: batch upload (auth
 // before a byte of the body is read, bounded read, validate, store), the
 // terminals' heartbeats (the same, and the last one per terminal kept),
+// the terminal's config overlay and news (the manager's response, issue 15),
 // summaries and the admin overview. Every 4xx carries {"error": "..."};
 // every response, the library's own errors too, a Date from the injected clock.
 #include "collector/http/server.hpp"
@@ -10,8 +11,10 @@
 #include "collector/summary/formats.hpp"
 #include "collector/summary/summary.hpp"
 #include "collector/tokens.hpp"
+#include "collector/week_response.hpp"
 #include "common/copenhagen_time.hpp"
 #include "common/protocol.hpp"
+#include "common/sha256.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -507,6 +510,45 @@ void CollectorServer::routes() {
             return;
         }
         res.set_content(overlay->bytes, "application/toml");
+    });
+
+    // [SECTION] GET /v1/news: the manager's response, for the terminal's screen
+    // (issue 15; docs/protocol.md, "News"). Its workplace's newest response
+    // within kNewsMaxWeeksBack weeks of the latest published week, with the
+    // week's participation as its sealed summary shows it (null when
+    // withheld): 200 with an ETag of the body, 304 when If-None-Match names
+    // it, 204 when there is none. Nothing logged for a success.
+    http.Get("/v1/news", [this, terminal_of](const httplib::Request& req, httplib::Response& res) {
+        const TerminalEntry* terminal = terminal_of(req, res, "GET /v1/news");
+        if (!terminal) return;
+        res.set_header("Cache-Control", "no-store");
+        const TerminalNews news = terminal_news(store_, config_, terminal->workplace, clock_());
+        if (news.status == TerminalNews::Status::store_error) {
+            if (log_) log_("GET /v1/news: terminal " + terminal->id + ": 503 " + news.message);
+            res.set_header("Retry-After", "30");
+            return send_error(res, 503, "storage unavailable; retry later");
+        }
+        if (news.status == TerminalNews::Status::none) {
+            res.status = 204;
+            return;
+        }
+        // The documented key order (ordered_json); texts are checked UTF-8
+        // when stored, and replace keeps a stray byte from becoming a 500.
+        nlohmann::ordered_json response{{"da", news.text_da}};
+        if (news.text_en) response["en"] = *news.text_en;
+        const nlohmann::ordered_json doc{{"week", news.week.str()},
+                                         {"answers", news.answers ? nlohmann::ordered_json(*news.answers)
+                                                                  : nlohmann::ordered_json(nullptr)},
+                                         {"manager", news.manager},
+                                         {"response", response}};
+        const std::string body = doc.dump(-1, ' ', false, json::error_handler_t::replace);
+        const std::string etag = "\"sha256:" + sha256_hex(body).substr(0, 16) + "\"";
+        res.set_header("ETag", etag);
+        if (req.get_header_value("If-None-Match") == etag) {
+            res.status = 304;
+            return;
+        }
+        res.set_content(body, "application/json");
     });
 
     // [SECTION] Summaries: published weeks, for a manager of the workplace or HR

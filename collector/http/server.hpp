@@ -1,7 +1,9 @@
 // server.hpp — pulse-collector's HTTP API (cpp-httplib): POST /v1/batches
 // (protocol v1, docs/protocol.md), POST /v1/heartbeat (each terminal's last
 // health report), GET /v1/terminal (which terminal a token
-// is: `pulse-kiosk provision`'s check), the published weekly summaries for
+// is: `pulse-kiosk provision`'s check), GET /v1/config (the terminal's config
+// overlay), GET /v1/news (the manager's response to a recent week, for the
+// terminal's screen; issue 15), the published weekly summaries for
 // managers and HR, and IT's overview (docs/anonymity.md says who reads
 // what), and with [web] the managers' browser pages (collector/web/).
 // Plain HTTP: in production behind a TLS-terminating proxy.

@@ -135,7 +135,30 @@ constexpr const char* kPostgresSchema =
     "CREATE TABLE IF NOT EXISTS silence_alerts("
     " terminal TEXT PRIMARY KEY,"
     " last_heartbeat BIGINT NOT NULL,"
-    " alerted_at BIGINT NOT NULL);";
+    " alerted_at BIGINT NOT NULL);"
+    // Managers' responses to published weeks (issue 15; store.hpp,
+    // [SECTION] Managers' responses): the one in force per week, and every
+    // version ever stored, in the order stored (id). Added with issue 15:
+    // IF NOT EXISTS creates them in an older database when it is opened.
+    "CREATE TABLE IF NOT EXISTS week_responses("
+    " workplace TEXT NOT NULL,"
+    " week TEXT NOT NULL,"
+    " text_da TEXT NOT NULL,"
+    " text_en TEXT NULL,"
+    " author_name TEXT NOT NULL,"
+    " author_email TEXT NOT NULL,"
+    " written_at BIGINT NOT NULL,"
+    " PRIMARY KEY(workplace, week));"
+    "CREATE TABLE IF NOT EXISTS week_response_changes("
+    " id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " workplace TEXT NOT NULL,"
+    " week TEXT NOT NULL,"
+    " text_da TEXT NOT NULL,"
+    " text_en TEXT NULL,"
+    " author_name TEXT NOT NULL,"
+    " author_email TEXT NOT NULL,"
+    " changed_at BIGINT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS week_response_changes_by_week ON week_response_changes(workplace, week, id);";
 #undef PULSE_PG_ANSWERS_COLUMNS  // unity builds: no further file sees it
 
 // The seal lock, a transaction-level advisory lock: a seal holds it
@@ -766,7 +789,89 @@ public:
         return out;
     }
 
+    // [SECTION] Managers' responses
+
+    bool put_response(const WeekResponse& r, std::string* error) override {
+        Lease lease(*this);
+        if (!lease.conn) return fail(error, lease.error);
+        PGconn* conn = lease.conn;
+        const auto failed = [&](const std::string& what) {
+            fail(error, message(conn, what));
+            Result(PQexec(conn, "ROLLBACK"));
+            return false;
+        };
+        const std::string week_text = r.week.str(), at = std::to_string(r.written_at);
+        const std::vector<const char*> params = {r.workplace.c_str(), week_text.c_str(), r.text_da.c_str(),
+                                                 r.text_en ? r.text_en->c_str() : nullptr, r.author_name.c_str(),
+                                                 r.author_email.c_str(), at.c_str()};
+        if (!run(conn, "BEGIN").ok()) return failed("cannot start a transaction");
+        if (!run(conn,
+                 "INSERT INTO week_responses(workplace, week, text_da, text_en, author_name, author_email, written_at) "
+                 "VALUES($1, $2, $3, $4, $5, $6, $7::bigint) ON CONFLICT(workplace, week) DO UPDATE SET "
+                 "text_da = excluded.text_da, text_en = excluded.text_en, author_name = excluded.author_name, "
+                 "author_email = excluded.author_email, written_at = excluded.written_at",
+                 params)
+                 .ok()) {
+            return failed("cannot store the response");
+        }
+        if (!run(conn,
+                 "INSERT INTO week_response_changes(workplace, week, text_da, text_en, author_name, author_email, "
+                 "changed_at) VALUES($1, $2, $3, $4, $5, $6, $7::bigint)",
+                 params)
+                 .ok()) {
+            return failed("cannot add the response to its audit list");
+        }
+        if (!run(conn, "COMMIT").ok()) return failed("cannot commit the response");
+        return true;
+    }
+
+    bool newest_response(const std::string& workplace, IsoWeek first, IsoWeek last,
+                         std::optional<WeekResponse>* response, std::string* error) override {
+        response->reset();
+        Lease lease(*this);
+        if (!lease.conn) return fail(error, lease.error);
+        const std::string first_text = first.str(), last_text = last.str();
+        // ISO weeks as "YYYY-Www" sort as text in time order (COLLATE "C": byte order whatever the database's).
+        const Result read = run(lease.conn,
+                                "SELECT workplace, week, text_da, text_en, author_name, author_email, written_at "
+                                "FROM week_responses WHERE workplace = $1 AND week COLLATE \"C\" >= $2 "
+                                "AND week COLLATE \"C\" <= $3 ORDER BY week COLLATE \"C\" DESC LIMIT 1",
+                                {workplace.c_str(), first_text.c_str(), last_text.c_str()});
+        if (!read.ok()) return fail(error, message(lease.conn, "cannot read the response"));
+        if (read.rows() == 1) *response = response_row(read, 0);
+        return true;
+    }
+
+    std::optional<std::vector<WeekResponse>> response_history(const std::string& workplace, IsoWeek week,
+                                                              std::string* error) override {
+        Lease lease(*this);
+        if (!lease.conn) return fail_nullopt(error, lease.error);
+        const std::string week_text = week.str();
+        const Result read = run(lease.conn,
+                                "SELECT workplace, week, text_da, text_en, author_name, author_email, changed_at "
+                                "FROM week_response_changes WHERE workplace = $1 AND week = $2 ORDER BY id DESC",
+                                {workplace.c_str(), week_text.c_str()});
+        if (!read.ok()) return fail_nullopt(error, message(lease.conn, "cannot read the response's audit list"));
+        std::vector<WeekResponse> out;
+        for (int row = 0; row < read.rows(); ++row) out.push_back(response_row(read, row));
+        return out;
+    }
+
 private:
+    // A response from row's columns: workplace, week, text_da, text_en
+    // (NULL for none), author_name, author_email, the time.
+    static WeekResponse response_row(const Result& r, int row) {
+        WeekResponse out;
+        out.workplace = r.text(row, 0);
+        out.week = parse_iso_week(r.text(row, 1)).value_or(IsoWeek{});
+        out.text_da = r.text(row, 2);
+        if (!r.null(row, 3)) out.text_en = r.text(row, 3);
+        out.author_name = r.text(row, 4);
+        out.author_email = r.text(row, 5);
+        out.written_at = r.int64(row, 6);
+        return out;
+    }
+
     // [SECTION] The pool
     //
     // Outage rules (issue 10), so that while the database is down every call

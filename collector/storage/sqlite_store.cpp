@@ -5,7 +5,9 @@
 // answers together or singles out who gave them. A file made before issue 14
 // is migrated when opened ([SECTION] Dropping the language).
 // Beside them, apart: managers' sign-in links and browser sessions, as
-// hashes with an e-mail address (store.hpp, [SECTION] Web sign-in and sessions).
+// hashes with an e-mail address (store.hpp, [SECTION] Web sign-in and
+// sessions), and managers' responses to published weeks with their audit
+// list ([SECTION] Managers' responses).
 // A full disk or a file that turns read-only fails the write in progress
 // (an error: 503, nothing of the batch stored) and leaves the connection
 // usable, so the first write after the fault is gone succeeds; a file that
@@ -96,7 +98,32 @@ constexpr const char* kSqliteSchema =
     " terminal TEXT PRIMARY KEY,"
     " last_heartbeat INTEGER NOT NULL,"
     " alerted_at INTEGER NOT NULL"
-    ") WITHOUT ROWID;";
+    ") WITHOUT ROWID;"
+    // Managers' responses to published weeks (issue 15; store.hpp,
+    // [SECTION] Managers' responses): the one in force per week, and every
+    // version ever stored, in the order stored (id). Added with issue 15:
+    // IF NOT EXISTS creates them in an older database when it is opened.
+    "CREATE TABLE IF NOT EXISTS week_responses("
+    " workplace TEXT NOT NULL,"
+    " week TEXT NOT NULL,"
+    " text_da TEXT NOT NULL,"
+    " text_en TEXT NULL,"
+    " author_name TEXT NOT NULL,"
+    " author_email TEXT NOT NULL,"
+    " written_at INTEGER NOT NULL,"
+    " PRIMARY KEY(workplace, week)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS week_response_changes("
+    " id INTEGER PRIMARY KEY,"
+    " workplace TEXT NOT NULL,"
+    " week TEXT NOT NULL,"
+    " text_da TEXT NOT NULL,"
+    " text_en TEXT NULL,"
+    " author_name TEXT NOT NULL,"
+    " author_email TEXT NOT NULL,"
+    " changed_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX IF NOT EXISTS week_response_changes_by_week ON week_response_changes(workplace, week, id);";
 
 using Statement = SqliteStatement;
 
@@ -656,7 +683,84 @@ public:
         return out;
     }
 
+    // [SECTION] Managers' responses
+
+    bool put_response(const WeekResponse& r, std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        SqliteWriteTransaction transaction(db_);
+        if (transaction.begin_rc() != SQLITE_OK) return fail(error, "cannot start a transaction");
+        Statement put(db_, "INSERT INTO week_responses(workplace, week, text_da, text_en, author_name, author_email, "
+                           "written_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(workplace, week) DO UPDATE SET "
+                           "text_da = excluded.text_da, text_en = excluded.text_en, author_name = excluded.author_name, "
+                           "author_email = excluded.author_email, written_at = excluded.written_at");
+        bind_response(put, r);
+        if (put.run() != SQLITE_OK) return fail(error, "cannot store the response");
+        Statement audit(db_, "INSERT INTO week_response_changes(workplace, week, text_da, text_en, author_name, "
+                             "author_email, changed_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        bind_response(audit, r);
+        if (audit.run() != SQLITE_OK) return fail(error, "cannot add the response to its audit list");
+        if (transaction.commit() != SQLITE_OK) return fail(error, "cannot commit the response");
+        return true;
+    }
+
+    bool newest_response(const std::string& workplace, IsoWeek first, IsoWeek last,
+                         std::optional<WeekResponse>* response, std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        response->reset();
+        // ISO weeks as "YYYY-Www" sort as text in time order.
+        Statement read(db_, "SELECT workplace, week, text_da, text_en, author_name, author_email, written_at "
+                            "FROM week_responses WHERE workplace = ?1 AND week >= ?2 AND week <= ?3 "
+                            "ORDER BY week DESC LIMIT 1");
+        read.text(1, workplace);
+        read.text(2, first.str());
+        read.text(3, last.str());
+        const int rc = read.step();
+        if (rc == SQLITE_ROW) *response = response_row(read);
+        else if (rc != SQLITE_DONE) return fail(error, "cannot read the response");
+        return true;
+    }
+
+    std::optional<std::vector<WeekResponse>> response_history(const std::string& workplace, IsoWeek week,
+                                                              std::string* error) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        Statement read(db_, "SELECT workplace, week, text_da, text_en, author_name, author_email, changed_at "
+                            "FROM week_response_changes WHERE workplace = ?1 AND week = ?2 ORDER BY id DESC");
+        read.text(1, workplace);
+        read.text(2, week.str());
+        std::vector<WeekResponse> out;
+        int rc;
+        while ((rc = read.step()) == SQLITE_ROW) out.push_back(response_row(read));
+        if (rc != SQLITE_DONE) return fail_nullopt(error, "cannot read the response's audit list");
+        return out;
+    }
+
 private:
+    // Binds r to ?1..?7: workplace, week, text_da, text_en (NULL for none),
+    // author_name, author_email, written_at.
+    static void bind_response(Statement& q, const WeekResponse& r) {
+        q.text(1, r.workplace);
+        q.text(2, r.week.str());
+        q.text(3, r.text_da);
+        if (r.text_en) q.text(4, *r.text_en);
+        else sqlite3_bind_null(q.get(), 4);
+        q.text(5, r.author_name);
+        q.text(6, r.author_email);
+        q.int64(7, r.written_at);
+    }
+
+    // A response from the current row's columns in bind_response's order.
+    static WeekResponse response_row(const Statement& q) {
+        WeekResponse r;
+        r.workplace = q.column_text(0);
+        r.week = parse_iso_week(q.column_text(1)).value_or(IsoWeek{});
+        r.text_da = q.column_text(2);
+        if (sqlite3_column_type(q.get(), 3) != SQLITE_NULL) r.text_en = q.column_text(3);
+        r.author_name = q.column_text(4);
+        r.author_email = q.column_text(5);
+        r.written_at = q.column_int64(6);
+        return r;
+    }
+
     // Sets *error to what failed and SQLite's message; false (0) for returning.
     bool fail(std::string* error, const std::string& what) {
         if (error) *error = path_ + ": " + what + ": " + sqlite3_errmsg(db_);

@@ -4,8 +4,9 @@
 // Per answer: its id, workplace, question, value and hour — never the
 // language it was given in (issue 14; docs/anonymity.md).
 // Also the weekly e-mail's ledger, the sealed weeks, managers' browser
-// sign-in links and sessions (as hashes), each terminal's last heartbeat and
-// the silence alerts IT has been mailed.
+// sign-in links and sessions (as hashes), each terminal's last heartbeat,
+// the silence alerts IT has been mailed, and the managers' responses to
+// published weeks with every change to them (issue 15).
 #pragma once
 
 #include "common/protocol.hpp"
@@ -94,6 +95,21 @@ struct TerminalHeartbeat {
     std::string terminal;      // from the token, never from the body
     std::string report_json;   // the body as validate_heartbeat kept it
     UnixSeconds received_at = 0;
+};
+
+// A manager's (or HR's) response to a published week of a workplace (issue
+// 15, "You said, we did"): their own words to the staff, shown with their
+// name on the week's page and on the workplace's terminals. One per
+// (workplace, week); the same struct is one entry of its audit list.
+// The texts are stored as given: collector/week_response.hpp checks them.
+struct WeekResponse {
+    std::string workplace;
+    IsoWeek week;
+    std::string text_da;                 // required; never empty once checked
+    std::optional<std::string> text_en;  // nullopt: no English text
+    std::string author_name;             // the author's config entry's name, as shown beside the text
+    std::string author_email;            // normalised; only the audit list shows it
+    UnixSeconds written_at = 0;          // when this version was stored (the collector's clock)
 };
 
 class CollectorStore {
@@ -287,6 +303,43 @@ public:
     // when the database fails; this default fails every call.
     virtual std::optional<std::vector<SilenceAlert>> silence_alerts(std::string* error) {
         if (error) *error = "this store keeps no silence alerts";
+        return std::nullopt;
+    }
+
+    // [SECTION] Managers' responses (issue 15; collector/week_response.hpp)
+    //
+    // Who may write and when is the caller's rule; the store keeps what it
+    // is given. The audit list is only ever appended to.
+
+    // Stores response as the response of (response.workplace,
+    // response.week), replacing the one before, and appends it to that
+    // week's audit list, in one transaction: both or neither. False with
+    // *error when the database fails. This default fails every call (a test
+    // double).
+    virtual bool put_response(const WeekResponse& response, std::string* error) {
+        (void)response;
+        if (error) *error = "this store keeps no responses";
+        return false;
+    }
+
+    // The response of workplace for the newest week in [first, last] that
+    // has one (first == last: that week's), in *response; reset when none
+    // has. False with *error when the database fails; this default fails.
+    virtual bool newest_response(const std::string& workplace, IsoWeek first, IsoWeek last,
+                                 std::optional<WeekResponse>* response, std::string* error) {
+        (void)workplace, (void)first, (void)last;
+        response->reset();
+        if (error) *error = "this store keeps no responses";
+        return false;
+    }
+
+    // Every version of (workplace, week)'s response ever stored, newest
+    // first (its audit list; written_at is when each was stored). nullopt
+    // with *error when the database fails; this default fails.
+    virtual std::optional<std::vector<WeekResponse>> response_history(const std::string& workplace, IsoWeek week,
+                                                                       std::string* error) {
+        (void)workplace, (void)week;
+        if (error) *error = "this store keeps no responses";
         return std::nullopt;
     }
 

@@ -348,7 +348,7 @@ std::string summary_html(const Summary& s, const SummaryTexts& texts, HtmlFor ta
             << html_escape(fill_placeholders(w.answers_in_week, {{"answers", std::to_string(s.answers)}}))
             << "</strong>";
     }
-    out << "</p>\n</header>\n";
+    out << "</p>\n</header>\n" << chrome.lead_html;
 
     theme_table(out, s, w, mark);
     highlights(out, s, w, mark);
@@ -362,7 +362,7 @@ std::string summary_html(const Summary& s, const SummaryTexts& texts, HtmlFor ta
     }
     for (const ThemeSummary& t : s.themes) theme_section(out, t, s, w, mark);
 
-    out << "</main>\n</body>\n</html>\n";
+    out << chrome.tail_html << "</main>\n</body>\n</html>\n";
     return out.str();
 }
 

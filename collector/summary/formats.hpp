@@ -33,11 +33,15 @@ std::string summary_csv(const Summary& summary, const SummaryTexts& texts);
 // as a <style> element, for the web pages' site header and for print.
 enum class HtmlFor { browser, email };
 
-// What the browser pages (collector/web/) put around the summary: their site
-// header, HTML inserted as it is first in <body> (the caller escapes what it
-// holds), and a class on <body> ("print-view" lays the page out as it prints).
+// What the browser pages (collector/web/) put around the summary, each HTML
+// inserted as it is (the caller escapes what it holds): their site header,
+// first in <body>; what goes under the headline (the manager's response,
+// issue 15) and at the end of <main> (the response's form and audit list);
+// and a class on <body> ("print-view" lays the page out as it prints).
 struct HtmlChrome {
     std::string header_html;
+    std::string lead_html;
+    std::string tail_html;
     std::string body_class;
 };
 

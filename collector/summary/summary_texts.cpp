@@ -159,6 +159,21 @@ const std::vector<WordsKey>& words_keys() {
         string_key<&SummaryWords::fleet_recovered_text>("fleet_recovered_text",
                                                         {"terminal", "workplace", "last_heartbeat"}),
         string_key<&SummaryWords::fleet_mail_link>("fleet_mail_link", {"link"}),
+        string_key<&SummaryWords::web_response_heading>("web_response_heading", {"name", "week", "year"}),
+        string_key<&SummaryWords::web_response_form_heading>("web_response_form_heading"),
+        string_key<&SummaryWords::web_response_form_intro>("web_response_form_intro"),
+        string_key<&SummaryWords::web_response_field_da>("web_response_field_da"),
+        string_key<&SummaryWords::web_response_field_en>("web_response_field_en"),
+        string_key<&SummaryWords::web_response_hint_da>("web_response_hint_da", {"max"}),
+        string_key<&SummaryWords::web_response_hint_en>("web_response_hint_en", {"max"}),
+        string_key<&SummaryWords::web_response_save>("web_response_save"),
+        string_key<&SummaryWords::web_response_empty>("web_response_empty", {"field"}),
+        string_key<&SummaryWords::web_response_too_long>("web_response_too_long", {"field", "length", "max"}),
+        string_key<&SummaryWords::web_response_not_text>("web_response_not_text", {"field"}),
+        string_key<&SummaryWords::web_response_closed>("web_response_closed"),
+        string_key<&SummaryWords::web_response_closed_text>("web_response_closed_text"),
+        string_key<&SummaryWords::web_response_history>("web_response_history"),
+        string_key<&SummaryWords::web_response_history_item>("web_response_history_item", {"time", "name", "email"}),
     };
     return keys;
 }

@@ -149,6 +149,23 @@ struct SummaryWords {
     std::string fleet_recovered_subject;  // {terminal} {workplace}: heard from again
     std::string fleet_recovered_text;     // {terminal} {workplace} {last_heartbeat}
     std::string fleet_mail_link;      // {link}: the fleet page, below either text (only with [web])
+
+    // [SECTION] The manager's response to a week (issue 15), on the week's page
+    std::string web_response_heading;       // {name} {week} {year}: above the response, "Svar fra Leder A, uge 48"
+    std::string web_response_form_heading;  // above the form (those who may write)
+    std::string web_response_form_intro;    // who sees it, until when it can be changed, that changes are kept
+    std::string web_response_field_da;      // the Danish field's label, and its name in a message
+    std::string web_response_field_en;      // the English field's label, and its name in a message
+    std::string web_response_hint_da;       // {max}: under the Danish label: required, the limit
+    std::string web_response_hint_en;       // {max}: under the English label: optional, the limit, empty removes it
+    std::string web_response_save;          // the form's button
+    std::string web_response_empty;         // {field}: the Danish field was left empty
+    std::string web_response_too_long;      // {field} {length} {max}: a field over the limit (in characters)
+    std::string web_response_not_text;      // {field}: a field that was not UTF-8 text
+    std::string web_response_closed;        // heading of the 409 page, and of the note that replaces the form
+    std::string web_response_closed_text;   // why: the next week is published
+    std::string web_response_history;       // heading of the audit list (its times are Copenhagen time)
+    std::string web_response_history_item;  // {time} {name} {email}: one change in the audit list
 };
 
 // The words of every language in kLanguages (common/question_bank.hpp).

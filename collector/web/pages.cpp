@@ -4,6 +4,7 @@
 
 #include "collector/summary/format_text.hpp"   // html_escape
 #include "collector/summary/summary_css.hpp"  // generated from summary.css (collector/CMakeLists.txt)
+#include "collector/week_response.hpp"        // kResponseMaxChars
 
 #include <sstream>
 
@@ -156,6 +157,90 @@ std::string week_actions_html(const SummaryTexts& texts, const std::string& lang
     return "<nav class=\"actions\"><a href=\"" + base + q + "\">" + html_escape(w.web_back) + "</a><a href=\"" + base +
            "/" + week.str() + ".csv" + q + "\" download>" + html_escape(w.web_csv) + "</a><a href=\"" + base + "/" +
            week.str() + "/print" + q + "\">" + html_escape(w.web_print) + "</a></nav>\n";
+}
+
+namespace {
+
+// text escaped, each line break a <br> (a response keeps its lines).
+std::string escaped_lines(const std::string& text) {
+    std::string out;
+    std::size_t at = 0;
+    for (;;) {
+        const std::size_t end = text.find('\n', at);
+        out += html_escape(text.substr(at, end == std::string::npos ? std::string::npos : end - at));
+        if (end == std::string::npos) return out;
+        out += "<br>";
+        at = end + 1;
+    }
+}
+
+}  // namespace
+
+std::string response_html(const SummaryTexts& texts, const std::string& language, const WeekResponse& response) {
+    const SummaryWords& w = texts.words(language);
+    const bool english = language == "en" && response.text_en;
+    const std::string heading = fill_placeholders(
+        w.web_response_heading, {{"name", response.author_name},
+                                 {"week", std::to_string(response.week.week)},
+                                 {"year", std::to_string(response.week.year)}});
+    std::ostringstream out;
+    out << "<section class=\"response card\" id=\"response\" aria-labelledby=\"response-heading\"><h2 id=\"response-heading\">"
+        << html_escape(heading) << "</h2><p" << (language != "da" && !english ? " lang=\"da\"" : "") << ">"
+        << escaped_lines(english ? *response.text_en : response.text_da) << "</p></section>\n";
+    return out.str();
+}
+
+std::string response_form_html(const SummaryTexts& texts, const std::string& language, const ResponseForm& form) {
+    const SummaryWords& w = texts.words(language);
+    const std::string max = std::to_string(kResponseMaxChars);
+    std::ostringstream out;
+    out << "<section class=\"response-edit card\" id=\"response-form\" aria-labelledby=\"response-form-heading\">";
+    if (form.editable) {
+        out << "<h2 id=\"response-form-heading\">" << html_escape(w.web_response_form_heading) << "</h2><p>"
+            << html_escape(w.web_response_form_intro) << "</p>";
+        if (!form.error.empty()) {
+            out << "<p class=\"error\" id=\"response-error\" role=\"alert\">" << html_escape(form.error) << "</p>";
+        }
+        out << "<form class=\"response\" method=\"post\" action=\"" << html_escape(form.action) << "\">"
+            << csrf_field(form.csrf);
+        const auto field = [&](const char* lang, const std::string& label, const std::string& hint,
+                               const std::string& value, bool required) {
+            const std::string id = std::string("response-") + lang;
+            const bool invalid = form.error_field == lang && !form.error.empty();
+            out << "<label for=\"" << id << "\">" << html_escape(label) << "</label><p class=\"hint\" id=\"" << id
+                << "-hint\">" << html_escape(fill_placeholders(hint, {{"max", max}})) << "</p><textarea id=\"" << id
+                << "\" name=\"text_" << lang << "\" lang=\"" << lang << "\" rows=\"4\" maxlength=\"" << max << "\""
+                << (required ? " required" : "") << (invalid ? " aria-invalid=\"true\"" : "")
+                << " aria-describedby=\"" << id << "-hint" << (invalid ? " response-error" : "") << "\">"
+                << html_escape(value) << "</textarea>";
+        };
+        field("da", w.web_response_field_da, w.web_response_hint_da, form.text_da, true);
+        field("en", w.web_response_field_en, w.web_response_hint_en, form.text_en, false);
+        out << "<button class=\"primary\" type=\"submit\">" << html_escape(w.web_response_save) << "</button></form>";
+    } else {
+        out << "<h2 id=\"response-form-heading\">" << html_escape(w.web_response_closed) << "</h2><p>"
+            << html_escape(w.web_response_closed_text) << "</p>";
+    }
+    if (!form.history.empty()) {
+        out << "<h3>" << html_escape(w.web_response_history) << "</h3><ol class=\"history\">";
+        for (const WeekResponse& change : form.history) {
+            out << "<li><p class=\"who\">"
+                << html_escape(fill_placeholders(w.web_response_history_item,
+                                                 {{"time", copenhagen_minute_text(change.written_at)},
+                                                  {"name", change.author_name},
+                                                  {"email", change.author_email}}))
+                << "</p><p><span class=\"muted\">" << html_escape(w.web_response_field_da) << ":</span> <span lang=\"da\">"
+                << escaped_lines(change.text_da) << "</span></p>";
+            if (change.text_en) {
+                out << "<p><span class=\"muted\">" << html_escape(w.web_response_field_en)
+                    << ":</span> <span lang=\"en\">" << escaped_lines(*change.text_en) << "</span></p>";
+            }
+            out << "</li>";
+        }
+        out << "</ol>";
+    }
+    out << "</section>\n";
+    return out.str();
 }
 
 std::string overview_page(const SummaryTexts& texts, const PageFrame& frame, IsoWeek week,

@@ -1,13 +1,15 @@
 // pages.hpp — the HTML of the managers' browser pages (issue 11): sign-in,
 // the e-mailed link's page, my workplaces, a workplace's published weeks,
 // IT's overview and the message pages (403, 404, signed out, …), and the site
-// header that also tops a week's summary (summary_html's chrome). Pure: state
+// header, the manager's response and its form (issue 15) that go around a
+// week's summary (summary_html's chrome). Pure: state
 // in, one page out; every word from SummaryTexts in the page's language, every
 // value escaped. Server-rendered, no script; the style is summary.css.
 // routes.cpp decides which page a request gets.
 #pragma once
 
 #include "collector/fleet/fleet.hpp"
+#include "collector/storage/store.hpp"  // WeekResponse
 #include "collector/summary/summary_texts.hpp"
 #include "common/calendar.hpp"
 
@@ -86,6 +88,30 @@ std::string weeks_page(const SummaryTexts& texts, const PageFrame& frame, const 
 // The links above a week's summary: back to the weeks, the CSV, the print view.
 std::string week_actions_html(const SummaryTexts& texts, const std::string& language, const std::string& workplace_id,
                               IsoWeek week);
+
+// The manager's response as every reader of the week's page sees it, under
+// the headline: "Svar fra Leder A, uge 48" and the text in the page's
+// language (on an English page without an English text, the Danish one,
+// marked lang="da"). Every value escaped; line breaks kept.
+std::string response_html(const SummaryTexts& texts, const std::string& language, const WeekResponse& response);
+
+// What those who may write a week's response (routes.cpp's may_respond) see
+// at the end of its page.
+struct ResponseForm {
+    bool editable = false;   // the week is the latest published: the form; otherwise a note saying why not
+    std::string action;      // the form's path, with the page's language query
+    std::string csrf;        // the session's CSRF token
+    std::string text_da;     // the fields' content: the response in force, or what a refused save sent
+    std::string text_en;
+    std::string error;        // a refused save's message, shown above the form ("" = none)
+    std::string error_field;  // "da" | "en": the field error is about, marked invalid and described by it
+    std::vector<WeekResponse> history;  // the audit list, newest first (times on Copenhagen's clock)
+};
+
+// The form (POST action with csrf, text_da and text_en: two labelled
+// textareas, each with its limit, kResponseMaxChars, in words and as
+// maxlength) or, when not editable, the note; then the audit list.
+std::string response_form_html(const SummaryTexts& texts, const std::string& language, const ResponseForm& form);
 
 // One row of IT's overview.
 struct OverviewLine {

@@ -1,6 +1,7 @@
 // routes.cpp — the browser pages' HTTP handling (see routes.hpp): who is
 // signed in (session cookie, or the trusted header from a trusted proxy),
-// what they may read, CSRF, cookies and headers; the HTML is pages.cpp's.
+// what they may read and write (the manager's response, issue 15), CSRF,
+// cookies and headers; the HTML is pages.cpp's.
 #include "collector/web/routes.hpp"
 
 #include "collector/email/email_message.hpp"  // is_email_address
@@ -10,6 +11,7 @@
 #include "collector/summary/formats.hpp"
 #include "collector/web/pages.hpp"
 #include "collector/web/signin_mail.hpp"
+#include "collector/week_response.hpp"
 #include "common/protocol.hpp"  // quoted_for_message
 
 #include <httplib.h>
@@ -141,6 +143,7 @@ struct Person {
     std::string email;  // normalised
     std::string name;
     std::vector<std::string> workplaces;  // may read the results of these, sorted
+    std::vector<std::string> responds_for;  // may write the response of these (issue 15), sorted
     bool admin = false;                   // may read the overview
 };
 
@@ -155,17 +158,22 @@ std::optional<Person> find_person(const CollectorConfig& config, const std::stri
     const auto add = [&](const std::vector<std::string>& places) {
         p.workplaces.insert(p.workplaces.end(), places.begin(), places.end());
     };
+    // Who writes a workplace's response is who reads its results as manager
+    // or HR; IT ([[admin]]) neither reads nor writes one.
     for (const ManagerEntry& m : config.managers) {
         if (normalise_email(m.email) != email) continue;
         found = true;
         p.name = m.name;
         add(m.workplaces);
+        p.responds_for.insert(p.responds_for.end(), m.workplaces.begin(), m.workplaces.end());
     }
     for (const HrEntry& h : config.hr) {
         if (normalise_email(h.email) != email) continue;
         found = true;
         p.name = h.name;
-        add(h.workplaces ? *h.workplaces : config.workplaces());
+        const std::vector<std::string> places = h.workplaces ? *h.workplaces : config.workplaces();
+        add(places);
+        p.responds_for.insert(p.responds_for.end(), places.begin(), places.end());
     }
     for (const AdminEntry& a : config.admins) {
         if (normalise_email(a.email) != email) continue;
@@ -174,13 +182,21 @@ std::optional<Person> find_person(const CollectorConfig& config, const std::stri
         p.admin = true;
     }
     if (!found) return std::nullopt;
-    std::sort(p.workplaces.begin(), p.workplaces.end());
-    p.workplaces.erase(std::unique(p.workplaces.begin(), p.workplaces.end()), p.workplaces.end());
+    for (std::vector<std::string>* list : {&p.workplaces, &p.responds_for}) {
+        std::sort(list->begin(), list->end());
+        list->erase(std::unique(list->begin(), list->end()), list->end());
+    }
     return p;
 }
 
 bool may_read(const Person& p, const std::string& workplace) {
     return std::binary_search(p.workplaces.begin(), p.workplaces.end(), workplace);
+}
+
+// Whether p may write workplace's response to a week (issue 15): a
+// [[manager]] listing it, or [[hr]] entitled to it.
+bool may_respond(const Person& p, const std::string& workplace) {
+    return std::binary_search(p.responds_for.begin(), p.responds_for.end(), workplace);
 }
 
 }  // namespace
@@ -547,19 +563,135 @@ struct WebPages::Impl {
                 set_uncompressed(res, summary_csv(p.summary, config.summary_texts), "text/csv; charset=utf-8");
                 return;
             }
-            HtmlChrome chrome;
-            if (view == "/print") {
-                const SummaryWords& w = config.summary_texts.words(lang);
-                chrome.header_html = "<div class=\"actions-bar\"><nav class=\"actions\"><a href=\"/workplaces/" +
-                                     workplace + "/" + week->str() + lang_query(lang) + "\">" + html_escape(w.web_back) +
-                                     "</a></nav></div>\n";
-                chrome.body_class = "print-view";
-            } else {
-                chrome.header_html = site_header_html(config.summary_texts, frame(lang, req.path, &s)) +
-                                     "<div class=\"actions-bar\">" +
-                                     week_actions_html(config.summary_texts, lang, workplace, *week) + "</div>\n";
+            send_week(req, res, s, lang, workplace, *week, p, view == "/print", 200, nullptr);
+        });
+    }
+
+    // The week's page of workplace (p its published summary) for s, as
+    // HTML with status: the response under the headline for every reader;
+    // for those who may write it, the form (or why it is closed) and the
+    // audit list at the end, not in the print view. draft, when given, is a
+    // refused save's form (its texts and message) in place of the stored
+    // response's texts. A store that fails: 503.
+    void send_week(const httplib::Request& req, httplib::Response& res, const Session& s, const std::string& lang,
+                   const std::string& workplace, IsoWeek week, const PublishedSummary& p, bool print, int status,
+                   const ResponseForm* draft) {
+        const std::string page = "/workplaces/" + workplace + "/" + week.str();
+        std::string error;
+        std::optional<WeekResponse> current;
+        if (!store.newest_response(workplace, week, week, &current, &error)) {
+            note("cannot read the response of " + workplace + " " + week.str() + ": " + error);
+            return send_503(res, lang, req.path);
+        }
+        HtmlChrome chrome;
+        if (current) chrome.lead_html = response_html(config.summary_texts, lang, *current);
+        if (print) {
+            const SummaryWords& w = config.summary_texts.words(lang);
+            chrome.header_html = "<div class=\"actions-bar\"><nav class=\"actions\"><a href=\"" + page + lang_query(lang) +
+                                 "\">" + html_escape(w.web_back) + "</a></nav></div>\n";
+            chrome.body_class = "print-view";
+        } else {
+            // The page's own path (not a refused POST's) for the language switch.
+            chrome.header_html = site_header_html(config.summary_texts, frame(lang, page, &s)) +
+                                 "<div class=\"actions-bar\">" +
+                                 week_actions_html(config.summary_texts, lang, workplace, week) + "</div>\n";
+            if (may_respond(s.person, workplace)) {
+                ResponseForm form = draft ? *draft : ResponseForm{};
+                form.editable = response_editable(config, week, clock());
+                // The fragment brings a refused save's page to its form and message.
+                form.action = page + "/response" + lang_query(lang) + "#response-form";
+                form.csrf = csrf_token(s.id);
+                if (!draft && current) {
+                    form.text_da = current->text_da;
+                    form.text_en = current->text_en.value_or("");
+                }
+                std::optional<std::vector<WeekResponse>> history = store.response_history(workplace, week, &error);
+                if (!history) {
+                    note("cannot read the response's audit list of " + workplace + " " + week.str() + ": " + error);
+                    return send_503(res, lang, req.path);
+                }
+                form.history = std::move(*history);
+                chrome.tail_html = response_form_html(config.summary_texts, lang, form);
             }
-            send_page(res, 200, summary_html(p.summary, config.summary_texts, HtmlFor::browser, chrome));
+        }
+        send_page(res, status, summary_html(p.summary, config.summary_texts, HtmlFor::browser, chrome));
+    }
+
+    // POST /workplaces/<id>/<week>/response: writes the response of a
+    // published week (issue 15). 403 for anyone who may not write it or
+    // without the page's CSRF token; 404 for a week not published; 409 once
+    // the next week is published; 400 with the form again and a message
+    // naming the field and the limit for a text that is refused (nothing
+    // stored); else stored with its audit entry and 303 back to the week's
+    // response (#response).
+    void post_response(const httplib::Request& req, httplib::Response& res) {
+        with_session(req, res, [&](const Session& s, const std::string& lang) {
+            const SummaryWords& w = config.summary_texts.words(lang);
+            const std::string workplace = req.matches[1];
+            if (!may_respond(s.person, workplace)) {
+                note(s.person.email + " refused writing the response of " + quoted_for_message(workplace) + " (403)");
+                return forbidden(res, lang, req.path, s);
+            }
+            const std::optional<IsoWeek> week = parse_iso_week(req.matches[2]);
+            if (!week) return not_found(res, lang, req.path, s);
+            const std::string here = "/workplaces/" + workplace + "/" + week->str();  // the week's page
+            const std::string page = here + lang_query(lang);
+            if (!csrf_token_matches(s.id, req.get_param_value("csrf"))) {
+                note("response form refused for " + s.person.email + ": no valid CSRF token");
+                return send_page(res, 403, message_page(config.summary_texts, frame(lang, here, &s),
+                                                        w.web_form_expired, "", w.web_back, page));
+            }
+            const UnixSeconds now = clock();
+            const PublishedSummary p = published_summary(store, config, workplace, *week, lang, now);
+            if (p.status == PublishedSummary::Status::store_error) {
+                note("cannot read " + workplace + " " + week->str() + ": " + p.message);
+                return send_503(res, lang, req.path);
+            }
+            if (p.status != PublishedSummary::Status::ok) return not_found(res, lang, req.path, s);
+            if (!response_editable(config, *week, now)) {
+                note(s.person.email + " refused writing the response of " + workplace + " " + week->str() +
+                     ": a later week is published (409)");
+                return send_page(res, 409, message_page(config.summary_texts, frame(lang, here, &s),
+                                                        w.web_response_closed, w.web_response_closed_text,
+                                                        w.web_back, page));
+            }
+            const std::string sent_da = req.get_param_value("text_da"), sent_en = req.get_param_value("text_en");
+            const ResponseCheck check = check_response(sent_da, sent_en);
+            if (check.problem != ResponseCheck::Problem::none) {
+                const std::string& field = check.field == "da" ? w.web_response_field_da : w.web_response_field_en;
+                ResponseForm draft;
+                draft.text_da = sent_da;
+                draft.text_en = sent_en;
+                draft.error_field = check.field;
+                draft.error = check.problem == ResponseCheck::Problem::empty
+                                  ? fill_placeholders(w.web_response_empty, {{"field", field}})
+                              : check.problem == ResponseCheck::Problem::too_long
+                                  ? fill_placeholders(w.web_response_too_long,
+                                                      {{"field", field},
+                                                       {"length", std::to_string(check.length)},
+                                                       {"max", std::to_string(kResponseMaxChars)}})
+                                  : fill_placeholders(w.web_response_not_text, {{"field", field}});
+                // Text that is not UTF-8 is not put back into the page.
+                if (check.problem == ResponseCheck::Problem::not_utf8) {
+                    (check.field == "da" ? draft.text_da : draft.text_en).clear();
+                }
+                return send_week(req, res, s, lang, workplace, *week, p, false, 400, &draft);
+            }
+            WeekResponse response;
+            response.workplace = workplace;
+            response.week = *week;
+            response.text_da = check.text_da;
+            response.text_en = check.text_en;
+            response.author_name = s.person.name;
+            response.author_email = s.person.email;
+            response.written_at = now;
+            std::string error;
+            if (!store.put_response(response, &error)) {
+                note("cannot store the response of " + workplace + " " + week->str() + ": " + error);
+                return send_503(res, lang, req.path);
+            }
+            note(s.person.email + " wrote the response of " + workplace + " " + week->str());
+            redirect(res, page + "#response");  // to the response as readers see it
         });
     }
 
@@ -668,6 +800,8 @@ void WebPages::install(httplib::Server& http) {
              [&i](const httplib::Request& req, httplib::Response& res) { i.get_weeks(req, res); });
     http.Get(R"(/workplaces/([A-Za-z0-9._-]+)/(\d{4}-W\d{2})(\.csv|/print)?)",
              [&i](const httplib::Request& req, httplib::Response& res) { i.get_week(req, res); });
+    http.Post(R"(/workplaces/([A-Za-z0-9._-]+)/(\d{4}-W\d{2})/response)",
+              [&i](const httplib::Request& req, httplib::Response& res) { i.post_response(req, res); });
     http.Get("/overview", [&i](const httplib::Request& req, httplib::Response& res) { i.get_overview(req, res); });
     http.Get("/fleet", [&i](const httplib::Request& req, httplib::Response& res) { i.get_fleet(req, res); });
     http.Get("/fleet.json", [&i](const httplib::Request& req, httplib::Response& res) { i.get_fleet_json(req, res); });

@@ -1,8 +1,9 @@
 // routes.hpp — the managers' browser pages on the collector's HTTP server
 // (issue 11; docs/deployment.md, "Browser pages"): sign-in by e-mailed link
 // or through a single sign-on proxy, sessions in a cookie, my workplaces,
-// a workplace's published weeks, a week's summary (HTML, CSV, print view),
-// IT's overview, IT's fleet page (GET /fleet and /fleet.json), sign-out.
+// a workplace's published weeks, a week's summary (HTML, CSV, print view)
+// with the manager's response and its form (issue 15), IT's overview, IT's
+// fleet page (GET /fleet and /fleet.json), sign-out.
 // Who may read what is the API's rule (docs/anonymity.md): a manager their
 // workplaces, HR its own, IT the overview and the fleet and no results; only
 // published, sealed weeks.
@@ -46,7 +47,8 @@ public:
     WebPages& operator=(const WebPages&) = delete;
 
     // Adds the pages' routes to http (GET /, POST /signin, GET and POST
-    // /signin/<link>, POST /signout, GET /workplaces…, GET /overview, GET /fleet,
+    // /signin/<link>, POST /signout, GET /workplaces…, POST
+    // /workplaces/<id>/<week>/response, GET /overview, GET /fleet,
     // GET /fleet.json).
     void install(httplib::Server& http);
 

@@ -5,7 +5,8 @@
 // the browser keeps them, a forged POST refused, the trusted header ignored
 // from another address, another workplace's URL a 403 page,
 // sign-out, a link from an e-mail (cross-site) reaching the week signed in;
-// and every page in both languages at phone and desktop size, screenshot in
+// and every page in both languages at phone and desktop size (the week's
+// page with the manager's response form, refused and saved), screenshot in
 // build/screenshots/web-*.png (look at them) and checked by axe-core.
 #include "cdp.hpp"
 #include "web_fixture.hpp"
@@ -173,6 +174,20 @@ void every_page(const std::string& lang) {
     look_at(manager, "weeks-" + lang);
     REQUIRE(manager.navigate(w.url("/workplaces/wp-a/2026-W48")) == 200);
     look_at(manager, "week-" + lang);
+    // The manager's response (issue 15): a text over the limit (set by
+    // script: maxlength stops typing only) is refused with the form again;
+    // a good one shows under the headline, with the audit list.
+    const auto respond = [&](const std::string& da, const std::string& en) {
+        manager.evaluate("document.querySelector('#response-da').value = " + nlohmann::json(da).dump() +
+                         "; document.querySelector('#response-en').value = " + nlohmann::json(en).dump());
+        return manager.click_and_wait("form.response button");
+    };
+    REQUIRE(respond(std::string(281, 'a'), "") == 400);
+    look_at(manager, "week-response-refused-" + lang);
+    REQUIRE(respond("Vi har bestilt nye stole. De kommer i januar, og vi tager dem i brug på personalemødet.",
+                    "We have ordered new chairs. They arrive in January.") == 200);
+    CHECK(manager.html().find("Leder A") != std::string::npos);
+    look_at(manager, "week-response-" + lang);
     REQUIRE(manager.navigate(w.url("/workplaces/wp-a/2026-W48/print")) == 200);
     look_at(manager, "print-" + lang);
     // Printed, as the browser's print dialog would: A4 pages from the page's own @page rule.

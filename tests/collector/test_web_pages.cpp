@@ -16,29 +16,6 @@ namespace collector_test_web_pages {
 using namespace pulse;
 using namespace pulse::testing;
 
-namespace {
-
-// Signs email in through the form and the mailed link; the client then
-// holds the session cookie. Returns the page the sign-in lands on.
-std::string sign_in(WebWorld& w, CookieClient& c, const std::string& email, std::size_t mail_index) {
-    httplib::Result r = c.get("/");
-    REQUIRE(r->status == 200);
-    r = c.post("/signin", {{"email", email}, {"csrf", csrf_of(r->body)}});
-    REQUIRE(r->status == 200);
-    const std::string link = w.signin_link(mail_index);
-    const std::string path = link.substr(w.base_url.size());
-    r = c.get(path);
-    REQUIRE(r->status == 200);
-    r = c.post(path, {{"csrf", csrf_of(r->body)}});
-    REQUIRE_MESSAGE(r->status == 303, r->body);
-    CHECK(r->get_header_value("Location") == "/workplaces");
-    r = c.get("/workplaces");
-    REQUIRE(r->status == 200);
-    return r->body;
-}
-
-}  // namespace
-
 TEST_CASE("web: a known and an unknown address get the same page, and only the known one a mail") {
     WebWorld w;
     CookieClient c(w.port);

@@ -5,7 +5,7 @@
 // before it starts (base_url must name it), on a clock the test moves. Also:
 // the sign-in link out of the sink's newest mail, and a plain HTTP client
 // that keeps cookies as a browser would (enough for the cases that need no
-// browser).
+// browser), and signing in with it.
 #pragma once
 
 #include "collector/email/smtp_sender.hpp"
@@ -143,6 +143,28 @@ struct CookieClient {
 };
 
 // The value of the hidden csrf field in a page.
+inline std::string csrf_of(const std::string& html);
+
+// Signs email in through the form and the mailed link (the sink's message
+// number mail_index); the client then holds the session cookie. Returns the
+// page the sign-in lands on (My workplaces).
+inline std::string sign_in(WebWorld& w, CookieClient& c, const std::string& email, std::size_t mail_index) {
+    httplib::Result r = c.get("/");
+    REQUIRE(r->status == 200);
+    r = c.post("/signin", {{"email", email}, {"csrf", csrf_of(r->body)}});
+    REQUIRE(r->status == 200);
+    const std::string link = w.signin_link(mail_index);
+    const std::string path = link.substr(w.base_url.size());
+    r = c.get(path);
+    REQUIRE(r->status == 200);
+    r = c.post(path, {{"csrf", csrf_of(r->body)}});
+    REQUIRE_MESSAGE(r->status == 303, r->body);
+    CHECK(r->get_header_value("Location") == "/workplaces");
+    r = c.get("/workplaces");
+    REQUIRE(r->status == 200);
+    return r->body;
+}
+
 inline std::string csrf_of(const std::string& html) {
     const std::string field = "name=\"csrf\" value=\"";
     const std::size_t at = html.find(field);
