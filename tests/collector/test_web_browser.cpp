@@ -11,8 +11,11 @@
 #include "cdp.hpp"
 #include "web_fixture.hpp"
 
+#include "collector/publication.hpp"
 #include "collector/web/auth.hpp"  // kSignInLinkLifetime_s
 #include "common/base64.hpp"
+#include "process.hpp"
+#include "terminal/news.hpp"
 
 #include <doctest/doctest.h>
 
@@ -188,6 +191,42 @@ void every_page(const std::string& lang) {
                     "We have ordered new chairs. They arrive in January.") == 200);
     CHECK(manager.html().find("Leder A") != std::string::npos);
     look_at(manager, "week-response-" + lang);
+    // You said, we did, end to end: wp-a's terminal (simulated) pulls it at
+    // its next pull and shows it on attract, with the week's participation as
+    // the published summary shows it.
+    {
+        const std::filesystem::path dir = temp_folder();
+        write_file(dir / "token", kTerminalToken + "\n");
+        std::filesystem::permissions(dir / "token",
+                                     std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+        const std::filesystem::path terminal = write_file(
+            dir / "terminal.toml", "[terminal]\nid = \"term-a\"\nworkplace = \"wp-a\"\nlanguage = \"" + lang +
+                                       "\"\n\n[pulse]\nquestions = \"" PULSE_SOURCE_DIR "/config/questions.toml\"\n\n"
+                                       "[storage]\ndatabase = \"answers.sqlite3\"\n\n"
+                                       "[display]\nfullscreen = false\nwidth = 1920\nheight = 1080\ndiagonal_inch = 23.8\n\n"
+                                       "[upload]\nendpoint = \"" + w.base_url + "\"\ntoken_file = \"token\"\n");
+        const std::string shot = "kiosk-news-from-browser-" + lang;
+        const std::filesystem::path script = write_file(dir / "script.txt", "shot " + shot + "-before\npull\nshot " + shot + "\n");
+        const ProcessResult r = run_process({PULSE_KIOSK_EXE, "simulate", "--config", terminal.string(), "--script",
+                                             script.string(), "--shots", kShots.string(), "--now",
+                                             "2026-12-01T10:05:00Z"},
+                                            {"SDL_VIDEODRIVER=dummy", "SDL_AUDIODRIVER=dummy"}, dir, 120);
+        REQUIRE_MESSAGE(r.exit_code == 0, r.out, r.err);
+        std::string problem;
+        const std::optional<News> kept = read_news(dir / "news.json", &problem);
+        REQUIRE_MESSAGE(kept, problem);
+        CHECK(kept->week == IsoWeek{2026, 48});
+        CHECK(kept->manager == "Leder A");
+        CHECK(kept->response.at("da").rfind("Vi har bestilt nye stole.", 0) == 0);
+        CHECK(kept->response.at("en") == "We have ordered new chairs. They arrive in January.");
+        const PublishedSummary published =
+            published_summary(*w.store, w.config, "wp-a", IsoWeek{2026, 48}, "da", w.now.load());
+        REQUIRE(published.status == PublishedSummary::Status::ok);
+        REQUIRE_FALSE(published.summary.answers_withheld);
+        CHECK(kept->answers == published.summary.answers);
+        // The attract screen changed with it (the picture is build/screenshots/<shot>.png: look at it).
+        CHECK(slurp(kShots / (shot + ".png")) != slurp(kShots / (shot + "-before.png")));
+    }
     REQUIRE(manager.navigate(w.url("/workplaces/wp-a/2026-W48/print")) == 200);
     look_at(manager, "print-" + lang);
     // Printed, as the browser's print dialog would: A4 pages from the page's own @page rule.

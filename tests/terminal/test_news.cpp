@@ -1,8 +1,9 @@
 // test_news.cpp — the manager's response on the terminal (terminal/news.hpp):
 // its JSON and the field each refusal names, the kept file (written whole,
 // removed on 204), and the pull's outcomes on a scripted HTTP client (the
-// real collector's route is exercised end to end in
-// tests/collector/test_news_end_to_end.cpp).
+// real collector's route is exercised end to end, from a response written
+// in Chromium to the simulated terminal's screenshot, in
+// tests/collector/test_web_browser.cpp).
 #include "terminal/news.hpp"
 
 #include "temp_dir.hpp"
