@@ -31,6 +31,7 @@
 #include "common/copenhagen_time.hpp"
 #include "collector/web/auth.hpp"
 #include "collector/web/pages.hpp"
+#include "collector/week_response.hpp"
 #include "loopback.hpp"  // tests/support: free_loopback_port
 
 #include <httplib.h>
@@ -327,6 +328,12 @@ std::string week_page_in_process(pulse::CollectorStore& store, const pulse::Coll
     pulse::HtmlChrome chrome;
     chrome.header_html = pulse::site_header_html(config.summary_texts, frame) + "<div class=\"actions-bar\">" +
                          pulse::week_actions_html(config.summary_texts, "da", workplace, week) + "</div>\n";
+    // The manager may write the week's response (issue 15): its form, empty, with no audit list yet.
+    pulse::ResponseForm form;
+    form.editable = pulse::response_editable(config, week, now);
+    form.action = "/workplaces/" + workplace + "/" + week.str() + "/response#response-form";
+    form.csrf = frame.csrf;
+    chrome.tail_html = pulse::response_form_html(config.summary_texts, "da", form);
     return pulse::summary_html(p.summary, config.summary_texts, pulse::HtmlFor::browser, chrome);
 }
 

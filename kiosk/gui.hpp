@@ -15,7 +15,7 @@ namespace pulse {
 
 // One letter drawn in a frame, for the legibility tests.
 struct DrawnGlyph {
-    const char* role = "";   // "statement", "headline", "button", "title", "fine" (the Fonts member)
+    const char* role = "";   // "statement", "headline", "button" (also title and fine: one size), "admin"
     unsigned codepoint = 0;  // the character
     float cap_px = 0;        // the height of a capital of this font at the size it was drawn, pixels
     float x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // the glyph's quad, layout pixels

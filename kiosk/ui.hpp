@@ -69,8 +69,8 @@ struct Fonts {
     ImFont* headline = nullptr;   // kHeadlineCap_mm
     ImFont* statement = nullptr;  // kStatementCap_mm
     ImFont* button = nullptr;     // kMinCap_mm (button labels)
-    ImFont* title = nullptr;      // kMinCap_mm (theme title, progress)
-    ImFont* fine = nullptr;       // kMinCap_mm (anonymity line, codes)
+    ImFont* title = nullptr;      // kMinCap_mm (theme title, progress): the button font
+    ImFont* fine = nullptr;       // kMinCap_mm (anonymity line, codes): the button font
     ImFont* admin = nullptr;      // kAdminCap_mm (the admin screens' facts and messages only)
 };
 
