@@ -111,7 +111,7 @@ void record_drawn_glyphs(bool on) {
 }
 
 std::unique_ptr<Gui> Gui::create(Platform& platform, const std::filesystem::path& font_file, const Layout& layout,
-                                 std::string* error) {
+                                 std::string* error, const std::string& large_text) {
     if (!std::ifstream(font_file).good()) {
         if (error) *error = "cannot read font " + font_file.string() + " (install Debian's fonts-open-sans, or set [display] font)";
         return nullptr;
@@ -141,16 +141,31 @@ std::unique_ptr<Gui> Gui::create(Platform& platform, const std::filesystem::path
     config.OversampleH = 1;
     config.OversampleV = 1;
     config.PixelSnapH = true;
-    auto load = [&](float cap_mm) {
+    auto load = [&](float cap_mm, const ImWchar* ranges) {
         const float px = std::ceil(layout.mm(cap_mm) / cap_share);  // up: never below the rule
-        return io.Fonts->AddFontFromFileTTF(font_file.c_str(), px, &config, kGlyphRanges);
+        return io.Fonts->AddFontFromFileTTF(font_file.c_str(), px, &config, ranges);
     };
-    gui->fonts_.headline = load(kHeadlineCap_mm);
-    gui->fonts_.statement = load(kStatementCap_mm);
-    gui->fonts_.button = load(kMinCap_mm);
+    // The large fonts: printable ASCII and the characters of large_text
+    // (within kGlyphRanges: the font has no others either).
+    ImVector<ImWchar> large_ranges;
+    if (!large_text.empty()) {
+        ImFontGlyphRangesBuilder builder;
+        for (ImWchar c = 0x20; c < 0x7F; ++c) builder.AddChar(c);
+        ImFontGlyphRangesBuilder wanted;
+        wanted.AddText(large_text.c_str());
+        for (const ImWchar* r = kGlyphRanges; r[0]; r += 2) {
+            for (unsigned c = r[0]; c <= r[1]; ++c)
+                if (wanted.GetBit(c)) builder.AddChar(static_cast<ImWchar>(c));
+        }
+        builder.BuildRanges(&large_ranges);
+    }
+    const ImWchar* large = large_text.empty() ? kGlyphRanges : large_ranges.Data;
+    gui->fonts_.headline = load(kHeadlineCap_mm, large);
+    gui->fonts_.statement = load(kStatementCap_mm, large);
+    gui->fonts_.button = load(kMinCap_mm, kGlyphRanges);
     gui->fonts_.title = gui->fonts_.button;  // the same size: one font, not three copies in the atlas
     gui->fonts_.fine = gui->fonts_.button;
-    gui->fonts_.admin = load(kAdminCap_mm);
+    gui->fonts_.admin = load(kAdminCap_mm, kGlyphRanges);
     if (!gui->fonts_.headline || !gui->fonts_.statement || !gui->fonts_.button || !gui->fonts_.title ||
         !gui->fonts_.fine || !gui->fonts_.admin || !io.Fonts->Build()) {
         if (error) *error = "cannot load font " + font_file.string();

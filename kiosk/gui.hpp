@@ -35,9 +35,14 @@ void record_drawn_glyphs(bool on);
 class Gui {
 public:
     // Sets up ImGui for platform and loads font_file at the sizes of layout.
+    // The large fonts (headline, statement) get glyphs only for the
+    // characters of large_text (every text and statement the screens can
+    // show in them) and printable ASCII, when it is given: their glyphs are
+    // most of the atlas, and the atlas most of the start-up time and memory;
+    // an empty large_text gives them every glyph the small fonts have.
     // Returns nullptr and sets *error if the font cannot be loaded.
     static std::unique_ptr<Gui> create(Platform& platform, const std::filesystem::path& font_file,
-                                       const Layout& layout, std::string* error);
+                                       const Layout& layout, std::string* error, const std::string& large_text = {});
     ~Gui();
     Gui(const Gui&) = delete;
     Gui& operator=(const Gui&) = delete;

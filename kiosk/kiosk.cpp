@@ -24,7 +24,13 @@ std::unique_ptr<Kiosk> Kiosk::open(const LoadedConfig& cfg, const PlatformOption
     k->palette_ = palette_for(cfg.config);
     k->layout_ = make_layout(static_cast<float>(k->platform_->width()), static_cast<float>(k->platform_->height()),
                              cfg.config.px_per_mm(), cfg.config.bottom_edge_m);
-    k->gui_ = Gui::create(*k->platform_, font_for(cfg.config), k->layout_, error);
+    // What the large fonts can be asked to draw: every screen text and every statement and theme title.
+    std::string large_text = cfg.texts.all_text();
+    for (const Question& q : cfg.bank.questions)
+        for (const auto& [lang, text] : q.text) large_text += text;
+    for (const Theme& t : cfg.bank.themes)
+        for (const auto& [lang, text] : t.title) large_text += text;
+    k->gui_ = Gui::create(*k->platform_, font_for(cfg.config), k->layout_, error, large_text);
     if (!k->gui_) return nullptr;
     std::map<std::string, int> counts;
     if (std::unique_ptr<AnswerStore> store = open_store_logged(cfg.config.database, log)) {

@@ -42,6 +42,13 @@ void load_into(const std::filesystem::path& file, Texts& texts, const TextsRepor
 
 }  // namespace
 
+std::string Texts::all_text() const {
+    std::string out;
+    for (const auto& [lang, texts] : by_lang_)
+        for (const auto& [key, text] : texts) out += text;
+    return out;
+}
+
 const std::string& Texts::get(const std::string& lang, const std::string& key) const {
     assert(is_kiosk_text_key(key) && "Texts::get: key is not in kTextKeys; add it there and to config/texts.toml");
     auto by_key = by_lang_.find(lang);

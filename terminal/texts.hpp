@@ -23,6 +23,10 @@ public:
     void set(const std::string& lang, const std::string& key, std::string value);
     bool has(const std::string& lang, const std::string& key) const;
 
+    // Every text of every language, one after another: the characters the
+    // screens' large fonts must have (kiosk/gui.cpp).
+    std::string all_text() const;
+
 private:
     std::map<std::string, std::map<std::string, std::string>> by_lang_;
 };
